@@ -1,0 +1,89 @@
+//! The `merit` command line: serve (the default), migrate, demo, openapi.
+
+use std::{net::TcpListener, path::PathBuf, process::ExitCode, sync::Arc};
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    clock::SystemClock,
+    demo,
+    settings::Settings,
+    startup::{self, Application},
+    telemetry,
+};
+
+/// Merit: a JSON REST API for public-sector hiring.
+#[derive(Debug, Parser)]
+#[command(name = "merit", version, about)]
+struct Cli {
+    /// A TOML file with settings; `MERIT_*` environment variables override it.
+    #[arg(long, env = "MERIT_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply migrations, then serve the API (the default).
+    Serve {
+        /// Load the demo data before serving.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Load realistic demo data into the configured database and exit.
+    Demo,
+    /// Print the OpenAPI document as YAML (the committed `openapi.yaml`).
+    Openapi,
+}
+
+/// Runs the command line; the process exits with the returned code.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", crate::openapi::yaml());
+        return ExitCode::SUCCESS;
+    }
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("merit: invalid configuration: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format, &settings.log_filter);
+    match execute(
+        cli.command.unwrap_or(Command::Serve { demo: false }),
+        settings,
+    )
+    .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "merit stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
+    let db = startup::open_database(&settings).await?;
+    match command {
+        Command::Migrate | Command::Openapi => Ok(()),
+        Command::Demo => demo::load(&db).await,
+        Command::Serve { demo: with_demo } => {
+            if with_demo {
+                demo::load(&db).await?;
+            }
+            let listener = TcpListener::bind(settings.listen)?;
+            tracing::info!(listen = %settings.listen, docs = %format!("http://{}/docs/", settings.listen), "serving");
+            let state = startup::app_state(settings, Arc::new(SystemClock), db);
+            Application::build(state, listener)?
+                .run_until_stopped()
+                .await?;
+            Ok(())
+        }
+    }
+}

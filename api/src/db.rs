@@ -1,0 +1,58 @@
+//! Runs database work off the actix workers, on the blocking pool, inside the request's span.
+
+use merit_persistence::{DbConnection, DbPool, read_transaction, write_transaction};
+
+use crate::error::ApiError;
+
+/// The handle handlers use to reach the database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: DbPool,
+}
+
+impl Db {
+    /// Wraps a pool.
+    pub fn new(pool: DbPool) -> Self {
+        Db { pool }
+    }
+
+    /// The pool, for start-up tasks that run before serving.
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// Runs `f` with a pooled connection on the blocking pool, without a transaction.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        actix_web::web::block(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get().map_err(|_| ApiError::database_unavailable())?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Runs a use case that reads, in one consistent snapshot.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.run(move |conn| read_transaction(conn, f)).await
+    }
+
+    /// Runs a use case that writes, in one transaction that commits only if it succeeds.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.run(move |conn| write_transaction(conn, f)).await
+    }
+}

@@ -1,0 +1,347 @@
+//! The one error type at the edge: every failure becomes an RFC 9457 problem response.
+//!
+//! Each variant names a class of problem and carries a stable `code` that clients program
+//! against; the registry of codes is in `docs/API-DESIGN.md`. Internal errors log their cause
+//! once, here, and tell the client nothing internal.
+
+use std::fmt;
+
+use actix_web::{
+    HttpResponse, ResponseError,
+    http::{Method, StatusCode, header},
+};
+use merit_persistence::RepoError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::telemetry::current_request_id;
+
+/// One invalid field of a request (422).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct FieldError {
+    /// Where the value was: a body path such as `work_experience[0].end_date`, or a query
+    /// parameter name.
+    pub field: String,
+    /// A stable, machine-readable reason such as `out_of_range` or `too_long`.
+    pub code: String,
+    /// What is wrong, in words a person can act on.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error with the given reason.
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem detail, the body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:merit:problem:<code>`.
+    #[serde(rename = "type")]
+    #[schema(example = "urn:merit:problem:validation_failed")]
+    pub problem_type: String,
+    /// A short summary of the kind of problem.
+    #[schema(example = "Validation failed")]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(example = 422)]
+    pub status: u16,
+    /// What happened and what to do about it.
+    #[schema(example = "1 field is invalid.")]
+    pub detail: String,
+    /// The stable code of this kind of problem.
+    #[schema(example = "validation_failed")]
+    pub code: String,
+    /// Each invalid field (on 422 only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(nullable = false)]
+    pub errors: Vec<FieldError>,
+    /// The request's id, also in the `X-Request-Id` header; quote it when reporting a problem.
+    pub request_id: String,
+}
+
+/// Everything that can go wrong in a request, by the kind of answer it deserves.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed (syntax, unparsable parameter, bad cursor).
+    #[error("{detail}")]
+    BadRequest {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+    },
+    /// No valid credentials.
+    #[error("{detail}")]
+    Unauthorized {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+    },
+    /// Credentials are valid but do not allow this.
+    #[error("{detail}")]
+    Forbidden {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+    },
+    /// Nothing here, or nothing the caller may see (never revealing which).
+    #[error("{detail}")]
+    NotFound {
+        /// Explanation.
+        detail: String,
+    },
+    /// The path exists but not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed {
+        /// The methods the path accepts.
+        allow: Vec<Method>,
+    },
+    /// The request conflicts with the current state (duplicate, limit reached, wrong state).
+    #[error("{detail}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+    },
+    /// `If-Match` did not match the current version.
+    #[error("the resource changed since it was read")]
+    PreconditionFailed,
+    /// The body is larger than allowed.
+    #[error("body too large")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The body's content type is not accepted here.
+    #[error("{detail}")]
+    UnsupportedMediaType {
+        /// Explanation.
+        detail: String,
+    },
+    /// Well-formed input with invalid values.
+    #[error("validation failed")]
+    Validation {
+        /// Each invalid field.
+        errors: Vec<FieldError>,
+    },
+    /// A rate limit was hit.
+    #[error("too many requests")]
+    TooManyRequests {
+        /// Seconds until a retry may succeed.
+        retry_after: u64,
+    },
+    /// A dependency (the database, the hashing pool) cannot serve now; retrying later may work.
+    #[error("{detail}")]
+    Unavailable {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+        /// Seconds until a retry may succeed.
+        retry_after: u64,
+    },
+    /// A bug or an unexpected failure; its cause is logged, never sent.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 404 for `what` (never saying whether it exists for someone else).
+    pub fn not_found(what: &str) -> Self {
+        ApiError::NotFound {
+            detail: format!("No {what} was found here."),
+        }
+    }
+
+    /// A 422 with a single invalid field.
+    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation {
+            errors: vec![FieldError::new(field, code, message)],
+        }
+    }
+
+    /// Wraps an unexpected failure.
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(error.into())
+    }
+
+    /// The database could not be reached.
+    pub fn database_unavailable() -> Self {
+        ApiError::Unavailable {
+            code: "database_unavailable",
+            detail: "The database is unavailable. Try again in a few seconds.".into(),
+            retry_after: 5,
+        }
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { code, .. }
+            | ApiError::Unauthorized { code, .. }
+            | ApiError::Forbidden { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::Unavailable { code, .. } => code,
+            ApiError::NotFound { .. } => "not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::PreconditionFailed => "precondition_failed",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            ApiError::Validation { .. } => "validation_failed",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::MethodNotAllowed { allow } => {
+                format!("This path accepts only {}.", join_methods(allow))
+            }
+            ApiError::PreconditionFailed => {
+                "The resource changed since you read it. Read it again, then retry with its new ETag.".into()
+            }
+            ApiError::PayloadTooLarge { limit } => format!("The body is larger than the {limit} bytes allowed."),
+            ApiError::Validation { errors } => match errors.len() {
+                1 => "1 field is invalid.".into(),
+                n => format!("{n} fields are invalid."),
+            },
+            ApiError::TooManyRequests { retry_after } => {
+                format!("Too many requests. Try again in {retry_after} seconds.")
+            }
+            ApiError::Internal(_) => {
+                "Something went wrong on our side. It has been logged; quote the request id if you report it.".into()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        self.status_code().canonical_reason().unwrap_or("Error")
+    }
+
+    fn to_problem(&self) -> Problem {
+        let errors = match self {
+            ApiError::Validation { errors } => errors.clone(),
+            _ => Vec::new(),
+        };
+        Problem {
+            problem_type: format!("urn:merit:problem:{}", self.code()),
+            title: self.title().to_owned(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            code: self.code().to_owned(),
+            errors,
+            request_id: current_request_id().unwrap_or_default(),
+        }
+    }
+}
+
+fn join_methods(methods: &[Method]) -> String {
+    methods
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Logs an error with its whole chain of causes, once.
+struct Chain<'a>(&'a anyhow::Error);
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        for cause in self.0.chain().skip(1) {
+            write!(f, ": {cause}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(cause) => tracing::error!(error = %Chain(cause), "internal error"),
+            ApiError::Unavailable { code, detail, .. } => {
+                tracing::warn!(code, detail, "unavailable")
+            }
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        match self {
+            ApiError::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, join_methods(allow)));
+            }
+            ApiError::TooManyRequests { retry_after }
+            | ApiError::Unavailable { retry_after, .. } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            ApiError::Unauthorized { .. } => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
+        }
+        match serde_json::to_vec(&self.to_problem()) {
+            Ok(body) => response.body(body),
+            Err(_) => response.finish(),
+        }
+    }
+}
+
+impl From<RepoError> for ApiError {
+    fn from(error: RepoError) -> Self {
+        match error {
+            RepoError::NotFound => ApiError::not_found("such item"),
+            RepoError::Conflict { constraint } => ApiError::Conflict {
+                code: "conflict",
+                detail: format!("This would duplicate an existing item ({constraint})."),
+            },
+            RepoError::MissingReference => ApiError::Conflict {
+                code: "missing_reference",
+                detail: "An item this refers to does not exist.".into(),
+            },
+            RepoError::Contended => ApiError::Unavailable {
+                code: "busy",
+                detail: "The database is busy. Try again in a moment.".into(),
+                retry_after: 1,
+            },
+            RepoError::Unavailable(_) => ApiError::database_unavailable(),
+            other => ApiError::internal(other),
+        }
+    }
+}

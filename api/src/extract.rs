@@ -1,0 +1,200 @@
+//! Extractors whose failures are problem responses with the right status: a JSON body
+//! (415 wrong type, 413 too large, 400 malformed, 422 wrong shape with the field's path) and a
+//! query string (400 when it cannot be read).
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// The largest JSON body accepted.
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+/// A JSON request body.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json(req);
+        let declared_length = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType {
+                    detail: "Send the body as JSON, with Content-Type: application/json.".into(),
+                });
+            }
+            if declared_length.is_some_and(|n| n > JSON_LIMIT) {
+                return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| ApiError::BadRequest {
+                    code: "incomplete_body",
+                    detail: "The body could not be read completely.".into(),
+                })?;
+                if body.len() + chunk.len() > JSON_LIMIT {
+                    return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(Json)
+        })
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    match req.mime_type() {
+        Ok(Some(mime)) => {
+            mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+        }
+        _ => false,
+    }
+}
+
+/// Parses a body: syntax errors are 400; well-formed JSON of the wrong shape is 422 naming the
+/// field; text containing NUL is 422 (no database stores it).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(|e| ApiError::BadRequest {
+        code: "malformed_json",
+        detail: format!("The body is not valid JSON: {e}."),
+    })?;
+    if contains_nul_escape(body) {
+        return Err(ApiError::invalid(
+            "body",
+            "nul_character",
+            "Text must not contain the NUL character (\\u0000).",
+        ));
+    }
+    Ok(value)
+}
+
+fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    if inner.is_data() {
+        let field = if path == "." { "body".to_owned() } else { path };
+        ApiError::Validation {
+            errors: vec![FieldError::new(
+                field,
+                "invalid",
+                clean_serde_message(&inner),
+            )],
+        }
+    } else {
+        ApiError::BadRequest {
+            code: "malformed_json",
+            detail: format!("The body is not valid JSON: {inner}."),
+        }
+    }
+}
+
+/// serde's message without the " at line 1 column 9" suffix, which means nothing to a client
+/// that knows the field's path.
+fn clean_serde_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+fn contains_nul_escape(body: &[u8]) -> bool {
+    body.windows(6)
+        .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2..].iter().all(|&b| b == b'0'))
+}
+
+/// A query string.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+/// Parses a query string; a value that cannot be read is 400 naming the parameter.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    if query.to_ascii_lowercase().contains("%00") {
+        return Err(ApiError::BadRequest {
+            code: "invalid_query",
+            detail: "Query parameters must not contain the NUL character.".into(),
+        });
+    }
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        ApiError::BadRequest {
+            code: "invalid_query",
+            detail: format!("Query parameter {path} is invalid: {}.", e.into_inner()),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        limit: u32,
+    }
+
+    #[test]
+    fn a_syntax_error_is_a_bad_request() {
+        let error = parse_json::<Body>(b"{\"name\": ").unwrap_err();
+        assert_eq!(error.code(), "malformed_json");
+    }
+
+    #[test]
+    fn a_wrong_type_is_a_validation_error_naming_the_field() {
+        let ApiError::Validation { errors } =
+            parse_json::<Body>(br#"{"name":"x","limit":"ten"}"#).unwrap_err()
+        else {
+            panic!("expected a validation error")
+        };
+        assert_eq!(errors[0].field, "limit");
+    }
+
+    #[test]
+    fn an_unknown_field_is_a_validation_error() {
+        let error = parse_json::<Body>(br#"{"name":"x","limit":1,"role":"admin"}"#).unwrap_err();
+        assert_eq!(error.code(), "validation_failed");
+    }
+
+    #[test]
+    fn an_escaped_nul_is_refused() {
+        let error = parse_json::<Body>(br#"{"name":"a\u0000b","limit":1}"#).unwrap_err();
+        assert_eq!(error.code(), "validation_failed");
+    }
+
+    #[test]
+    fn a_nul_in_the_query_is_a_bad_request() {
+        let error =
+            parse_query::<std::collections::HashMap<String, String>>("q=a%00b").unwrap_err();
+        assert_eq!(error.code(), "invalid_query");
+    }
+}

@@ -1,0 +1,18 @@
+//! Merit's HTTP API: actix-web handlers, use cases, settings, telemetry and the OpenAPI
+//! document, plus the `merit` command line. Handlers are thin: extract, convert to domain
+//! values, run one use case in one transaction off the actix workers, map to a response.
+
+pub mod cli;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod paging;
+pub mod routes;
+pub mod services;
+pub mod settings;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

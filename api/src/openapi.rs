@@ -1,0 +1,258 @@
+//! The OpenAPI 3.1 document, collected from the handlers by utoipa-actix-web.
+//!
+//! Error responses all reference one `Problem` schema through named response components. The
+//! errors every operation can give (400, 422, 500, 503, and for bodies 413 and 415) are added
+//! here, once, so no handler can forget them; handlers declare only their own (404, 409, ...).
+
+use actix_web::{App, dev::ResourceDef, http::Method};
+use utoipa::{
+    Modify, OpenApi, ToResponse,
+    openapi::{
+        self, ContentBuilder, HeaderBuilder, Ref, RefOr, ResponseBuilder,
+        path::Operation,
+        schema::{ObjectBuilder, Type},
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
+};
+use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldError, Problem};
+
+/// The document's fixed parts; paths and their schemas are collected from the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Merit",
+        description = "Merit is an open-source JSON REST API for public-sector hiring: the back end of a state's careers portal. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; lists paginate with `limit` and an opaque `cursor`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+        contact(name = "Merit maintainers", url = "https://github.com/merit-hiring/merit")
+    ),
+    servers((url = "/", description = "This server")),
+    tags(
+        (name = "service", description = "Health, readiness and metrics."),
+        (name = "reference", description = "Departments, classifications, locations and offices."),
+    ),
+    components(schemas(Problem, FieldError)),
+    modifiers(&SecuritySchemes)
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token from `POST /api/v1/auth/login`."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The problem responses: (component name, description, extra header).
+const PROBLEMS: &[(&str, &str, Option<&str>)] = &[
+    (
+        "BadRequest",
+        "The request is malformed: unreadable JSON, parameter or cursor.",
+        None,
+    ),
+    (
+        "Unauthorized",
+        "No valid access token was given.",
+        Some("WWW-Authenticate"),
+    ),
+    ("Forbidden", "The caller may not do this.", None),
+    (
+        "NotFound",
+        "Nothing here, or nothing the caller may see.",
+        None,
+    ),
+    (
+        "Conflict",
+        "The request conflicts with the current state.",
+        None,
+    ),
+    (
+        "PreconditionFailed",
+        "`If-Match` does not match the current version.",
+        None,
+    ),
+    ("PayloadTooLarge", "The body is larger than allowed.", None),
+    (
+        "UnsupportedMediaType",
+        "The body's content type is not accepted.",
+        None,
+    ),
+    (
+        "ValidationFailed",
+        "Some values are invalid; `errors` lists each field.",
+        None,
+    ),
+    (
+        "TooManyRequests",
+        "A rate limit was hit; retry after `Retry-After` seconds.",
+        Some("Retry-After"),
+    ),
+    ("InternalError", "An unexpected error; it was logged.", None),
+    (
+        "ServiceUnavailable",
+        "A dependency is down; retry after `Retry-After` seconds.",
+        Some("Retry-After"),
+    ),
+];
+
+fn problem_response(description: &str, header: Option<&str>) -> openapi::Response {
+    let content = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("Problem")))
+        .build();
+    let mut response = ResponseBuilder::new()
+        .description(description)
+        .content("application/problem+json", content);
+    if let Some(name) = header {
+        let schema = ObjectBuilder::new().schema_type(match name {
+            "Retry-After" => Type::Integer,
+            _ => Type::String,
+        });
+        response = response.header(name, HeaderBuilder::new().schema(Some(schema)).build());
+    }
+    response.build()
+}
+
+macro_rules! problem_responses {
+    ($($name:ident),*) => {$(
+        #[doc = concat!("The `", stringify!($name), "` problem response, for `#[utoipa::path]`.")]
+        #[derive(Debug)]
+        pub struct $name;
+        impl<'r> ToResponse<'r> for $name {
+            fn response() -> (&'r str, RefOr<openapi::Response>) {
+                (stringify!($name), RefOr::Ref(Ref::from_response_name(stringify!($name))))
+            }
+        }
+    )*};
+}
+
+problem_responses!(
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    PreconditionFailed,
+    TooManyRequests
+);
+
+/// Adds each operation's standard problem responses, and the response components.
+fn add_standard_problems(api: &mut openapi::OpenApi) {
+    let components = api.components.get_or_insert_with(Default::default);
+    for (name, description, header) in PROBLEMS {
+        components.responses.insert(
+            (*name).to_owned(),
+            RefOr::T(problem_response(description, *header)),
+        );
+    }
+    for item in api.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add_operation_problems(operation);
+        }
+    }
+}
+
+fn add_operation_problems(operation: &mut Operation) {
+    let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let has_body = operation.request_body.is_some();
+    let mut wanted = vec![("500", "InternalError"), ("503", "ServiceUnavailable")];
+    if has_params || has_body {
+        wanted.extend([("400", "BadRequest"), ("422", "ValidationFailed")]);
+    }
+    if has_body {
+        wanted.extend([("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
+    }
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    if secured {
+        wanted.push(("401", "Unauthorized"));
+    }
+    for (status, name) in wanted {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+    }
+}
+
+/// The whole document, as served and as committed in `openapi.yaml`.
+pub fn document() -> openapi::OpenApi {
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    add_standard_problems(&mut api);
+    api
+}
+
+/// The document as YAML, the form committed at the repository root.
+pub fn yaml() -> String {
+    document().to_yaml().unwrap_or_default()
+}
+
+/// Which methods each path accepts, to answer 405 with `Allow` for the others.
+#[derive(Debug)]
+pub struct RouteTable(Vec<(ResourceDef, Vec<Method>)>);
+
+/// Paths served outside the document (the docs UI and the document itself).
+const UNDOCUMENTED_GET_PATHS: &[&str] = &["/docs", "/docs/{_:.*}", "/api/v1/openapi.json"];
+
+impl RouteTable {
+    /// Builds the table from the document.
+    pub fn from_document(api: &openapi::OpenApi) -> Self {
+        let mut routes: Vec<(ResourceDef, Vec<Method>)> = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    (Method::GET, item.get.is_some()),
+                    (Method::PUT, item.put.is_some()),
+                    (Method::POST, item.post.is_some()),
+                    (Method::DELETE, item.delete.is_some()),
+                    (Method::PATCH, item.patch.is_some()),
+                ];
+                let allowed = methods
+                    .into_iter()
+                    .filter(|(_, present)| *present)
+                    .map(|(m, _)| m)
+                    .collect();
+                (ResourceDef::new(path.as_str()), allowed)
+            })
+            .collect();
+        routes.extend(
+            UNDOCUMENTED_GET_PATHS
+                .iter()
+                .map(|p| (ResourceDef::new(*p), vec![Method::GET])),
+        );
+        RouteTable(routes)
+    }
+
+    /// The methods `path` accepts, or `None` when no route has this path.
+    pub fn allowed(&self, path: &str) -> Option<&[Method]> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.as_slice())
+    }
+}

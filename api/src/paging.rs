@@ -1,0 +1,101 @@
+//! Opaque cursors and page sizes at the edge.
+//!
+//! A cursor is the sort key of the last item of a page, tagged with the list it belongs to and
+//! base64url-encoded. Clients must treat it as opaque; a cursor that does not decode, or that
+//! belongs to another list, is a 400.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use merit_domain::paging::PageLimit;
+use merit_persistence::Page;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+/// Checks a requested page size (absent means the default).
+pub fn limit(requested: Option<u64>) -> Result<PageLimit, ApiError> {
+    requested.map_or(Ok(PageLimit::DEFAULT), |n| {
+        PageLimit::parse(n).map_err(|e| ApiError::invalid("limit", "out_of_range", e.to_string()))
+    })
+}
+
+/// Encodes the key of the last item of a page of list `list`.
+pub fn encode_cursor(list: &str, key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{list}\n{key}"))
+}
+
+/// Decodes a cursor made by [`encode_cursor`] for the same list.
+pub fn decode_cursor(list: &str, cursor: &str) -> Result<String, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| {
+            text.strip_prefix(list)
+                .and_then(|rest| rest.strip_prefix('\n'))
+                .map(str::to_owned)
+        })
+        .ok_or_else(|| ApiError::BadRequest {
+            code: "invalid_cursor",
+            detail: "The cursor is not one this list gave out. Start again without a cursor."
+                .into(),
+        })
+}
+
+/// One page of a list, as every list endpoint answers.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct PageResponse<T: ToSchema> {
+    /// The items of this page, in order.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T: ToSchema> PageResponse<T> {
+    /// Builds the response from a page, taking the cursor key from its last item.
+    pub fn from_page<U>(
+        page: Page<U>,
+        list: &str,
+        key: impl Fn(&U) -> &str,
+        to_dto: impl Fn(U) -> T,
+    ) -> Self {
+        let next_cursor = match (page.has_more, page.items.last()) {
+            (true, Some(last)) => Some(encode_cursor(list, key(last))),
+            _ => None,
+        };
+        PageResponse {
+            items: page.items.into_iter().map(to_dto).collect(),
+            next_cursor,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_decodes_to_its_key_for_its_own_list_only() {
+        let cursor = encode_cursor("departments", "DMV");
+        assert_eq!(decode_cursor("departments", &cursor).unwrap(), "DMV");
+        assert_eq!(
+            decode_cursor("offices", &cursor).unwrap_err().code(),
+            "invalid_cursor"
+        );
+    }
+
+    #[test]
+    fn garbage_is_an_invalid_cursor() {
+        assert_eq!(
+            decode_cursor("departments", "%%%").unwrap_err().code(),
+            "invalid_cursor"
+        );
+    }
+
+    #[test]
+    fn limits_above_one_hundred_are_a_validation_error() {
+        assert_eq!(limit(Some(101)).unwrap_err().code(), "validation_failed");
+        assert_eq!(limit(None).unwrap().get(), 20);
+    }
+}

@@ -1,0 +1,14 @@
+//! HTTP routes: one module per area, each with thin handlers and its DTOs.
+
+pub mod reference;
+pub mod service;
+
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// Registers every route (used both to serve and to build the OpenAPI document).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(service::get_healthz)
+        .service(service::get_readyz)
+        .service(service::get_metrics);
+    cfg.service(scope("/api/v1").configure(reference::configure));
+}

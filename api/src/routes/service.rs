@@ -1,0 +1,73 @@
+//! Liveness, readiness and metrics.
+
+use std::time::Duration;
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{error::ApiError, state::AppState};
+
+/// The body of health answers.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct HealthResponse {
+    /// `ok` for liveness, `ready` for readiness.
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// Liveness
+///
+/// 200 while the process runs, whatever the state of the database (a restart would not help).
+#[utoipa::path(tag = "service", responses((status = 200, description = "The process is up.", body = HealthResponse)))]
+#[get("/healthz")]
+pub async fn get_healthz() -> web::Json<HealthResponse> {
+    web::Json(HealthResponse { status: "ok" })
+}
+
+/// How long readiness waits for a database connection.
+const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Readiness
+///
+/// 200 when the database answers; 503 with `Retry-After` when it does not. It recovers by
+/// itself when the database comes back.
+#[utoipa::path(tag = "service", responses((status = 200, description = "Ready to serve.", body = HealthResponse)))]
+#[get("/readyz")]
+pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<HealthResponse>, ApiError> {
+    let pool = state.db.pool().clone();
+    let reachable = web::block(move || {
+        pool.get_timeout(READINESS_TIMEOUT)
+            .ok()
+            .is_some_and(|mut conn| merit_persistence::db::ping(&mut conn).is_ok())
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    if reachable {
+        Ok(web::Json(HealthResponse { status: "ready" }))
+    } else {
+        Err(ApiError::Unavailable {
+            code: "not_ready",
+            detail: "The database cannot be reached.".into(),
+            retry_after: 5,
+        })
+    }
+}
+
+/// Metrics
+///
+/// Prometheus text format: request counts and latency histograms by route, method and status.
+#[utoipa::path(
+    tag = "service",
+    responses((status = 200, description = "Prometheus metrics.", content_type = "text/plain; version=0.0.4", body = String))
+)]
+#[get("/metrics")]
+pub async fn get_metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let text = prometheus::TextEncoder::new()
+        .encode_to_string(&state.metrics.gather())
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(text))
+}

@@ -1,0 +1,43 @@
+//! Reference data use cases.
+
+use merit_domain::paging::PageLimit;
+use merit_persistence::{DbConnection, Page, PageRequest, RepoResult, reference::ReferenceFilter};
+
+use crate::error::ApiError;
+
+/// A checked request for one page of a reference list.
+#[derive(Debug, Clone)]
+pub struct ReferenceList {
+    /// Exact code, already in the list's letter case.
+    pub code: Option<String>,
+    /// Case-insensitive name prefix.
+    pub name_prefix: Option<String>,
+    /// The last code already seen.
+    pub after: Option<String>,
+    /// Page size.
+    pub limit: PageLimit,
+}
+
+/// A repository list function of one reference table.
+pub type ListFn<T> =
+    fn(&mut DbConnection, ReferenceFilter<'_>, PageRequest<'_>) -> RepoResult<Page<T>>;
+
+/// One page of a reference list.
+pub fn list<T>(
+    conn: &mut DbConnection,
+    request: &ReferenceList,
+    fetch: ListFn<T>,
+) -> Result<Page<T>, ApiError> {
+    let filter = ReferenceFilter {
+        code: request.code.as_deref(),
+        name_prefix: request.name_prefix.as_deref(),
+    };
+    Ok(fetch(
+        conn,
+        filter,
+        PageRequest {
+            after: request.after.as_deref(),
+            limit: request.limit,
+        },
+    )?)
+}

@@ -1,0 +1,210 @@
+//! Typed configuration: defaults, then an optional TOML file, then `MERIT_*` environment
+//! variables (the environment wins). Built once in `main` and passed down; never a global.
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Every setting Merit reads. Secrets are [`SecretString`]s: their `Debug` output is redacted.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://PATH` or `postgres://...` (may hold a password, hence secret).
+    pub database_url: SecretString,
+    /// Most database connections open at once.
+    pub database_pool_size: u32,
+    /// Address and port to serve on.
+    pub listen: SocketAddr,
+    /// Root of the document store and the mail folder.
+    pub data_dir: PathBuf,
+    /// Where emails are written as `.eml` files when no SMTP server is set.
+    #[serde(default)]
+    pub mail_dir: Option<PathBuf>,
+    /// SMTP server for real delivery (may hold credentials).
+    #[serde(default)]
+    pub smtp_url: Option<SecretString>,
+    /// Password of the first admin when none exists.
+    #[serde(default)]
+    pub bootstrap_admin_password: Option<SecretString>,
+    /// Token signing key; generated and kept in the data dir when unset.
+    #[serde(default)]
+    pub jwt_secret: Option<SecretString>,
+    /// `caljobs` or `nist`.
+    pub password_policy: PasswordPolicyPreset,
+    /// `human` (default) or `json` log lines.
+    pub log_format: LogFormat,
+    /// A `tracing` filter such as `info` or `merit_api=debug,info`.
+    pub log_filter: String,
+    /// HTTP worker threads; the number of cores when unset.
+    #[serde(default)]
+    pub workers: Option<usize>,
+    /// Browser origins allowed to call the API (CORS), comma-separated in the environment.
+    #[serde(default, deserialize_with = "list_or_csv")]
+    pub cors_origins: Vec<String>,
+}
+
+/// The password policy presets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PasswordPolicyPreset {
+    /// 8 to 20 characters with upper, lower, digit and special (the CalJOBS rule).
+    Caljobs,
+    /// NIST SP 800-63B: 8 to 128 code points, no composition rules.
+    Nist,
+}
+
+/// How log lines look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Readable lines for a terminal.
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The defaults: each works on a fresh machine with nothing installed.
+#[derive(Debug, Serialize)]
+struct Defaults {
+    database_url: &'static str,
+    database_pool_size: u32,
+    listen: &'static str,
+    data_dir: &'static str,
+    password_policy: PasswordPolicyPreset,
+    log_format: LogFormat,
+    log_filter: &'static str,
+}
+
+const DEFAULTS: Defaults = Defaults {
+    database_url: "sqlite://merit.db",
+    database_pool_size: 10,
+    listen: "127.0.0.1:8080",
+    data_dir: "./data",
+    password_policy: PasswordPolicyPreset::Caljobs,
+    log_format: LogFormat::Human,
+    log_filter: "info",
+};
+
+/// Environment variables that start with `MERIT_` but are not settings.
+const NOT_SETTINGS: &[&str] = &["config", "test_postgres_url"];
+
+impl Settings {
+    /// Loads the settings: defaults, then `config_file` if given, then the environment.
+    pub fn load(config_file: Option<&Path>) -> Result<Settings, figment::Error> {
+        Self::figment(config_file)
+            .merge(Self::environment())
+            .extract()
+    }
+
+    /// The defaults and the optional file, without the environment (tests start from this).
+    pub fn figment(config_file: Option<&Path>) -> Figment {
+        let figment = Figment::from(Serialized::defaults(DEFAULTS));
+        match config_file {
+            Some(path) => figment.merge(Toml::file_exact(path)),
+            None => figment,
+        }
+    }
+
+    fn environment() -> Env {
+        Env::prefixed("MERIT_").ignore(NOT_SETTINGS)
+    }
+
+    /// The mail folder: `mail_dir`, or `mail` under the data dir.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.mail_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("mail"))
+    }
+
+    /// The database URL with any password replaced, safe to print.
+    pub fn database_url_redacted(&self) -> String {
+        redact_url(self.database_url.expose_secret())
+    }
+}
+
+/// Replaces the password of a `scheme://user:password@host` URL with `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+fn list_or_csv<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrCsv {
+        List(Vec<String>),
+        Csv(String),
+    }
+    Ok(match ListOrCsv::deserialize(deserializer)? {
+        ListOrCsv::List(items) => items,
+        ListOrCsv::Csv(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_serve_sqlite_on_localhost() {
+        let settings: Settings = Settings::figment(None).extract().unwrap();
+        assert_eq!(settings.database_url.expose_secret(), "sqlite://merit.db");
+        assert_eq!(settings.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.mail_dir(), PathBuf::from("./data/mail"));
+        assert_eq!(settings.password_policy, PasswordPolicyPreset::Caljobs);
+    }
+
+    #[test]
+    fn a_password_in_the_database_url_is_never_shown() {
+        assert_eq!(
+            redact_url("postgres://merit:s3cret@db:5432/merit"),
+            "postgres://merit:***@db:5432/merit"
+        );
+        assert_eq!(redact_url("sqlite://merit.db"), "sqlite://merit.db");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let settings: Settings = Settings::figment(None)
+            .merge(Serialized::default("jwt_secret", "do-not-print-me"))
+            .extract()
+            .unwrap();
+        assert!(!format!("{settings:?}").contains("do-not-print-me"));
+    }
+
+    #[test]
+    fn cors_origins_read_as_a_comma_separated_list() {
+        let settings: Settings = Settings::figment(None)
+            .merge(Serialized::default(
+                "cors_origins",
+                "https://a.example, https://b.example",
+            ))
+            .extract()
+            .unwrap();
+        assert_eq!(
+            settings.cors_origins,
+            ["https://a.example", "https://b.example"]
+        );
+    }
+}

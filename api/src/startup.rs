@@ -1,0 +1,209 @@
+//! Building and running the server: the same code serves `merit` and the tests.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_cors::Cors;
+use actix_web::{
+    App, HttpRequest, HttpResponse, HttpServer,
+    dev::Server,
+    http::header,
+    middleware::{self, Condition, DefaultHeaders},
+    web,
+};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use anyhow::Context;
+use merit_persistence::{PoolOptions, db};
+use prometheus::Registry;
+use secrecy::ExposeSecret;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::{Config, SwaggerUi};
+
+use crate::{
+    clock::Clock,
+    db::Db,
+    error::ApiError,
+    openapi::{self, RouteTable},
+    routes,
+    settings::Settings,
+    state::AppState,
+    telemetry,
+};
+
+/// Opens the pool and applies pending migrations.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let options = PoolOptions {
+        max_size: settings.database_pool_size,
+        ..PoolOptions::default()
+    };
+    let pool =
+        db::build_pool(settings.database_url.expose_secret(), options).with_context(|| {
+            format!(
+                "cannot open the database at {}",
+                settings.database_url_redacted()
+            )
+        })?;
+    let migration_pool = pool.clone();
+    let applied = web::block(move || {
+        let mut conn = migration_pool.get()?;
+        db::run_migrations(&mut conn)
+    })
+    .await?
+    .with_context(|| {
+        format!(
+            "cannot migrate the database at {}",
+            settings.database_url_redacted()
+        )
+    })?;
+    tracing::info!(applied, backend = ?db::Backend::of_url(settings.database_url.expose_secret()), "database ready");
+    Ok(Db::new(pool))
+}
+
+/// The state handlers share.
+pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> AppState {
+    AppState {
+        db,
+        clock,
+        settings: Arc::new(settings),
+        metrics: Registry::new(),
+    }
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Binds `listener` and builds the server over `state`.
+    pub fn build(state: AppState, listener: TcpListener) -> anyhow::Result<Application> {
+        let port = listener.local_addr()?.port();
+        let metrics = PrometheusMetricsBuilder::new("merit")
+            .registry(state.metrics.clone())
+            .mask_unmatched_patterns("unmatched")
+            .exclude_regex("^/docs")
+            .build()
+            .map_err(|e| anyhow::anyhow!("cannot build the metrics middleware: {e}"))?;
+        let document = openapi::document();
+        let routes = web::Data::new(RouteTable::from_document(&document));
+        let workers = state
+            .settings
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+        let data = web::Data::new(state);
+        let server = HttpServer::new(move || {
+            app(
+                data.clone(),
+                routes.clone(),
+                metrics.clone(),
+                document.clone(),
+            )
+        })
+        .workers(workers)
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    /// The port the server listens on (useful when bound to port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is asked to stop.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+        ])
+        .allowed_header("idempotency-key")
+        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        .expose_headers(["x-request-id"])
+        .max_age(3600)
+}
+
+fn app(
+    state: web::Data<AppState>,
+    routes: web::Data<RouteTable>,
+    metrics: PrometheusMetrics,
+    document: utoipa::openapi::OpenApi,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let cors_enabled = !state.settings.cors_origins.is_empty();
+    let cors = cors(&state.settings.cors_origins);
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .configure(routes::configure)
+        .split_for_parts();
+    app.app_data(state)
+        .app_data(routes)
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .url("/api/v1/openapi.json", document)
+                .config(
+                    Config::default()
+                        .validator_url("none")
+                        .try_it_out_enabled(true)
+                        .persist_authorization(true),
+                ),
+        )
+        .route("/docs", web::get().to(redirect_to_docs))
+        .default_service(web::to(fallback))
+        .wrap(Condition::new(cors_enabled, cors))
+        .wrap(
+            DefaultHeaders::new()
+                .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .add((header::X_FRAME_OPTIONS, "DENY"))
+                .add((header::REFERRER_POLICY, "no-referrer"))
+                .add((header::CACHE_CONTROL, "no-store")),
+        )
+        .wrap(middleware::Compress::default())
+        .wrap(metrics)
+        .wrap(middleware::from_fn(telemetry::observe))
+}
+
+async fn redirect_to_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}
+
+/// Unknown paths are 404; known paths with another method are 405 with `Allow`.
+async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
+    Err(match routes.allowed(req.path()) {
+        Some(methods) => ApiError::MethodNotAllowed {
+            allow: methods.to_vec(),
+        },
+        None => ApiError::not_found("route"),
+    })
+}

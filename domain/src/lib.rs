@@ -1,0 +1,8 @@
+//! Merit's domain: the rules of civil-service hiring as pure types and functions.
+//!
+//! Nothing here performs IO, reads a clock or draws randomness: time, the viewer and any random
+//! input are parameters. Every constrained value is a newtype with a fallible constructor, so a
+//! value that exists is valid. CI proves this crate depends on no database, web or async crate.
+
+pub mod paging;
+pub mod reference;

@@ -1,0 +1,4 @@
+DROP TABLE offices;
+DROP TABLE locations;
+DROP TABLE classifications;
+DROP TABLE departments;

@@ -1,0 +1,17 @@
+//! Merit's persistence: one diesel code path over SQLite (embedded) and PostgreSQL.
+//!
+//! Row types carry the diesel derives and convert to and from `merit_domain` types; nothing
+//! diesel leaks past this crate except [`DbConnection`], the handle that repository functions
+//! take. Repositories never open or commit transactions: the use case that calls them does.
+
+pub mod db;
+pub mod error;
+pub mod paging;
+pub mod reference;
+pub mod schema;
+pub mod transaction;
+
+pub use db::{Backend, DbConnection, DbPool, PoolOptions};
+pub use error::{RepoError, RepoResult};
+pub use paging::{Page, PageRequest};
+pub use transaction::{read_transaction, write_transaction};
