@@ -43,8 +43,13 @@ enum Command {
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
-        print!("{}", crate::openapi::yaml());
-        return ExitCode::SUCCESS;
+        let written =
+            std::io::Write::write_all(&mut std::io::stdout(), crate::openapi::yaml().as_bytes());
+        return if written.is_ok() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
     }
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(settings) => settings,

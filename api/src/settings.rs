@@ -98,10 +98,11 @@ const NOT_SETTINGS: &[&str] = &["config", "test_postgres_url"];
 
 impl Settings {
     /// Loads the settings: defaults, then `config_file` if given, then the environment.
-    pub fn load(config_file: Option<&Path>) -> Result<Settings, figment::Error> {
+    pub fn load(config_file: Option<&Path>) -> Result<Settings, Box<figment::Error>> {
         Self::figment(config_file)
             .merge(Self::environment())
             .extract()
+            .map_err(Box::new)
     }
 
     /// The defaults and the optional file, without the environment (tests start from this).

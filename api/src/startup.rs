@@ -158,22 +158,23 @@ fn app(
 > {
     let cors_enabled = !state.settings.cors_origins.is_empty();
     let cors = cors(&state.settings.cors_origins);
+    // The document and the docs UI come first: the `/api/v1` scope would otherwise claim
+    // `/api/v1/openapi.json` and answer it from its own default service.
+    let docs = SwaggerUi::new("/docs/{_:.*}")
+        .url("/api/v1/openapi.json", document)
+        .config(
+            Config::default()
+                .validator_url("none")
+                .try_it_out_enabled(true)
+                .persist_authorization(true),
+        );
     let (app, _) = App::new()
+        .service(docs)
         .into_utoipa_app()
         .configure(routes::configure)
         .split_for_parts();
     app.app_data(state)
         .app_data(routes)
-        .service(
-            SwaggerUi::new("/docs/{_:.*}")
-                .url("/api/v1/openapi.json", document)
-                .config(
-                    Config::default()
-                        .validator_url("none")
-                        .try_it_out_enabled(true)
-                        .persist_authorization(true),
-                ),
-        )
         .route("/docs", web::get().to(redirect_to_docs))
         .default_service(web::to(fallback))
         .wrap(Condition::new(cors_enabled, cors))

@@ -1,1 +1,12 @@
-//! x
+//! Merit's integration tests: one binary. Every test builds the real app through the same
+//! start-up code as `merit`, on a fresh database: a temporary SQLite file, or a fresh PostgreSQL
+//! database when `MERIT_TEST_POSTGRES_URL` is set (the same tests run on both backends).
+
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod support;
+
+mod errors;
+mod openapi;
+mod reference;
+mod service;

@@ -45,14 +45,14 @@ impl ReferenceQuery {
                 "A code has at most 32 characters.",
             ));
         }
-        if let Some(prefix) = &self.name_prefix {
-            if !(1..=100).contains(&prefix.chars().count()) {
-                errors.push(FieldError::new(
-                    "name_prefix",
-                    "length",
-                    "A name prefix has 1 to 100 characters.",
-                ));
-            }
+        if let Some(prefix) = &self.name_prefix
+            && !(1..=100).contains(&prefix.chars().count())
+        {
+            errors.push(FieldError::new(
+                "name_prefix",
+                "length",
+                "A name prefix has 1 to 100 characters.",
+            ));
         }
         let limit = paging::limit(self.limit).map_err(|e| match e {
             ApiError::Validation { errors } => errors,
