@@ -4,6 +4,8 @@
 //! errors every operation can give (400, 422, 500, 503, and for bodies 413 and 415) are added
 //! here, once, so no handler can forget them; handlers declare only their own (404, 409, ...).
 
+use std::collections::BTreeSet;
+
 use actix_web::{App, dev::ResourceDef, http::Method};
 use utoipa::{
     Modify, OpenApi, ToResponse,
@@ -11,7 +13,7 @@ use utoipa::{
         self, ContentBuilder, HeaderBuilder, Ref, RefOr, ResponseBuilder,
         path::Operation,
         schema::{ObjectBuilder, Type},
-        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+        security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
     },
 };
 use utoipa_actix_web::AppExt;
@@ -146,15 +148,10 @@ problem_responses!(
     TooManyRequests
 );
 
-/// Adds each operation's standard problem responses, and the response components.
+/// Adds each operation's standard problem responses and states public operations as such
+/// (`security: [{}]`), then registers the problem response components that are referenced.
 fn add_standard_problems(api: &mut openapi::OpenApi) {
-    let components = api.components.get_or_insert_with(Default::default);
-    for (name, description, header) in PROBLEMS {
-        components.responses.insert(
-            (*name).to_owned(),
-            RefOr::T(problem_response(description, *header)),
-        );
-    }
+    let mut referenced = BTreeSet::new();
     for item in api.paths.paths.values_mut() {
         for operation in [
             &mut item.get,
@@ -167,7 +164,32 @@ fn add_standard_problems(api: &mut openapi::OpenApi) {
         .flatten()
         {
             add_operation_problems(operation);
+            operation
+                .security
+                .get_or_insert_with(|| vec![SecurityRequirement::default()]);
+            referenced.extend(
+                operation
+                    .responses
+                    .responses
+                    .values()
+                    .filter_map(|response| match response {
+                        RefOr::Ref(reference) => {
+                            reference.ref_location.rsplit('/').next().map(str::to_owned)
+                        }
+                        RefOr::T(_) => None,
+                    }),
+            );
         }
+    }
+    let components = api.components.get_or_insert_with(Default::default);
+    for (name, description, header) in PROBLEMS
+        .iter()
+        .filter(|(name, ..)| referenced.contains(*name))
+    {
+        components.responses.insert(
+            (*name).to_owned(),
+            RefOr::T(problem_response(description, *header)),
+        );
     }
 }
 
@@ -181,7 +203,11 @@ fn add_operation_problems(operation: &mut Operation) {
     if has_body {
         wanted.extend([("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
     }
-    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let secured = operation.security.as_ref().is_some_and(|requirements| {
+        requirements
+            .iter()
+            .any(|r| *r != SecurityRequirement::default())
+    });
     if secured {
         wanted.push(("401", "Unauthorized"));
     }

@@ -49,6 +49,7 @@ pub struct PageResponse<T: ToSchema> {
     /// The items of this page, in order.
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; null on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 

@@ -53,7 +53,7 @@ fn every_operation_has_an_id_a_summary_a_tag_and_problem_errors() {
             }
         }
     }
-    let problem: &Value = &document["components"]["responses"]["NotFound"]["content"]["application/problem+json"]
+    let problem: &Value = &document["components"]["responses"]["BadRequest"]["content"]["application/problem+json"]
         ["schema"];
     assert_eq!(problem["$ref"], "#/components/schemas/Problem");
 }
