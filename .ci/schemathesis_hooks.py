@@ -22,9 +22,10 @@ def _real_cursor(path: str, query: dict, headers: dict) -> str | None:
     params = {k: v for k, v in query.items() if k not in ("cursor", "limit")}
     params["limit"] = 1
     url = f"{BASE_URL}{path}?{urllib.parse.urlencode(params, doseq=True)}"
-    key = url + json.dumps(headers or {}, sort_keys=True)
+    headers = {str(k): str(v) for k, v in dict(headers or {}).items()}
+    key = url + json.dumps(headers, sort_keys=True)
     if key not in _cursors:
-        request = urllib.request.Request(url, headers={k: str(v) for k, v in (headers or {}).items()})
+        request = urllib.request.Request(url, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 _cursors[key] = json.load(response).get("next_cursor")
