@@ -4,5 +4,6 @@
 //! input are parameters. Every constrained value is a newtype with a fallible constructor, so a
 //! value that exists is valid. CI proves this crate depends on no database, web or async crate.
 
+pub mod account;
 pub mod paging;
 pub mod reference;
