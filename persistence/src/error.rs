@@ -86,6 +86,14 @@ const SQLITE_UNIQUE_COLUMNS: &[(&str, &str)] = &[
     ("classifications.code", "classifications_pkey"),
     ("locations.code", "locations_pkey"),
     ("offices.code", "offices_pkey"),
+    ("accounts.username_key", "accounts_username_key"),
+    ("accounts.email_key", "accounts_email_key"),
+    ("accounts.employee_id", "accounts_employee_id_key"),
+    (
+        "account_roles.account_id, account_roles.role",
+        "account_roles_pkey",
+    ),
+    ("employee_roster.employee_id", "employee_roster_pkey"),
 ];
 
 fn constraint_name(named: Option<&str>, message: &str) -> String {

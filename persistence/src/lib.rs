@@ -4,11 +4,18 @@
 //! diesel leaks past this crate except [`DbConnection`], the handle that repository functions
 //! take. Repositories never open or commit transactions: the use case that calls them does.
 
+pub mod accounts;
+pub mod audit;
 pub mod db;
 pub mod error;
+pub mod outbox;
 pub mod paging;
 pub mod reference;
+pub mod roster;
 pub mod schema;
+pub mod sessions;
+pub mod time;
+pub mod tokens;
 pub mod transaction;
 
 pub use db::{Backend, DbConnection, DbPool, PoolOptions};

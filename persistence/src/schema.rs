@@ -31,6 +31,132 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(offices -> locations (county_code));
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        username -> Nullable<Text>,
+        username_key -> Nullable<Text>,
+        email -> Nullable<Text>,
+        email_key -> Nullable<Text>,
+        employee_id -> Nullable<Text>,
+        first_name -> Text,
+        last_name -> Text,
+        password_hash -> Nullable<Text>,
+        password_changed_at -> Nullable<Timestamp>,
+        temporary_password_expires_at -> Nullable<Timestamp>,
+        email_verified_at -> Nullable<Timestamp>,
+        department_code -> Nullable<Text>,
+        office_code -> Nullable<Text>,
+        disabled_at -> Nullable<Timestamp>,
+        failed_login_count -> Integer,
+        failed_login_window_start -> Nullable<Timestamp>,
+        locked_until -> Nullable<Timestamp>,
+        privacy_agreement_version -> Nullable<Text>,
+        privacy_agreement_accepted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
 
-diesel::allow_tables_to_appear_in_same_query!(departments, classifications, locations, offices);
+diesel::table! {
+    account_roles (account_id, role) {
+        account_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        account_id -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    one_time_tokens (token_hash) {
+        token_hash -> Text,
+        account_id -> Text,
+        purpose -> Text,
+        sent_to -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    employee_roster (employee_id) {
+        employee_id -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        department_code -> Text,
+        business_email -> Text,
+        business_email_key -> Text,
+        status -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        kind -> Text,
+        actor_account_id -> Nullable<Text>,
+        subject_account_id -> Nullable<Text>,
+        details -> Text,
+    }
+}
+
+diesel::table! {
+    outbox_emails (id) {
+        id -> Text,
+        to_address -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        attempts -> Integer,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(offices -> locations (county_code));
+diesel::joinable!(account_roles -> accounts (account_id));
+diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(one_time_tokens -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    departments,
+    classifications,
+    locations,
+    offices,
+    accounts,
+    account_roles,
+    sessions,
+    refresh_tokens,
+    one_time_tokens,
+    employee_roster,
+    audit_events,
+    outbox_emails,
+);

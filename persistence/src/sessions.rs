@@ -1,0 +1,200 @@
+//! Sessions (one per sign-in) and their rotating refresh tokens.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::{
+    DbConnection,
+    error::RepoResult,
+    schema::{refresh_tokens, sessions},
+    time::{naive, utc},
+};
+
+/// A sign-in session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Its id (the `sid` claim of access tokens).
+    pub id: String,
+    /// Whose it is.
+    pub account_id: String,
+    /// Its absolute end.
+    pub expires_at: DateTime<Utc>,
+    /// When it was ended, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl Session {
+    /// Whether the session can still be used at `now`.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && now < self.expires_at
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+struct SessionRow {
+    id: String,
+    account_id: String,
+    expires_at: NaiveDateTime,
+    revoked_at: Option<NaiveDateTime>,
+}
+
+impl From<SessionRow> for Session {
+    fn from(row: SessionRow) -> Self {
+        Session {
+            id: row.id,
+            account_id: row.account_id,
+            expires_at: utc(row.expires_at),
+            revoked_at: row.revoked_at.map(utc),
+        }
+    }
+}
+
+/// Starts a session.
+pub fn create(
+    conn: &mut DbConnection,
+    id: &str,
+    account_id: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> RepoResult<()> {
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(id),
+            sessions::account_id.eq(account_id),
+            sessions::created_at.eq(naive(now)),
+            sessions::last_used_at.eq(naive(now)),
+            sessions::expires_at.eq(naive(expires_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A session by id.
+pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<Session>> {
+    Ok(sessions::table
+        .find(id)
+        .select(SessionRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Session::from))
+}
+
+/// Ends one session.
+pub fn revoke(
+    conn: &mut DbConnection,
+    id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> RepoResult<()> {
+    diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(naive(now)),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Ends every session of an account except `keep`; returns how many ended.
+pub fn revoke_all(
+    conn: &mut DbConnection,
+    account_id: &str,
+    keep: Option<&str>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> RepoResult<usize> {
+    let live = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::revoked_at.is_null());
+    let ended = match keep {
+        Some(keep) => diesel::update(live.filter(sessions::id.ne(keep)))
+            .set((
+                sessions::revoked_at.eq(naive(now)),
+                sessions::revoked_reason.eq(reason),
+            ))
+            .execute(conn)?,
+        None => diesel::update(live)
+            .set((
+                sessions::revoked_at.eq(naive(now)),
+                sessions::revoked_reason.eq(reason),
+            ))
+            .execute(conn)?,
+    };
+    Ok(ended)
+}
+
+/// Stores a refresh token (its hash) for a session.
+pub fn add_refresh_token(
+    conn: &mut DbConnection,
+    session_id: &str,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> RepoResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::created_at.eq(naive(now)),
+            refresh_tokens::expires_at.eq(naive(expires_at)),
+        ))
+        .execute(conn)?;
+    diesel::update(sessions::table.find(session_id))
+        .set(sessions::last_used_at.eq(naive(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A stored refresh token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshToken {
+    /// The session it belongs to.
+    pub session_id: String,
+    /// When it stops working if unused.
+    pub expires_at: DateTime<Utc>,
+    /// When it was exchanged, if it was (a second use is reuse).
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// Finds a refresh token by its hash.
+pub fn find_refresh_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> RepoResult<Option<RefreshToken>> {
+    let row: Option<(String, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
+        .find(token_hash)
+        .select((
+            refresh_tokens::session_id,
+            refresh_tokens::expires_at,
+            refresh_tokens::used_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(session_id, expires_at, used_at)| RefreshToken {
+        session_id,
+        expires_at: utc(expires_at),
+        used_at: used_at.map(utc),
+    }))
+}
+
+/// Marks a refresh token used, unless it already was; true when this call used it. Two
+/// concurrent exchanges of one token cannot both succeed.
+pub fn use_refresh_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> RepoResult<bool> {
+    let changed = diesel::update(
+        refresh_tokens::table
+            .find(token_hash)
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(naive(now)))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
