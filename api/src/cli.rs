@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use crate::{
     clock::SystemClock,
     demo,
+    services::bootstrap,
     settings::Settings,
     startup::{self, Application},
     telemetry,
@@ -84,7 +85,14 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
             let listener = TcpListener::bind(settings.listen)?;
             tracing::info!(listen = %settings.listen, docs = %format!("http://{}/docs/", settings.listen), "serving");
-            let state = startup::app_state(settings, Arc::new(SystemClock), db);
+            let state = startup::app_state(settings, Arc::new(SystemClock), db)?;
+            if let Some(password) = bootstrap::ensure_admin(&state).await? {
+                let shown = format!(
+                    "\nmerit: created the first admin account.\n  username: {}\n  password: {password}\n  (shown once; sign in and keep it safe)\n\n",
+                    bootstrap::ADMIN_USERNAME
+                );
+                std::io::Write::write_all(&mut std::io::stderr(), shown.as_bytes())?;
+            }
             Application::build(state, listener)?
                 .run_until_stopped()
                 .await?;

@@ -2,12 +2,14 @@
 //! document, plus the `merit` command line. Handlers are thin: extract, convert to domain
 //! values, run one use case in one transaction off the actix workers, map to a response.
 
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod mail;
 pub mod openapi;
 pub mod paging;
 pub mod routes;
@@ -16,3 +18,4 @@ pub mod settings;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod validation;

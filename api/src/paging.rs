@@ -19,6 +19,17 @@ pub fn limit(requested: Option<u64>) -> Result<PageLimit, ApiError> {
     })
 }
 
+/// Checks a list's `limit` (422) and `cursor` (400): the page size and the key to start after.
+pub fn page_params(
+    list: &str,
+    limit_param: Option<u64>,
+    cursor: Option<&str>,
+) -> Result<(PageLimit, Option<String>), ApiError> {
+    let limit = limit(limit_param)?;
+    let after = cursor.map(|c| decode_cursor(list, c)).transpose()?;
+    Ok((limit, after))
+}
+
 /// Encodes the key of the last item of a page of list `list`.
 pub fn encode_cursor(list: &str, key: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{list}\n{key}"))

@@ -6,10 +6,12 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use chrono::TimeDelta;
 use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
+use merit_domain::account::{LockoutPolicy, PasswordPolicy, PasswordPreset};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -37,8 +39,33 @@ pub struct Settings {
     /// Token signing key; generated and kept in the data dir when unset.
     #[serde(default)]
     pub jwt_secret: Option<SecretString>,
+    /// A previous signing key, still accepted until its tokens expire (key rotation).
+    #[serde(default)]
+    pub jwt_previous_secret: Option<SecretString>,
     /// `caljobs` or `nist`.
     pub password_policy: PasswordPolicyPreset,
+    /// The frontend's address, used to build the links in emails.
+    pub public_url: String,
+    /// The sender of Merit's emails.
+    pub mail_from: String,
+    /// Sign-in attempts per client and minute.
+    pub login_rate_per_minute: u32,
+    /// Registrations per client and hour.
+    pub registration_rate_per_hour: u32,
+    /// Password resets, username reminders and activations per client and minute.
+    pub recovery_rate_per_minute: u32,
+    /// Password resets and username reminders per email address and hour.
+    pub recovery_rate_per_address_per_hour: u32,
+    /// Failed sign-ins that lock an account.
+    pub lockout_threshold: u32,
+    /// The window, in minutes, those failures are counted in.
+    pub lockout_window_minutes: u32,
+    /// How long, in minutes, a lock lasts.
+    pub lockout_minutes: u32,
+    /// Password hashes allowed to wait for a core before sign-ins are answered 503.
+    pub hashing_queue: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
     /// `human` (default) or `json` log lines.
     pub log_format: LogFormat,
     /// A `tracing` filter such as `info` or `merit_api=debug,info`.
@@ -79,6 +106,17 @@ struct Defaults {
     listen: &'static str,
     data_dir: &'static str,
     password_policy: PasswordPolicyPreset,
+    public_url: &'static str,
+    mail_from: &'static str,
+    login_rate_per_minute: u32,
+    registration_rate_per_hour: u32,
+    recovery_rate_per_minute: u32,
+    recovery_rate_per_address_per_hour: u32,
+    lockout_threshold: u32,
+    lockout_window_minutes: u32,
+    lockout_minutes: u32,
+    hashing_queue: usize,
+    trust_forwarded_for: bool,
     log_format: LogFormat,
     log_filter: &'static str,
 }
@@ -89,6 +127,17 @@ const DEFAULTS: Defaults = Defaults {
     listen: "127.0.0.1:8080",
     data_dir: "./data",
     password_policy: PasswordPolicyPreset::Caljobs,
+    public_url: "http://127.0.0.1:8080",
+    mail_from: "Merit <no-reply@merit.localhost>",
+    login_rate_per_minute: 30,
+    registration_rate_per_hour: 20,
+    recovery_rate_per_minute: 10,
+    recovery_rate_per_address_per_hour: 5,
+    lockout_threshold: 10,
+    lockout_window_minutes: 15,
+    lockout_minutes: 15,
+    hashing_queue: 32,
+    trust_forwarded_for: false,
     log_format: LogFormat::Human,
     log_filter: "info",
 };
@@ -123,6 +172,23 @@ impl Settings {
         self.mail_dir
             .clone()
             .unwrap_or_else(|| self.data_dir.join("mail"))
+    }
+
+    /// The password policy in force.
+    pub fn password_policy(&self) -> PasswordPolicy {
+        PasswordPolicy::preset(match self.password_policy {
+            PasswordPolicyPreset::Caljobs => PasswordPreset::Caljobs,
+            PasswordPolicyPreset::Nist => PasswordPreset::Nist,
+        })
+    }
+
+    /// The lockout policy in force.
+    pub fn lockout_policy(&self) -> LockoutPolicy {
+        LockoutPolicy {
+            threshold: self.lockout_threshold.max(1),
+            window: TimeDelta::minutes(i64::from(self.lockout_window_minutes)),
+            lock_for: TimeDelta::minutes(i64::from(self.lockout_minutes)),
+        }
     }
 
     /// The database URL with any password replaced, safe to print.

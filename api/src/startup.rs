@@ -2,6 +2,8 @@
 
 use std::{net::TcpListener, sync::Arc};
 
+use tokio::sync::Notify;
+
 use actix_cors::Cors;
 use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer,
@@ -19,15 +21,20 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
+    auth::{hashing::PasswordHasher, limits::RateLimits, tokens::TokenKeys},
     clock::Clock,
     db::Db,
     error::ApiError,
+    mail::{self, delivery::Mailer},
     openapi::{self, RouteTable},
     routes,
     settings::Settings,
     state::AppState,
     telemetry,
 };
+
+/// How often the outbox worker looks for due emails when nothing wakes it.
+const MAIL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Opens the pool and applies pending migrations.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
@@ -58,14 +65,28 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(Db::new(pool))
 }
 
-/// The state handlers share.
-pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> AppState {
-    AppState {
+/// The state handlers share. Reads or creates the token signing key; call inside the runtime.
+pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::Result<AppState> {
+    let secret = TokenKeys::load_or_create_secret(settings.jwt_secret.as_ref(), &settings.data_dir)
+        .with_context(|| {
+            format!(
+                "cannot keep the token signing key in {}",
+                settings.data_dir.display()
+            )
+        })?;
+    let tokens = TokenKeys::new(&secret, settings.jwt_previous_secret.as_ref());
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Ok(AppState {
         db,
         clock,
-        settings: Arc::new(settings),
         metrics: Registry::new(),
-    }
+        tokens: Arc::new(tokens),
+        hasher: PasswordHasher::new(cores, settings.hashing_queue),
+        limits: Arc::new(RateLimits::new(&settings)),
+        mailer: Arc::new(Mailer::from_settings(&settings)?),
+        mail_signal: Arc::new(Notify::new()),
+        settings: Arc::new(settings),
+    })
 }
 
 /// A bound, not yet running server.
@@ -98,6 +119,7 @@ impl Application {
             .settings
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+        actix_web::rt::spawn(mail::worker::run(state.clone(), MAIL_POLL_INTERVAL));
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {
             app(

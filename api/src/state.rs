@@ -1,10 +1,19 @@
-//! What every handler can reach: the database, the clock and the settings.
+//! What every handler can reach: the database, the clock, the settings and the security and
+//! mail machinery built from them.
 
 use std::sync::Arc;
 
+use merit_domain::account::{LockoutPolicy, PasswordPolicy};
 use prometheus::Registry;
+use tokio::sync::Notify;
 
-use crate::{clock::Clock, db::Db, settings::Settings};
+use crate::{
+    auth::{hashing::PasswordHasher, limits::RateLimits, tokens::TokenKeys},
+    clock::Clock,
+    db::Db,
+    mail::delivery::Mailer,
+    settings::Settings,
+};
 
 /// Shared, cheaply cloned application state (`web::Data<AppState>`).
 #[derive(Clone, Debug)]
@@ -17,4 +26,41 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The metrics registry served at `/metrics`.
     pub metrics: Registry,
+    /// Access-token keys.
+    pub tokens: Arc<TokenKeys>,
+    /// The bounded password-hashing pool.
+    pub hasher: PasswordHasher,
+    /// Rate limits.
+    pub limits: Arc<RateLimits>,
+    /// Where emails go.
+    pub mailer: Arc<Mailer>,
+    /// Wakes the outbox worker when an email was queued.
+    pub mail_signal: Arc<Notify>,
+}
+
+impl AppState {
+    /// The password policy in force.
+    pub fn password_policy(&self) -> PasswordPolicy {
+        self.settings.password_policy()
+    }
+
+    /// The lockout policy in force.
+    pub fn lockout_policy(&self) -> LockoutPolicy {
+        self.settings.lockout_policy()
+    }
+
+    /// Tells the outbox worker that an email is waiting.
+    pub fn wake_mailer(&self) {
+        self.mail_signal.notify_one();
+    }
+
+    /// A page of the frontend: `public_url` + `path`.
+    pub fn page(&self, path: &str) -> String {
+        format!("{}{path}", self.settings.public_url.trim_end_matches('/'))
+    }
+
+    /// A link into the frontend carrying a single-use token: `public_url` + `path?token=...`.
+    pub fn link(&self, path: &str, token: &str) -> String {
+        format!("{}?token={token}", self.page(path))
+    }
 }

@@ -74,22 +74,20 @@ pub fn issue(
     Ok(())
 }
 
-/// Uses a token: returns it when it exists for one of `purposes`, is unused and has not
-/// expired at `now`, and marks it used in the same statement so it works only once.
-pub fn consume(
+/// A token that exists for one of `purposes`, is unused and has not expired at `now`, without
+/// using it.
+pub fn peek(
     conn: &mut DbConnection,
     token_hash: &str,
     purposes: &[TokenPurpose],
     now: DateTime<Utc>,
 ) -> RepoResult<Option<(OneTimeToken, TokenPurpose)>> {
     let names: Vec<&str> = purposes.iter().map(|p| p.as_str()).collect();
-    let live = one_time_tokens::table
+    let row: Option<(String, String, String, NaiveDateTime)> = one_time_tokens::table
         .filter(one_time_tokens::token_hash.eq(token_hash))
         .filter(one_time_tokens::purpose.eq_any(names))
         .filter(one_time_tokens::used_at.is_null())
-        .filter(one_time_tokens::expires_at.gt(naive(now)));
-    let row: Option<(String, String, String, NaiveDateTime)> = live
-        .clone()
+        .filter(one_time_tokens::expires_at.gt(naive(now)))
         .select((
             one_time_tokens::account_id,
             one_time_tokens::purpose,
@@ -98,26 +96,40 @@ pub fn consume(
         ))
         .first(conn)
         .optional()?;
-    let Some((account_id, purpose, sent_to, expires_at)) = row else {
+    Ok(row.map(|(account_id, purpose, sent_to, expires_at)| {
+        let purpose = purposes
+            .iter()
+            .copied()
+            .find(|p| p.as_str() == purpose)
+            .unwrap_or(TokenPurpose::PasswordReset);
+        (
+            OneTimeToken {
+                account_id,
+                sent_to,
+                expires_at: utc(expires_at),
+            },
+            purpose,
+        )
+    }))
+}
+
+/// Uses a token: returns it when it exists for one of `purposes`, is unused and has not
+/// expired at `now`, and marks it used in the same statement so it works only once.
+pub fn consume(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    purposes: &[TokenPurpose],
+    now: DateTime<Utc>,
+) -> RepoResult<Option<(OneTimeToken, TokenPurpose)>> {
+    let Some(found) = peek(conn, token_hash, purposes, now)? else {
         return Ok(None);
     };
-    let used = diesel::update(live)
-        .set(one_time_tokens::used_at.eq(naive(now)))
-        .execute(conn)?;
-    if used != 1 {
-        return Ok(None);
-    }
-    let purpose = purposes
-        .iter()
-        .copied()
-        .find(|p| p.as_str() == purpose)
-        .unwrap_or(TokenPurpose::PasswordReset);
-    Ok(Some((
-        OneTimeToken {
-            account_id,
-            sent_to,
-            expires_at: utc(expires_at),
-        },
-        purpose,
-    )))
+    let used = diesel::update(
+        one_time_tokens::table
+            .find(token_hash)
+            .filter(one_time_tokens::used_at.is_null()),
+    )
+    .set(one_time_tokens::used_at.eq(naive(now)))
+    .execute(conn)?;
+    Ok((used == 1).then_some(found))
 }

@@ -1,5 +1,8 @@
 //! HTTP routes: one module per area, each with thin handlers and its DTOs.
 
+pub mod admin;
+pub mod auth;
+pub mod me;
 pub mod reference;
 pub mod service;
 
@@ -10,5 +13,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(service::get_healthz)
         .service(service::get_readyz)
         .service(service::get_metrics);
-    cfg.service(scope("/api/v1").configure(reference::configure));
+    cfg.service(
+        scope("/api/v1")
+            .configure(reference::configure)
+            .configure(auth::configure)
+            .configure(me::configure)
+            .configure(admin::configure),
+    );
 }

@@ -1,4 +1,13 @@
 //! Use cases: synchronous functions that take a connection, the actor and `now`, apply the
-//! domain's rules and call repositories. The handler runs each inside one transaction.
+//! domain's rules and call repositories. The handler runs each inside one transaction. Flows
+//! that hash passwords (sign-in, registration, password changes) are async orchestrations of
+//! such steps, because hashing runs on its own bounded pool between database steps.
 
+pub mod accounts;
+pub mod admin;
+pub mod audit;
+pub mod bootstrap;
+pub mod employees;
+pub mod recovery;
 pub mod reference;
+pub mod sessions;

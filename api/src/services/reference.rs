@@ -1,6 +1,6 @@
 //! Reference data use cases.
 
-use merit_domain::paging::PageLimit;
+use merit_domain::{paging::PageLimit, reference::Office};
 use merit_persistence::{DbConnection, Page, PageRequest, RepoResult, reference::ReferenceFilter};
 
 use crate::error::ApiError;
@@ -40,4 +40,37 @@ pub fn list<T>(
             limit: request.limit,
         },
     )?)
+}
+
+/// Stores new reference data; an existing code is 409 `already_exists`.
+pub fn create<T>(
+    conn: &mut DbConnection,
+    item: &T,
+    insert: fn(&mut DbConnection, &T) -> RepoResult<()>,
+    what: &str,
+) -> Result<(), ApiError> {
+    insert(conn, item).map_err(|e| match e {
+        merit_persistence::RepoError::Conflict { .. } => ApiError::Conflict {
+            code: "already_exists",
+            detail: format!("A {what} with this code already exists."),
+        },
+        other => other.into(),
+    })
+}
+
+/// Stores a new office, whose county must exist.
+pub fn create_office(conn: &mut DbConnection, office: &Office) -> Result<(), ApiError> {
+    if merit_persistence::reference::find_location(conn, office.county.as_str())?.is_none() {
+        return Err(ApiError::invalid(
+            "county_code",
+            "unknown_county",
+            format!("No location has the code {}.", office.county),
+        ));
+    }
+    create(
+        conn,
+        office,
+        merit_persistence::reference::insert_office,
+        "office",
+    )
 }

@@ -1,23 +1,32 @@
-//! The test harness: [`TestApp`], its database, and response helpers.
+//! The test harness: [`TestApp`], its database, the captured mailbox, factories and response
+//! helpers.
 
 mod database;
+mod factories;
+mod mail;
 mod proxy;
 mod response;
 
 use std::{net::TcpListener, sync::Arc, time::Duration};
 
 use chrono::{DateTime, TimeZone, Utc};
-use figment::providers::Serialized;
+use figment::{Figment, providers::Serialized};
 use merit_api::{
     clock::ManualClock,
+    services::bootstrap,
     settings::Settings,
     startup::{self, Application},
+    state::AppState,
 };
-pub use response::{TestResponse, assert_problem};
+use reqwest::Method;
+use serde_json::Value;
 use tempfile::TempDir;
 
 pub use database::{TestDatabase, postgres_admin_url};
+pub use factories::{ADMIN_PASSWORD, TestUser};
+pub use mail::Mail;
 pub use proxy::TcpProxy;
+pub use response::{TestResponse, assert_problem};
 
 /// The instant every test starts at, unless it moves the clock.
 pub fn start_of_tests() -> DateTime<Utc> {
@@ -31,25 +40,39 @@ pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
     pub address: String,
     /// The app's clock.
-    #[expect(dead_code, reason = "the identity tests move it")]
     pub clock: ManualClock,
+    /// The app's state, to run background work (mail delivery) on demand.
+    pub state: AppState,
+    /// The app's database handle, to arrange data the API cannot.
+    pub db: merit_api::db::Db,
     /// The app's data dir (documents, mail), removed with the app.
     _data_dir: TempDir,
     /// The database, dropped with the app.
     _database: TestDatabase,
-    /// The app's database handle, to arrange data the API cannot.
-    pub db: merit_api::db::Db,
     client: reqwest::Client,
 }
 
 /// Settings for a test app over `database_url`, with data under `data_dir`.
-pub fn test_settings(database_url: &str, data_dir: &std::path::Path) -> Settings {
+pub fn test_figment(database_url: &str, data_dir: &std::path::Path) -> Figment {
     Settings::figment(None)
         .merge(Serialized::default("database_url", database_url))
         .merge(Serialized::default("data_dir", data_dir))
         .merge(Serialized::default("listen", "127.0.0.1:0"))
         .merge(Serialized::default("workers", 1))
         .merge(Serialized::default("database_pool_size", 4))
+        .merge(Serialized::default(
+            "bootstrap_admin_password",
+            ADMIN_PASSWORD,
+        ))
+        .merge(Serialized::default(
+            "public_url",
+            "https://careers.example.gov",
+        ))
+}
+
+/// Settings for a test app over `database_url`, with data under `data_dir`.
+pub fn test_settings(database_url: &str, data_dir: &std::path::Path) -> Settings {
+    test_figment(database_url, data_dir)
         .extract()
         .expect("test settings are valid")
 }
@@ -57,13 +80,24 @@ pub fn test_settings(database_url: &str, data_dir: &std::path::Path) -> Settings
 impl TestApp {
     /// Starts an app on a fresh database of the backend under test.
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|figment| figment).await
+    }
+
+    /// Starts an app whose settings `adjust` changes (lower rate limits, another policy, ...).
+    pub async fn spawn_with(adjust: impl FnOnce(Figment) -> Figment) -> TestApp {
         let database = TestDatabase::create();
         let data_dir = tempfile::tempdir().expect("a temporary data dir");
-        let settings = test_settings(database.url(), data_dir.path());
+        let settings: Settings = adjust(test_figment(database.url(), data_dir.path()))
+            .extract()
+            .expect("test settings are valid");
         let db = startup::open_database(&settings)
             .await
             .expect("the test database opens and migrates");
-        Self::serve(settings, db, database, data_dir)
+        let app = Self::serve(settings, db, database, data_dir);
+        bootstrap::ensure_admin(&app.state)
+            .await
+            .expect("the first admin is created");
+        app
     }
 
     /// Starts an app over an already built database handle (for tests that break the database).
@@ -74,9 +108,10 @@ impl TestApp {
         data_dir: TempDir,
     ) -> TestApp {
         let clock = ManualClock::new(start_of_tests());
-        let state = startup::app_state(settings, Arc::new(clock.clone()), db.clone());
+        let state = startup::app_state(settings, Arc::new(clock.clone()), db.clone())
+            .expect("the app state builds");
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-        let app = Application::build(state, listener).expect("the app builds");
+        let app = Application::build(state.clone(), listener).expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         actix_web::rt::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder()
@@ -87,9 +122,10 @@ impl TestApp {
         TestApp {
             address,
             clock,
+            state,
+            db,
             _data_dir: data_dir,
             _database: database,
-            db,
             client,
         }
     }
@@ -100,7 +136,7 @@ impl TestApp {
     }
 
     /// A request builder for `method path`.
-    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         self.client.request(method, self.url(path))
     }
 
@@ -111,6 +147,39 @@ impl TestApp {
 
     /// `GET path`.
     pub async fn get(&self, path: &str) -> TestResponse {
-        self.send(self.request(reqwest::Method::GET, path)).await
+        self.send(self.request(Method::GET, path)).await
+    }
+
+    /// `GET path` with an access token.
+    pub async fn get_as(&self, token: &str, path: &str) -> TestResponse {
+        self.send(self.request(Method::GET, path).bearer_auth(token))
+            .await
+    }
+
+    /// `method path` with a JSON body, anonymously.
+    pub async fn send_json(&self, method: Method, path: &str, body: &Value) -> TestResponse {
+        self.send(self.request(method, path).json(body)).await
+    }
+
+    /// `method path` with a JSON body and an access token.
+    pub async fn send_json_as(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: &Value,
+    ) -> TestResponse {
+        self.send(self.request(method, path).bearer_auth(token).json(body))
+            .await
+    }
+
+    /// `POST path` with a JSON body, anonymously.
+    pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
+        self.send_json(Method::POST, path, body).await
+    }
+
+    /// `POST path` with a JSON body and an access token.
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> TestResponse {
+        self.send_json_as(token, Method::POST, path, body).await
     }
 }

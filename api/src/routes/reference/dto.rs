@@ -1,6 +1,9 @@
 //! Request and response shapes of the reference endpoints.
 
-use merit_domain::reference::{Classification, Department, Location, Office};
+use merit_domain::reference::{
+    Classification, ClassificationCode, CountyCode, Department, DepartmentCode, Location, Office,
+    OfficeCode, ReferenceName,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -8,6 +11,7 @@ use crate::{
     error::{ApiError, FieldError},
     paging,
     services::reference::ReferenceList,
+    validation::Fields,
 };
 
 /// Filters and paging of every reference list.
@@ -177,5 +181,142 @@ impl From<Office> for OfficeResponse {
             name: o.name.to_string(),
             county_code: o.county.to_string(),
         }
+    }
+}
+
+/// Add a department.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDepartmentRequest {
+    /// 2 to 12 letters or digits; also the username prefix of its employer accounts.
+    #[schema(pattern = "^[A-Za-z0-9]{2,12}$", example = "DMV")]
+    pub code: String,
+    /// Its full name.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Department of Motor Vehicles"
+    )]
+    pub name: String,
+}
+
+/// Add a classification.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewClassificationRequest {
+    /// The class code: 1 to 8 letters or digits.
+    #[schema(pattern = "^[A-Za-z0-9]{1,8}$", example = "1139")]
+    pub code: String,
+    /// The class title.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Office Technician (Typing)"
+    )]
+    pub title: String,
+}
+
+/// Add a location.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLocationRequest {
+    /// A slug of 2 to 32 letters and hyphens.
+    #[schema(pattern = "^[A-Za-z-]{2,32}$", example = "los-angeles")]
+    pub code: String,
+    /// Its name.
+    #[schema(min_length = 1, max_length = 200, example = "Los Angeles")]
+    pub name: String,
+    /// The five-digit FIPS code.
+    #[schema(pattern = "^[0-9]{5}$", example = "06037")]
+    pub fips: String,
+}
+
+/// Add an office.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOfficeRequest {
+    /// 2 to 6 letters; the username prefix of its staff.
+    #[schema(pattern = "^[A-Za-z]{2,6}$", example = "LAO")]
+    pub code: String,
+    /// Its name.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Los Angeles America's Job Center"
+    )]
+    pub name: String,
+    /// The code of the county it serves.
+    #[schema(pattern = "^[A-Za-z-]{2,32}$", example = "los-angeles")]
+    pub county_code: String,
+}
+
+fn name_field(fields: &mut Fields, field: &str, raw: &str) -> Option<ReferenceName> {
+    fields.check(field, "invalid_name", ReferenceName::parse(raw))
+}
+
+impl NewDepartmentRequest {
+    /// The department, or 422 naming each bad field.
+    pub fn parse(self) -> Result<Department, ApiError> {
+        let mut fields = Fields::new();
+        let code = fields.check("code", "invalid_code", DepartmentCode::parse(&self.code));
+        let name = name_field(&mut fields, "name", &self.name);
+        fields.into_result(code.zip(name).map(|(code, name)| Department { code, name }))
+    }
+}
+
+impl NewClassificationRequest {
+    /// The classification, or 422 naming each bad field.
+    pub fn parse(self) -> Result<Classification, ApiError> {
+        let mut fields = Fields::new();
+        let code = fields.check(
+            "code",
+            "invalid_code",
+            ClassificationCode::parse(&self.code),
+        );
+        let title = name_field(&mut fields, "title", &self.title);
+        fields.into_result(
+            code.zip(title)
+                .map(|(code, title)| Classification { code, title }),
+        )
+    }
+}
+
+impl NewLocationRequest {
+    /// The location, or 422 naming each bad field.
+    pub fn parse(self) -> Result<Location, ApiError> {
+        let mut fields = Fields::new();
+        let code = fields.check("code", "invalid_code", CountyCode::parse(&self.code));
+        let name = name_field(&mut fields, "name", &self.name);
+        if !(self.fips.len() == 5 && self.fips.bytes().all(|b| b.is_ascii_digit())) {
+            fields.push(
+                "fips",
+                "invalid_fips",
+                "A FIPS county code has five digits.",
+            );
+        }
+        fields.into_result(code.zip(name).map(|(code, name)| Location {
+            code,
+            name,
+            fips: self.fips,
+        }))
+    }
+}
+
+impl NewOfficeRequest {
+    /// The office, or 422 naming each bad field.
+    pub fn parse(self) -> Result<Office, ApiError> {
+        let mut fields = Fields::new();
+        let code = fields.check("code", "invalid_code", OfficeCode::parse(&self.code));
+        let name = name_field(&mut fields, "name", &self.name);
+        let county = fields.check(
+            "county_code",
+            "invalid_code",
+            CountyCode::parse(&self.county_code),
+        );
+        fields.into_result(
+            code.zip(name)
+                .zip(county)
+                .map(|((code, name), county)| Office { code, name, county }),
+        )
     }
 }

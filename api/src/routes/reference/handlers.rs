@@ -1,13 +1,21 @@
-//! Reference list handlers: public, paginated, filtered by code or name prefix.
+//! Reference data handlers: public lists (paginated, filtered by code or name prefix) and
+//! admin additions.
 
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, post, web};
 use merit_persistence::reference as repo;
 
 use super::dto::{
-    ClassificationResponse, DepartmentResponse, LocationResponse, OfficeResponse, ReferenceQuery,
+    ClassificationResponse, DepartmentResponse, LocationResponse, NewClassificationRequest,
+    NewDepartmentRequest, NewLocationRequest, NewOfficeRequest, OfficeResponse, ReferenceQuery,
 };
 use crate::{
-    error::ApiError, extract::Query, paging::PageResponse, services::reference, state::AppState,
+    auth::Admin,
+    error::ApiError,
+    extract::{Json, Query},
+    openapi::{Conflict, Forbidden},
+    paging::PageResponse,
+    services::reference,
+    state::AppState,
 };
 
 type ListResult<T> = Result<web::Json<PageResponse<T>>, ApiError>;
@@ -114,4 +122,123 @@ pub async fn list_offices(
         |o| o.code.as_str(),
         OfficeResponse::from,
     )))
+}
+
+fn created<T: serde::Serialize>(list: &str, code: &str, body: T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header(("location", format!("/api/v1/{list}?code={code}")))
+        .json(body)
+}
+
+/// Add a department
+#[utoipa::path(
+    tag = "reference",
+    security(("bearer" = [])),
+    request_body = NewDepartmentRequest,
+    responses((status = 201, description = "Added.", body = DepartmentResponse), (status = 403, response = Forbidden), (status = 409, response = Conflict))
+)]
+#[post("/departments")]
+pub async fn create_department(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    Json(body): Json<NewDepartmentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let department = body.parse()?;
+    let code = department.code.to_string();
+    let department = state
+        .db
+        .write(move |conn| {
+            reference::create(conn, &department, repo::insert_department, "department")
+                .map(|()| department)
+        })
+        .await?;
+    Ok(created(
+        "departments",
+        &code,
+        DepartmentResponse::from(department),
+    ))
+}
+
+/// Add a classification
+#[utoipa::path(
+    tag = "reference",
+    security(("bearer" = [])),
+    request_body = NewClassificationRequest,
+    responses((status = 201, description = "Added.", body = ClassificationResponse), (status = 403, response = Forbidden), (status = 409, response = Conflict))
+)]
+#[post("/classifications")]
+pub async fn create_classification(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    Json(body): Json<NewClassificationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let classification = body.parse()?;
+    let code = classification.code.to_string();
+    let classification = state
+        .db
+        .write(move |conn| {
+            reference::create(
+                conn,
+                &classification,
+                repo::insert_classification,
+                "classification",
+            )
+            .map(|()| classification)
+        })
+        .await?;
+    Ok(created(
+        "classifications",
+        &code,
+        ClassificationResponse::from(classification),
+    ))
+}
+
+/// Add a location
+#[utoipa::path(
+    tag = "reference",
+    security(("bearer" = [])),
+    request_body = NewLocationRequest,
+    responses((status = 201, description = "Added.", body = LocationResponse), (status = 403, response = Forbidden), (status = 409, response = Conflict))
+)]
+#[post("/locations")]
+pub async fn create_location(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    Json(body): Json<NewLocationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let location = body.parse()?;
+    let code = location.code.to_string();
+    let location = state
+        .db
+        .write(move |conn| {
+            reference::create(conn, &location, repo::insert_location, "location").map(|()| location)
+        })
+        .await?;
+    Ok(created(
+        "locations",
+        &code,
+        LocationResponse::from(location),
+    ))
+}
+
+/// Add an office
+#[utoipa::path(
+    tag = "reference",
+    security(("bearer" = [])),
+    request_body = NewOfficeRequest,
+    responses((status = 201, description = "Added.", body = OfficeResponse), (status = 403, response = Forbidden), (status = 409, response = Conflict))
+)]
+#[post("/offices")]
+pub async fn create_office(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    Json(body): Json<NewOfficeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let office = body.parse()?;
+    let code = office.code.to_string();
+    let office = state
+        .db
+        .write(move |conn| reference::create_office(conn, &office).map(|()| office))
+        .await?;
+    Ok(created("offices", &code, OfficeResponse::from(office)))
 }

@@ -1,0 +1,208 @@
+//! Authentication and authorisation as extractors.
+//!
+//! A request is signed in by `Authorization: Bearer <access token>`. The token is checked, then
+//! its session and account are read from the database on every request, so logging out,
+//! changing a password, disabling an account or separating an employee take effect at the next
+//! request. A bad or stale token is 401, never treated as anonymous.
+
+pub mod hashing;
+pub mod limits;
+pub mod tokens;
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use merit_domain::account::{Account, Role, RosterStatus};
+use merit_persistence::{accounts, roster, roster::RosterEntry, sessions};
+
+use crate::{error::ApiError, state::AppState};
+
+/// A signed-in caller.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    /// The account.
+    pub account: Account,
+    /// The session the access token belongs to.
+    pub session_id: String,
+    /// The roster entry, for employees on the active roster.
+    pub employee: Option<RosterEntry>,
+}
+
+impl AuthUser {
+    /// The account's id.
+    pub fn id(&self) -> &str {
+        &self.account.id
+    }
+
+    /// Whether the caller holds `role` (employees only while on the active roster).
+    pub fn has(&self, role: Role) -> bool {
+        match role {
+            Role::Employee => self.employee.is_some(),
+            other => self.account.roles.has(other),
+        }
+    }
+
+    /// 403 unless the caller holds `role`.
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.has(role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                code: "forbidden",
+                detail: format!("This needs the {role} role."),
+            })
+        }
+    }
+}
+
+fn unauthenticated(detail: &str) -> ApiError {
+    ApiError::Unauthorized {
+        code: "unauthenticated",
+        detail: detail.into(),
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| unauthenticated("The Authorization header is not readable."))?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(Some(token.trim().to_owned()))
+        }
+        _ => Err(unauthenticated("Use Authorization: Bearer <access token>.")),
+    }
+}
+
+/// Checks the token and loads the session and account; does not check the temporary-password
+/// rule (the extractors do).
+async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no state")))?;
+    let now = state.clock.now();
+    let claims = state.tokens.verify(&token, now).map_err(|e| match e {
+        tokens::TokenError::Expired => ApiError::Unauthorized {
+            code: "token_expired",
+            detail: "The access token has expired. Refresh it or sign in again.".into(),
+        },
+        tokens::TokenError::Invalid => unauthenticated("The access token is not valid."),
+    })?;
+    let user = state
+        .db
+        .run(move |conn| {
+            let session = sessions::find(conn, &claims.sid)?
+                .filter(|s| s.is_live(now) && s.account_id == claims.sub);
+            let Some(session) = session else {
+                return Ok(None);
+            };
+            let Some(account) = accounts::find(conn, &claims.sub)?.filter(|a| !a.disabled) else {
+                return Ok(None);
+            };
+            let employee = match (&account.employee_id, account.roles.has(Role::Employee)) {
+                (Some(id), true) => {
+                    roster::find(conn, id.as_str())?.filter(|e| e.status == RosterStatus::Active)
+                }
+                _ => None,
+            };
+            Ok(Some(AuthUser {
+                account,
+                session_id: session.id,
+                employee,
+            }))
+        })
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized {
+            code: "session_ended",
+            detail: "This session has ended. Sign in again.".into(),
+        })?;
+    tracing::Span::current().record("account.id", user.account.id.as_str());
+    Ok(user)
+}
+
+type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let token = bearer(&req)?
+                .ok_or_else(|| unauthenticated("Sign in and send the access token."))?;
+            let user = authenticate(&req, token).await?;
+            if user.account.password_change_required() {
+                return Err(ApiError::Forbidden {
+                    code: "password_change_required",
+                    detail:
+                        "Your password is temporary. Change it with PUT /api/v1/me/password first."
+                            .into(),
+                });
+            }
+            Ok(user)
+        })
+    }
+}
+
+/// A signed-in caller whose password may be temporary: only for changing it and signing out.
+#[derive(Debug, Clone)]
+pub struct AnySession(pub AuthUser);
+
+impl FromRequest for AnySession {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let token = bearer(&req)?
+                .ok_or_else(|| unauthenticated("Sign in and send the access token."))?;
+            authenticate(&req, token).await.map(AnySession)
+        })
+    }
+}
+
+/// A caller who may or may not be signed in; a token that is sent must be valid.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let has_header = req.headers().contains_key(header::AUTHORIZATION);
+        let signed_in = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            if has_header {
+                signed_in.await.map(|u| MaybeUser(Some(u)))
+            } else {
+                Ok(MaybeUser(None))
+            }
+        })
+    }
+}
+
+/// A signed-in admin.
+#[derive(Debug, Clone)]
+pub struct Admin(pub AuthUser);
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let user = user.await?;
+            user.require(Role::Admin)?;
+            Ok(Admin(user))
+        })
+    }
+}

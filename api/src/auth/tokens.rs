@@ -1,0 +1,254 @@
+//! Access tokens (JWT) and opaque random tokens.
+//!
+//! Access tokens are HS256 JWTs (RFC 8725 practice): the algorithm is pinned, `iss`, `aud`,
+//! `exp` and the `at+jwt` type are checked, and `kid` picks the key from a fixed map, so keys can
+//! be rotated (the previous key keeps verifying until its tokens expire). Expiry is checked
+//! against Merit's clock, not the system's, so tests can move time. Refresh tokens and email
+//! links are opaque: 256 random bits, stored only as SHA-256 hashes.
+
+use std::path::Path;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, TimeDelta, Utc};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+};
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Who issues and who accepts Merit's access tokens.
+pub const ISSUER: &str = "merit";
+/// The audience of access tokens.
+pub const AUDIENCE: &str = "merit-api";
+/// The JWT `typ` header of access tokens (RFC 9068).
+pub const ACCESS_TYPE: &str = "at+jwt";
+/// How long an access token lives.
+pub const ACCESS_TTL: TimeDelta = TimeDelta::minutes(15);
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AccessClaims {
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// The account id.
+    pub sub: String,
+    /// The session id.
+    pub sid: String,
+    /// Issued at (seconds).
+    pub iat: i64,
+    /// Expires at (seconds).
+    pub exp: i64,
+}
+
+struct Key {
+    id: String,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl Key {
+    fn new(secret: &[u8]) -> Key {
+        let id = hex::encode(&Sha256::digest(secret)[..8]);
+        Key {
+            id,
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
+    }
+}
+
+/// The signing key and the keys still accepted.
+pub struct TokenKeys {
+    current: Key,
+    previous: Option<Key>,
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenKeys")
+            .field("kid", &self.current.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an access token was refused (all are 401 to the client).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenError {
+    /// Not a well-formed JWT of ours: bad signature, algorithm, type, key, issuer or audience.
+    Invalid,
+    /// Past its expiry.
+    Expired,
+}
+
+impl TokenKeys {
+    /// Keys from secrets (the current one signs; the previous one, if any, still verifies).
+    pub fn new(current: &SecretString, previous: Option<&SecretString>) -> Self {
+        TokenKeys {
+            current: Key::new(current.expose_secret().as_bytes()),
+            previous: previous.map(|p| Key::new(p.expose_secret().as_bytes())),
+        }
+    }
+
+    /// The configured secret, or one generated once and kept in `data_dir/jwt-secret`.
+    pub fn load_or_create_secret(
+        configured: Option<&SecretString>,
+        data_dir: &Path,
+    ) -> std::io::Result<SecretString> {
+        if let Some(secret) = configured {
+            return Ok(secret.clone());
+        }
+        let path = data_dir.join("jwt-secret");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            if existing.trim().len() >= 32 {
+                return Ok(SecretString::from(existing.trim().to_owned()));
+            }
+        }
+        std::fs::create_dir_all(data_dir)?;
+        let secret = random_token();
+        write_private(&path, &secret)?;
+        Ok(SecretString::from(secret))
+    }
+
+    /// Signs an access token for `account_id` in session `session_id`, valid from `now` for
+    /// [`ACCESS_TTL`].
+    pub fn issue(&self, account_id: &str, session_id: &str, now: DateTime<Utc>) -> String {
+        let claims = AccessClaims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: account_id.into(),
+            sid: session_id.into(),
+            iat: now.timestamp(),
+            exp: (now + ACCESS_TTL).timestamp(),
+        };
+        let mut header = Header::new(Algorithm::HS256);
+        header.typ = Some(ACCESS_TYPE.into());
+        header.kid = Some(self.current.id.clone());
+        encode(&header, &claims, &self.current.encoding).unwrap_or_default()
+    }
+
+    /// Verifies an access token at `now`.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, TokenError> {
+        let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
+        if header.alg != Algorithm::HS256 || header.typ.as_deref() != Some(ACCESS_TYPE) {
+            return Err(TokenError::Invalid);
+        }
+        let kid = header.kid.ok_or(TokenError::Invalid)?;
+        let key = [Some(&self.current), self.previous.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|k| k.id == kid)
+            .ok_or(TokenError::Invalid)?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.validate_exp = false;
+        let claims = decode::<AccessClaims>(token, &key.decoding, &validation)
+            .map_err(|_| TokenError::Invalid)?
+            .claims;
+        if claims.exp <= now.timestamp() {
+            return Err(TokenError::Expired);
+        }
+        if claims.iat > now.timestamp() + 60 {
+            return Err(TokenError::Invalid);
+        }
+        Ok(claims)
+    }
+}
+
+/// A new opaque token: 256 random bits, base64url.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `n` random bytes (for temporary passwords).
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    let mut bytes = vec![0u8; n];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes
+}
+
+/// How opaque tokens are stored: SHA-256, hex. A stolen database holds no usable token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn keys() -> TokenKeys {
+        TokenKeys::new(
+            &SecretString::from("a-test-secret-of-at-least-32-bytes!!"),
+            None,
+        )
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap()
+    }
+
+    #[test]
+    fn an_issued_token_verifies_until_it_expires() {
+        let keys = keys();
+        let token = keys.issue("account", "session", now());
+        let claims = keys.verify(&token, now() + TimeDelta::minutes(14)).unwrap();
+        assert_eq!(
+            (claims.sub.as_str(), claims.sid.as_str()),
+            ("account", "session")
+        );
+        assert_eq!(
+            keys.verify(&token, now() + TimeDelta::minutes(15)),
+            Err(TokenError::Expired)
+        );
+    }
+
+    #[test]
+    fn a_token_signed_with_another_key_is_invalid() {
+        let other = TokenKeys::new(
+            &SecretString::from("another-secret-of-at-least-32-bytes!"),
+            None,
+        );
+        let token = other.issue("account", "session", now());
+        assert_eq!(keys().verify(&token, now()), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn the_previous_key_still_verifies_after_rotation() {
+        let old_secret = SecretString::from("a-test-secret-of-at-least-32-bytes!!");
+        let token = TokenKeys::new(&old_secret, None).issue("account", "session", now());
+        let rotated = TokenKeys::new(
+            &SecretString::from("a-brand-new-secret-of-32-bytes-or-so"),
+            Some(&old_secret),
+        );
+        assert!(rotated.verify(&token, now()).is_ok());
+    }
+
+    #[test]
+    fn opaque_tokens_are_256_bits_and_stored_hashed() {
+        let token = random_token();
+        assert_eq!(URL_SAFE_NO_PAD.decode(&token).unwrap().len(), 32);
+        assert_eq!(token_hash(&token).len(), 64);
+        assert_ne!(token_hash(&token), token);
+    }
+}

@@ -1,0 +1,86 @@
+//! Delivering one message: by SMTP, or as an `.eml` file named after its outbox id.
+
+use std::path::PathBuf;
+
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Message as Mime, Tokio1Executor,
+    message::{MultiPart, SinglePart, header},
+};
+use merit_persistence::outbox::Claimed;
+use secrecy::ExposeSecret;
+
+use crate::settings::Settings;
+
+/// Where emails go.
+pub enum Mailer {
+    /// Real delivery through an SMTP server.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// `.eml` files in a folder (no SMTP configured).
+    Files(PathBuf),
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mailer::Smtp(_) => f.write_str("Mailer::Smtp"),
+            Mailer::Files(dir) => write!(f, "Mailer::Files({})", dir.display()),
+        }
+    }
+}
+
+impl Mailer {
+    /// SMTP when `smtp_url` is set, files in the mail folder otherwise. Call inside the runtime.
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Mailer> {
+        match &settings.smtp_url {
+            Some(url) => Ok(Mailer::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())?.build(),
+            )),
+            None => {
+                let dir = settings.mail_dir();
+                std::fs::create_dir_all(&dir)?;
+                Ok(Mailer::Files(dir))
+            }
+        }
+    }
+
+    /// Sends one message from `from`.
+    pub async fn deliver(&self, from: &str, email: &Claimed) -> anyhow::Result<()> {
+        let message = build(from, email)?;
+        match self {
+            Mailer::Smtp(transport) => {
+                transport.send(message).await?;
+            }
+            Mailer::Files(dir) => {
+                // Named after the outbox id and written atomically: delivering twice rewrites the
+                // same file instead of making a second one.
+                let final_path = dir.join(format!("{}.eml", email.id));
+                let temporary = dir.join(format!(".{}.tmp", email.id));
+                tokio::fs::write(&temporary, message.formatted()).await?;
+                tokio::fs::rename(&temporary, &final_path).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn build(from: &str, email: &Claimed) -> anyhow::Result<Mime> {
+    let body = MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(header::ContentType::TEXT_PLAIN)
+                .header(header::ContentTransferEncoding::QuotedPrintable)
+                .body(email.text.clone()),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(header::ContentType::TEXT_HTML)
+                .header(header::ContentTransferEncoding::QuotedPrintable)
+                .body(email.html.clone()),
+        );
+    Ok(Mime::builder()
+        .message_id(Some(format!("<{}@merit>", email.id)))
+        .from(from.parse()?)
+        .to(email.to.parse()?)
+        .subject(email.subject.clone())
+        .multipart(body)?)
+}

@@ -1,0 +1,94 @@
+//! The outbox worker: claims due emails, delivers them, retries failures with back-off.
+
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use merit_persistence::{outbox, write_transaction};
+
+use crate::{error::ApiError, state::AppState};
+
+/// How many emails one pass claims.
+const BATCH: i64 = 20;
+/// How long a claim holds before another worker may take the email over.
+const LEASE: TimeDelta = TimeDelta::minutes(2);
+/// After this many attempts an email is given up.
+const MAX_ATTEMPTS: i32 = 8;
+
+/// The wait before attempt `attempts + 1`: 30 s, doubling, at most an hour.
+pub fn backoff(attempts: i32) -> TimeDelta {
+    let exponent = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);
+    TimeDelta::seconds((30i64 << exponent).min(3600))
+}
+
+/// Delivers every due email once; returns how many were delivered.
+pub async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
+    let now = state.clock.now();
+    let claimed = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |c| Ok(outbox::claim_due(c, now, now + LEASE, BATCH)?))
+        })
+        .await?;
+    let mut delivered = 0;
+    for email in claimed {
+        let outcome = state
+            .mailer
+            .deliver(&state.settings.mail_from, &email)
+            .await;
+        let now = state.clock.now();
+        let id = email.id.clone();
+        match outcome {
+            Ok(()) => {
+                delivered += 1;
+                state
+                    .db
+                    .run(move |conn| Ok(outbox::mark_sent(conn, &id, now)?))
+                    .await?;
+            }
+            Err(error) => {
+                let reason = error.to_string();
+                tracing::warn!(outbox.id = %email.id, attempts = email.attempts, error = %reason, "email delivery failed");
+                let attempts = email.attempts;
+                state
+                    .db
+                    .run(move |conn| {
+                        if attempts >= MAX_ATTEMPTS {
+                            Ok(outbox::mark_failed(conn, &id, now, &reason)?)
+                        } else {
+                            Ok(outbox::mark_retry(
+                                conn,
+                                &id,
+                                now + backoff(attempts),
+                                &reason,
+                            )?)
+                        }
+                    })
+                    .await?;
+            }
+        }
+    }
+    Ok(delivered)
+}
+
+/// Runs passes forever: at once when woken by a new email, otherwise every `interval`.
+pub async fn run(state: AppState, interval: Duration) {
+    loop {
+        if let Err(error) = deliver_due(&state).await {
+            tracing::warn!(error = %error, "outbox pass failed");
+        }
+        let _ = tokio::time::timeout(interval, state.mail_signal.notified()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_thirty_seconds_to_an_hour() {
+        assert_eq!(backoff(1), TimeDelta::seconds(30));
+        assert_eq!(backoff(2), TimeDelta::seconds(60));
+        assert_eq!(backoff(7), TimeDelta::seconds(1920));
+        assert_eq!(backoff(8), TimeDelta::seconds(3600));
+    }
+}

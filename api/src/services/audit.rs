@@ -1,0 +1,118 @@
+//! Recording and reading security events.
+
+use chrono::{DateTime, Utc};
+use merit_persistence::{DbConnection, RepoResult, audit};
+use serde_json::Value;
+
+/// The kinds of event the audit log records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditKind {
+    /// A successful sign-in.
+    SignIn,
+    /// A failed sign-in for an existing account.
+    SignInFailed,
+    /// Too many failures locked the account.
+    AccountLocked,
+    /// An admin unlocked the account.
+    AccountUnlocked,
+    /// The owner changed their password.
+    PasswordChanged,
+    /// A password was reset by email link or set for the first time.
+    PasswordReset,
+    /// A reset link (or the staff notice) was emailed.
+    PasswordResetRequested,
+    /// An admin issued a temporary password.
+    TemporaryPasswordIssued,
+    /// An account was created.
+    AccountCreated,
+    /// An admin changed an account's roles or bindings.
+    RolesChanged,
+    /// An admin disabled an account.
+    AccountDisabled,
+    /// An admin re-enabled an account.
+    AccountEnabled,
+    /// An admin imported the employee roster.
+    RosterImported,
+    /// An employee activated their Employee ID.
+    EmployeeActivated,
+    /// A used refresh token was presented again; its session was ended.
+    RefreshTokenReused,
+    /// A session was ended by signing out.
+    SignedOut,
+    /// An email address was verified.
+    EmailVerified,
+}
+
+impl AuditKind {
+    /// Every kind.
+    pub const ALL: [AuditKind; 17] = [
+        AuditKind::SignIn,
+        AuditKind::SignInFailed,
+        AuditKind::AccountLocked,
+        AuditKind::AccountUnlocked,
+        AuditKind::PasswordChanged,
+        AuditKind::PasswordReset,
+        AuditKind::PasswordResetRequested,
+        AuditKind::TemporaryPasswordIssued,
+        AuditKind::AccountCreated,
+        AuditKind::RolesChanged,
+        AuditKind::AccountDisabled,
+        AuditKind::AccountEnabled,
+        AuditKind::RosterImported,
+        AuditKind::EmployeeActivated,
+        AuditKind::RefreshTokenReused,
+        AuditKind::SignedOut,
+        AuditKind::EmailVerified,
+    ];
+
+    /// The kind's name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditKind::SignIn => "sign_in",
+            AuditKind::SignInFailed => "sign_in_failed",
+            AuditKind::AccountLocked => "account_locked",
+            AuditKind::AccountUnlocked => "account_unlocked",
+            AuditKind::PasswordChanged => "password_changed",
+            AuditKind::PasswordReset => "password_reset",
+            AuditKind::PasswordResetRequested => "password_reset_requested",
+            AuditKind::TemporaryPasswordIssued => "temporary_password_issued",
+            AuditKind::AccountCreated => "account_created",
+            AuditKind::RolesChanged => "roles_changed",
+            AuditKind::AccountDisabled => "account_disabled",
+            AuditKind::AccountEnabled => "account_enabled",
+            AuditKind::RosterImported => "roster_imported",
+            AuditKind::EmployeeActivated => "employee_activated",
+            AuditKind::RefreshTokenReused => "refresh_token_reused",
+            AuditKind::SignedOut => "signed_out",
+            AuditKind::EmailVerified => "email_verified",
+        }
+    }
+
+    /// Parses a kind's name.
+    pub fn parse(name: &str) -> Option<AuditKind> {
+        AuditKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// Records an event in the caller's transaction. `details` must hold no secrets or personal
+/// data beyond ids.
+pub fn record(
+    conn: &mut DbConnection,
+    kind: AuditKind,
+    actor: Option<&str>,
+    subject: Option<&str>,
+    details: Value,
+    now: DateTime<Utc>,
+) -> RepoResult<()> {
+    audit::record(
+        conn,
+        &audit::AuditEvent {
+            id: uuid::Uuid::now_v7().to_string(),
+            occurred_at: now,
+            kind: kind.as_str().to_owned(),
+            actor_account_id: actor.map(str::to_owned),
+            subject_account_id: subject.map(str::to_owned),
+            details: details.to_string(),
+        },
+    )
+}

@@ -1,0 +1,79 @@
+//! The first admin, created at start when there is none.
+
+use merit_domain::account::{PersonName, Role, Username, temporary_password};
+use merit_persistence::accounts;
+use secrecy::ExposeSecret;
+use serde_json::json;
+
+use crate::{
+    auth::tokens,
+    error::ApiError,
+    services::audit::{self, AuditKind},
+    state::AppState,
+};
+
+/// The first admin's username.
+pub const ADMIN_USERNAME: &str = "admin";
+
+/// Creates the `admin` account when no admin exists, with `MERIT_BOOTSTRAP_ADMIN_PASSWORD` or a
+/// random password. Returns the random password, which the caller shows once.
+pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
+    let exists = state
+        .db
+        .run(|conn| Ok(accounts::any_with_role(conn, Role::Admin)?))
+        .await;
+    if exists.map_err(|e| anyhow::anyhow!("cannot look for an admin: {e}"))? {
+        return Ok(None);
+    }
+    let (password, generated) = match &state.settings.bootstrap_admin_password {
+        Some(configured) => (configured.expose_secret().to_owned(), false),
+        None => (temporary_password(&tokens::random_bytes(32)), true),
+    };
+    if let Err(broken) = state.password_policy().check(&password, &[ADMIN_USERNAME]) {
+        let rules: Vec<String> = broken.iter().map(ToString::to_string).collect();
+        anyhow::bail!(
+            "MERIT_BOOTSTRAP_ADMIN_PASSWORD breaks the password policy: {}",
+            rules.join(" ")
+        );
+    }
+    let hash = state
+        .hasher
+        .hash(password.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot hash: {e}"))?;
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |conn| {
+            let id = uuid::Uuid::now_v7().to_string();
+            let username = Username::parse(ADMIN_USERNAME).map_err(ApiError::internal)?;
+            let first = PersonName::parse("Merit").map_err(ApiError::internal)?;
+            let last = PersonName::parse("Administrator").map_err(ApiError::internal)?;
+            let new = accounts::NewAccount {
+                id: &id,
+                username: Some(&username),
+                email: None,
+                employee_id: None,
+                first_name: &first,
+                last_name: &last,
+                password_hash: Some(&hash),
+                temporary_password_expires_at: None,
+                department: None,
+                office: None,
+                roles: &[Role::Admin],
+            };
+            accounts::insert(conn, &new, now)?;
+            audit::record(
+                conn,
+                AuditKind::AccountCreated,
+                None,
+                Some(&id),
+                json!({"roles": ["admin"], "bootstrap": true}),
+                now,
+            )?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create the first admin: {e}"))?;
+    Ok(generated.then_some(password))
+}

@@ -1,0 +1,273 @@
+//! Signing in, refreshing and signing out.
+//!
+//! Sign-in reads the account, checks the password on the hashing pool, then records the
+//! outcome: a failure is committed (counters, lock, audit) even though the answer is 401, and
+//! it is answered only after the account's slow-down delay. An unknown account, a wrong
+//! password, a locked or a disabled account all get the same answer after the same work.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use merit_domain::account::{Account, LoginFailures, LoginIdentifier};
+use merit_persistence::{DbConnection, RepoResult, accounts, sessions};
+use serde_json::json;
+
+use crate::{
+    auth::{
+        hashing::Verified,
+        tokens::{self, ACCESS_TTL, TokenKeys},
+    },
+    error::ApiError,
+    services::audit::{self, AuditKind},
+    state::AppState,
+};
+
+/// How long a session lasts at most, however often it is refreshed.
+pub const SESSION_LIFETIME: TimeDelta = TimeDelta::days(30);
+/// How long a refresh token works if unused.
+pub const REFRESH_IDLE: TimeDelta = TimeDelta::hours(24);
+
+/// What a successful sign-in or refresh hands out.
+#[derive(Debug, Clone)]
+pub struct IssuedTokens {
+    /// The JWT access token.
+    pub access_token: String,
+    /// The opaque refresh token (used once).
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Whether the session may do nothing but change the password.
+    pub password_change_required: bool,
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized {
+        code: "invalid_credentials",
+        detail: "The sign-in name or the password is wrong.".into(),
+    }
+}
+
+/// Adds a refresh token to `session_id` and signs an access token for it.
+fn issue(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    account: &Account,
+    session_id: &str,
+    session_end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> RepoResult<IssuedTokens> {
+    let refresh_token = tokens::random_token();
+    let expires = (now + REFRESH_IDLE).min(session_end);
+    sessions::add_refresh_token(
+        conn,
+        session_id,
+        &tokens::token_hash(&refresh_token),
+        now,
+        expires,
+    )?;
+    Ok(IssuedTokens {
+        access_token: keys.issue(&account.id, session_id, now),
+        refresh_token,
+        expires_in: ACCESS_TTL.num_seconds(),
+        password_change_required: account.password_change_required(),
+    })
+}
+
+/// Starts a new session for `account`.
+pub fn start_session(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    account: &Account,
+    now: DateTime<Utc>,
+) -> RepoResult<IssuedTokens> {
+    let session_id = uuid::Uuid::now_v7().to_string();
+    let end = now + SESSION_LIFETIME;
+    sessions::create(conn, &session_id, &account.id, now, end)?;
+    issue(conn, keys, account, &session_id, end, now)
+}
+
+/// Signs in with a username, email or Employee ID and a password.
+pub async fn login(
+    state: &AppState,
+    login: &str,
+    password: String,
+) -> Result<IssuedTokens, ApiError> {
+    let identifier = LoginIdentifier::parse(login);
+    let found = match identifier {
+        Some(identifier) => {
+            state
+                .db
+                .run(move |conn| Ok(accounts::find_for_login(conn, &identifier)?))
+                .await?
+        }
+        None => None,
+    };
+    let now = state.clock.now();
+    let usable = found
+        .as_ref()
+        .is_some_and(|(a, _)| !a.disabled && !a.failures.is_locked(now));
+    let stored_hash = found
+        .as_ref()
+        .filter(|_| usable)
+        .and_then(|(_, hash)| hash.clone());
+    let verified = state.hasher.verify(password, stored_hash).await?;
+    let Some((account, _)) = found else {
+        return Err(invalid_credentials());
+    };
+    match verified {
+        Verified::Yes { .. } if !usable => Err(invalid_credentials()),
+        Verified::No => Err(record_failure(state, account, now).await),
+        Verified::Yes { rehash } => succeed(state, account, rehash, now).await,
+    }
+}
+
+async fn record_failure(state: &AppState, account: Account, now: DateTime<Utc>) -> ApiError {
+    let policy = state.lockout_policy();
+    if account.disabled || account.failures.is_locked(now) {
+        return invalid_credentials();
+    }
+    let (failures, locked): (LoginFailures, bool) = account.failures.after_failure(&policy, now);
+    let id = account.id.clone();
+    let stored = state
+        .db
+        .write(move |conn| {
+            accounts::set_failures(conn, &id, &failures)?;
+            audit::record(
+                conn,
+                AuditKind::SignInFailed,
+                None,
+                Some(&id),
+                json!({"failures": failures.count}),
+                now,
+            )?;
+            if locked {
+                let until = failures.locked_until.map(|t| t.to_rfc3339());
+                audit::record(
+                    conn,
+                    AuditKind::AccountLocked,
+                    None,
+                    Some(&id),
+                    json!({"locked_until": until}),
+                    now,
+                )?;
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(error) = stored {
+        return error;
+    }
+    actix_web::rt::time::sleep(failures.delay()).await;
+    invalid_credentials()
+}
+
+async fn succeed(
+    state: &AppState,
+    account: Account,
+    rehash: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<IssuedTokens, ApiError> {
+    if account.temporary_password_expired(now) {
+        return Err(ApiError::Unauthorized {
+            code: "temporary_password_expired",
+            detail: "This temporary password has expired. Ask the service desk for a new one."
+                .into(),
+        });
+    }
+    let keys = state.tokens.clone();
+    state
+        .db
+        .write(move |conn| {
+            if let Some(hash) = rehash {
+                accounts::upgrade_hash(conn, &account.id, &hash)?;
+            }
+            accounts::set_failures(conn, &account.id, &LoginFailures::default())?;
+            audit::record(
+                conn,
+                AuditKind::SignIn,
+                Some(&account.id),
+                Some(&account.id),
+                json!({}),
+                now,
+            )?;
+            Ok(start_session(conn, &keys, &account, now)?)
+        })
+        .await
+}
+
+/// The result of presenting a refresh token.
+#[derive(Debug)]
+pub enum Refreshed {
+    /// A new pair in the same session.
+    Rotated(IssuedTokens),
+    /// Unknown, expired, or its session or account is gone.
+    Refused,
+    /// Already used: the whole session was ended.
+    Reused,
+}
+
+/// Exchanges a refresh token for a new pair. Call in a write transaction, and commit even when
+/// the answer is a refusal (a reuse ends the session).
+pub fn refresh(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    refresh_token: &str,
+    now: DateTime<Utc>,
+) -> Result<Refreshed, ApiError> {
+    let hash = tokens::token_hash(refresh_token);
+    let Some(token) = sessions::find_refresh_token(conn, &hash)? else {
+        return Ok(Refreshed::Refused);
+    };
+    let Some(session) = sessions::find(conn, &token.session_id)? else {
+        return Ok(Refreshed::Refused);
+    };
+    if token.used_at.is_some() || !sessions::use_refresh_token(conn, &hash, now)? {
+        if session.revoked_at.is_none() {
+            sessions::revoke(conn, &session.id, "refresh_token_reuse", now)?;
+            let details = json!({"session_id": session.id});
+            audit::record(
+                conn,
+                AuditKind::RefreshTokenReused,
+                None,
+                Some(&session.account_id),
+                details,
+                now,
+            )?;
+        }
+        return Ok(Refreshed::Reused);
+    }
+    if now >= token.expires_at || !session.is_live(now) {
+        return Ok(Refreshed::Refused);
+    }
+    let Some(account) = accounts::find(conn, &session.account_id)?.filter(|a| !a.disabled) else {
+        return Ok(Refreshed::Refused);
+    };
+    if account.temporary_password_expired(now) {
+        return Ok(Refreshed::Refused);
+    }
+    Ok(Refreshed::Rotated(issue(
+        conn,
+        keys,
+        &account,
+        &session.id,
+        session.expires_at,
+        now,
+    )?))
+}
+
+/// Ends the caller's session.
+pub fn logout(
+    conn: &mut DbConnection,
+    account_id: &str,
+    session_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    sessions::revoke(conn, session_id, "signed_out", now)?;
+    audit::record(
+        conn,
+        AuditKind::SignedOut,
+        Some(account_id),
+        Some(account_id),
+        json!({"session_id": session_id}),
+        now,
+    )?;
+    Ok(())
+}

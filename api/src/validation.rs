@@ -1,0 +1,90 @@
+//! Collecting every invalid field of a request, so a 422 lists them all at once.
+
+use std::fmt::Display;
+
+use crate::error::{ApiError, FieldError};
+
+/// An accumulator of field errors.
+#[derive(Debug, Default)]
+pub struct Fields {
+    errors: Vec<FieldError>,
+}
+
+impl Fields {
+    /// No errors yet.
+    pub fn new() -> Self {
+        Fields::default()
+    }
+
+    /// Keeps the value of `parsed`, or records its error under `field` with `code`.
+    pub fn check<T, E: Display>(
+        &mut self,
+        field: &str,
+        code: &str,
+        parsed: Result<T, E>,
+    ) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.errors
+                    .push(FieldError::new(field, code, error.to_string()));
+                None
+            }
+        }
+    }
+
+    /// Like [`Fields::check`] for an optional input.
+    pub fn check_optional<T, E: Display>(
+        &mut self,
+        field: &str,
+        code: &str,
+        parsed: Option<Result<T, E>>,
+    ) -> Option<T> {
+        parsed.and_then(|p| self.check(field, code, p))
+    }
+
+    /// Records an error.
+    pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, code, message));
+    }
+
+    /// Whether nothing failed so far.
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// A 422 listing every error, or `Ok` when there were none.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation {
+                errors: self.errors,
+            })
+        }
+    }
+
+    /// Returns the value when every check passed (each `Some`), the 422 otherwise.
+    pub fn into_result<T>(self, value: Option<T>) -> Result<T, ApiError> {
+        match (self.errors.is_empty(), value) {
+            (true, Some(value)) => Ok(value),
+            (_, _) if !self.errors.is_empty() => Err(ApiError::Validation {
+                errors: self.errors,
+            }),
+            _ => Err(ApiError::internal(anyhow::anyhow!(
+                "a check failed without an error"
+            ))),
+        }
+    }
+}
+
+/// Adds a password policy's failures under `field`, one error per broken rule.
+pub fn password_errors(
+    fields: &mut Fields,
+    field: &str,
+    broken: &[merit_domain::account::PasswordRule],
+) {
+    for rule in broken {
+        fields.push(field, rule.code(), rule.to_string());
+    }
+}
