@@ -35,7 +35,11 @@ enum Command {
     /// Apply pending migrations and exit.
     Migrate,
     /// Load realistic demo data into the configured database and exit.
-    Demo,
+    Demo {
+        /// How many demo postings to create (the benchmarks use 50000).
+        #[arg(long, default_value_t = demo::DEMO_POSTINGS)]
+        postings: usize,
+    },
     /// Print the OpenAPI document as YAML (the committed `openapi.yaml`).
     Openapi,
 }
@@ -78,7 +82,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
     let db = startup::open_database(&settings).await?;
     match command {
         Command::Migrate | Command::Openapi => Ok(()),
-        Command::Demo => demo::load(&db).await,
+        Command::Demo { postings } => demo::load_with(&db, postings).await,
         Command::Serve { demo: with_demo } => {
             if with_demo {
                 demo::load(&db).await?;

@@ -163,6 +163,25 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     })
 }
 
+/// Parses a query string into two structures: `B` gets the parameters named in `b_keys`, `A`
+/// all the others (serde's `flatten` cannot mix numbers into a query structure).
+pub fn parse_query_parts<A: DeserializeOwned, B: DeserializeOwned>(
+    query: &str,
+    b_keys: &[&str],
+) -> Result<(A, B), ApiError> {
+    let mut a = form_urlencoded::Serializer::new(String::new());
+    let mut b = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        let target = if b_keys.contains(&key.as_ref()) {
+            &mut b
+        } else {
+            &mut a
+        };
+        target.append_pair(&key, &value);
+    }
+    Ok((parse_query(&a.finish())?, parse_query(&b.finish())?))
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

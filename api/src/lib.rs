@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod conditional;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod mail;
 pub mod openapi;
 pub mod paging;
 pub mod routes;
+pub mod search;
 pub mod services;
 pub mod settings;
 pub mod startup;

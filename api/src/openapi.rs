@@ -33,6 +33,13 @@ use crate::error::{FieldError, Problem};
     tags(
         (name = "service", description = "Health, readiness and metrics."),
         (name = "reference", description = "Departments, classifications, locations and offices."),
+        (name = "auth", description = "Signing in, refreshing and signing out."),
+        (name = "accounts", description = "Registration, email confirmation and recovery."),
+        (name = "employees", description = "State employees: the privacy agreement and Employee ID activation."),
+        (name = "me", description = "The signed-in person's own account."),
+        (name = "postings", description = "Job postings: search, details, the consideration preview and employers' management."),
+        (name = "saved searches", description = "A signed-in person's saved searches."),
+        (name = "admin", description = "Administration: accounts, the employee roster and the audit log."),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&SecuritySchemes)

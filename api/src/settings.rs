@@ -66,6 +66,8 @@ pub struct Settings {
     pub hashing_queue: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Saved searches a person may keep.
+    pub saved_search_limit: u32,
     /// `human` (default) or `json` log lines.
     pub log_format: LogFormat,
     /// A `tracing` filter such as `info` or `merit_api=debug,info`.
@@ -117,6 +119,7 @@ struct Defaults {
     lockout_minutes: u32,
     hashing_queue: usize,
     trust_forwarded_for: bool,
+    saved_search_limit: u32,
     log_format: LogFormat,
     log_filter: &'static str,
 }
@@ -138,6 +141,7 @@ const DEFAULTS: Defaults = Defaults {
     lockout_minutes: 15,
     hashing_queue: 32,
     trust_forwarded_for: false,
+    saved_search_limit: 25,
     log_format: LogFormat::Human,
     log_filter: "info",
 };

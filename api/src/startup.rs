@@ -28,6 +28,7 @@ use crate::{
     mail::{self, delivery::Mailer},
     openapi::{self, RouteTable},
     routes,
+    search::SearchService,
     settings::Settings,
     state::AppState,
     telemetry,
@@ -35,6 +36,9 @@ use crate::{
 
 /// How often the outbox worker looks for due emails when nothing wakes it.
 const MAIL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How often the search index reads changes made by other instances.
+const SEARCH_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Opens the pool and applies pending migrations.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
@@ -85,6 +89,7 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
         limits: Arc::new(RateLimits::new(&settings)),
         mailer: Arc::new(Mailer::from_settings(&settings)?),
         mail_signal: Arc::new(Notify::new()),
+        search: Arc::new(SearchService::new()),
         settings: Arc::new(settings),
     })
 }
@@ -120,6 +125,12 @@ impl Application {
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
         actix_web::rt::spawn(mail::worker::run(state.clone(), MAIL_POLL_INTERVAL));
+        actix_web::rt::spawn(
+            state
+                .search
+                .clone()
+                .follow(state.db.clone(), SEARCH_REFRESH_INTERVAL),
+        );
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {
             app(

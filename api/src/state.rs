@@ -12,6 +12,7 @@ use crate::{
     clock::Clock,
     db::Db,
     mail::delivery::Mailer,
+    search::SearchService,
     settings::Settings,
 };
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Wakes the outbox worker when an email was queued.
     pub mail_signal: Arc<Notify>,
+    /// The posting search index.
+    pub search: Arc<SearchService>,
 }
 
 impl AppState {

@@ -6,4 +6,6 @@
 
 pub mod account;
 pub mod paging;
+pub mod posting;
 pub mod reference;
+pub mod terms;

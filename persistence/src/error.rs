@@ -94,6 +94,11 @@ const SQLITE_UNIQUE_COLUMNS: &[(&str, &str)] = &[
         "account_roles_pkey",
     ),
     ("employee_roster.employee_id", "employee_roster_pkey"),
+    ("postings.id", "postings_pkey"),
+    (
+        "saved_searches.account_id, saved_searches.name",
+        "saved_searches_name_key",
+    ),
 ];
 
 fn constraint_name(named: Option<&str>, message: &str) -> String {

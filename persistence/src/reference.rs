@@ -253,6 +253,16 @@ reference_repository!(
     ensure_office
 );
 
+/// Every classification's title by code (a few hundred rows at most).
+pub fn classification_titles(
+    conn: &mut DbConnection,
+) -> RepoResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = classifications::table
+        .select((classifications::code, classifications::title))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::like_prefix;

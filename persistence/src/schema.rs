@@ -140,6 +140,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    postings (id) {
+        id -> Text,
+        department_code -> Text,
+        classification_code -> Text,
+        title -> Text,
+        duties -> Text,
+        county_code -> Text,
+        tenure -> Text,
+        time_base -> Text,
+        shift -> Text,
+        salary_min_cents -> BigInt,
+        salary_max_cents -> BigInt,
+        final_filing_date -> Date,
+        required_documents -> Text,
+        eligibility_required -> Bool,
+        visibility -> Text,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    posting_changes (seq) {
+        seq -> BigInt,
+        posting_id -> Text,
+    }
+}
+
+diesel::table! {
+    saved_searches (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        criteria -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(offices -> locations (county_code));
 diesel::joinable!(account_roles -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
@@ -159,4 +203,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     employee_roster,
     audit_events,
     outbox_emails,
+    postings,
+    posting_changes,
+    saved_searches,
 );

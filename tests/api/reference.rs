@@ -15,7 +15,7 @@ fn codes(body: &Value) -> Vec<String> {
 
 async fn with_demo_data() -> TestApp {
     let app = TestApp::spawn().await;
-    merit_api::demo::load(&app.db)
+    merit_api::demo::load_reference(&app.db)
         .await
         .expect("the demo data loads");
     app
@@ -160,7 +160,7 @@ async fn the_demo_data_lists_real_departments_classifications_and_offices() {
 async fn loading_the_demo_data_twice_adds_nothing_the_second_time() {
     let app = with_demo_data().await;
     let before = app.get("/api/v1/departments?limit=100").await;
-    merit_api::demo::load(&app.db)
+    merit_api::demo::load_reference(&app.db)
         .await
         .expect("the demo data loads again");
     let after = app.get("/api/v1/departments?limit=100").await;

@@ -12,7 +12,11 @@ pub mod tokens;
 use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
-use merit_domain::account::{Account, Role, RosterStatus};
+use merit_domain::{
+    account::{Account, Role, RosterStatus},
+    posting::Viewer,
+    reference::DepartmentCode,
+};
 use merit_persistence::{accounts, roster, roster::RosterEntry, sessions};
 
 use crate::{error::ApiError, state::AppState};
@@ -204,5 +208,51 @@ impl FromRequest for Admin {
             user.require(Role::Admin)?;
             Ok(Admin(user))
         })
+    }
+}
+
+/// A signed-in employer and the department they post for.
+#[derive(Debug, Clone)]
+pub struct Employer {
+    /// The caller.
+    pub user: AuthUser,
+    /// Their department.
+    pub department: DepartmentCode,
+}
+
+impl FromRequest for Employer {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let user = user.await?;
+            user.require(Role::Employer)?;
+            let department =
+                user.account
+                    .department
+                    .clone()
+                    .ok_or_else(|| ApiError::Forbidden {
+                        code: "no_department",
+                        detail: "This employer account is not bound to a department.".into(),
+                    })?;
+            Ok(Employer { user, department })
+        })
+    }
+}
+
+/// Who is looking, for the posting visibility rule.
+pub fn viewer_of(user: Option<&AuthUser>) -> Viewer {
+    match user {
+        None => Viewer::anonymous(),
+        Some(user) => Viewer {
+            employee_of: user.employee.as_ref().map(|e| e.department.clone()),
+            employer_of: if user.has(Role::Employer) {
+                user.account.department.clone()
+            } else {
+                None
+            },
+        },
     }
 }

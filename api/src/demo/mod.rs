@@ -1,16 +1,35 @@
 //! `merit demo`: realistic demo data that frontend teams start from. Loading it twice changes
 //! nothing the second time.
 
-mod reference;
+mod postings;
+pub mod reference;
 
 use crate::db::Db;
 
-/// Loads every demo data set into the database.
-pub async fn load(db: &Db) -> anyhow::Result<()> {
-    let added = db
-        .write(reference::load)
+/// How many postings the demo data holds by default.
+pub const DEMO_POSTINGS: usize = 3_000;
+
+/// Loads the reference data only (departments, classifications, offices).
+pub async fn load_reference(db: &Db) -> anyhow::Result<usize> {
+    db.write(reference::load)
         .await
-        .map_err(|e| anyhow::anyhow!("demo reference data: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("demo reference data: {e}"))
+}
+
+/// Loads every demo data set, with `posting_count` postings.
+pub async fn load_with(db: &Db, posting_count: usize) -> anyhow::Result<()> {
+    let added = load_reference(db).await?;
     tracing::info!(added, "demo reference data loaded");
+    let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+    let added = db
+        .write(move |conn| postings::load(conn, posting_count, now))
+        .await
+        .map_err(|e| anyhow::anyhow!("demo postings: {e}"))?;
+    tracing::info!(added, "demo postings loaded");
     Ok(())
+}
+
+/// Loads every demo data set.
+pub async fn load(db: &Db) -> anyhow::Result<()> {
+    load_with(db, DEMO_POSTINGS).await
 }

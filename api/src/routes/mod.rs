@@ -3,7 +3,9 @@
 pub mod admin;
 pub mod auth;
 pub mod me;
+pub mod postings;
 pub mod reference;
+pub mod saved_searches;
 pub mod service;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -18,6 +20,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(reference::configure)
             .configure(auth::configure)
             .configure(me::configure)
-            .configure(admin::configure),
+            .configure(admin::configure)
+            .configure(postings::configure)
+            .configure(saved_searches::configure),
     );
 }

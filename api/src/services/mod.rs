@@ -8,6 +8,8 @@ pub mod admin;
 pub mod audit;
 pub mod bootstrap;
 pub mod employees;
+pub mod postings;
 pub mod recovery;
 pub mod reference;
+pub mod saved_searches;
 pub mod sessions;

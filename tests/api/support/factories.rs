@@ -62,7 +62,7 @@ impl TestApp {
 
     /// Loads the demo reference data (departments, classifications, offices).
     pub async fn with_reference_data(&self) {
-        merit_api::demo::load(&self.db)
+        merit_api::demo::load_reference(&self.db)
             .await
             .expect("the demo data loads");
     }

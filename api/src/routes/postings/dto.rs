@@ -1,0 +1,425 @@
+//! Shapes of the posting endpoints.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use merit_domain::{
+    posting::{
+        Duties, Posting, PostingStatus, PostingTitle, SalaryRange, SearchCriteria, SortOrder,
+        Visibility,
+    },
+    reference::{ClassificationCode, CountyCode, DepartmentCode},
+    terms::{Shift, Tenure, TimeBase},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{error::ApiError, services::postings::PostingContent, validation::Fields};
+
+/// Defines an API enum mirroring a domain enum, with conversions both ways.
+macro_rules! api_enum {
+    ($(#[$doc:meta])* $name:ident => $domain:ty { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl From<$name> for $domain {
+            fn from(value: $name) -> Self {
+                match value {
+                    $($name::$variant => <$domain>::$variant),+
+                }
+            }
+        }
+
+        impl From<$domain> for $name {
+            fn from(value: $domain) -> Self {
+                match value {
+                    $(<$domain>::$variant => $name::$variant),+
+                }
+            }
+        }
+    };
+}
+
+api_enum!(
+    /// How long the job lasts.
+    TenureName => Tenure {
+        /// Permanent.
+        Permanent,
+        /// For a set period.
+        LimitedTerm,
+        /// Temporary.
+        Temporary,
+    }
+);
+api_enum!(
+    /// How much of the week the job takes.
+    TimeBaseName => TimeBase {
+        /// Full time.
+        FullTime,
+        /// Part time.
+        PartTime,
+        /// As needed.
+        Intermittent,
+    }
+);
+api_enum!(
+    /// When the work happens.
+    ShiftName => Shift {
+        /// Daytime.
+        Day,
+        /// Evenings.
+        Evening,
+        /// Nights.
+        Night,
+        /// Weekends.
+        Weekend,
+        /// Changing shifts.
+        Rotating,
+    }
+);
+api_enum!(
+    /// Who the posting is for.
+    VisibilityName => Visibility {
+        /// Everyone.
+        Public,
+        /// Signed-in State employees of any department.
+        InternalOnly,
+    }
+);
+api_enum!(
+    /// Where the posting is in its life.
+    PostingStatusName => PostingStatus {
+        /// Being written.
+        Draft,
+        /// Accepting applications until the final filing date.
+        Open,
+        /// No longer accepting applications.
+        Closed,
+        /// Withdrawn.
+        Cancelled,
+    }
+);
+api_enum!(
+    /// The order of results.
+    SortName => SortOrder {
+        /// Best keyword match first (newest first without keywords).
+        Relevance,
+        /// Most recently opened first.
+        Newest,
+        /// Nearest final filing date first.
+        ClosingSoon,
+        /// Highest top salary first.
+        Salary,
+    }
+);
+
+/// Document kinds an application can include.
+pub const DOCUMENT_KINDS: &[&str] = &[
+    "resume",
+    "cover_letter",
+    "transcript",
+    "diploma",
+    "statement_of_qualifications",
+    "licence",
+    "other",
+];
+
+/// A posting's content, as an employer writes it (all fields, for create and update).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostingRequest {
+    /// The job classification's code.
+    #[schema(pattern = "^[A-Za-z0-9]{1,8}$", example = "5393")]
+    pub classification_code: String,
+    /// Working title.
+    #[schema(
+        min_length = 3,
+        max_length = 200,
+        example = "Associate Governmental Program Analyst"
+    )]
+    pub title: String,
+    /// The duties statement.
+    #[schema(min_length = 1, max_length = 20000)]
+    pub duties: String,
+    /// The county's code.
+    #[schema(pattern = "^[A-Za-z-]{2,32}$", example = "sacramento")]
+    pub county_code: String,
+    /// Tenure.
+    pub tenure: TenureName,
+    /// Time base.
+    pub time_base: TimeBaseName,
+    /// Shift.
+    pub shift: ShiftName,
+    /// Lowest monthly salary in cents.
+    #[schema(minimum = 0, example = 573200)]
+    pub salary_min_cents: i64,
+    /// Highest monthly salary in cents (at least the lowest).
+    #[schema(minimum = 0, example = 717600)]
+    pub salary_max_cents: i64,
+    /// The last day to apply (California time).
+    pub final_filing_date: NaiveDate,
+    /// Document kinds an application must include.
+    #[serde(default)]
+    #[schema(max_items = 7)]
+    pub required_documents: Vec<String>,
+    /// Whether applicants need active list eligibility for the classification.
+    #[serde(default)]
+    pub eligibility_required: bool,
+    /// `public` or `internal_only`.
+    pub visibility: VisibilityName,
+}
+
+impl PostingRequest {
+    /// The checked content, or 422 naming every bad field.
+    pub fn parse(self) -> Result<PostingContent, ApiError> {
+        let mut fields = Fields::new();
+        let classification = fields.check(
+            "classification_code",
+            "invalid_code",
+            ClassificationCode::parse(&self.classification_code),
+        );
+        let title = fields.check("title", "invalid_title", PostingTitle::parse(&self.title));
+        let duties = fields.check("duties", "invalid_duties", Duties::parse(&self.duties));
+        let county = fields.check(
+            "county_code",
+            "invalid_code",
+            CountyCode::parse(&self.county_code),
+        );
+        let salary = fields.check(
+            "salary_max_cents",
+            "invalid_salary_range",
+            SalaryRange::new(self.salary_min_cents, self.salary_max_cents),
+        );
+        let mut documents = Vec::new();
+        for (i, kind) in self.required_documents.iter().enumerate() {
+            if !DOCUMENT_KINDS.contains(&kind.as_str()) {
+                fields.push(
+                    &format!("required_documents[{i}]"),
+                    "unknown_document_kind",
+                    format!("Use one of: {}.", DOCUMENT_KINDS.join(", ")),
+                );
+            } else if !documents.contains(kind) {
+                documents.push(kind.clone());
+            }
+        }
+        let parts = classification
+            .zip(title)
+            .zip(duties)
+            .zip(county)
+            .zip(salary);
+        fields.into_result(
+            parts.map(
+                |((((classification, title), duties), county), salary)| PostingContent {
+                    classification,
+                    title,
+                    duties,
+                    county,
+                    tenure: self.tenure.into(),
+                    time_base: self.time_base.into(),
+                    shift: self.shift.into(),
+                    salary,
+                    final_filing_date: self.final_filing_date,
+                    required_documents: documents,
+                    eligibility_required: self.eligibility_required,
+                    visibility: self.visibility.into(),
+                },
+            ),
+        )
+    }
+}
+
+/// A posting.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct PostingResponse {
+    /// Opaque id.
+    pub id: String,
+    /// The posting department's code.
+    pub department_code: String,
+    /// The job classification's code.
+    pub classification_code: String,
+    /// Working title.
+    pub title: String,
+    /// The duties statement.
+    pub duties: String,
+    /// The county's code.
+    pub county_code: String,
+    /// Tenure.
+    pub tenure: TenureName,
+    /// Time base.
+    pub time_base: TimeBaseName,
+    /// Shift.
+    pub shift: ShiftName,
+    /// Lowest monthly salary in cents.
+    pub salary_min_cents: i64,
+    /// Highest monthly salary in cents.
+    pub salary_max_cents: i64,
+    /// The last day to apply.
+    pub final_filing_date: NaiveDate,
+    /// Whether applications are accepted now (open and the filing date not past).
+    pub accepting_applications: bool,
+    /// Document kinds an application must include.
+    pub required_documents: Vec<String>,
+    /// Whether list eligibility is required.
+    pub eligibility_required: bool,
+    /// Who the posting is for.
+    pub visibility: VisibilityName,
+    /// Where the posting is in its life.
+    pub status: PostingStatusName,
+    /// When it opened.
+    pub published_at: Option<DateTime<Utc>>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// The version, also the `ETag` (send it in `If-Match` to update).
+    pub version: i64,
+}
+
+impl PostingResponse {
+    /// The response for `posting` at `now`.
+    pub fn new(posting: Posting, now: DateTime<Utc>) -> Self {
+        PostingResponse {
+            accepting_applications: posting.accepting_applications(now),
+            id: posting.id,
+            department_code: posting.department.to_string(),
+            classification_code: posting.classification.to_string(),
+            title: posting.title.as_str().to_owned(),
+            duties: posting.duties.as_str().to_owned(),
+            county_code: posting.county.to_string(),
+            tenure: posting.tenure.into(),
+            time_base: posting.time_base.into(),
+            shift: posting.shift.into(),
+            salary_min_cents: posting.salary.min_cents(),
+            salary_max_cents: posting.salary.max_cents(),
+            final_filing_date: posting.final_filing_date,
+            required_documents: posting.required_documents,
+            eligibility_required: posting.eligibility_required,
+            visibility: posting.visibility.into(),
+            status: posting.status.into(),
+            published_at: posting.published_at,
+            created_at: posting.created_at,
+            updated_at: posting.updated_at,
+            version: posting.version,
+        }
+    }
+}
+
+/// One reason of a consideration preview.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct ReasonResponse {
+    /// `filing_closed`, `not_an_applicant`, `email_not_verified`, `eligibility_required`,
+    /// `eligibility_expired` or `internal_only_other_department`.
+    #[schema(example = "internal_only_other_department")]
+    pub code: &'static str,
+    /// Whether it stops the application (otherwise the application is accepted but not considered).
+    pub blocks_applying: bool,
+}
+
+/// May I apply, and will I be considered?
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct ConsiderationResponse {
+    /// The posting.
+    pub posting_id: String,
+    /// Whether an application would be accepted now.
+    pub may_apply: bool,
+    /// Whether it would be considered.
+    pub considered: bool,
+    /// Every reason that applies, as codes.
+    pub reasons: Vec<ReasonResponse>,
+}
+
+/// The filters shared by search and saved searches.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchFilters {
+    /// Keywords, matched against title, classification title and duties (all must match).
+    #[param(max_length = 200)]
+    #[schema(max_length = 200, example = "analyst")]
+    pub q: Option<String>,
+    /// Only this classification (code).
+    #[param(pattern = "^[A-Za-z0-9]{1,8}$")]
+    #[schema(pattern = "^[A-Za-z0-9]{1,8}$")]
+    pub classification: Option<String>,
+    /// Only this department (code).
+    #[param(pattern = "^[A-Za-z0-9]{2,12}$")]
+    #[schema(pattern = "^[A-Za-z0-9]{2,12}$")]
+    pub department: Option<String>,
+    /// Only this county (code).
+    #[param(pattern = "^[A-Za-z-]{2,32}$")]
+    #[schema(pattern = "^[A-Za-z-]{2,32}$")]
+    pub county: Option<String>,
+    /// Only this tenure.
+    pub tenure: Option<TenureName>,
+    /// Only this time base.
+    pub time_base: Option<TimeBaseName>,
+    /// Only this shift.
+    pub shift: Option<ShiftName>,
+    /// Only postings whose highest monthly salary reaches this (cents).
+    #[param(minimum = 0)]
+    #[schema(minimum = 0)]
+    pub salary_min_cents: Option<i64>,
+    /// Only postings whose lowest monthly salary is at most this (cents).
+    #[param(minimum = 0)]
+    #[schema(minimum = 0)]
+    pub salary_max_cents: Option<i64>,
+    /// Only postings opened on or after this day.
+    pub posted_since: Option<NaiveDate>,
+    /// Only postings whose final filing date is on or before this day.
+    pub closing_before: Option<NaiveDate>,
+    /// The order (default `relevance`, which is `newest` without keywords).
+    pub sort: Option<SortName>,
+}
+
+impl SearchFilters {
+    /// The checked criteria, or 422 naming every bad field.
+    pub fn criteria(&self) -> Result<SearchCriteria, ApiError> {
+        let mut fields = Fields::new();
+        let classification = fields.check_optional(
+            "classification",
+            "invalid_code",
+            self.classification
+                .as_deref()
+                .map(ClassificationCode::parse),
+        );
+        let department = fields.check_optional(
+            "department",
+            "invalid_code",
+            self.department.as_deref().map(DepartmentCode::parse),
+        );
+        let county = fields.check_optional(
+            "county",
+            "invalid_code",
+            self.county.as_deref().map(CountyCode::parse),
+        );
+        fields.finish()?;
+        SearchCriteria {
+            keywords: self.q.clone(),
+            classification,
+            department,
+            county,
+            tenure: self.tenure.map(Into::into),
+            time_base: self.time_base.map(Into::into),
+            shift: self.shift.map(Into::into),
+            salary_min: self.salary_min_cents,
+            salary_max: self.salary_max_cents,
+            posted_since: self.posted_since,
+            closing_before: self.closing_before,
+            sort: self.sort.map_or(SortOrder::Relevance, Into::into),
+        }
+        .checked()
+        .map_err(|e| match e {
+            merit_domain::posting::CriteriaError::KeywordsTooLong(_) => {
+                ApiError::invalid("q", "too_long", e.to_string())
+            }
+            merit_domain::posting::CriteriaError::SalaryRange => {
+                ApiError::invalid("salary_min_cents", "invalid_salary_range", e.to_string())
+            }
+        })
+    }
+}

@@ -1,0 +1,299 @@
+//! Posting details, the consideration preview, and employers' management.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use merit_domain::{posting::PostingAction, reference::DepartmentCode};
+use merit_persistence::PageRequest;
+
+use super::{
+    dto::{ConsiderationResponse, PostingRequest, PostingResponse, ReasonResponse},
+    search::PageParams,
+};
+use crate::{
+    auth::{AuthUser, Employer, MaybeUser, viewer_of},
+    conditional::{if_match_version, json_with_tag, version_tag},
+    error::ApiError,
+    extract::{Json, Query},
+    openapi::{Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized},
+    paging::{PageResponse, page_params},
+    services::postings,
+    state::AppState,
+};
+
+/// Get a posting
+///
+/// A posting the caller may see; drafts only for their department's employers. Answers carry
+/// the version as `ETag`.
+#[utoipa::path(
+    tag = "postings",
+    security((), ("bearer" = [])),
+    params(("id" = String, Path, description = "The posting's id.")),
+    responses(
+        (status = 200, description = "The posting.", body = PostingResponse),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/postings/{id}")]
+pub async fn get_posting(
+    state: web::Data<AppState>,
+    MaybeUser(user): MaybeUser,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = viewer_of(user.as_ref());
+    let posting = state
+        .db
+        .run(move |conn| postings::get(conn, &id, &viewer))
+        .await?;
+    let tag = version_tag(posting.version);
+    json_with_tag(&req, tag, &PostingResponse::new(posting, state.clock.now()))
+}
+
+/// May I apply?
+///
+/// For the signed-in person: whether an application to this posting would be accepted now,
+/// whether it would be considered, and every reason as a code (`filing_closed`,
+/// `internal_only_other_department`, `eligibility_required`, `eligibility_expired`,
+/// `email_not_verified`, `not_an_applicant`).
+#[utoipa::path(
+    tag = "postings",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The posting's id.")),
+    responses(
+        (status = 200, description = "The preview.", body = ConsiderationResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/postings/{id}/eligibility")]
+pub async fn get_posting_eligibility(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<ConsiderationResponse>, ApiError> {
+    let now = state.clock.now();
+    let viewer = viewer_of(Some(&user));
+    let (posting, answer) = state
+        .db
+        .run(move |conn| postings::preview(conn, &user, &id, &viewer, now))
+        .await?;
+    Ok(web::Json(ConsiderationResponse {
+        posting_id: posting.id,
+        may_apply: answer.may_apply,
+        considered: answer.considered,
+        reasons: answer
+            .reasons
+            .into_iter()
+            .map(|r| ReasonResponse {
+                code: r.code(),
+                blocks_applying: r.blocks_applying(),
+            })
+            .collect(),
+    }))
+}
+
+/// Create a posting
+///
+/// A draft for the employer's department; publish it to open it.
+#[utoipa::path(
+    tag = "postings",
+    security(("bearer" = [])),
+    request_body = PostingRequest,
+    responses((status = 201, description = "Created, as a draft.", body = PostingResponse), (status = 403, response = Forbidden))
+)]
+#[post("/postings")]
+pub async fn create_posting(
+    state: web::Data<AppState>,
+    employer: Employer,
+    Json(body): Json<PostingRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let content = body.parse()?;
+    let now = state.clock.now();
+    let posting = state
+        .db
+        .write(move |conn| postings::create(conn, &employer, content, now))
+        .await?;
+    let location = format!("/api/v1/postings/{}", posting.id);
+    let tag = version_tag(posting.version);
+    Ok(HttpResponse::Created()
+        .insert_header(("location", location))
+        .insert_header(("etag", tag))
+        .json(PostingResponse::new(posting, now)))
+}
+
+/// Change a posting
+///
+/// Replaces the content of a draft or open posting of the employer's department. Send the
+/// `ETag` in `If-Match` to refuse (412) a change made since you read it.
+#[utoipa::path(
+    tag = "postings",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The posting's id.")),
+    request_body = PostingRequest,
+    responses(
+        (status = 200, description = "Changed.", body = PostingResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+    )
+)]
+#[patch("/postings/{id}")]
+pub async fn update_posting(
+    state: web::Data<AppState>,
+    employer: Employer,
+    id: web::Path<String>,
+    req: HttpRequest,
+    Json(body): Json<PostingRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match_version(&req)?;
+    let content = body.parse()?;
+    let now = state.clock.now();
+    let posting = state
+        .db
+        .write(move |conn| postings::update(conn, &employer, &id, content, expected, now))
+        .await?;
+    state.search.refresh(&state.db).await?;
+    let tag = version_tag(posting.version);
+    Ok(HttpResponse::Ok()
+        .insert_header(("etag", tag))
+        .json(PostingResponse::new(posting, now)))
+}
+
+async fn transition(
+    state: web::Data<AppState>,
+    employer: Employer,
+    id: String,
+    action: PostingAction,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let posting = state
+        .db
+        .write(move |conn| postings::transition(conn, &employer, &id, action, now))
+        .await?;
+    state.search.refresh(&state.db).await?;
+    let tag = version_tag(posting.version);
+    Ok(HttpResponse::Ok()
+        .insert_header(("etag", tag))
+        .json(PostingResponse::new(posting, now)))
+}
+
+/// Publish a posting
+///
+/// Opens a draft: it appears in search and accepts applications until its final filing date.
+#[utoipa::path(
+    tag = "postings",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The posting's id.")),
+    responses(
+        (status = 200, description = "Open.", body = PostingResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/postings/{id}/publish")]
+pub async fn publish_posting(
+    state: web::Data<AppState>,
+    employer: Employer,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    transition(state, employer, id.into_inner(), PostingAction::Publish).await
+}
+
+/// Close a posting
+///
+/// Stops accepting applications.
+#[utoipa::path(
+    tag = "postings",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The posting's id.")),
+    responses(
+        (status = 200, description = "Closed.", body = PostingResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/postings/{id}/close")]
+pub async fn close_posting(
+    state: web::Data<AppState>,
+    employer: Employer,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    transition(state, employer, id.into_inner(), PostingAction::Close).await
+}
+
+/// Cancel a posting
+///
+/// Withdraws a draft or an open posting.
+#[utoipa::path(
+    tag = "postings",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The posting's id.")),
+    responses(
+        (status = 200, description = "Cancelled.", body = PostingResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/postings/{id}/cancel")]
+pub async fn cancel_posting(
+    state: web::Data<AppState>,
+    employer: Employer,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    transition(state, employer, id.into_inner(), PostingAction::Cancel).await
+}
+
+/// A department's postings
+///
+/// Every posting of the employer's own department, drafts and closed ones included, newest
+/// first. Other departments' lists are 404.
+#[utoipa::path(
+    tag = "postings",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The department's code."), PageParams),
+    responses(
+        (status = 200, description = "A page of postings.", body = PageResponse<PostingResponse>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/departments/{code}/postings")]
+pub async fn list_department_postings(
+    state: web::Data<AppState>,
+    employer: Employer,
+    code: web::Path<String>,
+    Query(page): Query<PageParams>,
+) -> Result<web::Json<PageResponse<PostingResponse>>, ApiError> {
+    let department = DepartmentCode::parse(&code)
+        .ok()
+        .filter(|d| *d == employer.department)
+        .ok_or_else(|| ApiError::not_found("department"))?;
+    let (limit, after) = page_params("department-postings", page.limit, page.cursor.as_deref())?;
+    let viewer = viewer_of(Some(&employer.user));
+    let found = state
+        .db
+        .run(move |conn| {
+            postings::list_department(
+                conn,
+                &department,
+                &viewer,
+                PageRequest {
+                    after: after.as_deref(),
+                    limit,
+                },
+            )
+        })
+        .await?;
+    let now = state.clock.now();
+    Ok(web::Json(PageResponse::from_page(
+        found,
+        "department-postings",
+        |p| p.id.as_str(),
+        |p| PostingResponse::new(p, now),
+    )))
+}

@@ -1,0 +1,291 @@
+//! Saved search handlers: a signed-in person's named criteria, and running them.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use chrono::{DateTime, Utc};
+use merit_persistence::{PageRequest, saved_searches::SavedSearch};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    auth::{AuthUser, viewer_of},
+    conditional::json_with_etag,
+    error::ApiError,
+    extract::{Json, Query},
+    openapi::{Conflict, Forbidden, NotFound},
+    paging::{PageResponse, page_params},
+    routes::postings::{PageParams, SearchFilters, SearchResponse, decode_search_cursor},
+    search::Query as SearchQuery,
+    services::saved_searches,
+    state::AppState,
+};
+
+/// Save a search.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SavedSearchRequest {
+    /// A name, unique among your saved searches.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        example = "Analyst jobs in Sacramento"
+    )]
+    pub name: String,
+    /// The search: the same filters as `GET /api/v1/postings`.
+    pub criteria: SearchFilters,
+}
+
+/// A saved search.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct SavedSearchResponse {
+    /// Opaque id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The search.
+    pub criteria: SearchFilters,
+    /// When it was saved.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<SavedSearch> for SavedSearchResponse {
+    type Error = ApiError;
+    fn try_from(s: SavedSearch) -> Result<Self, ApiError> {
+        Ok(SavedSearchResponse {
+            criteria: serde_json::from_str(&s.criteria).map_err(ApiError::internal)?,
+            id: s.id,
+            name: s.name,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        })
+    }
+}
+
+/// The checked name and the criteria as stored JSON.
+fn checked(body: &SavedSearchRequest) -> Result<(String, String), ApiError> {
+    let name = body.name.trim();
+    if name.is_empty() || body.name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "name",
+            "invalid_name",
+            "A name has 1 to 100 printable characters.",
+        ));
+    }
+    body.criteria.criteria().map_err(|e| match e {
+        ApiError::Validation { errors } => ApiError::Validation {
+            errors: errors
+                .into_iter()
+                .map(|mut f| {
+                    f.field = format!("criteria.{}", f.field);
+                    f
+                })
+                .collect(),
+        },
+        other => other,
+    })?;
+    Ok((
+        name.to_owned(),
+        serde_json::to_string(&body.criteria).map_err(ApiError::internal)?,
+    ))
+}
+
+/// List my saved searches
+#[utoipa::path(
+    tag = "saved searches",
+    security(("bearer" = [])),
+    params(PageParams),
+    responses((status = 200, description = "A page of saved searches.", body = PageResponse<SavedSearchResponse>), (status = 403, response = Forbidden))
+)]
+#[get("/me/saved-searches")]
+pub async fn list_saved_searches(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Query(page): Query<PageParams>,
+) -> Result<web::Json<PageResponse<SavedSearchResponse>>, ApiError> {
+    let (limit, after) = page_params("saved-searches", page.limit, page.cursor.as_deref())?;
+    let owner = user.id().to_owned();
+    let found = state
+        .db
+        .run(move |conn| {
+            Ok(merit_persistence::saved_searches::list_own(
+                conn,
+                &owner,
+                PageRequest {
+                    after: after.as_deref(),
+                    limit,
+                },
+            )?)
+        })
+        .await?;
+    let next_cursor = found
+        .has_more
+        .then(|| {
+            found
+                .items
+                .last()
+                .map(|s| crate::paging::encode_cursor("saved-searches", &s.id))
+        })
+        .flatten();
+    let items = found
+        .items
+        .into_iter()
+        .map(SavedSearchResponse::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(web::Json(PageResponse { items, next_cursor }))
+}
+
+/// Save a search
+///
+/// At most 25 per person (configurable); names are unique per person.
+#[utoipa::path(
+    tag = "saved searches",
+    security(("bearer" = [])),
+    request_body = SavedSearchRequest,
+    responses((status = 201, description = "Saved.", body = SavedSearchResponse), (status = 403, response = Forbidden), (status = 409, response = Conflict))
+)]
+#[post("/me/saved-searches")]
+pub async fn create_saved_search(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Json(body): Json<SavedSearchRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, criteria) = checked(&body)?;
+    let (now, limit, owner) = (
+        state.clock.now(),
+        state.settings.saved_search_limit,
+        user.id().to_owned(),
+    );
+    let saved = state
+        .db
+        .write(move |conn| saved_searches::create(conn, &owner, &name, &criteria, limit, now))
+        .await?;
+    let location = format!("/api/v1/me/saved-searches/{}", saved.id);
+    Ok(HttpResponse::Created()
+        .insert_header(("location", location))
+        .json(SavedSearchResponse::try_from(saved)?))
+}
+
+/// Get a saved search
+#[utoipa::path(
+    tag = "saved searches",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The saved search's id.")),
+    responses((status = 200, description = "The saved search.", body = SavedSearchResponse), (status = 403, response = Forbidden), (status = 404, response = NotFound))
+)]
+#[get("/me/saved-searches/{id}")]
+pub async fn get_saved_search(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<SavedSearchResponse>, ApiError> {
+    let owner = user.id().to_owned();
+    let saved = state
+        .db
+        .run(move |conn| saved_searches::get(conn, &owner, &id))
+        .await?;
+    Ok(web::Json(SavedSearchResponse::try_from(saved)?))
+}
+
+/// Replace a saved search
+#[utoipa::path(
+    tag = "saved searches",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The saved search's id.")),
+    request_body = SavedSearchRequest,
+    responses(
+        (status = 200, description = "Replaced.", body = SavedSearchResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[put("/me/saved-searches/{id}")]
+pub async fn replace_saved_search(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    Json(body): Json<SavedSearchRequest>,
+) -> Result<web::Json<SavedSearchResponse>, ApiError> {
+    let (name, criteria) = checked(&body)?;
+    let (now, owner) = (state.clock.now(), user.id().to_owned());
+    let saved = state
+        .db
+        .write(move |conn| saved_searches::update(conn, &owner, &id, &name, &criteria, now))
+        .await?;
+    Ok(web::Json(SavedSearchResponse::try_from(saved)?))
+}
+
+/// Delete a saved search
+#[utoipa::path(
+    tag = "saved searches",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The saved search's id.")),
+    responses((status = 204, description = "Deleted."), (status = 403, response = Forbidden), (status = 404, response = NotFound))
+)]
+#[delete("/me/saved-searches/{id}")]
+pub async fn delete_saved_search(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let owner = user.id().to_owned();
+    state
+        .db
+        .write(move |conn| saved_searches::delete(conn, &owner, &id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Run a saved search
+///
+/// The current results of a saved search, as `GET /api/v1/postings` would give them to you.
+#[utoipa::path(
+    tag = "saved searches",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The saved search's id."), PageParams),
+    responses(
+        (status = 200, description = "A page of results.", body = SearchResponse),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/me/saved-searches/{id}/results")]
+pub async fn run_saved_search(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    Query(page): Query<PageParams>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let owner = user.id().to_owned();
+    let saved = state
+        .db
+        .run(move |conn| saved_searches::get(conn, &owner, &id))
+        .await?;
+    let filters: SearchFilters =
+        serde_json::from_str(&saved.criteria).map_err(ApiError::internal)?;
+    let criteria = filters.criteria()?;
+    let limit = crate::paging::limit(page.limit)?;
+    let sort = criteria.effective_sort();
+    let after = page
+        .cursor
+        .as_deref()
+        .map(|c| decode_search_cursor(c, sort))
+        .transpose()?;
+    state.search.ready(&state.db).await?;
+    let viewer = viewer_of(Some(&user));
+    let query = SearchQuery {
+        criteria: &criteria,
+        viewer: &viewer,
+        now: state.clock.now(),
+        after: after.as_ref(),
+        limit: limit.get() as usize,
+    };
+    json_with_etag(
+        &req,
+        &SearchResponse::new(state.search.search(&query), sort),
+    )
+}

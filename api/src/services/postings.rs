@@ -1,0 +1,253 @@
+//! Postings: employers write, publish and close them; everyone reads what they may see.
+
+use chrono::{DateTime, Utc};
+use merit_domain::{
+    posting::{
+        Candidate, Consideration, Duties, EligibilityStanding, Posting, PostingAction,
+        PostingStatus, PostingTitle, SalaryRange, Viewer, Visibility, consideration,
+    },
+    reference::{ClassificationCode, CountyCode, DepartmentCode},
+    terms::{Shift, Tenure, TimeBase},
+};
+use merit_persistence::{DbConnection, Page, PageRequest, postings, reference};
+
+use crate::{
+    auth::{AuthUser, Employer},
+    error::ApiError,
+};
+
+/// The content of a posting, as an employer writes it.
+#[derive(Debug, Clone)]
+pub struct PostingContent {
+    /// The job classification.
+    pub classification: ClassificationCode,
+    /// Working title.
+    pub title: PostingTitle,
+    /// Duties statement.
+    pub duties: Duties,
+    /// Where the job is.
+    pub county: CountyCode,
+    /// Tenure.
+    pub tenure: Tenure,
+    /// Time base.
+    pub time_base: TimeBase,
+    /// Shift.
+    pub shift: Shift,
+    /// Monthly salary range.
+    pub salary: SalaryRange,
+    /// Last day to apply.
+    pub final_filing_date: chrono::NaiveDate,
+    /// Document kinds an application must include.
+    pub required_documents: Vec<String>,
+    /// Whether list eligibility is required.
+    pub eligibility_required: bool,
+    /// Public or internal only.
+    pub visibility: Visibility,
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("posting")
+}
+
+fn check_references(conn: &mut DbConnection, content: &PostingContent) -> Result<(), ApiError> {
+    if reference::find_classification(conn, content.classification.as_str())?.is_none() {
+        let detail = format!("No classification has the code {}.", content.classification);
+        return Err(ApiError::invalid(
+            "classification_code",
+            "unknown_classification",
+            detail,
+        ));
+    }
+    if reference::find_location(conn, content.county.as_str())?.is_none() {
+        return Err(ApiError::invalid(
+            "county_code",
+            "unknown_county",
+            format!("No county has the code {}.", content.county),
+        ));
+    }
+    Ok(())
+}
+
+fn apply(posting: &mut Posting, content: PostingContent) {
+    posting.classification = content.classification;
+    posting.title = content.title;
+    posting.duties = content.duties;
+    posting.county = content.county;
+    posting.tenure = content.tenure;
+    posting.time_base = content.time_base;
+    posting.shift = content.shift;
+    posting.salary = content.salary;
+    posting.final_filing_date = content.final_filing_date;
+    posting.required_documents = content.required_documents;
+    posting.eligibility_required = content.eligibility_required;
+    posting.visibility = content.visibility;
+}
+
+/// Creates a draft posting for the employer's department.
+pub fn create(
+    conn: &mut DbConnection,
+    employer: &Employer,
+    content: PostingContent,
+    now: DateTime<Utc>,
+) -> Result<Posting, ApiError> {
+    check_references(conn, &content)?;
+    let mut posting = Posting {
+        id: uuid::Uuid::now_v7().to_string(),
+        department: employer.department.clone(),
+        classification: content.classification.clone(),
+        title: content.title.clone(),
+        duties: content.duties.clone(),
+        county: content.county.clone(),
+        tenure: content.tenure,
+        time_base: content.time_base,
+        shift: content.shift,
+        salary: content.salary,
+        final_filing_date: content.final_filing_date,
+        required_documents: Vec::new(),
+        eligibility_required: false,
+        visibility: content.visibility,
+        status: PostingStatus::Draft,
+        published_at: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    apply(&mut posting, content);
+    postings::insert(conn, &posting, employer.user.id())?;
+    Ok(posting)
+}
+
+/// The employer's own posting, or 404 (another department's postings do not exist for them).
+fn own(conn: &mut DbConnection, employer: &Employer, id: &str) -> Result<Posting, ApiError> {
+    postings::find(conn, id)?
+        .filter(|p| p.department == employer.department)
+        .ok_or_else(not_found)
+}
+
+fn save(
+    conn: &mut DbConnection,
+    posting: &mut Posting,
+    expected_version: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let current = posting.version;
+    if expected_version.is_some_and(|v| v != current) {
+        return Err(ApiError::PreconditionFailed);
+    }
+    postings::touch(posting, now);
+    if postings::update(conn, posting, current)? {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed)
+    }
+}
+
+/// Replaces the content of an editable posting (draft or open). With `expected_version` (from
+/// `If-Match`), a stale version is 412.
+pub fn update(
+    conn: &mut DbConnection,
+    employer: &Employer,
+    id: &str,
+    content: PostingContent,
+    expected_version: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Posting, ApiError> {
+    let mut posting = own(conn, employer, id)?;
+    if !posting.status.editable() {
+        return Err(ApiError::Conflict {
+            code: "posting_not_editable",
+            detail: format!("A {} posting cannot be edited.", posting.status.as_str()),
+        });
+    }
+    check_references(conn, &content)?;
+    apply(&mut posting, content);
+    save(conn, &mut posting, expected_version, now)?;
+    Ok(posting)
+}
+
+/// Publishes, closes or cancels a posting. Publishing needs a final filing date not yet past.
+pub fn transition(
+    conn: &mut DbConnection,
+    employer: &Employer,
+    id: &str,
+    action: PostingAction,
+    now: DateTime<Utc>,
+) -> Result<Posting, ApiError> {
+    let mut posting = own(conn, employer, id)?;
+    let next = posting
+        .status
+        .apply(action)
+        .map_err(|e| ApiError::Conflict {
+            code: "invalid_transition",
+            detail: format!("{}.", capitalise(&e.to_string())),
+        })?;
+    if action == PostingAction::Publish {
+        posting.status = next;
+        if !posting.accepting_applications(now) {
+            return Err(ApiError::invalid(
+                "final_filing_date",
+                "filing_date_passed",
+                "The final filing date has passed; change it before publishing.",
+            ));
+        }
+        posting.published_at = Some(now);
+    }
+    posting.status = next;
+    save(conn, &mut posting, None, now)?;
+    Ok(posting)
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A posting the viewer may see, or 404.
+pub fn get(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<Posting, ApiError> {
+    postings::find_visible(conn, id, viewer)?.ok_or_else(not_found)
+}
+
+/// All postings of the employer's department, every status, newest first.
+pub fn list_department(
+    conn: &mut DbConnection,
+    department: &DepartmentCode,
+    viewer: &Viewer,
+    page: PageRequest<'_>,
+) -> Result<Page<Posting>, ApiError> {
+    Ok(postings::list_for_department(
+        conn, department, viewer, page,
+    )?)
+}
+
+/// The viewer's standing on the eligible list of `posting`'s classification. The exams feature
+/// fills this in; until a person has a result, it is `None`.
+pub fn eligibility_standing(
+    _conn: &mut DbConnection,
+    _user: &AuthUser,
+    _posting: &Posting,
+    _now: DateTime<Utc>,
+) -> Result<EligibilityStanding, ApiError> {
+    Ok(EligibilityStanding::None)
+}
+
+/// Whether the signed-in person may apply to a posting they can see, and will be considered.
+pub fn preview(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    id: &str,
+    viewer: &Viewer,
+    now: DateTime<Utc>,
+) -> Result<(Posting, Consideration), ApiError> {
+    let posting = get(conn, id, viewer)?;
+    let standing = eligibility_standing(conn, user, &posting, now)?;
+    let candidate = Candidate {
+        is_applicant: user.has(merit_domain::account::Role::Applicant),
+        email_verified: user.account.email_verified_at.is_some() || user.employee.is_some(),
+        employee_of: user.employee.as_ref().map(|e| e.department.clone()),
+    };
+    let answer = consideration(&posting, &candidate, standing, now);
+    Ok((posting, answer))
+}

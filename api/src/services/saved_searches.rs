@@ -1,0 +1,78 @@
+//! Saved searches: a person's named search criteria, run again on demand.
+
+use chrono::{DateTime, Utc};
+use merit_persistence::{DbConnection, RepoError, saved_searches, saved_searches::SavedSearch};
+
+use crate::error::ApiError;
+
+fn not_found() -> ApiError {
+    ApiError::not_found("saved search")
+}
+
+fn name_taken(error: RepoError) -> ApiError {
+    match error {
+        RepoError::Conflict { constraint } if constraint == "saved_searches_name_key" => {
+            ApiError::Conflict {
+                code: "saved_search_name_taken",
+                detail: "You already have a saved search with this name.".into(),
+            }
+        }
+        other => other.into(),
+    }
+}
+
+/// Saves a search for `owner`, refusing more than `limit`.
+pub fn create(
+    conn: &mut DbConnection,
+    owner: &str,
+    name: &str,
+    criteria: &str,
+    limit: u32,
+    now: DateTime<Utc>,
+) -> Result<SavedSearch, ApiError> {
+    if saved_searches::count_for(conn, owner)? >= i64::from(limit) {
+        return Err(ApiError::Conflict {
+            code: "saved_search_limit_reached",
+            detail: format!("You can keep at most {limit} saved searches. Delete one first."),
+        });
+    }
+    let search = SavedSearch {
+        id: uuid::Uuid::now_v7().to_string(),
+        account_id: owner.to_owned(),
+        name: name.to_owned(),
+        criteria: criteria.to_owned(),
+        created_at: now,
+        updated_at: now,
+    };
+    saved_searches::insert(conn, &search).map_err(name_taken)?;
+    Ok(search)
+}
+
+/// One of the owner's saved searches; another person's is 404.
+pub fn get(conn: &mut DbConnection, owner: &str, id: &str) -> Result<SavedSearch, ApiError> {
+    saved_searches::find_own(conn, owner, id)?.ok_or_else(not_found)
+}
+
+/// Replaces the name and criteria of the owner's saved search.
+pub fn update(
+    conn: &mut DbConnection,
+    owner: &str,
+    id: &str,
+    name: &str,
+    criteria: &str,
+    now: DateTime<Utc>,
+) -> Result<SavedSearch, ApiError> {
+    if !saved_searches::update_own(conn, owner, id, name, criteria, now).map_err(name_taken)? {
+        return Err(not_found());
+    }
+    get(conn, owner, id)
+}
+
+/// Deletes the owner's saved search.
+pub fn delete(conn: &mut DbConnection, owner: &str, id: &str) -> Result<(), ApiError> {
+    if saved_searches::delete_own(conn, owner, id)? {
+        Ok(())
+    } else {
+        Err(not_found())
+    }
+}

@@ -1,0 +1,3 @@
+DROP TABLE saved_searches;
+DROP TABLE posting_changes;
+DROP TABLE postings;

@@ -1,0 +1,311 @@
+//! Postings: rows, the visibility filter every query uses, and the change log.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::{dsl::max, prelude::*, sql_types::Bool};
+use merit_domain::{
+    posting::{Duties, Posting, PostingStatus, PostingTitle, SalaryRange, Viewer, Visibility},
+    reference::{ClassificationCode, CountyCode, DepartmentCode},
+    terms::{Shift, Tenure, TimeBase},
+};
+
+use crate::{
+    DbConnection,
+    db::MultiBackend,
+    error::{RepoError, RepoResult},
+    paging::{Page, PageRequest},
+    schema::{posting_changes, postings},
+    time::{naive, utc},
+};
+
+#[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = postings)]
+struct PostingRow {
+    id: String,
+    department_code: String,
+    classification_code: String,
+    title: String,
+    duties: String,
+    county_code: String,
+    tenure: String,
+    time_base: String,
+    shift: String,
+    salary_min_cents: i64,
+    salary_max_cents: i64,
+    final_filing_date: NaiveDate,
+    required_documents: String,
+    eligibility_required: bool,
+    visibility: String,
+    status: String,
+    published_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    version: i64,
+}
+
+fn bad(reason: impl ToString) -> RepoError {
+    RepoError::InvalidRow {
+        table: "postings",
+        reason: reason.to_string(),
+    }
+}
+
+fn named<T>(value: Option<T>, text: &str) -> RepoResult<T> {
+    value.ok_or_else(|| bad(format!("unknown value {text:?}")))
+}
+
+impl TryFrom<PostingRow> for Posting {
+    type Error = RepoError;
+    fn try_from(row: PostingRow) -> RepoResult<Self> {
+        Ok(Posting {
+            department: DepartmentCode::parse(&row.department_code).map_err(bad)?,
+            classification: ClassificationCode::parse(&row.classification_code).map_err(bad)?,
+            title: PostingTitle::parse(&row.title).map_err(bad)?,
+            duties: Duties::parse(&row.duties).map_err(bad)?,
+            county: CountyCode::parse(&row.county_code).map_err(bad)?,
+            tenure: named(Tenure::parse(&row.tenure), &row.tenure)?,
+            time_base: named(TimeBase::parse(&row.time_base), &row.time_base)?,
+            shift: named(Shift::parse(&row.shift), &row.shift)?,
+            salary: SalaryRange::new(row.salary_min_cents, row.salary_max_cents).map_err(bad)?,
+            final_filing_date: row.final_filing_date,
+            required_documents: serde_json::from_str(&row.required_documents).map_err(bad)?,
+            eligibility_required: row.eligibility_required,
+            visibility: named(Visibility::parse(&row.visibility), &row.visibility)?,
+            status: named(PostingStatus::parse(&row.status), &row.status)?,
+            published_at: row.published_at.map(utc),
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            version: row.version,
+            id: row.id,
+        })
+    }
+}
+
+impl From<&Posting> for PostingRow {
+    fn from(p: &Posting) -> Self {
+        PostingRow {
+            id: p.id.clone(),
+            department_code: p.department.to_string(),
+            classification_code: p.classification.to_string(),
+            title: p.title.as_str().to_owned(),
+            duties: p.duties.as_str().to_owned(),
+            county_code: p.county.to_string(),
+            tenure: p.tenure.as_str().to_owned(),
+            time_base: p.time_base.as_str().to_owned(),
+            shift: p.shift.as_str().to_owned(),
+            salary_min_cents: p.salary.min_cents(),
+            salary_max_cents: p.salary.max_cents(),
+            final_filing_date: p.final_filing_date,
+            required_documents: serde_json::to_string(&p.required_documents)
+                .unwrap_or_else(|_| "[]".into()),
+            eligibility_required: p.eligibility_required,
+            visibility: p.visibility.as_str().to_owned(),
+            status: p.status.as_str().to_owned(),
+            published_at: p.published_at.map(naive),
+            created_at: naive(p.created_at),
+            updated_at: naive(p.updated_at),
+            version: p.version,
+        }
+    }
+}
+
+/// The visibility rule of `merit_domain::posting::can_see` as SQL: every query that shows
+/// postings to a viewer goes through this one filter.
+pub fn visible_to(
+    viewer: &Viewer,
+) -> Box<dyn BoxableExpression<postings::table, MultiBackend, SqlType = Bool>> {
+    let not_draft = postings::status.ne(PostingStatus::Draft.as_str());
+    let audience: Box<dyn BoxableExpression<postings::table, MultiBackend, SqlType = Bool>> =
+        if viewer.sees_internal() {
+            Box::new(not_draft)
+        } else {
+            Box::new(not_draft.and(postings::visibility.eq(Visibility::Public.as_str())))
+        };
+    match &viewer.employer_of {
+        Some(department) => Box::new(
+            postings::department_code
+                .eq(department.as_str().to_owned())
+                .or(audience),
+        ),
+        None => audience,
+    }
+}
+
+fn record_change(conn: &mut DbConnection, id: &str) -> RepoResult<()> {
+    diesel::insert_into(posting_changes::table)
+        .values(posting_changes::posting_id.eq(id))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Inserts a posting (and logs the change).
+pub fn insert(conn: &mut DbConnection, posting: &Posting, created_by: &str) -> RepoResult<()> {
+    diesel::insert_into(postings::table)
+        .values((
+            PostingRow::from(posting),
+            postings::created_by.eq(created_by),
+        ))
+        .execute(conn)?;
+    record_change(conn, &posting.id)
+}
+
+/// Inserts many postings at once (demo data, benchmarks), in batches, logging each change.
+pub fn insert_many(conn: &mut DbConnection, all: &[Posting], created_by: &str) -> RepoResult<()> {
+    for chunk in all.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|p| (PostingRow::from(p), postings::created_by.eq(created_by)))
+            .collect();
+        let changes: Vec<_> = chunk
+            .iter()
+            .map(|p| posting_changes::posting_id.eq(p.id.clone()))
+            .collect();
+        // Multi-row inserts do not compile on the MultiBackend; each backend takes its own.
+        match conn {
+            DbConnection::Postgresql(c) => {
+                diesel::insert_into(postings::table)
+                    .values(&rows)
+                    .execute(c)?;
+                diesel::insert_into(posting_changes::table)
+                    .values(&changes)
+                    .execute(c)?;
+            }
+            DbConnection::Sqlite(c) => {
+                diesel::insert_into(postings::table)
+                    .values(&rows)
+                    .execute(c)?;
+                diesel::insert_into(posting_changes::table)
+                    .values(&changes)
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether any posting was created by `created_by`.
+pub fn any_created_by(conn: &mut DbConnection, created_by: &str) -> RepoResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        postings::table.filter(postings::created_by.eq(created_by)),
+    ))
+    .get_result(conn)?)
+}
+
+/// Replaces a posting's fields if its stored version is `expected_version`; the new version is
+/// `posting.version`. False when another writer changed it first.
+pub fn update(
+    conn: &mut DbConnection,
+    posting: &Posting,
+    expected_version: i64,
+) -> RepoResult<bool> {
+    let changed = diesel::update(
+        postings::table
+            .find(&posting.id)
+            .filter(postings::version.eq(expected_version)),
+    )
+    .set(PostingRow::from(posting))
+    .execute(conn)?;
+    if changed == 1 {
+        record_change(conn, &posting.id)?;
+    }
+    Ok(changed == 1)
+}
+
+/// A posting by id, whoever may see it.
+pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<Posting>> {
+    postings::table
+        .find(id)
+        .select(PostingRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Posting::try_from)
+        .transpose()
+}
+
+/// A posting by id, if `viewer` may see it.
+pub fn find_visible(
+    conn: &mut DbConnection,
+    id: &str,
+    viewer: &Viewer,
+) -> RepoResult<Option<Posting>> {
+    postings::table
+        .find(id)
+        .filter(visible_to(viewer))
+        .select(PostingRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Posting::try_from)
+        .transpose()
+}
+
+/// A department's postings of every status, newest first, as `viewer` may see them.
+pub fn list_for_department(
+    conn: &mut DbConnection,
+    department: &DepartmentCode,
+    viewer: &Viewer,
+    page: PageRequest<'_>,
+) -> RepoResult<Page<Posting>> {
+    let mut query = postings::table
+        .filter(postings::department_code.eq(department.as_str().to_owned()))
+        .filter(visible_to(viewer))
+        .select(PostingRow::as_select())
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(postings::id.lt(after.to_owned()));
+    }
+    let rows: Vec<PostingRow> = query
+        .order(postings::id.desc())
+        .limit(page.fetch())
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(Posting::try_from)
+        .collect::<RepoResult<Vec<_>>>()?;
+    Ok(Page::from_overfetch(items, page.limit))
+}
+
+/// Every open posting, for building a search index.
+pub fn all_open(conn: &mut DbConnection) -> RepoResult<Vec<Posting>> {
+    let rows: Vec<PostingRow> = postings::table
+        .filter(postings::status.eq(PostingStatus::Open.as_str()))
+        .select(PostingRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(Posting::try_from).collect()
+}
+
+/// The postings with these ids (any status).
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> RepoResult<Vec<Posting>> {
+    let rows: Vec<PostingRow> = postings::table
+        .filter(postings::id.eq_any(ids))
+        .select(PostingRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(Posting::try_from).collect()
+}
+
+/// The newest change number (0 when nothing changed yet).
+pub fn last_change(conn: &mut DbConnection) -> RepoResult<i64> {
+    Ok(posting_changes::table
+        .select(max(posting_changes::seq))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}
+
+/// The ids of postings changed after change number `after`, and the newest number seen.
+pub fn changed_since(conn: &mut DbConnection, after: i64) -> RepoResult<(Vec<String>, i64)> {
+    let rows: Vec<(i64, String)> = posting_changes::table
+        .filter(posting_changes::seq.gt(after))
+        .order(posting_changes::seq.asc())
+        .limit(10_000)
+        .select((posting_changes::seq, posting_changes::posting_id))
+        .load(conn)?;
+    let newest = rows.last().map_or(after, |(seq, _)| *seq);
+    let mut ids: Vec<String> = rows.into_iter().map(|(_, id)| id).collect();
+    ids.sort();
+    ids.dedup();
+    Ok((ids, newest))
+}
+
+/// Stamps `updated_at` on a posting as the change time (used by status changes).
+pub fn touch(posting: &mut Posting, now: DateTime<Utc>) {
+    posting.updated_at = now;
+    posting.version += 1;
+}

@@ -1,0 +1,150 @@
+//! Saved searches: named criteria, kept as JSON.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::{
+    DbConnection,
+    error::RepoResult,
+    paging::{Page, PageRequest},
+    schema::saved_searches,
+    time::{naive, utc},
+};
+
+/// A stored saved search; `criteria` is the API's JSON form of the search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedSearch {
+    /// Opaque id.
+    pub id: String,
+    /// Its owner.
+    pub account_id: String,
+    /// Its name, unique per person.
+    pub name: String,
+    /// The criteria as JSON text.
+    pub criteria: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = saved_searches)]
+struct SavedSearchRow {
+    id: String,
+    account_id: String,
+    name: String,
+    criteria: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl From<SavedSearchRow> for SavedSearch {
+    fn from(r: SavedSearchRow) -> Self {
+        SavedSearch {
+            id: r.id,
+            account_id: r.account_id,
+            name: r.name,
+            criteria: r.criteria,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        }
+    }
+}
+
+/// Stores a new saved search. A name the owner already uses is a `Conflict` on
+/// `saved_searches_name_key`.
+pub fn insert(conn: &mut DbConnection, search: &SavedSearch) -> RepoResult<()> {
+    let row = SavedSearchRow {
+        id: search.id.clone(),
+        account_id: search.account_id.clone(),
+        name: search.name.clone(),
+        criteria: search.criteria.clone(),
+        created_at: naive(search.created_at),
+        updated_at: naive(search.updated_at),
+    };
+    diesel::insert_into(saved_searches::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many saved searches an account has.
+pub fn count_for(conn: &mut DbConnection, account_id: &str) -> RepoResult<i64> {
+    Ok(saved_searches::table
+        .filter(saved_searches::account_id.eq(account_id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// One of the owner's saved searches (another person's id is not found).
+pub fn find_own(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: &str,
+) -> RepoResult<Option<SavedSearch>> {
+    Ok(saved_searches::table
+        .find(id)
+        .filter(saved_searches::account_id.eq(account_id))
+        .select(SavedSearchRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(SavedSearch::from))
+}
+
+/// The owner's saved searches, oldest first.
+pub fn list_own(
+    conn: &mut DbConnection,
+    account_id: &str,
+    page: PageRequest<'_>,
+) -> RepoResult<Page<SavedSearch>> {
+    let mut query = saved_searches::table
+        .filter(saved_searches::account_id.eq(account_id))
+        .select(SavedSearchRow::as_select())
+        .into_boxed();
+    if let Some(after) = page.after {
+        query = query.filter(saved_searches::id.gt(after.to_owned()));
+    }
+    let rows: Vec<SavedSearchRow> = query
+        .order(saved_searches::id.asc())
+        .limit(page.fetch())
+        .load(conn)?;
+    Ok(Page::from_overfetch(
+        rows.into_iter().map(SavedSearch::from).collect(),
+        page.limit,
+    ))
+}
+
+/// Replaces the name and criteria of the owner's saved search; false when it is not theirs.
+pub fn update_own(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: &str,
+    name: &str,
+    criteria: &str,
+    now: DateTime<Utc>,
+) -> RepoResult<bool> {
+    let changed = diesel::update(
+        saved_searches::table
+            .find(id)
+            .filter(saved_searches::account_id.eq(account_id)),
+    )
+    .set((
+        saved_searches::name.eq(name),
+        saved_searches::criteria.eq(criteria),
+        saved_searches::updated_at.eq(naive(now)),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Deletes the owner's saved search; false when it is not theirs.
+pub fn delete_own(conn: &mut DbConnection, account_id: &str, id: &str) -> RepoResult<bool> {
+    let deleted = diesel::delete(
+        saved_searches::table
+            .find(id)
+            .filter(saved_searches::account_id.eq(account_id)),
+    )
+    .execute(conn)?;
+    Ok(deleted == 1)
+}
