@@ -145,7 +145,8 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     }
 }
 
-/// Parses a query string; a value that cannot be read is 400 naming the parameter.
+/// Parses a query string: an unknown or repeated parameter, or NUL, is 400; a value of the
+/// wrong type is 422 naming the parameter.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     if query.to_ascii_lowercase().contains("%00") {
         return Err(ApiError::BadRequest {
@@ -156,9 +157,23 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        ApiError::BadRequest {
-            code: "invalid_query",
-            detail: format!("Query parameter {path} is invalid: {}.", e.into_inner()),
+        let reason = e.into_inner().to_string();
+        // An unknown or repeated parameter makes the request itself unreadable (400); a known
+        // parameter with a value of the wrong type or outside its enumeration is invalid (422).
+        if reason.starts_with("unknown field")
+            || reason.starts_with("duplicate field")
+            || path == "."
+        {
+            ApiError::BadRequest {
+                code: "invalid_query",
+                detail: format!("The query string is invalid: {reason}."),
+            }
+        } else {
+            ApiError::invalid(
+                &path,
+                "invalid",
+                format!("Query parameter {path} is invalid: {reason}."),
+            )
         }
     })
 }
@@ -222,6 +237,28 @@ mod tests {
     fn an_escaped_nul_is_refused() {
         let error = parse_json::<Body>(br#"{"name":"a\u0000b","limit":1}"#).unwrap_err();
         assert_eq!(error.code(), "validation_failed");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_a_validation_error_and_an_unknown_parameter_a_bad_request() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Params {
+            limit: Option<u32>,
+        }
+        assert_eq!(
+            parse_query::<Params>("limit=ten").unwrap_err().code(),
+            "validation_failed"
+        );
+        assert_eq!(
+            parse_query::<Params>("limt=10").unwrap_err().code(),
+            "invalid_query"
+        );
+        assert_eq!(
+            parse_query::<Params>("limit=1&limit=2").unwrap_err().code(),
+            "invalid_query"
+        );
     }
 
     #[test]

@@ -8,5 +8,6 @@ mod support;
 
 mod errors;
 mod openapi;
+mod postings;
 mod reference;
 mod service;

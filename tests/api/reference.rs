@@ -196,14 +196,12 @@ async fn every_invalid_parameter_is_reported_at_once() {
 }
 
 #[actix_web::test]
-async fn an_unreadable_limit_is_a_bad_request() {
+async fn a_limit_that_is_not_a_whole_number_is_a_validation_error_naming_limit() {
     let app = TestApp::spawn().await;
     for limit in ["abc", "-1", "1.5"] {
-        assert_problem(
-            &app.get(&format!("/api/v1/locations?limit={limit}")).await,
-            400,
-            "invalid_query",
-        );
+        let response = app.get(&format!("/api/v1/locations?limit={limit}")).await;
+        assert_problem(&response, 422, "validation_failed");
+        assert_eq!(response.body["errors"][0]["field"], "limit");
     }
 }
 

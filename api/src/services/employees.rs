@@ -226,12 +226,11 @@ fn sync_employee_role(
     employee_id: &EmployeeId,
     active: bool,
 ) -> Result<(), ApiError> {
-    if let Some((account, _)) =
-        accounts::find_for_login(conn, &LoginIdentifier::EmployeeId(employee_id.clone()))?
+    let login = LoginIdentifier::EmployeeId(employee_id.clone());
+    if let Some((account, _)) = accounts::find_for_login(conn, &login)?
+        && account.roles.has(Role::Employee) != active
     {
-        if account.roles.has(Role::Employee) != active {
-            accounts::grant_role(conn, &account.id, Role::Employee, active)?;
-        }
+        accounts::grant_role(conn, &account.id, Role::Employee, active)?;
     }
     Ok(())
 }

@@ -30,10 +30,10 @@ fn accounts_at(conn: &mut DbConnection, email: &EmailAddress) -> Result<Vec<Acco
             continue;
         }
         let login = LoginIdentifier::EmployeeId(entry.employee_id);
-        if let Some((account, _)) = accounts::find_for_login(conn, &login)? {
-            if !found.iter().any(|a| a.id == account.id) {
-                found.push(account);
-            }
+        if let Some((account, _)) = accounts::find_for_login(conn, &login)?
+            && !found.iter().any(|a| a.id == account.id)
+        {
+            found.push(account);
         }
     }
     found.retain(|a| !a.disabled);

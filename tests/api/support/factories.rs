@@ -17,6 +17,7 @@ pub const PASSWORD: &str = "Tulip.Harbor7";
 
 /// A signed-in person.
 #[derive(Debug, Clone)]
+#[allow(dead_code, reason = "every field is for some tests, not all")]
 pub struct TestUser {
     /// The account id.
     pub id: String,

@@ -6,6 +6,7 @@ use super::TestApp;
 
 /// A delivered email, decoded.
 #[derive(Debug, Clone)]
+#[allow(dead_code, reason = "every field is for some tests, not all")]
 pub struct Mail {
     /// The recipient.
     pub to: String,
@@ -44,12 +45,13 @@ fn unquote(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'=' && i + 3 <= bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'='
+            && i + 3 <= bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -83,9 +85,21 @@ impl TestApp {
 
     /// Delivers every due email, then reads every email delivered so far, oldest first.
     pub async fn mailbox(&self) -> Vec<Mail> {
-        merit_api::mail::worker::deliver_due(&self.state)
-            .await
-            .expect("due mail is delivered");
+        // The background worker may be delivering too: wait until nothing is pending.
+        for _ in 0..250 {
+            merit_api::mail::worker::deliver_due(&self.state)
+                .await
+                .expect("due mail is delivered");
+            let pending = self
+                .db
+                .run(|conn| Ok(merit_persistence::outbox::pending_count(conn)?))
+                .await
+                .expect("the outbox is readable");
+            if pending == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         let mut paths: Vec<PathBuf> = std::fs::read_dir(self.mail_dir())
             .map(|dir| {
                 dir.filter_map(Result::ok)
@@ -119,11 +133,11 @@ impl TestApp {
 
     /// The token of the newest link sent to `address`.
     pub async fn last_token_to(&self, address: &str) -> String {
-        self.mail_to(address)
-            .await
+        let mails = self.mail_to(address).await;
+        mails
             .iter()
             .rev()
             .find_map(Mail::token)
-            .expect("an email with a link")
+            .unwrap_or_else(|| panic!("no email with a link to {address}: {mails:#?}"))
     }
 }

@@ -1,0 +1,195 @@
+//! Saved searches: CRUD, the per-person limit, names, ownership, and running them.
+
+use figment::providers::Serialized;
+use reqwest::Method;
+use serde_json::json;
+
+use super::{ids, open, with_dmv_employer};
+use crate::support::{TestApp, assert_problem};
+
+#[actix_web::test]
+async fn a_saved_search_is_created_read_replaced_run_and_deleted() {
+    let (app, employer) = with_dmv_employer().await;
+    let sacramento = open(&app, &employer, json!({"county_code": "sacramento"})).await;
+    open(&app, &employer, json!({"county_code": "fresno"})).await;
+    let me = app.applicant("ana@example.org").await;
+
+    let created = app
+        .post_as(
+            &me.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Sacramento", "criteria": {"county": "sacramento"}}),
+        )
+        .await;
+    created.assert_status(201);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        created.header("location"),
+        format!("/api/v1/me/saved-searches/{id}")
+    );
+    assert_eq!(created.body["criteria"]["county"], "sacramento");
+
+    let results = app
+        .get_as(
+            &me.token,
+            &format!("/api/v1/me/saved-searches/{id}/results"),
+        )
+        .await;
+    results.assert_status(200);
+    assert_eq!(ids(&results.body), [sacramento]);
+    assert_eq!(results.body["total"], 1);
+
+    let replaced = app
+        .send_json_as(
+            &me.token,
+            Method::PUT,
+            &format!("/api/v1/me/saved-searches/{id}"),
+            &json!({"name": "Fresno", "criteria": {"county": "fresno"}}),
+        )
+        .await;
+    replaced.assert_status(200);
+    assert_eq!(replaced.body["name"], "Fresno");
+    let list = app.get_as(&me.token, "/api/v1/me/saved-searches").await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list.body["items"][0]["name"], "Fresno");
+
+    app.send(
+        app.request(Method::DELETE, &format!("/api/v1/me/saved-searches/{id}"))
+            .bearer_auth(&me.token),
+    )
+    .await
+    .assert_status(204);
+    assert_problem(
+        &app.get_as(&me.token, &format!("/api/v1/me/saved-searches/{id}"))
+            .await,
+        404,
+        "not_found",
+    );
+}
+
+#[actix_web::test]
+async fn another_persons_saved_search_is_not_found_for_every_operation() {
+    let (app, _) = with_dmv_employer().await;
+    let owner = app.applicant("owner@example.org").await;
+    let other = app.applicant("other@example.org").await;
+    let created = app
+        .post_as(
+            &owner.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Mine", "criteria": {}}),
+        )
+        .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/me/saved-searches/{id}");
+    assert_problem(&app.get_as(&other.token, &path).await, 404, "not_found");
+    assert_problem(
+        &app.get_as(&other.token, &format!("{path}/results")).await,
+        404,
+        "not_found",
+    );
+    let replace = app
+        .send_json_as(
+            &other.token,
+            Method::PUT,
+            &path,
+            &json!({"name": "Stolen", "criteria": {}}),
+        )
+        .await;
+    assert_problem(&replace, 404, "not_found");
+    assert_problem(
+        &app.send(app.request(Method::DELETE, &path).bearer_auth(&other.token))
+            .await,
+        404,
+        "not_found",
+    );
+    assert_eq!(
+        app.get_as(&other.token, "/api/v1/me/saved-searches")
+            .await
+            .body["items"],
+        json!([])
+    );
+    assert_eq!(app.get_as(&owner.token, &path).await.body["name"], "Mine");
+}
+
+#[actix_web::test]
+async fn a_person_keeps_at_most_the_configured_number_of_saved_searches() {
+    let app = TestApp::spawn_with(|f| f.merge(Serialized::default("saved_search_limit", 2))).await;
+    let me = app.applicant("ana@example.org").await;
+    for name in ["One", "Two"] {
+        app.post_as(
+            &me.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": name, "criteria": {}}),
+        )
+        .await
+        .assert_status(201);
+    }
+    let third = app
+        .post_as(
+            &me.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Three", "criteria": {}}),
+        )
+        .await;
+    assert_problem(&third, 409, "saved_search_limit_reached");
+    assert_eq!(
+        app.get_as(&me.token, "/api/v1/me/saved-searches")
+            .await
+            .body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[actix_web::test]
+async fn names_are_unique_per_person_and_criteria_are_checked() {
+    let (app, _) = with_dmv_employer().await;
+    let me = app.applicant("ana@example.org").await;
+    app.post_as(
+        &me.token,
+        "/api/v1/me/saved-searches",
+        &json!({"name": "Jobs", "criteria": {}}),
+    )
+    .await
+    .assert_status(201);
+    let again = app
+        .post_as(
+            &me.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Jobs", "criteria": {}}),
+        )
+        .await;
+    assert_problem(&again, 409, "saved_search_name_taken");
+    let other = app.applicant("other@example.org").await;
+    app.post_as(
+        &other.token,
+        "/api/v1/me/saved-searches",
+        &json!({"name": "Jobs", "criteria": {}}),
+    )
+    .await
+    .assert_status(201);
+    let bad = app
+        .post_as(
+            &me.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Bad", "criteria": {"salary_min_cents": 9, "salary_max_cents": 1}}),
+        )
+        .await;
+    assert_problem(&bad, 422, "validation_failed");
+    assert_eq!(bad.body["errors"][0]["field"], "criteria.salary_min_cents");
+    let unknown = app
+        .post_as(
+            &me.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Bad", "criteria": {"colour": "blue"}}),
+        )
+        .await;
+    assert_problem(&unknown, 422, "validation_failed");
+    assert_problem(
+        &app.get("/api/v1/me/saved-searches").await,
+        401,
+        "unauthenticated",
+    );
+}

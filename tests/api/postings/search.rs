@@ -1,0 +1,281 @@
+//! Search: every filter and order, relevance, totals and facets, paging while postings are
+//! added, hostile input, and conditional requests.
+
+use chrono::Duration;
+use serde_json::json;
+
+use super::{ids, open, search, with_dmv_employer};
+use crate::support::{TestApp, TestUser, assert_problem};
+
+/// Five postings with distinct attributes, published an hour apart (oldest first).
+async fn corpus() -> (TestApp, TestUser, Vec<String>) {
+    let (app, dmv) = with_dmv_employer().await;
+    let cdcr = app.employer("Sam", "Ortiz", "CDCR").await;
+    let specs = [
+        (
+            &dmv,
+            json!({"title": "Office Technician", "classification_code": "1139", "county_code": "fresno", "tenure": "temporary", "time_base": "part_time", "shift": "evening", "salary_min_cents": 359_500, "salary_max_cents": 450_100, "final_filing_date": "2026-03-20", "duties": "Types correspondence and answers telephones."}),
+        ),
+        (
+            &dmv,
+            json!({"title": "Associate Governmental Program Analyst", "classification_code": "5393", "county_code": "sacramento", "salary_min_cents": 573_200, "salary_max_cents": 717_600, "final_filing_date": "2026-04-15", "duties": "Analyzes budgets and legislation."}),
+        ),
+        (
+            &cdcr,
+            json!({"title": "Correctional Officer", "classification_code": "9662", "county_code": "kern", "shift": "night", "salary_min_cents": 441_000, "salary_max_cents": 831_600, "final_filing_date": "2026-03-25", "duties": "Maintains custody and security; writes reports for the analyst team."}),
+        ),
+        (
+            &cdcr,
+            json!({"title": "Staff Services Analyst", "classification_code": "5157", "county_code": "sacramento", "tenure": "limited_term", "salary_min_cents": 467_200, "salary_max_cents": 728_900, "final_filing_date": "2026-04-01", "duties": "Supports program operations."}),
+        ),
+        (
+            &dmv,
+            json!({"title": "Information Technology Specialist I", "classification_code": "1402", "county_code": "los-angeles", "time_base": "intermittent", "salary_min_cents": 621_900, "salary_max_cents": 833_800, "final_filing_date": "2026-05-01", "duties": "Administers servers and databases."}),
+        ),
+    ];
+    let mut created = Vec::new();
+    for (employer, overrides) in specs {
+        // Access tokens last 15 minutes: sign in again after moving the clock.
+        let employer = app.signed_in(&employer.login, &employer.password).await;
+        created.push(open(&app, &employer, overrides).await);
+        app.clock.advance(Duration::hours(1));
+    }
+    let dmv = app.signed_in(&dmv.login, &dmv.password).await;
+    (app, dmv, created)
+}
+
+#[actix_web::test]
+async fn every_filter_narrows_the_results_and_the_total() {
+    let (app, _, p) = corpus().await;
+    let cases: Vec<(&str, Vec<&String>)> = vec![
+        ("classification=5393", vec![&p[1]]),
+        ("department=CDCR", vec![&p[3], &p[2]]),
+        ("county=sacramento", vec![&p[3], &p[1]]),
+        ("tenure=temporary", vec![&p[0]]),
+        ("time_base=intermittent", vec![&p[4]]),
+        ("shift=night", vec![&p[2]]),
+        ("salary_min_cents=800000", vec![&p[4], &p[2]]),
+        ("salary_max_cents=400000", vec![&p[0]]),
+        (
+            "salary_min_cents=500000&salary_max_cents=700000",
+            vec![&p[4], &p[3], &p[2], &p[1]],
+        ),
+        ("closing_before=2026-03-31", vec![&p[2], &p[0]]),
+        (
+            "posted_since=2026-03-02&department=DMV",
+            vec![&p[4], &p[1], &p[0]],
+        ),
+        ("posted_since=2026-03-03", vec![]),
+        ("county=sacramento&department=DMV", vec![&p[1]]),
+        ("department=dmv", vec![&p[4], &p[1], &p[0]]),
+        ("county=no-such-county", vec![]),
+    ];
+    for (query, expected) in cases {
+        let body = search(&app, None, query).await;
+        let expected: Vec<String> = expected.into_iter().cloned().collect();
+        assert_eq!(ids(&body), expected, "{query}");
+        assert_eq!(body["total"], expected.len(), "{query}");
+    }
+}
+
+#[actix_web::test]
+async fn each_order_sorts_as_it_says() {
+    let (app, _, p) = corpus().await;
+    assert_eq!(
+        ids(&search(&app, None, "sort=newest").await),
+        [
+            p[4].clone(),
+            p[3].clone(),
+            p[2].clone(),
+            p[1].clone(),
+            p[0].clone()
+        ]
+    );
+    assert_eq!(
+        ids(&search(&app, None, "").await),
+        [
+            p[4].clone(),
+            p[3].clone(),
+            p[2].clone(),
+            p[1].clone(),
+            p[0].clone()
+        ],
+        "no keywords: newest"
+    );
+    assert_eq!(
+        ids(&search(&app, None, "sort=closing_soon").await),
+        [
+            p[0].clone(),
+            p[2].clone(),
+            p[3].clone(),
+            p[1].clone(),
+            p[4].clone()
+        ]
+    );
+    assert_eq!(
+        ids(&search(&app, None, "sort=salary").await),
+        [
+            p[4].clone(),
+            p[2].clone(),
+            p[3].clone(),
+            p[1].clone(),
+            p[0].clone()
+        ]
+    );
+}
+
+#[actix_web::test]
+async fn keywords_rank_title_matches_above_duty_matches_and_must_all_match() {
+    let (app, _, p) = corpus().await;
+    let analysts = search(&app, None, "q=analyst").await;
+    let found = ids(&analysts);
+    assert_eq!(found.len(), 3);
+    assert_eq!(found[2], p[2], "a mention in the duties ranks below titles");
+    assert!(found[..2].contains(&p[1]) && found[..2].contains(&p[3]));
+    assert_eq!(
+        ids(&search(&app, None, "q=ANALYSTS%20program").await)[0],
+        p[1]
+    );
+    assert_eq!(
+        ids(&search(&app, None, "q=analyst%20servers").await),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(&search(&app, None, "q=analyst&sort=newest").await),
+        [p[3].clone(), p[2].clone(), p[1].clone()]
+    );
+}
+
+#[actix_web::test]
+async fn facets_count_every_match_by_county_department_classification_tenure_and_time_base() {
+    let (app, _, _) = corpus().await;
+    let body = search(&app, None, "limit=1").await;
+    assert_eq!(body["total"], 5);
+    assert_eq!(ids(&body).len(), 1);
+    let facets = &body["facets"];
+    assert_eq!(
+        facets["county"][0],
+        json!({"value": "sacramento", "count": 2})
+    );
+    assert_eq!(
+        facets["department"],
+        json!([{"value": "DMV", "count": 3}, {"value": "CDCR", "count": 2}])
+    );
+    assert_eq!(facets["classification"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        facets["tenure"],
+        json!([{"value": "permanent", "count": 3}, {"value": "limited_term", "count": 1}, {"value": "temporary", "count": 1}])
+    );
+    assert_eq!(
+        facets["time_base"][0],
+        json!({"value": "full_time", "count": 3})
+    );
+    let narrowed = search(&app, None, "county=sacramento").await;
+    assert_eq!(
+        narrowed["facets"]["department"],
+        json!([{"value": "CDCR", "count": 1}, {"value": "DMV", "count": 1}])
+    );
+}
+
+#[actix_web::test]
+async fn paging_has_no_duplicates_or_gaps_while_postings_are_added() {
+    let (app, dmv, _) = corpus().await;
+    for order in ["newest", "closing_soon", "salary", "relevance&q=analyst"] {
+        let everything = ids(&search(&app, None, &format!("sort={order}&limit=100")).await);
+        let first = search(&app, None, &format!("sort={order}&limit=2")).await;
+        let mut seen = ids(&first);
+        let mut cursor = first["next_cursor"].as_str().map(str::to_owned);
+        open(&app, &dmv, json!({"title": "A newer analyst posting", "final_filing_date": "2026-06-30", "salary_max_cents": 717_600})).await;
+        while let Some(c) = cursor {
+            let page = search(&app, None, &format!("sort={order}&limit=2&cursor={c}")).await;
+            seen.extend(ids(&page));
+            cursor = page["next_cursor"].as_str().map(str::to_owned);
+        }
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), seen.len(), "{order}: duplicates");
+        for id in &everything {
+            assert!(seen.contains(id), "{order}: {id} missing");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn hostile_keywords_give_a_sane_answer_or_a_validation_error() {
+    let (app, _, _) = corpus().await;
+    for q in [
+        "%22analyst%22",
+        "analyst%20AND%20NOT%20officer",
+        "*",
+        "analyst*",
+        "NEAR(a%20b)",
+        "%27%3B%20DROP%20TABLE%20postings%3B--",
+        "%28%28%28",
+        "%E2%80%8B",
+    ] {
+        let response = app.get(&format!("/api/v1/postings?q={q}")).await;
+        response.assert_status(200);
+    }
+    let long = "a".repeat(201);
+    let response = app.get(&format!("/api/v1/postings?q={long}")).await;
+    assert_problem(&response, 422, "validation_failed");
+    assert_eq!(response.body["errors"][0]["field"], "q");
+    let sort = app.get("/api/v1/postings?sort=random").await;
+    assert_problem(&sort, 422, "validation_failed");
+    assert_eq!(sort.body["errors"][0]["field"], "sort");
+    assert_problem(
+        &app.get("/api/v1/postings?salary_min_cents=9&salary_max_cents=1")
+            .await,
+        422,
+        "validation_failed",
+    );
+    assert_problem(
+        &app.get("/api/v1/postings?limit=101").await,
+        422,
+        "validation_failed",
+    );
+}
+
+#[actix_web::test]
+async fn a_cursor_of_another_order_is_a_bad_request() {
+    let (app, _, _) = corpus().await;
+    let first = search(&app, None, "sort=newest&limit=1").await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+    assert_problem(
+        &app.get(&format!("/api/v1/postings?sort=salary&cursor={cursor}"))
+            .await,
+        400,
+        "invalid_cursor",
+    );
+    assert_problem(
+        &app.get("/api/v1/postings?cursor=garbage").await,
+        400,
+        "invalid_cursor",
+    );
+}
+
+#[actix_web::test]
+async fn an_unchanged_search_answers_304_to_its_etag_and_200_after_a_change() {
+    let (app, dmv, _) = corpus().await;
+    let first = app.get("/api/v1/postings?county=sacramento").await;
+    let tag = first.header("etag").to_owned();
+    assert!(!tag.is_empty());
+    let again = app
+        .send(
+            app.request(reqwest::Method::GET, "/api/v1/postings?county=sacramento")
+                .header("if-none-match", &tag),
+        )
+        .await;
+    assert_eq!(again.status, 304);
+    assert_eq!(again.text, "");
+    open(&app, &dmv, json!({"county_code": "sacramento"})).await;
+    let changed = app
+        .send(
+            app.request(reqwest::Method::GET, "/api/v1/postings?county=sacramento")
+                .header("if-none-match", &tag),
+        )
+        .await;
+    changed.assert_status(200);
+    assert_ne!(changed.header("etag"), tag);
+}
