@@ -38,8 +38,12 @@ def _real_cursor(path: str, query: dict, headers: dict) -> str | None:
 def map_case(context, case):
     query = case.query or {}
     cursor = query.get("cursor")
-    if isinstance(cursor, str) and len(cursor) <= 512 and "{" not in case.operation.path:
-        real = _real_cursor(case.operation.path, query, case.headers)
+    if isinstance(cursor, str) and len(cursor) <= 512:
+        try:
+            path = case.operation.path.format(**(case.path_parameters or {}))
+        except (KeyError, IndexError, ValueError):
+            return case
+        real = _real_cursor(path, query, case.headers)
         if real is None:
             query.pop("cursor")
         else:
