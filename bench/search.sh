@@ -26,7 +26,7 @@ report="bench/results/search-$(date -u +%Y-%m-%d).md"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 
 cargo build --release --locked --bin merit
-bin=target/release/merit
+bin="${CARGO_TARGET_DIR:-target}/release/merit"
 
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$work"; }

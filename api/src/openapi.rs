@@ -39,6 +39,7 @@ use crate::error::{FieldError, Problem};
         (name = "me", description = "The signed-in person's own account."),
         (name = "postings", description = "Job postings: search, details, the consideration preview and employers' management."),
         (name = "saved searches", description = "A signed-in person's saved searches."),
+        (name = "exams", description = "Exams, attempts scored at once, eligibilities that expire, and eligible lists."),
         (name = "admin", description = "Administration: accounts, the employee roster and the audit log."),
     ),
     components(schemas(Problem, FieldError)),

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod exams;
 pub mod outbox;
 pub mod paging;
 pub mod postings;

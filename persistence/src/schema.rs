@@ -184,7 +184,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    exams (id) {
+        id -> Text,
+        classification_code -> Text,
+        title -> Text,
+        description -> Text,
+        is_open -> Bool,
+        final_filing_date -> Nullable<Date>,
+        list_duration_months -> Integer,
+        passing_score -> Integer,
+        retake_wait_days -> Integer,
+        questions -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    exam_attempts (id) {
+        id -> Text,
+        exam_id -> Text,
+        account_id -> Text,
+        classification_code -> Text,
+        score -> Integer,
+        passed -> Bool,
+        rank_band -> Nullable<Integer>,
+        answers -> Text,
+        taken_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    eligibilities (attempt_id) {
+        attempt_id -> Text,
+        account_id -> Text,
+        classification_code -> Text,
+        exam_id -> Text,
+        score -> Integer,
+        rank_band -> Integer,
+        granted_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(offices -> locations (county_code));
+diesel::joinable!(exam_attempts -> exams (exam_id));
+diesel::joinable!(eligibilities -> accounts (account_id));
 diesel::joinable!(account_roles -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -206,4 +253,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     postings,
     posting_changes,
     saved_searches,
+    exams,
+    exam_attempts,
+    eligibilities,
 );

@@ -7,6 +7,7 @@
 mod support;
 
 mod errors;
+mod exams;
 mod openapi;
 mod postings;
 mod reference;

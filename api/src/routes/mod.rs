@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod exams;
 pub mod me;
 pub mod postings;
 pub mod reference;
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(me::configure)
             .configure(admin::configure)
             .configure(postings::configure)
-            .configure(saved_searches::configure),
+            .configure(saved_searches::configure)
+            .configure(exams::configure),
     );
 }

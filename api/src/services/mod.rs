@@ -8,6 +8,7 @@ pub mod admin;
 pub mod audit;
 pub mod bootstrap;
 pub mod employees;
+pub mod exams;
 pub mod postings;
 pub mod recovery;
 pub mod reference;

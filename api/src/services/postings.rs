@@ -222,15 +222,14 @@ pub fn list_department(
     )?)
 }
 
-/// The viewer's standing on the eligible list of `posting`'s classification. The exams feature
-/// fills this in; until a person has a result, it is `None`.
+/// The viewer's standing on the eligible list of `posting`'s classification.
 pub fn eligibility_standing(
-    _conn: &mut DbConnection,
-    _user: &AuthUser,
-    _posting: &Posting,
-    _now: DateTime<Utc>,
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    posting: &Posting,
+    now: DateTime<Utc>,
 ) -> Result<EligibilityStanding, ApiError> {
-    Ok(EligibilityStanding::None)
+    super::exams::standing_for(conn, user.id(), posting.classification.as_str(), now)
 }
 
 /// Whether the signed-in person may apply to a posting they can see, and will be considered.

@@ -46,3 +46,44 @@ impl ListDuration {
         }
     }
 }
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+
+use crate::{posting::filing_closes_at, reference::ClassificationCode};
+
+/// An exam for a classification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exam {
+    /// Opaque id.
+    pub id: String,
+    /// The classification a pass puts people on the list for.
+    pub classification: ClassificationCode,
+    /// Its title.
+    pub title: String,
+    /// What it covers and how it works.
+    pub description: String,
+    /// Whether it takes attempts at all.
+    pub open: bool,
+    /// The last day to take it, if it has one.
+    pub final_filing_date: Option<NaiveDate>,
+    /// How long a pass keeps someone on the list.
+    pub list_duration: ListDuration,
+    /// The lowest passing score.
+    pub passing_score: Score,
+    /// How long someone waits before taking it again.
+    pub retake_wait: TimeDelta,
+    /// The questionnaire.
+    pub questions: Vec<Question>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Exam {
+    /// Whether it takes attempts at `now`: open, and its final filing date (if any) not past.
+    pub fn accepting_attempts(&self, now: DateTime<Utc>) -> bool {
+        self.open
+            && self
+                .final_filing_date
+                .is_none_or(|date| now < filing_closes_at(date))
+    }
+}

@@ -1,0 +1,346 @@
+//! Exam handlers.
+
+use actix_web::{HttpResponse, get, post, web};
+use merit_domain::{account::Role, reference::ClassificationCode};
+use merit_persistence::{PageRequest, exams as repo, exams::ListKey, time::utc};
+
+use super::dto::{
+    AttemptRequest, AttemptResponse, EligibilityResponse, EligibleListEntry, EligibleListQuery,
+    ExamQuery, ExamResponse, NewExamRequest, band_label,
+};
+use crate::{
+    auth::{AuthUser, MaybeUser},
+    error::ApiError,
+    extract::{Json, Query},
+    openapi::{Conflict, Forbidden, NotFound},
+    paging::{self, PageResponse, decode_cursor, encode_cursor, page_params},
+    services::exams,
+    state::AppState,
+};
+
+fn manages_exams(user: &AuthUser) -> bool {
+    user.has(Role::Employer) || user.has(Role::Admin)
+}
+
+/// Find exams
+///
+/// Exams taking attempts now (or all, with `open_now=false`), newest first, by classification
+/// or text. Option points are shown only to employers and admins.
+#[utoipa::path(
+    tag = "exams",
+    security((), ("bearer" = [])),
+    params(ExamQuery),
+    responses((status = 200, description = "A page of exams.", body = PageResponse<ExamResponse>), (status = 401, response = crate::openapi::Unauthorized))
+)]
+#[get("/exams")]
+pub async fn list_exams(
+    state: web::Data<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(query): Query<ExamQuery>,
+) -> Result<web::Json<PageResponse<ExamResponse>>, ApiError> {
+    let classification = query
+        .classification
+        .as_deref()
+        .map(|c| {
+            ClassificationCode::parse(c)
+                .map_err(|e| ApiError::invalid("classification", "invalid_code", e.to_string()))
+        })
+        .transpose()?;
+    if query
+        .q
+        .as_ref()
+        .is_some_and(|q| !(1..=100).contains(&q.chars().count()))
+    {
+        return Err(ApiError::invalid(
+            "q",
+            "length",
+            "The search text has 1 to 100 characters.",
+        ));
+    }
+    let (limit, after) = page_params("exams", query.limit, query.cursor.as_deref())?;
+    let now = state.clock.now();
+    let filter = repo::ExamFilter {
+        classification: classification.map(|c| c.to_string()),
+        text: query.q,
+        open_on: query.open_now.unwrap_or(true).then(|| now.date_naive()),
+    };
+    let page = state
+        .db
+        .run(move |conn| {
+            exams::list(
+                conn,
+                &filter,
+                PageRequest {
+                    after: after.as_deref(),
+                    limit,
+                },
+            )
+        })
+        .await?;
+    let show_points = user.as_ref().is_some_and(manages_exams);
+    Ok(web::Json(PageResponse::from_page(
+        page,
+        "exams",
+        |e| e.id.as_str(),
+        |e| ExamResponse::new(e, show_points, now),
+    )))
+}
+
+/// Create an exam
+///
+/// For employers and admins: an exam for a classification, with its questionnaire.
+#[utoipa::path(
+    tag = "exams",
+    security(("bearer" = [])),
+    request_body = NewExamRequest,
+    responses((status = 201, description = "Created.", body = ExamResponse), (status = 403, response = Forbidden))
+)]
+#[post("/exams")]
+pub async fn create_exam(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Json(body): Json<NewExamRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if !manages_exams(&user) {
+        return Err(ApiError::Forbidden {
+            code: "forbidden",
+            detail: "Only employers and admins create exams.".into(),
+        });
+    }
+    let now = state.clock.now();
+    let exam = body.parse(uuid::Uuid::now_v7().to_string(), now)?;
+    let exam = state
+        .db
+        .write(move |conn| exams::create(conn, &user, exam))
+        .await?;
+    let location = format!("/api/v1/exams/{}", exam.id);
+    Ok(HttpResponse::Created()
+        .insert_header(("location", location))
+        .json(ExamResponse::new(exam, true, now)))
+}
+
+/// Get an exam
+///
+/// The exam and its questionnaire; option points only for employers and admins.
+#[utoipa::path(
+    tag = "exams",
+    security((), ("bearer" = [])),
+    params(("id" = String, Path, description = "The exam's id.")),
+    responses((status = 200, description = "The exam.", body = ExamResponse), (status = 401, response = crate::openapi::Unauthorized), (status = 404, response = NotFound))
+)]
+#[get("/exams/{id}")]
+pub async fn get_exam(
+    state: web::Data<AppState>,
+    MaybeUser(user): MaybeUser,
+    id: web::Path<String>,
+) -> Result<web::Json<ExamResponse>, ApiError> {
+    let exam = state.db.run(move |conn| exams::get(conn, &id)).await?;
+    let show_points = user.as_ref().is_some_and(manages_exams);
+    Ok(web::Json(ExamResponse::new(
+        exam,
+        show_points,
+        state.clock.now(),
+    )))
+}
+
+/// Take an exam
+///
+/// Submits one answer per question; the attempt is scored at once. A pass puts the person on
+/// the classification's eligible list until now plus the list duration. A closed exam, and a
+/// re-take before the waiting period ends (unless the eligibility expired), are refused.
+#[utoipa::path(
+    tag = "exams",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The exam's id.")),
+    request_body = AttemptRequest,
+    responses(
+        (status = 201, description = "Scored.", body = AttemptResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/exams/{id}/attempts")]
+pub async fn take_exam(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    Json(body): Json<AttemptRequest>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Role::Applicant)?;
+    let answers = body
+        .answers
+        .into_iter()
+        .map(|a| (a.question_id, a.option_id))
+        .collect();
+    let now = state.clock.now();
+    let attempt = state
+        .db
+        .write(move |conn| exams::take(conn, &user, &id, answers, now))
+        .await?;
+    Ok(HttpResponse::Created().json(AttemptResponse::from(attempt)))
+}
+
+/// My exam results
+///
+/// Every attempt, newest first.
+#[utoipa::path(
+    tag = "exams",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Every attempt.", body = Vec<AttemptResponse>), (status = 403, response = Forbidden))
+)]
+#[get("/me/exam-results")]
+pub async fn list_my_exam_results(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<web::Json<Vec<AttemptResponse>>, ApiError> {
+    let attempts = state
+        .db
+        .run(move |conn| Ok(repo::attempts_of(conn, user.id())?))
+        .await?;
+    Ok(web::Json(
+        attempts.into_iter().map(AttemptResponse::from).collect(),
+    ))
+}
+
+/// My eligibilities
+///
+/// Per classification the person passed: the eligibility that counts (the best active one),
+/// its status (active, expiring within 60 days, expired), days left, and when a re-take is
+/// possible.
+#[utoipa::path(
+    tag = "exams",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Per classification.", body = Vec<EligibilityResponse>), (status = 403, response = Forbidden))
+)]
+#[get("/me/eligibilities")]
+pub async fn list_my_eligibilities(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<web::Json<Vec<EligibilityResponse>>, ApiError> {
+    let now = state.clock.now();
+    let standings = state
+        .db
+        .run(move |conn| exams::standings(conn, &user, now))
+        .await?;
+    Ok(web::Json(
+        standings
+            .into_iter()
+            .map(|s| EligibilityResponse {
+                classification_code: s.classification,
+                classification_title: s.classification_title,
+                status: s.status.as_str(),
+                score: s.score,
+                rank_band: band_label(s.rank_band),
+                expires_at: s.expires_at,
+                days_left: s.days_left,
+                retake_allowed_from: s.retake_allowed_from,
+            })
+            .collect(),
+    ))
+}
+
+fn encode_list_key(key: &ListKey) -> String {
+    encode_cursor(
+        "eligible-list",
+        &format!("{}|{}|{}", key.band, key.score, key.account_id),
+    )
+}
+
+fn decode_list_key(cursor: &str) -> Result<ListKey, ApiError> {
+    let text = decode_cursor("eligible-list", cursor)?;
+    let mut parts = text.splitn(3, '|');
+    match (
+        parts.next().and_then(|b| b.parse().ok()),
+        parts.next().and_then(|s| s.parse().ok()),
+        parts.next(),
+    ) {
+        (Some(band), Some(score), Some(account_id)) => Ok(ListKey {
+            band,
+            score,
+            account_id: account_id.to_owned(),
+        }),
+        _ => Err(ApiError::BadRequest {
+            code: "invalid_cursor",
+            detail: "The cursor is not one this list gave out.".into(),
+        }),
+    }
+}
+
+/// A classification's eligible list
+///
+/// For employers, staff and admins: the people with active eligibility for the classification,
+/// ranked by band then score, each once. Only what is needed to contact them; never answers or
+/// scores.
+#[utoipa::path(
+    tag = "exams",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The classification's code."), EligibleListQuery),
+    responses(
+        (status = 200, description = "A page of the list.", body = PageResponse<EligibleListEntry>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/classifications/{code}/eligible-list")]
+pub async fn get_eligible_list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    code: web::Path<String>,
+    Query(query): Query<EligibleListQuery>,
+) -> Result<web::Json<PageResponse<EligibleListEntry>>, ApiError> {
+    if !(user.has(Role::Employer) || user.has(Role::Staff) || user.has(Role::Admin)) {
+        return Err(ApiError::Forbidden {
+            code: "forbidden",
+            detail: "Eligible lists are for employers, staff and admins.".into(),
+        });
+    }
+    let classification =
+        ClassificationCode::parse(&code).map_err(|_| ApiError::not_found("classification"))?;
+    let limit = paging::limit(query.limit)?;
+    let after = query.cursor.as_deref().map(decode_list_key).transpose()?;
+    let now = state.clock.now();
+    let fetch = i64::from(limit.get()) + 1;
+    let mut entries = state
+        .db
+        .run(move |conn| {
+            if merit_persistence::reference::find_classification(conn, classification.as_str())?
+                .is_none()
+            {
+                return Err(ApiError::not_found("classification"));
+            }
+            Ok(repo::eligible_list(
+                conn,
+                classification.as_str(),
+                now,
+                after.as_ref(),
+                fetch,
+            )?)
+        })
+        .await?;
+    let has_more = entries.len() > limit.get() as usize;
+    entries.truncate(limit.get() as usize);
+    let next_cursor = has_more
+        .then(|| {
+            entries.last().map(|e| {
+                encode_list_key(&ListKey {
+                    band: e.rank_band,
+                    score: e.score,
+                    account_id: e.account_id.clone(),
+                })
+            })
+        })
+        .flatten();
+    let items = entries
+        .into_iter()
+        .map(|e| EligibleListEntry {
+            account_id: e.account_id,
+            first_name: e.first_name,
+            last_name: e.last_name,
+            email: e.email,
+            rank_band: band_label(u8::try_from(e.rank_band).unwrap_or(7)),
+            expires_at: utc(e.expires_at),
+        })
+        .collect();
+    Ok(web::Json(PageResponse { items, next_cursor }))
+}

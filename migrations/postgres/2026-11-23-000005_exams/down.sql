@@ -1,0 +1,3 @@
+DROP TABLE eligibilities;
+DROP TABLE exam_attempts;
+DROP TABLE exams;
