@@ -246,3 +246,35 @@ async fn an_unknown_or_repeated_query_parameter_is_a_bad_request() {
         "invalid_query",
     );
 }
+
+#[actix_web::test]
+async fn the_full_demo_data_loads_once_with_postings_and_exams() {
+    let app = TestApp::spawn().await;
+    merit_api::demo::load(&app.db)
+        .await
+        .expect("the demo data loads");
+    // Data written behind the API's back reaches the index at its next refresh.
+    app.state.search.refresh(&app.db).await.unwrap();
+    let postings = app.get("/api/v1/postings?limit=1").await;
+    let total = postings.body["total"].as_u64().unwrap();
+    assert!(total > 1_000, "demo postings are searchable: {total}");
+    let exams = app.get("/api/v1/exams?limit=100").await;
+    assert_eq!(exams.body["items"].as_array().unwrap().len(), 5);
+    merit_api::demo::load(&app.db)
+        .await
+        .expect("the demo data loads again");
+    app.state.search.refresh(&app.db).await.unwrap();
+    assert_eq!(
+        app.get("/api/v1/postings?limit=1").await.body["total"]
+            .as_u64()
+            .unwrap(),
+        total
+    );
+    assert_eq!(
+        app.get("/api/v1/exams?limit=100").await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+}

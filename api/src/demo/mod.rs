@@ -1,6 +1,7 @@
 //! `merit demo`: realistic demo data that frontend teams start from. Loading it twice changes
 //! nothing the second time.
 
+mod exams;
 mod postings;
 pub mod reference;
 
@@ -26,6 +27,11 @@ pub async fn load_with(db: &Db, posting_count: usize) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("demo postings: {e}"))?;
     tracing::info!(added, "demo postings loaded");
+    let added = db
+        .write(move |conn| exams::load(conn, now))
+        .await
+        .map_err(|e| anyhow::anyhow!("demo exams: {e}"))?;
+    tracing::info!(added, "demo exams loaded");
     Ok(())
 }
 
