@@ -103,6 +103,30 @@ pub struct Index {
     pub(super) counties: Interner,
     pub(super) departments: Interner,
     pub(super) classifications: Interner,
+    /// Sorted slots by interned county, department and classification, so filters intersect
+    /// lists instead of visiting every document.
+    pub(super) by_county: Vec<Vec<u32>>,
+    pub(super) by_department: Vec<Vec<u32>>,
+    pub(super) by_classification: Vec<Vec<u32>>,
+}
+
+fn list_insert(lists: &mut Vec<Vec<u32>>, value: u16, slot: u32) {
+    let value = usize::from(value);
+    if lists.len() <= value {
+        lists.resize_with(value + 1, Vec::new);
+    }
+    let list = &mut lists[value];
+    if let Err(at) = list.binary_search(&slot) {
+        list.insert(at, slot);
+    }
+}
+
+fn list_remove(lists: &mut [Vec<u32>], value: u16, slot: u32) {
+    if let Some(list) = lists.get_mut(usize::from(value))
+        && let Ok(at) = list.binary_search(&slot)
+    {
+        list.remove(at);
+    }
 }
 
 const FIELD_WEIGHTS: [f32; 3] = [3.0, 2.0, 1.0];
@@ -187,6 +211,9 @@ impl Index {
             terms: term_ids,
             card: Arc::new(card),
         };
+        list_insert(&mut self.by_county, doc.county, slot);
+        list_insert(&mut self.by_department, doc.department, slot);
+        list_insert(&mut self.by_classification, doc.classification, slot);
         self.slots[slot as usize] = Some(doc);
         self.by_id.insert(posting.id.clone(), slot);
     }
@@ -197,6 +224,9 @@ impl Index {
             return;
         };
         if let Some(doc) = self.slots[slot as usize].take() {
+            list_remove(&mut self.by_county, doc.county, slot);
+            list_remove(&mut self.by_department, doc.department, slot);
+            list_remove(&mut self.by_classification, doc.classification, slot);
             for term in doc.terms {
                 let list = &mut self.lists[term as usize];
                 if let Ok(at) = list.binary_search_by_key(&slot, |(s, _)| *s) {

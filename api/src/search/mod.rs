@@ -12,7 +12,10 @@ mod query;
 pub mod text;
 
 use std::{
-    sync::{Arc, RwLock},
+    sync::{
+        Arc, RwLock,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
 
@@ -30,6 +33,8 @@ pub struct SearchService {
     index: RwLock<Index>,
     /// The last change applied; `None` until the first full load. Also serialises refreshes.
     applied: Mutex<Option<i64>>,
+    /// Whether the first full load is done (read without waiting for a refresh in progress).
+    loaded: AtomicBool,
 }
 
 impl SearchService {
@@ -63,7 +68,7 @@ impl SearchService {
     /// Loads the index if it never was (searches call this; later changes arrive through
     /// [`SearchService::refresh`]).
     pub async fn ready(&self, db: &Db) -> Result<(), ApiError> {
-        if self.applied.lock().await.is_some() {
+        if self.loaded.load(Ordering::Acquire) {
             return Ok(());
         }
         self.refresh(db).await

@@ -89,7 +89,7 @@ pub struct Found {
 }
 
 /// A filter on an interned value: none, a known value, or a value no posting has.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 enum Wanted {
     Any,
     Is(u16),
@@ -113,16 +113,51 @@ fn wanted(interner: &super::index::Interner, code: Option<&str>) -> Wanted {
     }
 }
 
-/// Intersects sorted posting lists, summing weights; `None` when a term matches nothing.
-fn keyword_matches(index: &Index, keywords: &str) -> Option<Vec<(u32, f32)>> {
-    let mut lists: Vec<&Vec<(u32, f32)>> = Vec::new();
-    for term in text::query_terms(keywords, MAX_TERMS) {
-        lists.push(&index.lists[index.term(&term)? as usize]);
+/// The candidates of a search: the intersection of the keyword lists (summing weights) and the
+/// lists of the county, department and classification filters, starting from the shortest list
+/// so that documents are only visited once they match all of these. `None` for "every document".
+fn candidates(
+    index: &Index,
+    keywords: Option<&str>,
+    filters: &[Wanted; 3],
+) -> Option<Vec<(u32, f32)>> {
+    let empty: Vec<(u32, f32)> = Vec::new();
+    let mut terms: Vec<&Vec<(u32, f32)>> = Vec::new();
+    if let Some(keywords) = keywords {
+        for term in text::query_terms(keywords, MAX_TERMS) {
+            match index.term(&term) {
+                Some(id) => terms.push(&index.lists[id as usize]),
+                None => return Some(empty),
+            }
+        }
     }
-    lists.sort_by_key(|l| l.len());
-    let (first, rest) = lists.split_first()?;
-    let mut matches: Vec<(u32, f32)> = first.to_vec();
-    for list in rest {
+    let mut plain: Vec<&[u32]> = Vec::new();
+    for (wanted, lists) in filters.iter().zip([
+        &index.by_county,
+        &index.by_department,
+        &index.by_classification,
+    ]) {
+        match wanted {
+            Wanted::Any => {}
+            Wanted::Nothing => return Some(empty),
+            Wanted::Is(value) => plain.push(
+                lists
+                    .get(usize::from(*value))
+                    .map_or(&[][..], Vec::as_slice),
+            ),
+        }
+    }
+    let shortest_term = (0..terms.len()).min_by_key(|i| terms[*i].len());
+    let shortest_plain = (0..plain.len()).min_by_key(|i| plain[*i].len());
+    let mut matches: Vec<(u32, f32)> = match (shortest_term, shortest_plain) {
+        (None, None) => return None,
+        (Some(t), Some(p)) if plain[p].len() < terms[t].len() => {
+            plain.remove(p).iter().map(|s| (*s, 0.0)).collect()
+        }
+        (None, Some(p)) => plain.remove(p).iter().map(|s| (*s, 0.0)).collect(),
+        (Some(t), _) => terms.remove(t).clone(),
+    };
+    for list in terms {
         matches.retain_mut(
             |(slot, score)| match list.binary_search_by_key(slot, |(s, _)| *s) {
                 Ok(at) => {
@@ -132,9 +167,9 @@ fn keyword_matches(index: &Index, keywords: &str) -> Option<Vec<(u32, f32)>> {
                 Err(_) => false,
             },
         );
-        if matches.is_empty() {
-            break;
-        }
+    }
+    for list in plain {
+        matches.retain(|(slot, _)| list.binary_search(slot).is_ok());
     }
     Some(matches)
 }
@@ -179,13 +214,6 @@ impl Index {
     pub fn search(&self, query: &Query<'_>) -> Found {
         let criteria = query.criteria;
         let sort = criteria.effective_sort();
-        let candidates: Vec<(u32, f32)> = match &criteria.keywords {
-            Some(keywords) => keyword_matches(self, keywords).unwrap_or_default(),
-            None => (0..self.slots.len())
-                .filter(|s| self.slots[*s].is_some())
-                .map(|s| (s as u32, 0.0))
-                .collect(),
-        };
         let classification = wanted(
             &self.classifications,
             criteria.classification.as_ref().map(|c| c.as_str()),
@@ -195,6 +223,17 @@ impl Index {
             criteria.department.as_ref().map(|d| d.as_str()),
         );
         let county = wanted(&self.counties, criteria.county.as_ref().map(|c| c.as_str()));
+        let candidates = candidates(
+            self,
+            criteria.keywords.as_deref(),
+            &[county, department, classification],
+        )
+        .unwrap_or_else(|| {
+            (0..self.slots.len())
+                .filter(|s| self.slots[*s].is_some())
+                .map(|s| (s as u32, 0.0))
+                .collect()
+        });
         let own_department = query
             .viewer
             .employer_of
