@@ -102,10 +102,10 @@ impl TokenKeys {
             return Ok(secret.clone());
         }
         let path = data_dir.join("jwt-secret");
-        if let Ok(existing) = std::fs::read_to_string(&path) {
-            if existing.trim().len() >= 32 {
-                return Ok(SecretString::from(existing.trim().to_owned()));
-            }
+        if let Ok(existing) = std::fs::read_to_string(&path)
+            && existing.trim().len() >= 32
+        {
+            return Ok(SecretString::from(existing.trim().to_owned()));
         }
         std::fs::create_dir_all(data_dir)?;
         let secret = random_token();

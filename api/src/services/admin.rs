@@ -274,10 +274,8 @@ pub fn update(
             "A staff member needs an office.",
         ));
     }
-    if !roles.has(Role::Admin) || patch.disabled == Some(true) {
-        if account.roles.has(Role::Admin) {
-            not_yourself(admin, id, "remove the admin role from, or disable,")?;
-        }
+    if (!roles.has(Role::Admin) || patch.disabled == Some(true)) && account.roles.has(Role::Admin) {
+        not_yourself(admin, id, "remove the admin role from, or disable,")?;
     }
     let actor = admin.id();
     if roles != account.roles || department != account.department || office != account.office {

@@ -228,10 +228,9 @@ fn sync_employee_role(
 ) -> Result<(), ApiError> {
     if let Some((account, _)) =
         accounts::find_for_login(conn, &LoginIdentifier::EmployeeId(employee_id.clone()))?
+        && account.roles.has(Role::Employee) != active
     {
-        if account.roles.has(Role::Employee) != active {
-            accounts::grant_role(conn, &account.id, Role::Employee, active)?;
-        }
+        accounts::grant_role(conn, &account.id, Role::Employee, active)?;
     }
     Ok(())
 }
