@@ -7,6 +7,7 @@
 mod support;
 
 mod errors;
+mod identity;
 mod openapi;
 mod reference;
 mod service;
