@@ -268,12 +268,17 @@ async fn an_employee_activates_sets_a_password_from_the_business_email_and_signs
         401,
         "invalid_credentials",
     );
-    app.post(
-        "/api/v1/auth/password-resets/confirm",
-        &json!({"token": token, "new_password": PASSWORD}),
-    )
-    .await
-    .assert_status(204);
+    let confirmed = app
+        .post(
+            "/api/v1/auth/password-resets/confirm",
+            &json!({"token": token, "new_password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        confirmed.status, 204,
+        "token {token:?} from {:?}: {}",
+        mail[0].text, confirmed.text
+    );
     let employee = app.signed_in("00456789", PASSWORD).await;
     let me = me(&app, &employee.token).await;
     assert_eq!(me.body["employee_id"], "00456789");

@@ -268,3 +268,34 @@ async fn a_disabled_account_gets_no_reset_link() {
         .assert_status(202);
     assert_eq!(app.mail_to("banned@example.org").await.len(), before);
 }
+
+#[actix_web::test]
+async fn employers_and_employees_reset_by_email_too() {
+    let app = TestApp::spawn().await;
+    app.with_reference_data().await;
+    let admin = app.admin().await;
+    let body = json!({"first_name": "Eva", "last_name": "Hire", "department_code": "DMV", "email": "eva.hire@dmv.ca.gov"});
+    let created = app
+        .post_as(&admin.token, "/api/v1/admin/employer-accounts", &body)
+        .await;
+    let username = created.body["username"].as_str().unwrap().to_owned();
+    ask_reset(&app, "eva.hire@dmv.ca.gov")
+        .await
+        .assert_status(202);
+    let token = app.last_token_to("eva.hire@dmv.ca.gov").await;
+    confirm(&app, &token, NEW_PASSWORD).await.assert_status(204);
+    let login = app.sign_in(&username, NEW_PASSWORD).await;
+    login.assert_status(200);
+    assert_eq!(login.body["password_change_required"], false);
+
+    let employee = app.employee("00135790", "CDCR").await;
+    ask_reset(&app, "e00135790@cdcr.ca.gov")
+        .await
+        .assert_status(202);
+    let token = app.last_token_to("e00135790@cdcr.ca.gov").await;
+    confirm(&app, &token, NEW_PASSWORD).await.assert_status(204);
+    assert_problem(&me(&app, &employee.token).await, 401, "session_ended");
+    app.sign_in("00135790", NEW_PASSWORD)
+        .await
+        .assert_status(200);
+}
