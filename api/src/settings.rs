@@ -64,7 +64,8 @@ pub struct Settings {
     pub lockout_minutes: u32,
     /// Password hashes allowed to wait for a core before sign-ins are answered 503.
     pub hashing_queue: usize,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    /// Take the client address from the last `X-Forwarded-For` hop (only behind one proxy that
+    /// appends it).
     pub trust_forwarded_for: bool,
     /// Saved searches a person may keep.
     pub saved_search_limit: u32,

@@ -21,7 +21,11 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
-    auth::{hashing::PasswordHasher, limits::RateLimits, tokens::TokenKeys},
+    auth::{
+        hashing::PasswordHasher,
+        limits::RateLimits,
+        tokens::{self, TokenKeys},
+    },
     clock::Clock,
     db::Db,
     error::ApiError,
@@ -78,6 +82,9 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
                 settings.data_dir.display()
             )
         })?;
+    if let Some(previous) = &settings.jwt_previous_secret {
+        tokens::check_strength(previous).context("MERIT_JWT_PREVIOUS_SECRET is too weak")?;
+    }
     let tokens = TokenKeys::new(&secret, settings.jwt_previous_secret.as_ref());
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     Ok(AppState {

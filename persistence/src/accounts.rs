@@ -333,6 +333,34 @@ pub fn set_failures(conn: &mut DbConnection, id: &str, failures: &LoginFailures)
     Ok(())
 }
 
+/// The failed sign-in counters of an account, read under a lock so that concurrent failures
+/// are counted one after the other instead of overwriting each other: on PostgreSQL a no-op
+/// update takes the row lock first (and the read that follows sees what the previous holder
+/// committed); on SQLite the write transaction already holds the database's lock. Call inside a
+/// write transaction. `None` when the account does not exist.
+pub fn failures_for_update(conn: &mut DbConnection, id: &str) -> RepoResult<Option<LoginFailures>> {
+    let locked = diesel::update(accounts::table.find(id))
+        .set(accounts::failed_login_count.eq(accounts::failed_login_count))
+        .execute(conn)?;
+    if locked == 0 {
+        return Ok(None);
+    }
+    let (count, window_start, locked_until): (i32, Option<NaiveDateTime>, Option<NaiveDateTime>) =
+        accounts::table
+            .find(id)
+            .select((
+                accounts::failed_login_count,
+                accounts::failed_login_window_start,
+                accounts::locked_until,
+            ))
+            .first(conn)?;
+    Ok(Some(LoginFailures {
+        count: u32::try_from(count).unwrap_or(0),
+        window_started_at: window_start.map(utc),
+        locked_until: locked_until.map(utc),
+    }))
+}
+
 /// Marks the email address as verified.
 pub fn mark_email_verified(
     conn: &mut DbConnection,

@@ -1,8 +1,9 @@
 //! Every failure is an RFC 9457 problem with the right status, code and request id.
 
 use reqwest::Method;
+use serde_json::json;
 
-use crate::support::{TestApp, assert_problem};
+use crate::support::{TestApp, TestResponse, assert_problem};
 
 #[actix_web::test]
 async fn an_unknown_route_is_a_not_found_problem() {
@@ -13,14 +14,15 @@ async fn an_unknown_route_is_a_not_found_problem() {
 #[actix_web::test]
 async fn an_undeclared_method_on_a_known_path_is_405_with_allow() {
     let app = TestApp::spawn().await;
-    for (method, path) in [
-        (Method::DELETE, "/api/v1/locations"),
-        (Method::POST, "/healthz"),
-        (Method::PUT, "/docs/"),
+    for (method, path, allow) in [
+        (Method::DELETE, "/api/v1/locations", "GET, POST"),
+        (Method::POST, "/healthz", "GET"),
+        (Method::PUT, "/docs/", "GET"),
+        (Method::GET, "/api/v1/auth/login", "POST"),
     ] {
         let response = app.send(app.request(method, path)).await;
         assert_problem(&response, 405, "method_not_allowed");
-        assert_eq!(response.header("allow"), "GET", "{path}");
+        assert_eq!(response.header("allow"), allow, "{path}");
     }
 }
 
@@ -86,4 +88,104 @@ async fn an_internal_error_says_nothing_internal() {
             response.text
         );
     }
+}
+
+/// Sends `body` as the raw body of `POST /auth/login` with `content_type`.
+async fn login_with(
+    app: &TestApp,
+    content_type: &str,
+    body: impl Into<reqwest::Body>,
+) -> TestResponse {
+    app.send(
+        app.request(Method::POST, "/api/v1/auth/login")
+            .header("content-type", content_type)
+            .body(body),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn a_body_that_is_not_json_is_400_malformed_json() {
+    let app = TestApp::spawn().await;
+    for body in [
+        "{\"login\": ",
+        "not json",
+        "",
+        "{\"login\": \"a\", \"password\": \"b\"} trailing",
+    ] {
+        let response = login_with(&app, "application/json", body).await;
+        assert_problem(&response, 400, "malformed_json");
+    }
+}
+
+#[actix_web::test]
+async fn a_body_of_another_content_type_is_415() {
+    let app = TestApp::spawn().await;
+    let body = r#"{"login": "admin", "password": "x"}"#;
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "text/xml",
+    ] {
+        let response = login_with(&app, content_type, body).await;
+        assert_problem(&response, 415, "unsupported_media_type");
+    }
+    let none = app
+        .send(app.request(Method::POST, "/api/v1/auth/login").body(body))
+        .await;
+    assert_problem(&none, 415, "unsupported_media_type");
+    let suffixed = login_with(&app, "application/merit+json; charset=utf-8", body).await;
+    assert_problem(&suffixed, 401, "invalid_credentials");
+}
+
+#[actix_web::test]
+async fn a_body_over_64_kib_is_413_payload_too_large() {
+    let app = TestApp::spawn().await;
+    let padding = "x".repeat(64 * 1024);
+    let body = format!(r#"{{"login": "admin", "password": "{padding}"}}"#);
+    let response = login_with(&app, "application/json", body).await;
+    assert_problem(&response, 413, "payload_too_large");
+    let admin = app.admin().await;
+    let huge = format!(r#"{{"code": "BIG", "name": "{padding}"}}"#);
+    let response = app
+        .send(
+            app.request(Method::POST, "/api/v1/departments")
+                .bearer_auth(&admin.token)
+                .header("content-type", "application/json")
+                .body(huge),
+        )
+        .await;
+    assert_problem(&response, 413, "payload_too_large");
+}
+
+#[actix_web::test]
+async fn an_unknown_field_or_a_wrong_type_is_422_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        (
+            json!({"login": "admin", "password": "x", "role": "admin"}),
+            "role",
+        ),
+        (json!({"login": 42, "password": "x"}), "login"),
+        (json!({"login": "admin"}), "body"),
+        (json!("admin"), "body"),
+    ];
+    for (body, field) in cases {
+        let response = app.post("/api/v1/auth/login", &body).await;
+        assert_problem(&response, 422, "validation_failed");
+        assert_eq!(response.body["errors"][0]["field"], field, "{body}");
+        assert_eq!(response.body["errors"][0]["code"], "invalid");
+    }
+    let admin = app.admin().await;
+    let nested = app
+        .send_json_as(
+            &admin.token,
+            Method::PUT,
+            "/api/v1/admin/employee-roster",
+            &json!({"employees": [{"employee_id": "1234", "first_name": "A", "last_name": "B",
+                "department_code": "DMV", "business_email": "a@b.gov", "status": "retired"}]}),
+        )
+        .await;
+    assert_problem(&nested, 422, "validation_failed");
+    assert_eq!(nested.body["errors"][0]["field"], "employees[0].status");
 }

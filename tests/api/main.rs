@@ -8,6 +8,7 @@ mod support;
 
 mod errors;
 mod exams;
+mod identity;
 mod openapi;
 mod postings;
 mod reference;

@@ -67,15 +67,16 @@ impl RateLimits {
         }
     }
 
-    /// The client's address: the peer, or the first `X-Forwarded-For` hop when a trusted proxy
-    /// sets it.
+    /// The client's address: the peer, or, behind a trusted proxy, the last `X-Forwarded-For`
+    /// hop: the one that proxy appended. Earlier hops are whatever the client sent, so keying on
+    /// them would let a client pick a fresh address for every request.
     pub fn client(&self, req: &HttpRequest) -> String {
         let forwarded = self
             .trust_forwarded_for
-            .then(|| req.headers().get("x-forwarded-for"))
+            .then(|| req.headers().get_all("x-forwarded-for").last())
             .flatten()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .and_then(|v| v.trim().parse::<IpAddr>().ok());
         forwarded
             .or_else(|| req.peer_addr().map(|a| a.ip()))

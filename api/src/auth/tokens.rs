@@ -27,6 +27,10 @@ pub const ACCESS_TYPE: &str = "at+jwt";
 /// How long an access token lives.
 pub const ACCESS_TTL: TimeDelta = TimeDelta::minutes(15);
 
+/// The fewest bytes a configured signing secret may have (RFC 8725 §3.5: an HS256 key needs
+/// enough entropy; a memorable password is not one). Generated secrets have 43.
+pub const MIN_SECRET_BYTES: usize = 32;
+
 /// The claims of an access token.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct AccessClaims {
@@ -93,12 +97,14 @@ impl TokenKeys {
         }
     }
 
-    /// The configured secret, or one generated once and kept in `data_dir/jwt-secret`.
+    /// The configured secret, or one generated once and kept in `data_dir/jwt-secret`. A
+    /// configured secret shorter than [`MIN_SECRET_BYTES`] is refused.
     pub fn load_or_create_secret(
         configured: Option<&SecretString>,
         data_dir: &Path,
     ) -> std::io::Result<SecretString> {
         if let Some(secret) = configured {
+            check_strength(secret)?;
             return Ok(secret.clone());
         }
         let path = data_dir.join("jwt-secret");
@@ -158,6 +164,19 @@ impl TokenKeys {
         }
         Ok(claims)
     }
+}
+
+/// Refuses a signing secret shorter than [`MIN_SECRET_BYTES`].
+pub fn check_strength(secret: &SecretString) -> std::io::Result<()> {
+    if secret.expose_secret().len() < MIN_SECRET_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "a token signing secret needs at least {MIN_SECRET_BYTES} bytes; leave MERIT_JWT_SECRET unset to have one generated"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A new opaque token: 256 random bits, base64url.
@@ -242,6 +261,15 @@ mod tests {
             Some(&old_secret),
         );
         assert!(rotated.verify(&token, now()).is_ok());
+    }
+
+    #[test]
+    fn a_short_configured_secret_is_refused() {
+        let dir = std::env::temp_dir();
+        let short = SecretString::from("hunter2");
+        assert!(TokenKeys::load_or_create_secret(Some(&short), &dir).is_err());
+        let long = SecretString::from("a-test-secret-of-at-least-32-bytes!!");
+        assert!(TokenKeys::load_or_create_secret(Some(&long), &dir).is_ok());
     }
 
     #[test]

@@ -76,12 +76,9 @@ pub async fn register(state: &AppState, registration: Registration) -> Result<()
                     existing.first_name.as_str(),
                     &worker.page("/forgot-password"),
                 );
-                return Ok(mail::enqueue(
-                    conn,
-                    registration.email.as_str(),
-                    message,
-                    now,
-                )?);
+                // To the address on file, not the one typed (they match only ignoring case).
+                let to = existing.email.as_ref().unwrap_or(&registration.email);
+                return Ok(mail::enqueue(conn, to.as_str(), message, now)?);
             }
             let id = uuid::Uuid::now_v7().to_string();
             let new = accounts::NewAccount {

@@ -21,22 +21,32 @@ use crate::{
 /// How long a password reset link works.
 pub const RESET_TTL: TimeDelta = TimeDelta::minutes(30);
 
-/// The accounts reachable at an address: by their own email, or employees by the roster's
-/// business email. Disabled accounts get nothing.
-fn accounts_at(conn: &mut DbConnection, email: &EmailAddress) -> Result<Vec<Account>, ApiError> {
-    let mut found = accounts::find_by_email_key(conn, &email.key())?;
+/// The accounts reachable at an address, each with the address on file to write to: the
+/// account's own email, or for employees the roster's business email. Disabled accounts get
+/// nothing.
+///
+/// The message goes to the stored address, never to the text the requester typed: addresses
+/// are matched ignoring case, but a mail system may treat `Ann@x` and `ann@x` as two mailboxes.
+fn accounts_at(
+    conn: &mut DbConnection,
+    email: &EmailAddress,
+) -> Result<Vec<(Account, EmailAddress)>, ApiError> {
+    let mut found: Vec<(Account, EmailAddress)> = accounts::find_by_email_key(conn, &email.key())?
+        .into_iter()
+        .filter_map(|a| a.email.clone().map(|own| (a, own)))
+        .collect();
     for entry in roster::find_by_business_email(conn, &email.key())? {
         if entry.status != RosterStatus::Active {
             continue;
         }
         let login = LoginIdentifier::EmployeeId(entry.employee_id);
         if let Some((account, _)) = accounts::find_for_login(conn, &login)?
-            && !found.iter().any(|a| a.id == account.id)
+            && !found.iter().any(|(a, _)| a.id == account.id)
         {
-            found.push(account);
+            found.push((account, entry.business_email));
         }
     }
-    found.retain(|a| !a.disabled);
+    found.retain(|(a, _)| !a.disabled);
     Ok(found)
 }
 
@@ -47,7 +57,7 @@ pub fn request_reset(
     email: &EmailAddress,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    for account in accounts_at(conn, email)? {
+    for (account, to) in accounts_at(conn, email)? {
         let name = account.first_name.as_str();
         let message = if account.roles.self_service_reset() {
             let token = tokens::random_token();
@@ -56,7 +66,7 @@ pub fn request_reset(
                 &tokens::token_hash(&token),
                 &account.id,
                 TokenPurpose::PasswordReset,
-                &email.key(),
+                &to.key(),
                 now,
                 now + RESET_TTL,
             )?;
@@ -64,7 +74,7 @@ pub fn request_reset(
         } else {
             templates::contact_service_desk(name)
         };
-        mail::enqueue(conn, email.as_str(), message, now)?;
+        mail::enqueue(conn, to.as_str(), message, now)?;
         let details = json!({"link_sent": account.roles.self_service_reset()});
         audit::record(
             conn,
@@ -84,7 +94,7 @@ pub fn remind_username(
     email: &EmailAddress,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    for account in accounts_at(conn, email)? {
+    for (account, to) in accounts_at(conn, email)? {
         let name = account.first_name.as_str();
         let message = if account.roles.self_service_reset() {
             let mut names = Vec::new();
@@ -101,7 +111,7 @@ pub fn remind_username(
         } else {
             templates::contact_service_desk(name)
         };
-        mail::enqueue(conn, email.as_str(), message, now)?;
+        mail::enqueue(conn, to.as_str(), message, now)?;
     }
     Ok(())
 }

@@ -124,18 +124,33 @@ async fn record_failure(state: &AppState, account: Account, now: DateTime<Utc>) 
     if account.disabled || account.failures.is_locked(now) {
         return invalid_credentials();
     }
-    let (failures, locked): (LoginFailures, bool) = account.failures.after_failure(&policy, now);
-    let id = account.id.clone();
+    let id = account.id;
     let stored = state
         .db
         .write(move |conn| {
+            // Count from the stored counters, read under a lock, not from the copy read before
+            // hashing: concurrent failures would otherwise each write "one more" over the same
+            // count, and a burst of guesses would never reach the lock.
+            let Some(current) = accounts::failures_for_update(conn, &id)? else {
+                return Ok(None);
+            };
+            if current.is_locked(now) {
+                return Ok(None);
+            }
+            let (failures, locked) = current.after_failure(&policy, now);
             accounts::set_failures(conn, &id, &failures)?;
+            // A locking failure resets the stored count; the event says how many led to it.
+            let counted = if locked {
+                policy.threshold
+            } else {
+                failures.count
+            };
             audit::record(
                 conn,
                 AuditKind::SignInFailed,
                 None,
                 Some(&id),
-                json!({"failures": failures.count}),
+                json!({"failures": counted}),
                 now,
             )?;
             if locked {
@@ -149,13 +164,14 @@ async fn record_failure(state: &AppState, account: Account, now: DateTime<Utc>) 
                     now,
                 )?;
             }
-            Ok(())
+            Ok(Some(failures))
         })
         .await;
-    if let Err(error) = stored {
-        return error;
+    match stored {
+        Ok(Some(failures)) => actix_web::rt::time::sleep(failures.delay()).await,
+        Ok(None) => {}
+        Err(error) => return error,
     }
-    actix_web::rt::time::sleep(failures.delay()).await;
     invalid_credentials()
 }
 

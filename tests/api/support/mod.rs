@@ -23,7 +23,8 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 pub use database::{TestDatabase, postgres_admin_url};
-pub use factories::{ADMIN_PASSWORD, TestUser};
+pub use factories::{ADMIN_PASSWORD, PASSWORD, TestUser};
+pub use mail::Mail;
 pub use proxy::TcpProxy;
 pub use response::{TestResponse, assert_problem};
 

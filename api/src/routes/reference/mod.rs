@@ -13,5 +13,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_departments)
         .service(list_classifications)
         .service(list_locations)
-        .service(list_offices);
+        .service(list_offices)
+        .service(create_department)
+        .service(create_classification)
+        .service(create_location)
+        .service(create_office);
 }
