@@ -327,10 +327,13 @@ impl From<RepoError> for ApiError {
     fn from(error: RepoError) -> Self {
         match error {
             RepoError::NotFound => ApiError::not_found("such item"),
-            RepoError::Conflict { constraint } => ApiError::Conflict {
-                code: "conflict",
-                detail: format!("This would duplicate an existing item ({constraint})."),
-            },
+            RepoError::Conflict { constraint } => {
+                tracing::info!(constraint, "unique constraint refused a write");
+                ApiError::Conflict {
+                    code: "conflict",
+                    detail: "This would duplicate an existing item.".into(),
+                }
+            }
             RepoError::MissingReference => ApiError::Conflict {
                 code: "missing_reference",
                 detail: "An item this refers to does not exist.".into(),

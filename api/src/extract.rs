@@ -87,6 +87,15 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         code: "malformed_json",
         detail: format!("The body is not valid JSON: {e}."),
     })?;
+    // serde's derived structures also accept an array of their fields in order; every body of
+    // this API is an object, so anything else is refused.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::invalid(
+            "body",
+            "invalid",
+            "The body must be a JSON object.",
+        ));
+    }
     if contains_nul_escape(body) {
         return Err(ApiError::invalid(
             "body",

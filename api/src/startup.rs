@@ -138,6 +138,13 @@ impl Application {
                 .clone()
                 .follow(state.db.clone(), SEARCH_REFRESH_INTERVAL),
         );
+        let limits = state.limits.clone();
+        actix_web::rt::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                limits.forget_idle();
+            }
+        });
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {
             app(

@@ -189,3 +189,16 @@ async fn an_unknown_field_or_a_wrong_type_is_422_naming_the_field() {
     assert_problem(&nested, 422, "validation_failed");
     assert_eq!(nested.body["errors"][0]["field"], "employees[0].status");
 }
+
+#[actix_web::test]
+async fn a_json_array_in_place_of_an_object_is_refused() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post(
+            "/api/v1/auth/login",
+            &serde_json::json!(["admin", "Sequoia.Gate-2026"]),
+        )
+        .await;
+    assert_problem(&response, 422, "validation_failed");
+    assert_eq!(response.body["errors"][0]["field"], "body");
+}

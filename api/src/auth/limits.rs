@@ -83,6 +83,20 @@ impl RateLimits {
             .map_or_else(|| "unknown".into(), |ip| ip.to_string())
     }
 
+    /// Forgets clients and addresses whose limits have fully recovered, so the maps do not grow
+    /// with every address ever seen.
+    pub fn forget_idle(&self) {
+        for limiter in [
+            &self.login,
+            &self.registration,
+            &self.recovery,
+            &self.recovery_address,
+        ] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+
     /// Counts one `action` for `key`; 429 with `Retry-After` when over the limit.
     pub fn check(&self, action: Limited, key: &str) -> Result<(), ApiError> {
         let limiter = match action {

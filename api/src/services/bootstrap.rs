@@ -42,7 +42,7 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot hash: {e}"))?;
     let now = state.clock.now();
-    state
+    let created = state
         .db
         .write(move |conn| {
             let id = uuid::Uuid::now_v7().to_string();
@@ -73,7 +73,11 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
             )?;
             Ok(())
         })
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot create the first admin: {e}"))?;
-    Ok(generated.then_some(password))
+        .await;
+    match created {
+        Ok(()) => Ok(generated.then_some(password)),
+        // Another instance starting at the same moment made it first: nothing to do.
+        Err(ApiError::Conflict { .. }) => Ok(None),
+        Err(e) => Err(anyhow::anyhow!("cannot create the first admin: {e}")),
+    }
 }

@@ -192,11 +192,12 @@ pub async fn list_accounts(
             )?)
         })
         .await?;
+    let now = state.clock.now();
     Ok(web::Json(PageResponse::from_page(
         page,
         "accounts",
         |a| a.id.as_str(),
-        |a| AccountResponse::new(a, true),
+        |a| AccountResponse::new(a, true, now),
     )))
 }
 
@@ -219,7 +220,11 @@ pub async fn get_account(
         .run(move |conn| Ok(accounts::find(conn, &id)?))
         .await?
         .ok_or_else(|| ApiError::not_found("account"))?;
-    Ok(web::Json(AccountResponse::new(account, true)))
+    Ok(web::Json(AccountResponse::new(
+        account,
+        true,
+        state.clock.now(),
+    )))
 }
 
 /// Change an account
@@ -270,7 +275,11 @@ pub async fn update_account(
         .db
         .write(move |conn| admin::update(conn, &admin, &id, patch, now))
         .await?;
-    Ok(web::Json(AccountResponse::new(account, true)))
+    Ok(web::Json(AccountResponse::new(
+        account,
+        true,
+        state.clock.now(),
+    )))
 }
 
 /// Reset an account's password

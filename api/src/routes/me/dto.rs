@@ -81,8 +81,9 @@ pub struct AccountResponse {
 }
 
 impl AccountResponse {
-    /// The response for `account`, where `employee` says whether it is on the active roster.
-    pub fn new(account: Account, on_active_roster: bool) -> Self {
+    /// The response for `account` at `now`, where `on_active_roster` says whether it is an
+    /// active employee. A lock that has ended is not shown.
+    pub fn new(account: Account, on_active_roster: bool, now: DateTime<Utc>) -> Self {
         let roles = account
             .roles
             .iter()
@@ -102,7 +103,7 @@ impl AccountResponse {
             department_code: account.department.map(|d| d.to_string()),
             office_code: account.office.map(|o| o.to_string()),
             disabled: account.disabled,
-            locked_until: account.failures.locked_until,
+            locked_until: account.failures.locked_until.filter(|until| *until > now),
             created_at: account.created_at,
         }
     }

@@ -22,9 +22,13 @@ use crate::{
     responses((status = 200, description = "The caller's account.", body = AccountResponse), (status = 403, response = Forbidden))
 )]
 #[get("/me")]
-pub async fn get_me(user: AuthUser) -> web::Json<AccountResponse> {
+pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> web::Json<AccountResponse> {
     let on_roster = user.employee.is_some();
-    web::Json(AccountResponse::new(user.account, on_roster))
+    web::Json(AccountResponse::new(
+        user.account,
+        on_roster,
+        state.clock.now(),
+    ))
 }
 
 /// Change my password
