@@ -6,4 +6,7 @@
 
 pub mod account;
 pub mod paging;
+pub mod profile;
 pub mod reference;
+pub mod terms;
+pub mod text;

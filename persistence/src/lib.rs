@@ -7,13 +7,16 @@
 pub mod accounts;
 pub mod audit;
 pub mod db;
+pub mod documents;
 pub mod error;
 pub mod outbox;
 pub mod paging;
+pub mod profiles;
 pub mod reference;
 pub mod roster;
 pub mod schema;
 pub mod sessions;
+pub mod templates;
 pub mod time;
 pub mod tokens;
 pub mod transaction;
