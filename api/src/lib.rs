@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod conditional;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -17,5 +18,6 @@ pub mod services;
 pub mod settings;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 pub mod validation;

@@ -33,6 +33,9 @@ use crate::error::{FieldError, Problem};
     tags(
         (name = "service", description = "Health, readiness and metrics."),
         (name = "reference", description = "Departments, classifications, locations and offices."),
+        (name = "profile", description = "The caller's profile: contact details, previous supervisors, conditions of employment, and the export of everything Merit holds about them."),
+        (name = "templates", description = "The caller's application templates (the State application, STD 678)."),
+        (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&SecuritySchemes)
@@ -83,6 +86,11 @@ const PROBLEMS: &[(&str, &str, Option<&str>)] = &[
     (
         "PreconditionFailed",
         "`If-Match` does not match the current version.",
+        None,
+    ),
+    (
+        "PreconditionRequired",
+        "`If-Match` is required: send the ETag from your last read.",
         None,
     ),
     ("PayloadTooLarge", "The body is larger than allowed.", None),
@@ -145,6 +153,7 @@ problem_responses!(
     NotFound,
     Conflict,
     PreconditionFailed,
+    PreconditionRequired,
     TooManyRequests
 );
 

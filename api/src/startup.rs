@@ -30,6 +30,7 @@ use crate::{
     routes,
     settings::Settings,
     state::AppState,
+    storage::DocumentStore,
     telemetry,
 };
 
@@ -85,6 +86,7 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
         limits: Arc::new(RateLimits::new(&settings)),
         mailer: Arc::new(Mailer::from_settings(&settings)?),
         mail_signal: Arc::new(Notify::new()),
+        documents: DocumentStore::from_settings(&settings)?,
         settings: Arc::new(settings),
     })
 }
@@ -159,7 +161,12 @@ fn cors(origins: &[String]) -> Cors {
             header::IF_NONE_MATCH,
         ])
         .allowed_header("idempotency-key")
-        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::CONTENT_DISPOSITION,
+        ])
         .expose_headers(["x-request-id"])
         .max_age(3600)
 }

@@ -13,6 +13,7 @@ use crate::{
     db::Db,
     mail::delivery::Mailer,
     settings::Settings,
+    storage::DocumentStore,
 };
 
 /// Shared, cheaply cloned application state (`web::Data<AppState>`).
@@ -36,6 +37,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Wakes the outbox worker when an email was queued.
     pub mail_signal: Arc<Notify>,
+    /// Where documents' bytes are kept.
+    pub documents: DocumentStore,
 }
 
 impl AppState {

@@ -311,3 +311,13 @@ pub fn update_account_contact(
         .execute(conn)?;
     Ok(())
 }
+
+/// When the account row last changed (names, email, verification, password): with the
+/// profile's version, it tells whether a profile read is still current.
+pub fn account_stamp(conn: &mut DbConnection, account_id: &str) -> RepoResult<DateTime<Utc>> {
+    let stamp: NaiveDateTime = accounts::table
+        .find(account_id)
+        .select(accounts::updated_at)
+        .first(conn)?;
+    Ok(utc(stamp))
+}

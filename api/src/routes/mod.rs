@@ -2,9 +2,13 @@
 
 pub mod admin;
 pub mod auth;
+pub mod documents;
 pub mod me;
+pub mod profile;
 pub mod reference;
 pub mod service;
+pub mod templates;
+pub mod terms;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -18,6 +22,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(reference::configure)
             .configure(auth::configure)
             .configure(me::configure)
+            .configure(profile::configure)
+            .configure(templates::configure)
+            .configure(documents::configure)
             .configure(admin::configure),
     );
 }

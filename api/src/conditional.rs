@@ -1,0 +1,114 @@
+//! Conditional requests (RFC 9110 §13): `ETag` on reads of things that can race, `If-Match` on
+//! their updates, so two tabs cannot silently overwrite each other.
+//!
+//! Entity tags are strong and compared strongly: a weak tag (`W/"..."`) never matches.
+
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header};
+
+use crate::error::ApiError;
+
+/// The `If-Match` header of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// No header was sent.
+    Absent,
+    /// `If-Match: *`: any current version.
+    Any,
+    /// The strong entity tags listed, quotes included (unreadable entries are left out, so
+    /// they match nothing).
+    Tags(Vec<String>),
+}
+
+impl IfMatch {
+    /// Parses the header's values.
+    pub fn parse<'a>(values: impl Iterator<Item = &'a str>) -> IfMatch {
+        let mut tags = Vec::new();
+        let mut seen = false;
+        for value in values {
+            seen = true;
+            for item in value.split(',').map(str::trim) {
+                if item == "*" {
+                    return IfMatch::Any;
+                }
+                if item.len() >= 2 && item.starts_with('"') && item.ends_with('"') {
+                    tags.push(item.to_owned());
+                }
+            }
+        }
+        if seen {
+            IfMatch::Tags(tags)
+        } else {
+            IfMatch::Absent
+        }
+    }
+
+    /// 428 when the header is absent: the update must say which version it is based on.
+    pub fn required(self) -> Result<IfMatch, ApiError> {
+        match self {
+            IfMatch::Absent => Err(ApiError::PreconditionRequired),
+            other => Ok(other),
+        }
+    }
+
+    /// 412 unless the header is absent, `*`, or lists `current` (a quoted tag).
+    pub fn check(&self, current: &str) -> Result<(), ApiError> {
+        match self {
+            IfMatch::Absent | IfMatch::Any => Ok(()),
+            IfMatch::Tags(tags) if tags.iter().any(|t| t == current) => Ok(()),
+            IfMatch::Tags(_) => Err(ApiError::PreconditionFailed),
+        }
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let values = req
+            .headers()
+            .get_all(header::IF_MATCH)
+            .map(|v| v.to_str().unwrap_or_default());
+        ready(Ok(IfMatch::parse(values)))
+    }
+}
+
+/// A strong entity tag for an opaque version string: the value in quotes.
+pub fn entity_tag(version: &str) -> String {
+    format!("\"{version}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_tag_matches_and_others_do_not() {
+        let header = IfMatch::parse(["\"3\", \"4\""].into_iter());
+        assert!(header.check("\"4\"").is_ok());
+        assert_eq!(
+            header.check("\"5\"").unwrap_err().code(),
+            "precondition_failed"
+        );
+    }
+
+    #[test]
+    fn a_weak_or_unquoted_tag_never_matches() {
+        let header = IfMatch::parse(["W/\"4\", 4"].into_iter());
+        assert!(header.check("\"4\"").is_err());
+    }
+
+    #[test]
+    fn a_star_matches_any_version_and_absence_is_required() {
+        assert!(IfMatch::parse(["*"].into_iter()).check("\"9\"").is_ok());
+        assert_eq!(
+            IfMatch::parse(std::iter::empty())
+                .required()
+                .unwrap_err()
+                .code(),
+            "precondition_required"
+        );
+    }
+}
