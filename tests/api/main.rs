@@ -6,7 +6,10 @@
 
 mod support;
 
+mod documents;
 mod errors;
 mod openapi;
+mod profiles;
 mod reference;
 mod service;
+mod templates;

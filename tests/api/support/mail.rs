@@ -86,6 +86,7 @@ impl TestApp {
         merit_api::mail::worker::deliver_due(&self.state)
             .await
             .expect("due mail is delivered");
+        self.wait_for_outbox().await;
         let mut paths: Vec<PathBuf> = std::fs::read_dir(self.mail_dir())
             .map(|dir| {
                 dir.filter_map(Result::ok)
@@ -106,6 +107,22 @@ impl TestApp {
                 }
             })
             .collect()
+    }
+
+    /// Waits while the app's own outbox worker is still delivering an email it claimed (it
+    /// races the test's delivery), up to a few seconds.
+    async fn wait_for_outbox(&self) {
+        for _ in 0..500 {
+            let pending = self
+                .db
+                .run(|conn| Ok(merit_persistence::outbox::pending_count(conn)?))
+                .await
+                .expect("the outbox is readable");
+            if pending == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
     }
 
     /// The emails delivered to `address` so far, oldest first.
