@@ -355,17 +355,19 @@ async fn a_person_sees_only_their_own_profile_and_export() {
     app.with_reference_data().await;
     let jane = person(&app, "jane@example.org").await;
     let etag = read(&app, &jane).await.header("etag").to_owned();
-    put(&app, &jane, Some(&etag), &full_profile())
-        .await
-        .assert_status(200);
+    let saved = put(&app, &jane, Some(&etag), &full_profile()).await;
+    saved.assert_status(200);
+    let janes_etag = saved.header("etag").to_owned();
     let other = person(&app, "other@example.org").await;
     let theirs = read(&app, &other).await;
     assert_eq!(theirs.body["email"], "other@example.org");
     assert_eq!(theirs.body["phone"], Value::Null);
     let mut body = full_profile();
     body["email"] = json!("other@example.org");
-    let stolen = put(&app, &other, Some(&etag), &body).await;
+    // The profile is always the caller's own: another person's version tag does not match it.
+    let stolen = put(&app, &other, Some(&janes_etag), &body).await;
     assert_problem(&stolen, 412, "precondition_failed");
+    assert_eq!(read(&app, &jane).await.header("etag"), janes_etag);
     let export = app.get_as(&other.token, "/api/v1/me/export").await;
     export.assert_status(200);
     assert_eq!(export.body["account"]["id"], json!(other.id));
