@@ -28,8 +28,7 @@ mod samples {
         let mut out = std::io::Cursor::new(Vec::new());
         let mut writer = zip::ZipWriter::new(&mut out);
         for (name, bytes) in entries {
-            let options =
-                zip::write::SimpleFileOptions::default().compression_method(method);
+            let options = zip::write::SimpleFileOptions::default().compression_method(method);
             writer.start_file(*name, options).unwrap();
             writer.write_all(bytes).unwrap();
         }
@@ -41,7 +40,10 @@ mod samples {
         zip(
             &[
                 ("[Content_Types].xml", b"<Types/>"),
-                ("word/document.xml", b"<w:document><w:body>Jane</w:body></w:document>"),
+                (
+                    "word/document.xml",
+                    b"<w:document><w:body>Jane</w:body></w:document>",
+                ),
             ],
             zip::CompressionMethod::Deflated,
         )
@@ -110,7 +112,9 @@ mod samples {
 
     pub fn png() -> Vec<u8> {
         let mut bytes = b"\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR".to_vec();
-        bytes.extend([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0, 0x90, 0x77, 0x53, 0xDE]);
+        bytes.extend([
+            0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0, 0x90, 0x77, 0x53, 0xDE,
+        ]);
         bytes
     }
 
@@ -171,11 +175,7 @@ fn files_under(dir: &Path) -> usize {
         .filter_map(Result::ok)
         .map(|e| {
             let path = e.path();
-            if path.is_dir() {
-                files_under(&path)
-            } else {
-                1
-            }
+            if path.is_dir() { files_under(&path) } else { 1 }
         })
         .sum()
 }
@@ -210,7 +210,11 @@ async fn each_accepted_format_is_recognised_by_content_and_downloads_byte_for_by
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         ("cv.doc", samples::doc(), "application/msword"),
-        ("cv.odt", samples::odt(), "application/vnd.oasis.opendocument.text"),
+        (
+            "cv.odt",
+            samples::odt(),
+            "application/vnd.oasis.opendocument.text",
+        ),
         ("cv.rtf", samples::rtf(), "application/rtf"),
         ("cv.txt", samples::txt(), "text/plain"),
         ("photo.png", samples::png(), "image/png"),
@@ -234,7 +238,11 @@ async fn each_accepted_format_is_recognised_by_content_and_downloads_byte_for_by
         download.assert_status(200);
         assert_eq!(download.header("content-type"), media_type, "{name}");
         assert_eq!(download.header("x-content-type-options"), "nosniff");
-        assert!(download.header("content-disposition").starts_with("attachment;"));
+        assert!(
+            download
+                .header("content-disposition")
+                .starts_with("attachment;")
+        );
         let bytes_back = app
             .request(Method::GET, &format!("{location}/content"))
             .bearer_auth(&jane.token)
@@ -247,7 +255,9 @@ async fn each_accepted_format_is_recognised_by_content_and_downloads_byte_for_by
         assert_eq!(sha256(&bytes_back), sha256(&bytes), "{name}");
         assert_eq!(bytes_back.as_ref(), bytes.as_slice(), "{name}");
     }
-    let list = app.get_as(&jane.token, &format!("{DOCUMENTS}?limit=100")).await;
+    let list = app
+        .get_as(&jane.token, &format!("{DOCUMENTS}?limit=100"))
+        .await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 8);
     assert_eq!(list.body["items"][0]["file_name"], "photo.jpg");
 }
@@ -283,7 +293,13 @@ async fn an_executable_named_cv_pdf_is_refused_and_leaves_nothing_behind() {
     let response = upload_form(
         &app,
         &jane,
-        form("resume", "CV", "cv.pdf", Some("application/pdf"), samples::exe()),
+        form(
+            "resume",
+            "CV",
+            "cv.pdf",
+            Some("application/pdf"),
+            samples::exe(),
+        ),
     )
     .await;
     assert_problem(&response, 415, "unsupported_document_type");
@@ -305,8 +321,7 @@ async fn bytes_that_disagree_with_the_name_or_declared_type_are_refused() {
         ("setup.doc", None, samples::msi()),
         ("cv.txt", None, samples::exe()),
     ] {
-        let response =
-            upload_form(&app, &jane, form("resume", "CV", name, declared, bytes)).await;
+        let response = upload_form(&app, &jane, form("resume", "CV", name, declared, bytes)).await;
         assert_problem(&response, 415, "unsupported_document_type");
     }
     assert_eq!(stored_files(&app), (0, 0));
@@ -319,7 +334,13 @@ async fn a_generic_declared_type_or_a_name_without_extension_is_settled_by_conte
     let response = upload_form(
         &app,
         &jane,
-        form("transcript", "Transcript", "transcript", Some("application/octet-stream"), samples::pdf()),
+        form(
+            "transcript",
+            "Transcript",
+            "transcript",
+            Some("application/octet-stream"),
+            samples::pdf(),
+        ),
     )
     .await;
     response.assert_status(201);
@@ -335,7 +356,10 @@ async fn zip_bombs_and_crowded_archives_are_refused() {
     })
     .await;
     let jane = app.applicant("jane@example.org").await;
-    for (name, bytes) in [("bomb.docx", samples::zip_bomb()), ("crowd.docx", samples::crowded_docx())] {
+    for (name, bytes) in [
+        ("bomb.docx", samples::zip_bomb()),
+        ("crowd.docx", samples::crowded_docx()),
+    ] {
         assert!(bytes.len() < 20 * 1024 * 1024);
         let response = upload(&app, &jane, name, bytes).await;
         assert_problem(&response, 415, "unsupported_document_type");
@@ -406,7 +430,12 @@ async fn missing_unknown_and_invalid_parts_are_422_and_other_bodies_415() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["title", "file"]);
-    let invalid = upload_form(&app, &jane, form("poem", " ", "cv.pdf", None, samples::pdf())).await;
+    let invalid = upload_form(
+        &app,
+        &jane,
+        form("poem", " ", "cv.pdf", None, samples::pdf()),
+    )
+    .await;
     assert_problem(&invalid, 422, "validation_failed");
     assert_eq!(invalid.body["errors"][0]["code"], "unknown_kind");
     assert_eq!(invalid.body["errors"][1]["code"], "blank");
@@ -421,7 +450,11 @@ async fn missing_unknown_and_invalid_parts_are_422_and_other_bodies_415() {
     .await;
     assert_problem(&unknown, 422, "validation_failed");
     let json = app
-        .post_as(&jane.token, DOCUMENTS, &serde_json::json!({"kind": "resume"}))
+        .post_as(
+            &jane.token,
+            DOCUMENTS,
+            &serde_json::json!({"kind": "resume"}),
+        )
         .await;
     assert_problem(&json, 415, "unsupported_media_type");
     assert_eq!(stored_files(&app), (0, 0));
@@ -452,7 +485,13 @@ async fn the_default_quota_is_fifty_files() {
     let app = TestApp::spawn().await;
     let jane = app.applicant("jane@example.org").await;
     for i in 0..50 {
-        uploaded(&app, &jane, &format!("note{i}.txt"), format!("note {i}").into_bytes()).await;
+        uploaded(
+            &app,
+            &jane,
+            &format!("note{i}.txt"),
+            format!("note {i}").into_bytes(),
+        )
+        .await;
     }
     let over = upload(&app, &jane, "note50.txt", b"one more".to_vec()).await;
     assert_problem(&over, 409, "document_quota_exceeded");
@@ -475,7 +514,10 @@ async fn deleting_a_document_removes_its_row_and_its_stored_bytes() {
     assert_eq!(object_key(&app, &jane.id, &id).await, None);
     assert!(!app.state.documents.exists(&key).await.unwrap());
     assert_eq!(stored_files(&app), (0, 0));
-    for path in [format!("{DOCUMENTS}/{id}"), format!("{DOCUMENTS}/{id}/content")] {
+    for path in [
+        format!("{DOCUMENTS}/{id}"),
+        format!("{DOCUMENTS}/{id}/content"),
+    ] {
         assert_problem(&app.get_as(&jane.token, &path).await, 404, "not_found");
     }
 }
@@ -486,7 +528,10 @@ async fn another_persons_document_is_404_for_every_operation_and_stays_whole() {
     let jane = app.applicant("jane@example.org").await;
     let mallory = app.applicant("mallory@example.org").await;
     let id = uploaded(&app, &jane, "cv.pdf", samples::pdf()).await;
-    for path in [format!("{DOCUMENTS}/{id}"), format!("{DOCUMENTS}/{id}/content")] {
+    for path in [
+        format!("{DOCUMENTS}/{id}"),
+        format!("{DOCUMENTS}/{id}/content"),
+    ] {
         assert_problem(&app.get_as(&mallory.token, &path).await, 404, "not_found");
     }
     let delete = app
@@ -510,10 +555,13 @@ async fn documents_need_a_signed_in_person() {
     let app = TestApp::spawn().await;
     assert_problem(&app.get(DOCUMENTS).await, 401, "unauthenticated");
     let anonymous = app
-        .send(
-            app.request(Method::POST, DOCUMENTS)
-                .multipart(form("resume", "CV", "cv.pdf", None, samples::pdf())),
-        )
+        .send(app.request(Method::POST, DOCUMENTS).multipart(form(
+            "resume",
+            "CV",
+            "cv.pdf",
+            None,
+            samples::pdf(),
+        )))
         .await;
     assert_problem(&anonymous, 401, "unauthenticated");
 }

@@ -95,7 +95,11 @@ async fn a_profile_saved_with_its_etag_reads_back_the_same_under_a_new_etag() {
     assert_eq!(again.body["supervisors"][1]["email"], Value::Null);
     assert_eq!(
         again.body["updated_at"],
-        json!(app.clock.now().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        json!(
+            app.clock
+                .now()
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        )
     );
 }
 
@@ -242,15 +246,51 @@ async fn conditions_of_employment_round_trip_normalised_and_decide_which_posting
         time_base,
         shift,
     };
-    let fitting = terms("yolo", "DMV", Tenure::Permanent, TimeBase::FullTime, Shift::Day);
+    let fitting = terms(
+        "yolo",
+        "DMV",
+        Tenure::Permanent,
+        TimeBase::FullTime,
+        Shift::Day,
+    );
     assert!(conditions.fits(&fitting));
     assert!(conditions.welcomes_letter_about(&fitting));
     for other in [
-        terms("fresno", "DMV", Tenure::Permanent, TimeBase::FullTime, Shift::Day),
-        terms("yolo", "CHP", Tenure::Permanent, TimeBase::FullTime, Shift::Day),
-        terms("yolo", "DMV", Tenure::Temporary, TimeBase::FullTime, Shift::Day),
-        terms("yolo", "DMV", Tenure::Permanent, TimeBase::PartTime, Shift::Day),
-        terms("yolo", "DMV", Tenure::Permanent, TimeBase::FullTime, Shift::Night),
+        terms(
+            "fresno",
+            "DMV",
+            Tenure::Permanent,
+            TimeBase::FullTime,
+            Shift::Day,
+        ),
+        terms(
+            "yolo",
+            "CHP",
+            Tenure::Permanent,
+            TimeBase::FullTime,
+            Shift::Day,
+        ),
+        terms(
+            "yolo",
+            "DMV",
+            Tenure::Temporary,
+            TimeBase::FullTime,
+            Shift::Day,
+        ),
+        terms(
+            "yolo",
+            "DMV",
+            Tenure::Permanent,
+            TimeBase::PartTime,
+            Shift::Day,
+        ),
+        terms(
+            "yolo",
+            "DMV",
+            Tenure::Permanent,
+            TimeBase::FullTime,
+            Shift::Night,
+        ),
     ] {
         assert!(!conditions.fits(&other), "{other}");
     }
@@ -261,10 +301,14 @@ async fn changing_the_email_needs_the_right_current_password() {
     let app = TestApp::spawn().await;
     let jane = person(&app, "jane@example.org").await;
     let etag = read(&app, &jane).await.header("etag").to_owned();
-    let mut body = json!({"first_name": "Jane", "last_name": "Applicant", "email": "jane.new@example.org"});
+    let mut body =
+        json!({"first_name": "Jane", "last_name": "Applicant", "email": "jane.new@example.org"});
     let missing = put(&app, &jane, Some(&etag), &body).await;
     assert_problem(&missing, 422, "validation_failed");
-    assert_eq!(missing.body["errors"][0]["code"], "current_password_required");
+    assert_eq!(
+        missing.body["errors"][0]["code"],
+        "current_password_required"
+    );
     body["current_password"] = json!("Wrong.Password1");
     let wrong = put(&app, &jane, Some(&etag), &body).await;
     assert_problem(&wrong, 422, "validation_failed");
@@ -327,7 +371,11 @@ async fn an_email_address_of_another_account_is_409_email_taken() {
         "first_name": "Jane", "last_name": "Applicant",
         "email": "TAKEN@example.org", "current_password": jane.password
     });
-    assert_problem(&put(&app, &jane, Some(&etag), &body).await, 409, "email_taken");
+    assert_problem(
+        &put(&app, &jane, Some(&etag), &body).await,
+        409,
+        "email_taken",
+    );
     assert_eq!(read(&app, &jane).await.body["email"], "jane@example.org");
 }
 

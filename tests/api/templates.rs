@@ -73,7 +73,9 @@ async fn replace(
 }
 
 async fn delete(app: &TestApp, user: &TestUser, id: &str, etag: Option<&str>) -> TestResponse {
-    let mut request = app.request(Method::DELETE, &path(id)).bearer_auth(&user.token);
+    let mut request = app
+        .request(Method::DELETE, &path(id))
+        .bearer_auth(&user.token);
     if let Some(etag) = etag {
         request = request.header("If-Match", etag);
     }
@@ -87,10 +89,7 @@ async fn a_created_template_reads_back_whole_from_its_location() {
     let response = create(&app, &jane, &std_678("Analyst positions")).await;
     response.assert_status(201);
     let location = response.header("location").to_owned();
-    assert_eq!(
-        location,
-        path(response.body["id"].as_str().unwrap())
-    );
+    assert_eq!(location, path(response.body["id"].as_str().unwrap()));
     assert_eq!(response.header("etag"), "\"1\"");
     let read = app.get_as(&jane.token, &location).await;
     read.assert_status(200);
@@ -120,7 +119,9 @@ async fn templates_are_listed_oldest_first_with_paging() {
     for name in ["One", "Two", "Three"] {
         created(&app, &jane, name).await;
     }
-    let first = app.get_as(&jane.token, &format!("{TEMPLATES}?limit=2")).await;
+    let first = app
+        .get_as(&jane.token, &format!("{TEMPLATES}?limit=2"))
+        .await;
     first.assert_status(200);
     let names = |body: &Value| -> Vec<String> {
         body["items"]
@@ -220,15 +221,27 @@ async fn making_a_template_the_default_unsets_the_previous_default() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(app.get_as(&jane.token, &path(&first)).await.body["is_default"], false);
-    assert_eq!(app.get_as(&jane.token, &path(&second)).await.body["is_default"], true);
+    assert_eq!(
+        app.get_as(&jane.token, &path(&first)).await.body["is_default"],
+        false
+    );
+    assert_eq!(
+        app.get_as(&jane.token, &path(&second)).await.body["is_default"],
+        true
+    );
     let mut body = std_678("First");
     body["is_default"] = json!(true);
     replace(&app, &jane, &first, None, &body)
         .await
         .assert_status(200);
-    assert_eq!(app.get_as(&jane.token, &path(&first)).await.body["is_default"], true);
-    assert_eq!(app.get_as(&jane.token, &path(&second)).await.body["is_default"], false);
+    assert_eq!(
+        app.get_as(&jane.token, &path(&first)).await.body["is_default"],
+        true
+    );
+    assert_eq!(
+        app.get_as(&jane.token, &path(&second)).await.body["is_default"],
+        false
+    );
 }
 
 #[actix_web::test]
@@ -240,7 +253,9 @@ async fn a_person_keeps_at_most_twenty_templates() {
     }
     let response = create(&app, &jane, &std_678("One too many")).await;
     assert_problem(&response, 409, "template_limit_reached");
-    let list = app.get_as(&jane.token, &format!("{TEMPLATES}?limit=100")).await;
+    let list = app
+        .get_as(&jane.token, &format!("{TEMPLATES}?limit=100"))
+        .await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 20);
 }
 
@@ -269,8 +284,15 @@ async fn a_replace_based_on_a_stale_version_is_412_and_a_current_one_bumps_the_v
     assert_eq!(saved.body["languages"], json!([]));
     let stale = replace(&app, &jane, &id, Some("\"1\""), &std_678("Analyst")).await;
     assert_problem(&stale, 412, "precondition_failed");
-    assert_problem(&delete(&app, &jane, &id, Some("\"1\"")).await, 412, "precondition_failed");
-    assert_eq!(app.get_as(&jane.token, &path(&id)).await.body["languages"], json!([]));
+    assert_problem(
+        &delete(&app, &jane, &id, Some("\"1\"")).await,
+        412,
+        "precondition_failed",
+    );
+    assert_eq!(
+        app.get_as(&jane.token, &path(&id)).await.body["languages"],
+        json!([])
+    );
 }
 
 #[actix_web::test]
@@ -278,7 +300,9 @@ async fn a_deleted_template_is_gone() {
     let app = TestApp::spawn().await;
     let jane = app.applicant("jane@example.org").await;
     let id = created(&app, &jane, "Analyst").await;
-    delete(&app, &jane, &id, Some("\"1\"")).await.assert_status(204);
+    delete(&app, &jane, &id, Some("\"1\""))
+        .await
+        .assert_status(204);
     assert_problem(&app.get_as(&jane.token, &path(&id)).await, 404, "not_found");
     assert_problem(&delete(&app, &jane, &id, None).await, 404, "not_found");
 }
@@ -289,7 +313,11 @@ async fn another_persons_template_is_404_for_every_operation_and_stays_unchanged
     let jane = app.applicant("jane@example.org").await;
     let mallory = app.applicant("mallory@example.org").await;
     let id = created(&app, &jane, "Analyst").await;
-    assert_problem(&app.get_as(&mallory.token, &path(&id)).await, 404, "not_found");
+    assert_problem(
+        &app.get_as(&mallory.token, &path(&id)).await,
+        404,
+        "not_found",
+    );
     assert_problem(
         &replace(&app, &mallory, &id, None, &std_678("Mine now")).await,
         404,
