@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod documents;
 pub mod me;
+pub mod numbers;
 pub mod profile;
 pub mod reference;
 pub mod service;

@@ -47,7 +47,10 @@ pub struct DocumentUpload {
     pub title: String,
     /// The file, at most 10 MiB by default: PDF, DOCX, DOC, ODT, RTF, plain UTF-8 text, PNG or
     /// JPEG. Its content decides its type; the file name's extension and the part's declared
-    /// type, when given, must agree with it (415 otherwise).
+    /// `Content-Type`, when given, must agree with it (415 otherwise). Declare the type
+    /// (`application/pdf`, `application/vnd.openxmlformats-officedocument.wordprocessingml.document`,
+    /// `application/msword`, `application/vnd.oasis.opendocument.text`, `application/rtf`,
+    /// `text/plain`, `image/png`, `image/jpeg`) or send `application/octet-stream`.
     #[schema(
         value_type = String,
         format = Binary,

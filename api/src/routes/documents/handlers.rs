@@ -66,11 +66,7 @@ pub async fn list_documents(
 #[utoipa::path(
     tag = "documents",
     security(("bearer" = [])),
-    request_body(
-        content = DocumentUpload,
-        content_type = "multipart/form-data",
-        encoding(("file" = (content_type = "application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/msword, application/vnd.oasis.opendocument.text, application/rtf, text/plain, image/png, image/jpeg, application/octet-stream")))
-    ),
+    request_body(content = DocumentUpload, content_type = "multipart/form-data"),
     responses(
         (
             status = 201,

@@ -54,6 +54,7 @@ pub struct PositionSought {
 #[serde(deny_unknown_fields)]
 pub struct Units {
     /// How many.
+    #[serde(deserialize_with = "crate::routes::numbers::integer")]
     #[schema(minimum = 0, maximum = 999, example = 120)]
     pub completed: u32,
     /// Semester or quarter units.
@@ -105,6 +106,7 @@ pub struct Education {
 #[serde(deny_unknown_fields)]
 pub struct Salary {
     /// Amount in cents.
+    #[serde(deserialize_with = "crate::routes::numbers::integer")]
     #[schema(minimum = 0, maximum = 1_000_000_000_u64, example = 520_000)]
     pub amount_cents: u64,
     /// Per hour, month or year.
@@ -155,6 +157,7 @@ pub struct WorkExperience {
     /// Last day; null while the person still works there; not before `start_date`.
     pub end_date: Option<NaiveDate>,
     /// Hours worked a week.
+    #[serde(default, deserialize_with = "crate::routes::numbers::optional_integer")]
     #[schema(minimum = 1, maximum = 168, example = 40)]
     pub hours_per_week: Option<u8>,
     /// Pay.
