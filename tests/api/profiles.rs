@@ -463,3 +463,65 @@ async fn the_export_holds_the_account_profile_templates_and_document_metadata() 
     assert_eq!(body["documents"][0]["media_type"], "text/plain");
     assert!(body["exported_at"].is_string());
 }
+
+#[actix_web::test]
+async fn demo_applicants_have_a_profile_templates_and_documents_and_load_only_once() {
+    let app = TestApp::spawn().await;
+    app.with_reference_data().await;
+    for _ in 0..2 {
+        merit_api::demo::load_applicants(&app.db, &app.state.documents)
+            .await
+            .expect("the demo applicants load");
+    }
+    let maria = app
+        .signed_in("maria.santos@example.org", merit_api::demo::DEMO_PASSWORD)
+        .await;
+    let profile = read(&app, &maria).await;
+    assert_eq!(profile.body["email_verified"], true);
+    assert_eq!(
+        profile.body["conditions"]["counties"],
+        json!(["sacramento"])
+    );
+    let templates = app.get_as(&maria.token, "/api/v1/me/templates").await;
+    let items = templates.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items.iter().filter(|t| t["is_default"] == true).count(), 1);
+    let documents = app.get_as(&maria.token, "/api/v1/me/documents").await;
+    let items = documents.body["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2);
+    let stored = std::fs::read_dir(app.state.settings.documents_dir())
+        .unwrap()
+        .flat_map(|shard| std::fs::read_dir(shard.unwrap().path()).unwrap())
+        .count();
+    assert_eq!(stored, 6, "two documents for each of three applicants");
+    // The demo files pass Merit's own content checks.
+    for item in items {
+        let id = item["id"].as_str().unwrap();
+        let bytes = app
+            .request(Method::GET, &format!("/api/v1/me/documents/{id}/content"))
+            .bearer_auth(&maria.token)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let name = item["file_name"].as_str().unwrap().to_owned();
+        let form = reqwest::multipart::Form::new()
+            .text("kind", "other")
+            .text("title", "Copy")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name),
+            );
+        let copy = app
+            .send(
+                app.request(Method::POST, "/api/v1/me/documents")
+                    .bearer_auth(&maria.token)
+                    .multipart(form),
+            )
+            .await;
+        copy.assert_status(201);
+        assert_eq!(copy.body["sha256"], item["sha256"]);
+    }
+}

@@ -132,6 +132,15 @@ impl DocumentStore {
         Ok(())
     }
 
+    /// Stores a small payload held in memory (demo data) under `key`.
+    pub async fn put_bytes(&self, key: &str, bytes: Vec<u8>) -> Result<(), ApiError> {
+        self.store
+            .put(&ObjectPath::from(key), bytes.into())
+            .await
+            .map_err(|e| self.unavailable(e))?;
+        Ok(())
+    }
+
     /// The bytes under `key`, as a stream.
     pub async fn open(
         &self,
