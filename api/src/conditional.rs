@@ -75,6 +75,17 @@ impl FromRequest for IfMatch {
     }
 }
 
+/// Whether `If-None-Match` of `req` names `current` (or is `*`): the client's copy is current,
+/// so a read can answer 304 without a body. Weak comparison, as RFC 9110 says for this header.
+pub fn not_modified(req: &HttpRequest, current: &str) -> bool {
+    let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == "*" || bare(tag) == bare(current))
+}
+
 /// A strong entity tag for an opaque version string: the value in quotes.
 pub fn entity_tag(version: &str) -> String {
     format!("\"{version}\"")
@@ -98,6 +109,16 @@ mod tests {
     fn a_weak_or_unquoted_tag_never_matches() {
         let header = IfMatch::parse(["W/\"4\", 4"].into_iter());
         assert!(header.check("\"4\"").is_err());
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        let req = actix_web::test::TestRequest::default()
+            .insert_header((header::IF_NONE_MATCH, "W/\"7\", \"8\""))
+            .to_http_request();
+        assert!(not_modified(&req, "\"7\""));
+        assert!(not_modified(&req, "\"8\""));
+        assert!(!not_modified(&req, "\"9\""));
     }
 
     #[test]

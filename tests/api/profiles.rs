@@ -90,6 +90,23 @@ async fn a_profile_saved_with_its_etag_reads_back_the_same_under_a_new_etag() {
     assert_eq!(again.header("etag"), saved.header("etag"));
     assert_eq!(again.body, saved.body);
     assert_eq!(again.body["phone"], "(916) 555-0100");
+    let unchanged = app
+        .send(
+            app.request(Method::GET, PROFILE)
+                .bearer_auth(&jane.token)
+                .header("If-None-Match", saved.header("etag")),
+        )
+        .await;
+    unchanged.assert_status(304);
+    assert_eq!(unchanged.text, "");
+    let outdated = app
+        .send(
+            app.request(Method::GET, PROFILE)
+                .bearer_auth(&jane.token)
+                .header("If-None-Match", first.header("etag")),
+        )
+        .await;
+    outdated.assert_status(200);
     assert_eq!(again.body["mailing_address"]["postal_code"], "95814-2719");
     assert_eq!(again.body["supervisors"][1]["name"], "Sam Ortiz");
     assert_eq!(again.body["supervisors"][1]["email"], Value::Null);

@@ -110,6 +110,14 @@ async fn a_created_template_reads_back_whole_from_its_location() {
         assert_eq!(&read.body[key], value, "{key}");
     }
     assert_eq!(read.body["version"], 1);
+    let unchanged = app
+        .send(
+            app.request(Method::GET, &location)
+                .bearer_auth(&jane.token)
+                .header("If-None-Match", "\"1\""),
+        )
+        .await;
+    unchanged.assert_status(304);
 }
 
 #[actix_web::test]

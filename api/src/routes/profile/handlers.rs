@@ -1,11 +1,11 @@
 //! Profile and export handlers.
 
-use actix_web::{HttpResponse, get, http::header, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::header, put, web};
 
 use super::dto::{ExportResponse, ProfileRequest, ProfileResponse};
 use crate::{
     auth::AuthUser,
-    conditional::IfMatch,
+    conditional::{IfMatch, not_modified},
     error::ApiError,
     extract::Json,
     openapi::{Conflict, PreconditionFailed, PreconditionRequired},
@@ -20,20 +20,30 @@ use crate::{
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
-    responses((
-        status = 200,
-        description = "The profile.",
-        body = ProfileResponse,
-        headers(("ETag" = String, description = "The version of the profile, for `If-Match`."))
-    ))
+    params(("If-None-Match" = Option<String>, Header, description = "The `ETag` of a copy the client holds: 304 when it is current.")),
+    responses(
+        (
+            status = 200,
+            description = "The profile.",
+            body = ProfileResponse,
+            headers(("ETag" = String, description = "The version of the profile, for `If-Match`."))
+        ),
+        (status = 304, description = "The copy named by `If-None-Match` is current.")
+    )
 )]
 #[get("/me/profile")]
 pub async fn get_profile(
     state: web::Data<AppState>,
     user: AuthUser,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let id = user.account.id.clone();
     let view = state.db.read(move |conn| profile::read(conn, &id)).await?;
+    if not_modified(&req, &view.etag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, view.etag))
+            .finish());
+    }
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, view.etag.clone()))
         .json(ProfileResponse::new(view)))

@@ -1,12 +1,12 @@
 //! Template handlers: the owner's templates only (anyone else's id is 404).
 
-use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
 use merit_persistence::PageRequest;
 
 use super::dto::{TemplateQuery, TemplateRequest, TemplateResponse};
 use crate::{
     auth::AuthUser,
-    conditional::IfMatch,
+    conditional::{IfMatch, not_modified},
     error::ApiError,
     extract::{Json, Query},
     openapi::{Conflict, NotFound, PreconditionFailed},
@@ -103,7 +103,10 @@ pub async fn create_template(
 #[utoipa::path(
     tag = "templates",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The template's id.")),
+    params(
+        ("id" = String, Path, description = "The template's id."),
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a copy the client holds: 304 when it is current.")
+    ),
     responses(
         (
             status = 200,
@@ -111,6 +114,7 @@ pub async fn create_template(
             body = TemplateResponse,
             headers(("ETag" = String, description = "Its version, for `If-Match`."))
         ),
+        (status = 304, description = "The copy named by `If-None-Match` is current."),
         (status = 404, response = NotFound),
     )
 )]
@@ -119,12 +123,19 @@ pub async fn get_template(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (owner, id) = (user.account.id.clone(), id.into_inner());
     let found = state
         .db
         .read(move |conn| templates::get(conn, &owner, &id))
         .await?;
+    let etag = templates::etag(&found);
+    if not_modified(&req, &etag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish());
+    }
     let mut response = HttpResponse::Ok();
     with_etag(&mut response, &found);
     Ok(response.json(TemplateResponse::new(found)))
