@@ -565,3 +565,22 @@ async fn documents_need_a_signed_in_person() {
         .await;
     assert_problem(&anonymous, 401, "unauthenticated");
 }
+
+#[actix_web::test]
+async fn a_failed_store_write_is_503_and_leaves_no_row() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    // Break the store: its root becomes a plain file, so no object can be written under it.
+    let root = app.state.settings.documents_dir();
+    std::fs::remove_dir_all(&root).unwrap();
+    std::fs::write(&root, b"not a directory").unwrap();
+    let response = upload(&app, &jane, "cv.pdf", samples::pdf()).await;
+    assert_problem(&response, 503, "storage_unavailable");
+    assert!(!response.header("retry-after").is_empty());
+    let list = app.get_as(&jane.token, DOCUMENTS).await;
+    assert_eq!(list.body["items"], Value::Array(vec![]));
+    assert_eq!(
+        files_under(&app.state.settings.data_dir.join("uploads")),
+        0
+    );
+}
