@@ -579,8 +579,5 @@ async fn a_failed_store_write_is_503_and_leaves_no_row() {
     assert!(!response.header("retry-after").is_empty());
     let list = app.get_as(&jane.token, DOCUMENTS).await;
     assert_eq!(list.body["items"], Value::Array(vec![]));
-    assert_eq!(
-        files_under(&app.state.settings.data_dir.join("uploads")),
-        0
-    );
+    assert_eq!(files_under(&app.state.settings.data_dir.join("uploads")), 0);
 }

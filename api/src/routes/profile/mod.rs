@@ -1,5 +1,6 @@
 //! The caller's profile and the export of everything Merit holds about them.
 
+mod convert;
 mod dto;
 mod handlers;
 
