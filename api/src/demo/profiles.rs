@@ -23,35 +23,46 @@ use crate::{auth::hashing::PasswordHasher, db::Db, error::ApiError, storage::Doc
 /// The password of every demo applicant (documented in the README).
 pub const DEMO_PASSWORD: &str = "Poppy.Meadow42";
 
-/// A demo applicant: (first, last, email, county, departments, job title sought, class code).
-const PEOPLE: &[(&str, &str, &str, &str, &[&str], &str, &str)] = &[
-    (
-        "Maria",
-        "Santos",
-        "maria.santos@example.org",
-        "sacramento",
-        &["DMV", "EDD", "DGS"],
-        "Staff Services Analyst",
-        "5157",
-    ),
-    (
-        "David",
-        "Nguyen",
-        "david.nguyen@example.org",
-        "los-angeles",
-        &["CDT", "FTB"],
-        "Information Technology Specialist I",
-        "1402",
-    ),
-    (
-        "Aisha",
-        "Johnson",
-        "aisha.johnson@example.org",
-        "fresno",
-        &["CDPH", "DHCS"],
-        "Office Technician (Typing)",
-        "1139",
-    ),
+/// A demo applicant.
+#[derive(Debug)]
+struct Person {
+    first: &'static str,
+    last: &'static str,
+    email: &'static str,
+    county: &'static str,
+    departments: &'static [&'static str],
+    seeking: &'static str,
+    class_code: &'static str,
+}
+
+const PEOPLE: &[Person] = &[
+    Person {
+        first: "Maria",
+        last: "Santos",
+        email: "maria.santos@example.org",
+        county: "sacramento",
+        departments: &["DMV", "EDD", "DGS"],
+        seeking: "Staff Services Analyst",
+        class_code: "5157",
+    },
+    Person {
+        first: "David",
+        last: "Nguyen",
+        email: "david.nguyen@example.org",
+        county: "los-angeles",
+        departments: &["CDT", "FTB"],
+        seeking: "Information Technology Specialist I",
+        class_code: "1402",
+    },
+    Person {
+        first: "Aisha",
+        last: "Johnson",
+        email: "aisha.johnson@example.org",
+        county: "fresno",
+        departments: &["CDPH", "DHCS"],
+        seeking: "Office Technician (Typing)",
+        class_code: "1139",
+    },
 ];
 
 fn bad(error: impl std::fmt::Display) -> ApiError {
@@ -67,7 +78,7 @@ pub async fn load(db: &Db, store: &DocumentStore, now: DateTime<Utc>) -> Result<
     let hasher = PasswordHasher::new(1, 8);
     let mut added = 0;
     for person in PEOPLE {
-        let email = EmailAddress::parse(person.2).map_err(bad)?;
+        let email = EmailAddress::parse(person.email).map_err(bad)?;
         let key = LoginIdentifier::Email(email.key());
         if db
             .read(move |conn| Ok(accounts::find_for_login(conn, &key)?))
@@ -96,16 +107,6 @@ pub async fn load(db: &Db, store: &DocumentStore, now: DateTime<Utc>) -> Result<
     Ok(added)
 }
 
-type Person = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static [&'static str],
-    &'static str,
-    &'static str,
-);
-
 fn add_person(
     conn: &mut DbConnection,
     person: &Person,
@@ -116,8 +117,8 @@ fn add_person(
 ) -> Result<(), ApiError> {
     let id = uuid::Uuid::now_v7().to_string();
     let (first, last) = (
-        PersonName::parse(person.0).map_err(bad)?,
-        PersonName::parse(person.1).map_err(bad)?,
+        PersonName::parse(person.first).map_err(bad)?,
+        PersonName::parse(person.last).map_err(bad)?,
     );
     accounts::insert(
         conn,
@@ -140,7 +141,7 @@ fn add_person(
     profiles::save(conn, &id, &profile(person)?, 0, now)?;
     for (name, is_default, content) in [
         (
-            format!("{} positions", person.5),
+            format!("{} positions", person.seeking),
             true,
             content(person, true)?,
         ),
@@ -179,9 +180,9 @@ fn profile(person: &Person) -> Result<Profile, ApiError> {
         conditions: ConditionsOfEmployment {
             tenures: [Tenure::Permanent, Tenure::LimitedTerm].into(),
             time_bases: [TimeBase::FullTime].into(),
-            counties: [CountyCode::parse(person.3).map_err(bad)?].into(),
+            counties: [CountyCode::parse(person.county).map_err(bad)?].into(),
             departments: person
-                .4
+                .departments
                 .iter()
                 .map(|d| DepartmentCode::parse(d).map_err(bad))
                 .collect::<Result<_, _>>()?,
@@ -193,8 +194,8 @@ fn profile(person: &Person) -> Result<Profile, ApiError> {
 
 fn content(person: &Person, full: bool) -> Result<TemplateContent, ApiError> {
     let position_sought = Some(PositionSought {
-        title: person.5.into(),
-        classification: Some(ClassificationCode::parse(person.6).map_err(bad)?),
+        title: person.seeking.into(),
+        classification: Some(ClassificationCode::parse(person.class_code).map_err(bad)?),
     });
     if !full {
         return Ok(TemplateContent {
@@ -277,7 +278,7 @@ fn pdf(text: &str) -> Vec<u8> {
 }
 
 fn documents_of(person: &Person, now: DateTime<Utc>) -> Vec<(StoredDocument, Vec<u8>)> {
-    let name = format!("{} {}", person.0, person.1);
+    let name = format!("{} {}", person.first, person.last);
     [
         (
             DocumentKind::Resume,
@@ -293,7 +294,7 @@ fn documents_of(person: &Person, now: DateTime<Utc>) -> Vec<(StoredDocument, Vec
             DocumentFormat::Text,
             format!(
                 "Dear hiring manager,\n\nI am applying for the {} position.\n\n{name}\n",
-                person.5
+                person.seeking
             )
             .into_bytes(),
         ),
