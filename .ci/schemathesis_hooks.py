@@ -4,6 +4,16 @@ Cursors are opaque: a made-up one is rightly refused with 400 (`invalid_cursor`)
 fuzzer would report as "schema-valid data rejected". Here a schema-valid generated cursor is
 replaced by a real one, taken from the list itself with the same query, so the positive cases
 exercise real paging and the negative cases (too long, wrong type) stay as generated.
+
+The caller's profile, templates and documents have rules a schema cannot state, because they
+depend on the server's state or relate two fields; the integration tests cover each of them.
+Schema-valid (positive) parts of a case are made to satisfy them, the same way:
+
+- `If-Match` carries the resource's real ETag (a made-up one is rightly 412);
+- the profile keeps the caller's own email address (a new one needs the current password) and
+  names real counties and departments (unknown ones are 422);
+- template periods end no earlier than they start (422 `dates_out_of_order` otherwise);
+- an uploaded file is a small real PDF (random bytes are rightly 415 by content sniffing).
 """
 
 import json
@@ -13,6 +23,8 @@ import urllib.parse
 import urllib.request
 
 import schemathesis
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.transport.serialization import Binary
 
 BASE_URL = os.environ.get("MERIT_BASE_URL", "http://127.0.0.1:8080")
 _cursors: dict[str, str | None] = {}
@@ -34,6 +46,114 @@ def _real_cursor(path: str, query: dict, headers: dict) -> str | None:
     return _cursors[key]
 
 
+def _positive(case, location) -> bool:
+    meta = getattr(case, "meta", None)
+    if meta is None:  # explicit examples from the schema
+        return True
+    component = meta.components.get(location)
+    mode = component.mode if component is not None else meta.generation.mode
+    return mode.is_positive
+
+
+def _auth(context, case) -> dict:
+    headers = {}
+    try:
+        configured = context.operation.schema.config.headers_for(operation=context.operation)
+        headers.update({str(k): str(v) for k, v in (configured or {}).items()})
+    except Exception:  # noqa: BLE001 - older or newer config shapes: fall back to the case
+        pass
+    for key, value in dict(case.headers or {}).items():
+        if str(key).lower() == "authorization":
+            headers["Authorization"] = str(value)
+    return {k: v for k, v in headers.items() if k.lower() == "authorization"}
+
+
+def _get(path: str, headers: dict):
+    """(status, ETag, JSON body) of GET path, or (None, None, None) when unreachable."""
+    request = urllib.request.Request(f"{BASE_URL}{path}", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get("ETag"), json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, None, None
+    except (urllib.error.URLError, ValueError):
+        return None, None, None
+
+
+_reference: dict[str, list[str]] = {}
+
+
+def _codes(path: str) -> list[str]:
+    if path not in _reference:
+        status, _, body = _get(f"{path}?limit=100", {})
+        items = body.get("items", []) if status == 200 and isinstance(body, dict) else []
+        _reference[path] = [item["code"] for item in items if "code" in item]
+    return _reference[path]
+
+
+def _real_codes(values, path: str):
+    codes = _codes(path)
+    if not isinstance(values, list) or not codes:
+        return values
+    return [codes[i % len(codes)] for i in range(len(values))]
+
+
+def _ordered(item: dict, start: str, end: str) -> None:
+    first, last = item.get(start), item.get(end)
+    if isinstance(first, str) and isinstance(last, str) and last < first:
+        item[start], item[end] = last, first
+
+
+_PERIODS = (("education", "start_date", "end_date"), ("work_experience", "start_date", "end_date"),
+            ("licences", "issued_on", "expires_on"))
+
+_PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+
+
+def _fix_profile(context, case) -> None:
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    status, _, current = _get("/api/v1/me/profile", _auth(context, case))
+    if status == 200 and isinstance(current, dict):
+        body["email"] = current.get("email")
+    conditions = body.get("conditions")
+    if isinstance(conditions, dict):
+        if "counties" in conditions:
+            conditions["counties"] = _real_codes(conditions["counties"], "/api/v1/locations")
+        if "departments" in conditions:
+            conditions["departments"] = _real_codes(conditions["departments"], "/api/v1/departments")
+
+
+def _fix_template(case) -> None:
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    for section, start, end in _PERIODS:
+        for item in body.get(section) or []:
+            if isinstance(item, dict):
+                _ordered(item, start, end)
+
+
+def _real_etag(context, case) -> None:
+    headers = case.headers
+    if not headers or not isinstance(headers.get("If-Match"), str):
+        return
+    path = case.operation.path
+    if path.endswith("/me/profile"):
+        target = "/api/v1/me/profile"
+    elif path.endswith("/me/templates/{id}"):
+        template_id = (case.path_parameters or {}).get("id")
+        if not isinstance(template_id, str):
+            return
+        target = f"/api/v1/me/templates/{urllib.parse.quote(template_id, safe='')}"
+    else:
+        return
+    status, etag, _ = _get(target, _auth(context, case))
+    if status == 200 and etag:
+        headers["If-Match"] = etag
+
+
 @schemathesis.hook
 def map_case(context, case):
     query = case.query or {}
@@ -48,4 +168,23 @@ def map_case(context, case):
             query.pop("cursor")
         else:
             query["cursor"] = real
+    # At generation, not before the call: schemathesis re-checks a multipart body edited later
+    # and, unable to validate binary parts, would take the case for a negative one.
+    path, method = case.operation.path, case.method.upper()
+    if path.endswith("/me/documents") and method == "POST" and isinstance(case.body, dict):
+        if _positive(case, ParameterLocation.BODY) and isinstance(case.body.get("file"), Binary):
+            case.body["file"] = Binary(_PDF)
     return case
+
+
+@schemathesis.hook
+def before_call(context, case, **kwargs):
+    # Right before sending, so the state read (ETags, the caller's email) is current.
+    path, method = case.operation.path, case.method.upper()
+    if _positive(case, ParameterLocation.HEADER):
+        _real_etag(context, case)
+    if _positive(case, ParameterLocation.BODY):
+        if path.endswith("/me/profile") and method == "PUT":
+            _fix_profile(context, case)
+        elif "/me/templates" in path and method in ("POST", "PUT"):
+            _fix_template(case)

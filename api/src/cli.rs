@@ -10,6 +10,7 @@ use crate::{
     services::bootstrap,
     settings::Settings,
     startup::{self, Application},
+    storage::DocumentStore,
     telemetry,
 };
 
@@ -82,10 +83,14 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
     let db = startup::open_database(&settings).await?;
     match command {
         Command::Migrate | Command::Openapi => Ok(()),
-        Command::Demo { postings } => demo::load_with(&db, postings).await,
+        Command::Demo { postings } => {
+            demo::load_with(&db, postings).await?;
+            demo::load_applicants(&db, &DocumentStore::from_settings(&settings)?).await
+        }
         Command::Serve { demo: with_demo } => {
             if with_demo {
                 demo::load(&db).await?;
+                demo::load_applicants(&db, &DocumentStore::from_settings(&settings)?).await?;
             }
             let listener = TcpListener::bind(settings.listen)?;
             tracing::info!(listen = %settings.listen, docs = %format!("http://{}/docs/", settings.listen), "serving");

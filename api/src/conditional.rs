@@ -1,8 +1,13 @@
-//! Conditional requests (RFC 9110): `ETag` with `If-None-Match` on reads (304), and
-//! `If-Match` on writes (412 when stale).
+//! Conditional requests (RFC 9110 §13): `ETag` on reads of things that can race, `If-Match` on
+//! their updates, so two tabs cannot silently overwrite each other.
+//!
+//! Entity tags are strong and compared strongly: a weak tag (`W/"..."`) never matches.
+
+use std::future::{Ready, ready};
 
 use actix_web::{
-    HttpRequest, HttpResponse,
+    FromRequest, HttpRequest, HttpResponse,
+    dev::Payload,
     http::header::{self, HeaderValue},
 };
 use serde::Serialize;
@@ -10,80 +15,170 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 
-/// The strong entity tag of a version number.
-pub fn version_tag(version: i64) -> String {
+/// The `If-Match` header of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// No header was sent.
+    Absent,
+    /// `If-Match: *`: any current version.
+    Any,
+    /// The strong entity tags listed, quotes included (unreadable entries are left out, so
+    /// they match nothing).
+    Tags(Vec<String>),
+}
+
+impl IfMatch {
+    /// Parses the header's values.
+    pub fn parse<'a>(values: impl Iterator<Item = &'a str>) -> IfMatch {
+        let mut tags = Vec::new();
+        let mut seen = false;
+        for value in values {
+            seen = true;
+            for item in value.split(',').map(str::trim) {
+                if item == "*" {
+                    return IfMatch::Any;
+                }
+                if item.len() >= 2 && item.starts_with('"') && item.ends_with('"') {
+                    tags.push(item.to_owned());
+                }
+            }
+        }
+        if seen {
+            IfMatch::Tags(tags)
+        } else {
+            IfMatch::Absent
+        }
+    }
+
+    /// 428 when the header is absent: the update must say which version it is based on.
+    pub fn required(self) -> Result<IfMatch, ApiError> {
+        match self {
+            IfMatch::Absent => Err(ApiError::PreconditionRequired),
+            other => Ok(other),
+        }
+    }
+
+    /// 412 unless the header is absent, `*`, or lists `current` (a quoted tag).
+    pub fn check(&self, current: &str) -> Result<(), ApiError> {
+        match self {
+            IfMatch::Absent | IfMatch::Any => Ok(()),
+            IfMatch::Tags(tags) if tags.iter().any(|t| t == current) => Ok(()),
+            IfMatch::Tags(_) => Err(ApiError::PreconditionFailed),
+        }
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let values = req
+            .headers()
+            .get_all(header::IF_MATCH)
+            .map(|v| v.to_str().unwrap_or_default());
+        ready(Ok(IfMatch::parse(values)))
+    }
+}
+
+/// Whether `If-None-Match` of `req` names `current` (or is `*`): the client's copy is current,
+/// so a read can answer 304 without a body. Weak comparison, as RFC 9110 says for this header.
+pub fn not_modified(req: &HttpRequest, current: &str) -> bool {
+    let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == "*" || bare(tag) == bare(current))
+}
+
+/// A strong entity tag for an opaque version string: the value in quotes.
+pub fn entity_tag(version: &str) -> String {
     format!("\"{version}\"")
 }
 
-/// The version named by `If-Match`, if the header is present. A tag that names no version of
-/// ours cannot match anything: 412.
-pub fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let text = value
-        .to_str()
-        .map_err(|_| ApiError::PreconditionFailed)?
-        .trim();
-    if text == "*" {
-        return Ok(None);
-    }
-    text.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i64>()
-        .map(Some)
-        .map_err(|_| ApiError::PreconditionFailed)
-}
-
-fn none_match(req: &HttpRequest, tag: &str) -> bool {
-    req.headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == tag)
-        })
+/// The strong entity tag of a version number.
+pub fn version_tag(version: i64) -> String {
+    entity_tag(&version.to_string())
 }
 
 /// Answers `body` as JSON with a strong `ETag` (a hash of the bytes), or 304 when the client's
-/// `If-None-Match` already names it. Responses vary by signed-in viewer, so they are private.
+/// `If-None-Match` already names it. Such answers vary by signed-in viewer, so they are private.
 pub fn json_with_etag<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
-    let tag = format!("\"{}\"", hex::encode(&Sha256::digest(&bytes)[..12]));
-    respond(req, tag, Some(bytes))
+    let tag = entity_tag(&hex::encode(&Sha256::digest(&bytes)[..12]));
+    Ok(respond(req, &tag, bytes))
 }
 
-/// Answers `body` as JSON with the given tag, or 304.
+/// Answers `body` as JSON with the given tag, or 304 when `If-None-Match` names it.
 pub fn json_with_tag<T: Serialize>(
     req: &HttpRequest,
-    tag: String,
+    tag: &str,
     body: &T,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
-    respond(req, tag, Some(bytes))
+    Ok(respond(req, tag, bytes))
 }
 
-fn respond(
-    req: &HttpRequest,
-    tag: String,
-    bytes: Option<Vec<u8>>,
-) -> Result<HttpResponse, ApiError> {
-    let mut response = if none_match(req, &tag) {
+fn respond(req: &HttpRequest, tag: &str, bytes: Vec<u8>) -> HttpResponse {
+    let unchanged = not_modified(req, tag);
+    let mut response = if unchanged {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
+    if let Ok(value) = HeaderValue::from_str(tag) {
+        response.insert_header((header::ETAG, value));
+    }
     response
-        .insert_header((
-            header::ETAG,
-            HeaderValue::from_str(&tag).map_err(ApiError::internal)?,
-        ))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
         .insert_header((header::VARY, "Authorization"));
-    if none_match(req, &tag) {
-        return Ok(response.finish());
+    if unchanged {
+        response.finish()
+    } else {
+        response.content_type("application/json").body(bytes)
     }
-    Ok(response
-        .content_type("application/json")
-        .body(bytes.unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_tag_matches_and_others_do_not() {
+        let header = IfMatch::parse(["\"3\", \"4\""].into_iter());
+        assert!(header.check("\"4\"").is_ok());
+        assert_eq!(
+            header.check("\"5\"").unwrap_err().code(),
+            "precondition_failed"
+        );
+    }
+
+    #[test]
+    fn a_weak_or_unquoted_tag_never_matches() {
+        let header = IfMatch::parse(["W/\"4\", 4"].into_iter());
+        assert!(header.check("\"4\"").is_err());
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        let req = actix_web::test::TestRequest::default()
+            .insert_header((header::IF_NONE_MATCH, "W/\"7\", \"8\""))
+            .to_http_request();
+        assert!(not_modified(&req, "\"7\""));
+        assert!(not_modified(&req, "\"8\""));
+        assert!(!not_modified(&req, "\"9\""));
+    }
+
+    #[test]
+    fn a_star_matches_any_version_and_absence_is_required() {
+        assert!(IfMatch::parse(["*"].into_iter()).check("\"9\"").is_ok());
+        assert_eq!(
+            IfMatch::parse(std::iter::empty())
+                .required()
+                .unwrap_err()
+                .code(),
+            "precondition_required"
+        );
+    }
 }

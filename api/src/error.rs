@@ -122,6 +122,9 @@ pub enum ApiError {
     /// `If-Match` did not match the current version.
     #[error("the resource changed since it was read")]
     PreconditionFailed,
+    /// An update that can race came without `If-Match`.
+    #[error("If-Match is required")]
+    PreconditionRequired,
     /// The body is larger than allowed.
     #[error("body too large")]
     PayloadTooLarge {
@@ -131,6 +134,13 @@ pub enum ApiError {
     /// The body's content type is not accepted here.
     #[error("{detail}")]
     UnsupportedMediaType {
+        /// Explanation.
+        detail: String,
+    },
+    /// An uploaded file's content is not an accepted type, or disagrees with its name or
+    /// declared type.
+    #[error("{detail}")]
+    UnsupportedDocumentType {
         /// Explanation.
         detail: String,
     },
@@ -201,6 +211,8 @@ impl ApiError {
             ApiError::NotFound { .. } => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::PreconditionFailed => "precondition_failed",
+            ApiError::PreconditionRequired => "precondition_required",
+            ApiError::UnsupportedDocumentType { .. } => "unsupported_document_type",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::Validation { .. } => "validation_failed",
@@ -216,6 +228,9 @@ impl ApiError {
             }
             ApiError::PreconditionFailed => {
                 "The resource changed since you read it. Read it again, then retry with its new ETag.".into()
+            }
+            ApiError::PreconditionRequired => {
+                "Send If-Match with the ETag from your last read, so that you do not overwrite a change made elsewhere.".into()
             }
             ApiError::PayloadTooLarge { limit } => format!("The body is larger than the {limit} bytes allowed."),
             ApiError::Validation { errors } => match errors.len() {
@@ -284,6 +299,8 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::UnsupportedDocumentType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,

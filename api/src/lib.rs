@@ -19,5 +19,6 @@ pub mod services;
 pub mod settings;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 pub mod validation;

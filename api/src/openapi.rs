@@ -41,6 +41,9 @@ use crate::error::{FieldError, Problem};
         (name = "saved searches", description = "A signed-in person's saved searches."),
         (name = "exams", description = "Exams, attempts scored at once, eligibilities that expire, and eligible lists."),
         (name = "admin", description = "Administration: accounts, the employee roster and the audit log."),
+        (name = "profile", description = "The caller's profile: contact details, previous supervisors, conditions of employment, and the export of everything Merit holds about them."),
+        (name = "templates", description = "The caller's application templates (the State application, STD 678)."),
+        (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&SecuritySchemes)
@@ -91,6 +94,11 @@ const PROBLEMS: &[(&str, &str, Option<&str>)] = &[
     (
         "PreconditionFailed",
         "`If-Match` does not match the current version.",
+        None,
+    ),
+    (
+        "PreconditionRequired",
+        "`If-Match` is required: send the ETag from your last read.",
         None,
     ),
     ("PayloadTooLarge", "The body is larger than allowed.", None),
@@ -153,6 +161,7 @@ problem_responses!(
     NotFound,
     Conflict,
     PreconditionFailed,
+    PreconditionRequired,
     TooManyRequests
 );
 

@@ -11,7 +11,10 @@ use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
-use merit_domain::account::{LockoutPolicy, PasswordPolicy, PasswordPreset};
+use merit_domain::{
+    account::{LockoutPolicy, PasswordPolicy, PasswordPreset},
+    profile::DocumentQuota,
+};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -79,6 +82,27 @@ pub struct Settings {
     /// Browser origins allowed to call the API (CORS), comma-separated in the environment.
     #[serde(default, deserialize_with = "list_or_csv")]
     pub cors_origins: Vec<String>,
+    /// The largest document a person may upload, in bytes.
+    pub documents_max_bytes: u64,
+    /// The most documents one person keeps.
+    pub documents_quota_files: u64,
+    /// The most bytes one person's documents take together.
+    pub documents_quota_bytes: u64,
+    /// Keep documents in this S3 (or S3-compatible) bucket instead of the data dir.
+    #[serde(default)]
+    pub documents_s3_bucket: Option<String>,
+    /// The S3-compatible endpoint (MinIO, Ceph, ...); AWS itself when unset.
+    #[serde(default)]
+    pub documents_s3_endpoint: Option<String>,
+    /// The bucket's region.
+    #[serde(default)]
+    pub documents_s3_region: Option<String>,
+    /// The access key id; the usual AWS sources (environment, instance role) when unset.
+    #[serde(default)]
+    pub documents_s3_access_key_id: Option<SecretString>,
+    /// The secret access key.
+    #[serde(default)]
+    pub documents_s3_secret_access_key: Option<SecretString>,
 }
 
 /// The password policy presets.
@@ -123,6 +147,9 @@ struct Defaults {
     saved_search_limit: u32,
     log_format: LogFormat,
     log_filter: &'static str,
+    documents_max_bytes: u64,
+    documents_quota_files: u64,
+    documents_quota_bytes: u64,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -145,6 +172,9 @@ const DEFAULTS: Defaults = Defaults {
     saved_search_limit: 25,
     log_format: LogFormat::Human,
     log_filter: "info",
+    documents_max_bytes: 10 * 1024 * 1024,
+    documents_quota_files: 50,
+    documents_quota_bytes: 100 * 1024 * 1024,
 };
 
 /// Environment variables that start with `MERIT_` but are not settings.
@@ -177,6 +207,19 @@ impl Settings {
         self.mail_dir
             .clone()
             .unwrap_or_else(|| self.data_dir.join("mail"))
+    }
+
+    /// Where documents are kept when no S3 bucket is set: `documents` under the data dir.
+    pub fn documents_dir(&self) -> PathBuf {
+        self.data_dir.join("documents")
+    }
+
+    /// The per-person document quota in force.
+    pub fn document_quota(&self) -> DocumentQuota {
+        DocumentQuota {
+            max_files: self.documents_quota_files,
+            max_bytes: self.documents_quota_bytes,
+        }
     }
 
     /// The password policy in force.

@@ -35,6 +35,7 @@ use crate::{
     search::SearchService,
     settings::Settings,
     state::AppState,
+    storage::DocumentStore,
     telemetry,
 };
 
@@ -97,6 +98,7 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
         mailer: Arc::new(Mailer::from_settings(&settings)?),
         mail_signal: Arc::new(Notify::new()),
         search: Arc::new(SearchService::new()),
+        documents: DocumentStore::from_settings(&settings)?,
         settings: Arc::new(settings),
     })
 }
@@ -184,7 +186,12 @@ fn cors(origins: &[String]) -> Cors {
             header::IF_NONE_MATCH,
         ])
         .allowed_header("idempotency-key")
-        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::CONTENT_DISPOSITION,
+        ])
         .expose_headers(["x-request-id"])
         .max_age(3600)
 }

@@ -14,6 +14,7 @@ use crate::{
     mail::delivery::Mailer,
     search::SearchService,
     settings::Settings,
+    storage::DocumentStore,
 };
 
 /// Shared, cheaply cloned application state (`web::Data<AppState>`).
@@ -39,6 +40,8 @@ pub struct AppState {
     pub mail_signal: Arc<Notify>,
     /// The posting search index.
     pub search: Arc<SearchService>,
+    /// Where documents' bytes are kept.
+    pub documents: DocumentStore,
 }
 
 impl AppState {

@@ -88,3 +88,55 @@ pub fn password_errors(
         fields.push(field, rule.code(), rule.to_string());
     }
 }
+
+/// Checks one line of free text (see [`merit_domain::text::line`]) under `field`.
+pub fn line(fields: &mut Fields, field: &str, raw: &str, max: usize) -> Option<String> {
+    text(fields, field, merit_domain::text::line(raw, max))
+}
+
+/// Checks an optional line of free text under `field`.
+pub fn optional_line(
+    fields: &mut Fields,
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    raw.and_then(|raw| line(fields, field, raw, max))
+}
+
+/// Checks optional paragraphs of free text (see [`merit_domain::text::paragraphs`]).
+pub fn optional_paragraphs(
+    fields: &mut Fields,
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    raw.and_then(|raw| text(fields, field, merit_domain::text::paragraphs(raw, max)))
+}
+
+fn text(
+    fields: &mut Fields,
+    field: &str,
+    checked: Result<String, merit_domain::text::TextError>,
+) -> Option<String> {
+    match checked {
+        Ok(text) => Some(text),
+        Err(error) => {
+            fields.push(field, error.code(), format!("{field} {error}."));
+            None
+        }
+    }
+}
+
+/// Records `too_many` under `field` when a list holds more than `max` items.
+pub fn at_most<T>(fields: &mut Fields, field: &str, items: &[T], max: usize) -> bool {
+    let ok = items.len() <= max;
+    if !ok {
+        fields.push(
+            field,
+            "too_many",
+            format!("{field} holds at most {max} items, got {}.", items.len()),
+        );
+    }
+    ok
+}

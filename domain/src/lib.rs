@@ -8,5 +8,7 @@ pub mod account;
 pub mod exam;
 pub mod paging;
 pub mod posting;
+pub mod profile;
 pub mod reference;
 pub mod terms;
+pub mod text;

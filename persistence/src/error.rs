@@ -99,6 +99,18 @@ const SQLITE_UNIQUE_COLUMNS: &[(&str, &str)] = &[
         "saved_searches.account_id, saved_searches.name",
         "saved_searches_name_key",
     ),
+    ("profiles.account_id", "profiles_pkey"),
+    ("application_templates.id", "application_templates_pkey"),
+    (
+        "application_templates.account_id, application_templates.name_key",
+        "application_templates_name_key",
+    ),
+    (
+        "application_templates.account_id",
+        "application_templates_one_default",
+    ),
+    ("documents.id", "documents_pkey"),
+    ("documents.object_key", "documents_object_key_key"),
 ];
 
 fn constraint_name(named: Option<&str>, message: &str) -> String {

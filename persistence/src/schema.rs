@@ -229,6 +229,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    profiles (account_id) {
+        account_id -> Text,
+        phone -> Nullable<Text>,
+        address_line1 -> Nullable<Text>,
+        address_line2 -> Nullable<Text>,
+        address_city -> Nullable<Text>,
+        address_state -> Nullable<Text>,
+        address_postal_code -> Nullable<Text>,
+        supervisors -> Text,
+        conditions -> Text,
+        accepts_contact -> Bool,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_templates (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        name_key -> Text,
+        is_default -> Bool,
+        content -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        account_id -> Text,
+        kind -> Text,
+        title -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        object_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(offices -> locations (county_code));
 diesel::joinable!(exam_attempts -> exams (exam_id));
 diesel::joinable!(eligibilities -> accounts (account_id));
@@ -236,6 +282,10 @@ diesel::joinable!(account_roles -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(one_time_tokens -> accounts (account_id));
+
+diesel::joinable!(profiles -> accounts (account_id));
+diesel::joinable!(application_templates -> accounts (account_id));
+diesel::joinable!(documents -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
@@ -256,4 +306,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     exams,
     exam_attempts,
     eligibilities,
+    profiles,
+    application_templates,
+    documents,
 );

@@ -6,10 +6,13 @@
 
 mod support;
 
+mod documents;
 mod errors;
 mod exams;
 mod identity;
 mod openapi;
 mod postings;
+mod profiles;
 mod reference;
 mod service;
+mod templates;

@@ -3,9 +3,16 @@
 
 mod exams;
 mod postings;
+mod profiles;
 pub mod reference;
 
-use crate::db::Db;
+pub use profiles::DEMO_PASSWORD;
+
+use crate::{
+    clock::{Clock, SystemClock},
+    db::Db,
+    storage::DocumentStore,
+};
 
 /// How many postings the demo data holds by default.
 pub const DEMO_POSTINGS: usize = 3_000;
@@ -38,4 +45,14 @@ pub async fn load_with(db: &Db, posting_count: usize) -> anyhow::Result<()> {
 /// Loads every demo data set.
 pub async fn load(db: &Db) -> anyhow::Result<()> {
     load_with(db, DEMO_POSTINGS).await
+}
+
+/// Loads the demo applicants, with their profiles, templates and documents (after [`load`]:
+/// their conditions name demo departments).
+pub async fn load_applicants(db: &Db, store: &DocumentStore) -> anyhow::Result<()> {
+    let added = profiles::load(db, store, SystemClock.now())
+        .await
+        .map_err(|e| anyhow::anyhow!("demo applicants: {e}"))?;
+    tracing::info!(added, "demo applicants loaded");
+    Ok(())
 }

@@ -133,6 +133,19 @@ pub fn set_password(name: &str, link: &str) -> Message {
     )
 }
 
+/// Tells the previous address that the account's email address was changed.
+pub fn email_changed(name: &str) -> Message {
+    message(
+        "Your email address was changed",
+        name,
+        &[
+            "The email address of your Merit account was just changed, and this address no longer signs in. If you made this change, there is nothing to do.",
+            "If you did not, someone may know your password: contact the service desk at once so they can lock the account and give it back to you.",
+        ],
+        None,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

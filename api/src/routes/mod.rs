@@ -2,12 +2,17 @@
 
 pub mod admin;
 pub mod auth;
+pub mod documents;
 pub mod exams;
 pub mod me;
+pub mod numbers;
 pub mod postings;
+pub mod profile;
 pub mod reference;
 pub mod saved_searches;
 pub mod service;
+pub mod templates;
+pub mod terms;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -21,6 +26,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(reference::configure)
             .configure(auth::configure)
             .configure(me::configure)
+            .configure(profile::configure)
+            .configure(templates::configure)
+            .configure(documents::configure)
             .configure(admin::configure)
             .configure(postings::configure)
             .configure(saved_searches::configure)

@@ -41,11 +41,13 @@ pub enum AuditKind {
     SignedOut,
     /// An email address was verified.
     EmailVerified,
+    /// The owner changed their email address (it must be verified again).
+    EmailChanged,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 17] = [
+    pub const ALL: [AuditKind; 18] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::AccountLocked,
@@ -63,6 +65,7 @@ impl AuditKind {
         AuditKind::RefreshTokenReused,
         AuditKind::SignedOut,
         AuditKind::EmailVerified,
+        AuditKind::EmailChanged,
     ];
 
     /// The kind's name in the API and the database.
@@ -85,6 +88,7 @@ impl AuditKind {
             AuditKind::RefreshTokenReused => "refresh_token_reused",
             AuditKind::SignedOut => "signed_out",
             AuditKind::EmailVerified => "email_verified",
+            AuditKind::EmailChanged => "email_changed",
         }
     }
 

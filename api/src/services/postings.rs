@@ -13,6 +13,7 @@ use merit_persistence::{DbConnection, Page, PageRequest, postings, reference};
 
 use crate::{
     auth::{AuthUser, Employer},
+    conditional::{IfMatch, version_tag},
     error::ApiError,
 };
 
@@ -127,13 +128,11 @@ fn own(conn: &mut DbConnection, employer: &Employer, id: &str) -> Result<Posting
 fn save(
     conn: &mut DbConnection,
     posting: &mut Posting,
-    expected_version: Option<i64>,
+    if_match: &IfMatch,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let current = posting.version;
-    if expected_version.is_some_and(|v| v != current) {
-        return Err(ApiError::PreconditionFailed);
-    }
+    if_match.check(&version_tag(current))?;
     postings::touch(posting, now);
     if postings::update(conn, posting, current)? {
         Ok(())
@@ -142,14 +141,14 @@ fn save(
     }
 }
 
-/// Replaces the content of an editable posting (draft or open). With `expected_version` (from
-/// `If-Match`), a stale version is 412.
+/// Replaces the content of an editable posting (draft or open); a version named in `If-Match`
+/// that is no longer current is 412.
 pub fn update(
     conn: &mut DbConnection,
     employer: &Employer,
     id: &str,
     content: PostingContent,
-    expected_version: Option<i64>,
+    if_match: &IfMatch,
     now: DateTime<Utc>,
 ) -> Result<Posting, ApiError> {
     let mut posting = own(conn, employer, id)?;
@@ -161,7 +160,7 @@ pub fn update(
     }
     check_references(conn, &content)?;
     apply(&mut posting, content);
-    save(conn, &mut posting, expected_version, now)?;
+    save(conn, &mut posting, if_match, now)?;
     Ok(posting)
 }
 
@@ -193,7 +192,7 @@ pub fn transition(
         posting.published_at = Some(now);
     }
     posting.status = next;
-    save(conn, &mut posting, None, now)?;
+    save(conn, &mut posting, &IfMatch::Absent, now)?;
     Ok(posting)
 }
 

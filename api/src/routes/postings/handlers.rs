@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     auth::{AuthUser, Employer, MaybeUser, viewer_of},
-    conditional::{if_match_version, json_with_tag, version_tag},
+    conditional::{IfMatch, json_with_tag, version_tag},
     error::ApiError,
     extract::{Json, Query},
     openapi::{Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized},
@@ -47,7 +47,11 @@ pub async fn get_posting(
         .run(move |conn| postings::get(conn, &id, &viewer))
         .await?;
     let tag = version_tag(posting.version);
-    json_with_tag(&req, tag, &PostingResponse::new(posting, state.clock.now()))
+    json_with_tag(
+        &req,
+        &tag,
+        &PostingResponse::new(posting, state.clock.now()),
+    )
 }
 
 /// May I apply?
@@ -144,15 +148,14 @@ pub async fn update_posting(
     state: web::Data<AppState>,
     employer: Employer,
     id: web::Path<String>,
-    req: HttpRequest,
+    if_match: IfMatch,
     Json(body): Json<PostingRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let expected = if_match_version(&req)?;
     let content = body.parse()?;
     let now = state.clock.now();
     let posting = state
         .db
-        .write(move |conn| postings::update(conn, &employer, &id, content, expected, now))
+        .write(move |conn| postings::update(conn, &employer, &id, content, &if_match, now))
         .await?;
     state.search.refresh(&state.db).await?;
     let tag = version_tag(posting.version);

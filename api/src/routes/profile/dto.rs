@@ -1,0 +1,254 @@
+//! Shapes of the profile and the export.
+//!
+//! Every schema constraint here is exactly what the server checks, so a client (or a fuzzer)
+//! that satisfies the schema is refused only for rules a schema cannot state (an unknown
+//! county, a changed email address without the current password).
+
+use chrono::{DateTime, Utc};
+use merit_domain::profile::US_STATES;
+use serde::{Deserialize, Serialize};
+use utoipa::{
+    PartialSchema, ToSchema,
+    openapi::{
+        RefOr,
+        schema::{ObjectBuilder, Schema, Type},
+    },
+};
+
+use crate::routes::{
+    documents::DocumentResponse,
+    me::AccountResponse,
+    templates::TemplateResponse,
+    terms::{Shift, Tenure, TimeBase},
+};
+
+/// Defines a string schema type for values the server checks by a fixed rule.
+macro_rules! string_schema {
+    ($(#[$doc:meta])* $name:ident, $description:literal, |$builder:ident| $build:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let $builder = ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some($description));
+                $build.into()
+            }
+        }
+
+        impl ToSchema for $name {}
+    };
+}
+
+string_schema!(
+    /// A USPS state code.
+    StateCode,
+    "A USPS state, territory or military mail code, upper case.",
+    |b| b.enum_values(Some(US_STATES.iter().copied())).examples(["CA"])
+);
+string_schema!(
+    /// A county code.
+    CountyCodeValue,
+    "A county's code from `GET /api/v1/locations` (letters and hyphens; any letter case).",
+    |b| b.pattern(Some("^[A-Za-z-]{2,32}$")).examples(["sacramento"])
+);
+string_schema!(
+    /// A department code.
+    DepartmentCodeValue,
+    "A department's code from `GET /api/v1/departments` (letters and digits; any letter case).",
+    |b| b.pattern(Some("^[A-Za-z0-9]{2,12}$")).examples(["DMV"])
+);
+
+/// A US mailing address.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailingAddress {
+    /// Street and number, or PO box.
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        example = "1500 Capitol Ave"
+    )]
+    pub line1: String,
+    /// Apartment, suite or unit.
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        example = "Apt 4"
+    )]
+    pub line2: Option<String>,
+    /// City.
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        example = "Sacramento"
+    )]
+    pub city: String,
+    /// State, territory or military mail code.
+    pub state: StateCode,
+    /// ZIP code: 5 digits, or ZIP+4.
+    #[schema(pattern = r"^[0-9]{5}(-[0-9]{4})?$", example = "95814")]
+    pub postal_code: String,
+}
+
+/// A previous supervisor who may be asked about the person's work.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Supervisor {
+    /// Full name.
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        example = "Pat Lee"
+    )]
+    pub name: String,
+    /// Job title.
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        example = "Office Manager"
+    )]
+    pub title: Option<String>,
+    /// Phone number: 7 to 20 digits, with spaces and `+ - ( ) . x` allowed.
+    #[schema(
+        max_length = 30,
+        pattern = r"^[-+(). xX]*([0-9][-+(). xX]*){7,20}$",
+        example = "(916) 555-0100"
+    )]
+    pub phone: Option<String>,
+    /// Email address.
+    #[schema(
+        max_length = 254,
+        pattern = r"^[!-?A-~]{1,64}@[^\s@.\u0000-\u001F\u007F-\u009F]+(\.[^\s@.\u0000-\u001F\u007F-\u009F]+)+$",
+        example = "pat.lee@example.org"
+    )]
+    pub email: Option<String>,
+    /// The employer they supervised the person at.
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        example = "Sacramento Food Bank"
+    )]
+    pub employer: Option<String>,
+}
+
+/// The jobs a person will take. Each list holds the acceptable values; an empty list means
+/// any. Repeated values are kept once.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionsOfEmployment {
+    /// Acceptable tenures.
+    #[serde(default)]
+    #[schema(max_items = 3)]
+    pub tenures: Vec<Tenure>,
+    /// Acceptable time bases.
+    #[serde(default)]
+    #[schema(max_items = 3)]
+    pub time_bases: Vec<TimeBase>,
+    /// Counties the person will work in (codes from `GET /api/v1/locations`).
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub counties: Vec<CountyCodeValue>,
+    /// Departments the person will work for (codes from `GET /api/v1/departments`).
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub departments: Vec<DepartmentCodeValue>,
+    /// Acceptable shifts.
+    #[serde(default)]
+    #[schema(max_items = 5)]
+    pub shifts: Vec<Shift>,
+    /// Whether departments may send contact letters about postings that fit (off by default).
+    #[serde(default)]
+    pub accepts_contact: bool,
+}
+
+/// Replace the profile (send every field; what is left out is cleared).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRequest {
+    /// Given name.
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        example = "Jane"
+    )]
+    pub first_name: String,
+    /// Family name.
+    #[schema(
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
+        example = "Doe"
+    )]
+    pub last_name: String,
+    /// The email address to sign in with and be reached at. Changing it needs
+    /// `current_password`, and the new address must be confirmed by the link sent to it. An
+    /// account with an address keeps one.
+    #[schema(
+        max_length = 254,
+        pattern = r"^[!-?A-~]{1,64}@[^\s@.\u0000-\u001F\u007F-\u009F]+(\.[^\s@.\u0000-\u001F\u007F-\u009F]+)+$",
+        example = "jane.doe@example.org"
+    )]
+    pub email: Option<String>,
+    /// The current password; needed only when `email` changes.
+    #[schema(min_length = 1, max_length = 1024)]
+    pub current_password: Option<String>,
+    /// Phone number: 7 to 20 digits, with spaces and `+ - ( ) . x` allowed.
+    #[schema(
+        max_length = 30,
+        pattern = r"^[-+(). xX]*([0-9][-+(). xX]*){7,20}$",
+        example = "(916) 555-0100"
+    )]
+    pub phone: Option<String>,
+    /// Where letters go.
+    pub mailing_address: Option<MailingAddress>,
+    /// Previous supervisors, at most 10.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub supervisors: Vec<Supervisor>,
+    /// Conditions of employment.
+    #[serde(default)]
+    pub conditions: ConditionsOfEmployment,
+}
+
+/// The profile.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct ProfileResponse {
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// The email address, if the account has one.
+    pub email: Option<String>,
+    /// Whether the email address was confirmed by its link.
+    pub email_verified: bool,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Where letters go.
+    pub mailing_address: Option<MailingAddress>,
+    /// Previous supervisors.
+    pub supervisors: Vec<Supervisor>,
+    /// Conditions of employment.
+    pub conditions: ConditionsOfEmployment,
+    /// When the profile was last saved; null until it is.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Everything Merit holds about the caller.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct ExportResponse {
+    /// When this export was made.
+    pub exported_at: DateTime<Utc>,
+    /// The account.
+    pub account: AccountResponse,
+    /// The profile.
+    pub profile: ProfileResponse,
+    /// Every application template.
+    pub templates: Vec<TemplateResponse>,
+    /// Every document's metadata (download each from its `content` link).
+    pub documents: Vec<DocumentResponse>,
+}

@@ -1,0 +1,113 @@
+//! Profile and export handlers.
+
+use actix_web::{HttpRequest, HttpResponse, get, http::header, put, web};
+
+use super::dto::{ExportResponse, ProfileRequest, ProfileResponse};
+use crate::{
+    auth::AuthUser,
+    conditional::{IfMatch, not_modified},
+    error::ApiError,
+    extract::Json,
+    openapi::{Conflict, PreconditionFailed, PreconditionRequired},
+    services::{export, profile},
+    state::AppState,
+};
+
+/// Read my profile
+///
+/// Contact details, previous supervisors and conditions of employment. The `ETag` header
+/// names this version: send it back as `If-Match` to replace the profile.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "The `ETag` of a copy the client holds: 304 when it is current.")),
+    responses(
+        (
+            status = 200,
+            description = "The profile.",
+            body = ProfileResponse,
+            headers(("ETag" = String, description = "The version of the profile, for `If-Match`."))
+        ),
+        (status = 304, description = "The copy named by `If-None-Match` is current.")
+    )
+)]
+#[get("/me/profile")]
+pub async fn get_profile(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = user.account.id.clone();
+    let view = state.db.read(move |conn| profile::read(conn, &id)).await?;
+    if not_modified(&req, &view.etag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, view.etag))
+            .finish());
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, view.etag.clone()))
+        .json(ProfileResponse::new(view)))
+}
+
+/// Replace my profile
+///
+/// Replaces the whole profile; `If-Match` must carry the `ETag` of the version it is based
+/// on (412 when the profile changed since, 428 without it). Changing the email address needs
+/// `current_password`: the new address is unverified until the link sent to it is used, and
+/// the previous address is told of the change.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    params(("If-Match" = String, Header, description = "The `ETag` of the profile as last read.")),
+    request_body = ProfileRequest,
+    responses(
+        (
+            status = 200,
+            description = "The saved profile.",
+            body = ProfileResponse,
+            headers(("ETag" = String, description = "The new version of the profile."))
+        ),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 428, response = PreconditionRequired),
+    )
+)]
+#[put("/me/profile")]
+pub async fn replace_profile(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    if_match: IfMatch,
+    Json(body): Json<ProfileRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let update = body.parse()?;
+    let view = profile::update(&state, &user, update, if_match).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, view.etag.clone()))
+        .json(ProfileResponse::new(view)))
+}
+
+/// Export my data
+///
+/// Everything Merit holds about the caller in one JSON document: the account, the profile,
+/// every application template and the metadata of every document.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Everything Merit holds about the caller.", body = ExportResponse))
+)]
+#[get("/me/export")]
+pub async fn get_export(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<web::Json<ExportResponse>, ApiError> {
+    let (id, now) = (user.account.id.clone(), state.clock.now());
+    let collected = state
+        .db
+        .read(move |conn| export::collect(conn, &id))
+        .await?;
+    Ok(web::Json(ExportResponse::new(
+        collected,
+        user.employee.is_some(),
+        now,
+    )))
+}

@@ -1,0 +1,241 @@
+//! The caller's profile: names and email (kept on the account), phone, mailing address,
+//! previous supervisors and conditions of employment, read with an ETag and replaced only with
+//! a matching `If-Match`.
+
+use chrono::{DateTime, Utc};
+use merit_domain::{
+    account::{Account, EmailAddress, PersonName},
+    profile::Profile,
+};
+use merit_persistence::{DbConnection, RepoError, accounts, profiles, reference};
+use serde_json::json;
+
+use crate::{
+    auth::{AuthUser, hashing::Verified},
+    conditional::{IfMatch, entity_tag},
+    error::{ApiError, FieldError},
+    mail::{self, templates},
+    services::{
+        accounts::send_verification,
+        audit::{self, AuditKind},
+    },
+    state::AppState,
+};
+
+/// A profile as read: the account's contact fields, the rest, and the version tag.
+#[derive(Debug, Clone)]
+pub struct ProfileView {
+    /// The account (names, email, verification).
+    pub account: Account,
+    /// Everything else (empty when never saved).
+    pub profile: Profile,
+    /// When the profile was last saved, if ever.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// How many times it was saved.
+    pub version: i64,
+    /// The strong ETag of this version.
+    pub etag: String,
+}
+
+/// A checked replacement of the profile.
+#[derive(Debug, Clone)]
+pub struct ProfileUpdate {
+    /// Given name.
+    pub first_name: PersonName,
+    /// Family name.
+    pub last_name: PersonName,
+    /// The email address (sign-in and contact).
+    pub email: Option<EmailAddress>,
+    /// The current password, needed when the email address changes.
+    pub current_password: Option<String>,
+    /// Everything else.
+    pub profile: Profile,
+}
+
+/// Reads the profile of `account_id`.
+pub fn read(conn: &mut DbConnection, account_id: &str) -> Result<ProfileView, ApiError> {
+    let account =
+        accounts::find(conn, account_id)?.ok_or_else(|| ApiError::not_found("profile"))?;
+    let stored = profiles::find(conn, account_id)?;
+    let stamp = profiles::account_stamp(conn, account_id)?;
+    let version = stored.as_ref().map_or(0, |s| s.version);
+    Ok(ProfileView {
+        account,
+        etag: entity_tag(&format!("{version}-{}", stamp.timestamp_micros())),
+        updated_at: stored.as_ref().map(|s| s.updated_at),
+        version,
+        profile: stored.map(|s| s.profile).unwrap_or_default(),
+    })
+}
+
+fn email_key(email: Option<&EmailAddress>) -> Option<String> {
+    email.map(EmailAddress::key)
+}
+
+/// Replaces the caller's profile. The update must name the version it is based on
+/// (`If-Match`); a new email address needs the current password, is unverified until its new
+/// link is used, and the previous address is told.
+pub async fn update(
+    state: &AppState,
+    user: &AuthUser,
+    update: ProfileUpdate,
+    if_match: IfMatch,
+) -> Result<ProfileView, ApiError> {
+    let if_match = if_match.required()?;
+    let email_changed = email_key(update.email.as_ref()) != email_key(user.account.email.as_ref());
+    if email_changed {
+        check_password(
+            state,
+            user,
+            update.email.as_ref(),
+            update.current_password.clone(),
+        )
+        .await?;
+    }
+    let (now, worker, id) = (state.clock.now(), state.clone(), user.account.id.clone());
+    let previous = user.account.clone();
+    let view = state
+        .db
+        .write(move |conn| {
+            profiles::lock_person(conn, &id)?;
+            let current = read(conn, &id)?;
+            if_match.check(&current.etag)?;
+            check_references(conn, &update.profile)?;
+            save(conn, &id, &update, email_changed, &current, now)?;
+            if email_changed {
+                after_email_change(conn, &worker, &previous, now)?;
+            }
+            read(conn, &id)
+        })
+        .await?;
+    if email_changed {
+        state.wake_mailer();
+    }
+    Ok(view)
+}
+
+/// A changed email address needs the current password (422 otherwise); removing the address of
+/// an account that has one is not possible.
+async fn check_password(
+    state: &AppState,
+    user: &AuthUser,
+    new_email: Option<&EmailAddress>,
+    password: Option<String>,
+) -> Result<(), ApiError> {
+    if new_email.is_none() {
+        return Err(ApiError::invalid(
+            "email",
+            "email_required",
+            "An account that has an email address keeps one; give the new address instead.",
+        ));
+    }
+    let Some(password) = password else {
+        return Err(ApiError::invalid(
+            "current_password",
+            "current_password_required",
+            "Changing the email address needs your current password.",
+        ));
+    };
+    let id = user.account.id.clone();
+    let stored = state
+        .db
+        .run(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
+        .await?
+        .and_then(|(_, hash)| hash);
+    match state.hasher.verify(password, stored).await? {
+        Verified::Yes { .. } => Ok(()),
+        Verified::No => Err(ApiError::invalid(
+            "current_password",
+            "incorrect_password",
+            "The current password is wrong.",
+        )),
+    }
+}
+
+/// Counties and departments named in the conditions must exist (422 naming each that does not).
+fn check_references(conn: &mut DbConnection, profile: &Profile) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    for county in &profile.conditions.counties {
+        if reference::find_location(conn, county.as_str())?.is_none() {
+            errors.push(FieldError::new(
+                "conditions.counties",
+                "unknown_county",
+                format!("There is no county {county}; see GET /api/v1/locations."),
+            ));
+        }
+    }
+    for department in &profile.conditions.departments {
+        if reference::find_department(conn, department.as_str())?.is_none() {
+            errors.push(FieldError::new(
+                "conditions.departments",
+                "unknown_department",
+                format!("There is no department {department}; see GET /api/v1/departments."),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation { errors })
+    }
+}
+
+fn save(
+    conn: &mut DbConnection,
+    id: &str,
+    update: &ProfileUpdate,
+    email_changed: bool,
+    current: &ProfileView,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    profiles::update_account_contact(
+        conn,
+        id,
+        &update.first_name,
+        &update.last_name,
+        update.email.as_ref(),
+        email_changed,
+        now,
+    )
+    .map_err(|e| match e {
+        RepoError::Conflict { constraint } if constraint == "accounts_email_key" => {
+            ApiError::Conflict {
+                code: "email_taken",
+                detail: "Another account uses this email address.".into(),
+            }
+        }
+        other => other.into(),
+    })?;
+    if profiles::save(conn, id, &update.profile, current.version, now)? {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed)
+    }
+}
+
+/// Sends a verification link to the new address, tells the old one, and audits the change.
+fn after_email_change(
+    conn: &mut DbConnection,
+    state: &AppState,
+    previous: &Account,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let account =
+        accounts::find(conn, &previous.id)?.ok_or_else(|| ApiError::not_found("profile"))?;
+    if let Some(new_email) = &account.email {
+        send_verification(conn, state, &account, new_email, now)?;
+    }
+    if let Some(old_email) = &previous.email {
+        let notice = templates::email_changed(account.first_name.as_str());
+        mail::enqueue(conn, old_email.as_str(), notice, now)?;
+    }
+    audit::record(
+        conn,
+        AuditKind::EmailChanged,
+        Some(&account.id),
+        Some(&account.id),
+        json!({}),
+        now,
+    )?;
+    Ok(())
+}

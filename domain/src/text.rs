@@ -1,0 +1,103 @@
+//! Free text people type into forms: one line (a name, a title) or paragraphs (duties).
+//!
+//! The rules are chosen so an OpenAPI `pattern` can state them exactly (the API's schemas do):
+//! a limit counted in characters as sent, no control characters (paragraphs may hold line breaks
+//! and tabs), and at least one character that is not white space. Surrounding white space is
+//! trimmed from what is kept.
+
+use thiserror::Error;
+
+/// Why a text was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum TextError {
+    /// Empty, or only white space.
+    #[error("must not be blank")]
+    Blank,
+    /// More characters than allowed (counted as sent, before trimming).
+    #[error("must be at most {max} characters long")]
+    TooLong {
+        /// Most characters allowed.
+        max: usize,
+    },
+    /// Holds a control character (or, in one line, a line break or tab).
+    #[error("must not contain control characters")]
+    ControlCharacter,
+}
+
+impl TextError {
+    /// A stable code for the API's field errors.
+    pub fn code(self) -> &'static str {
+        match self {
+            TextError::Blank => "blank",
+            TextError::TooLong { .. } => "too_long",
+            TextError::ControlCharacter => "control_character",
+        }
+    }
+}
+
+fn checked(raw: &str, max: usize, allowed: fn(char) -> bool) -> Result<String, TextError> {
+    if raw.chars().count() > max {
+        return Err(TextError::TooLong { max });
+    }
+    if raw.chars().any(|c| c.is_control() && !allowed(c)) {
+        return Err(TextError::ControlCharacter);
+    }
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(TextError::Blank);
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// One line of text of at most `max` characters, trimmed.
+pub fn line(raw: &str, max: usize) -> Result<String, TextError> {
+    checked(raw, max, |_| false)
+}
+
+/// Paragraphs of at most `max` characters (line breaks and tabs allowed), trimmed.
+pub fn paragraphs(raw: &str, max: usize) -> Result<String, TextError> {
+    checked(raw, max, |c| matches!(c, '\n' | '\r' | '\t'))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn a_line_is_trimmed() {
+        assert_eq!(line("  Analyst ", 20), Ok("Analyst".to_owned()));
+    }
+
+    #[test]
+    fn blank_text_is_refused() {
+        assert_eq!(line(" \u{00A0} ", 20), Err(TextError::Blank));
+        assert_eq!(paragraphs("\n\t", 20), Err(TextError::Blank));
+    }
+
+    #[test]
+    fn the_limit_counts_characters_as_sent() {
+        assert_eq!(line("ééé", 3), Ok("ééé".to_owned()));
+        assert_eq!(line("abc ", 3), Err(TextError::TooLong { max: 3 }));
+    }
+
+    #[test]
+    fn a_line_refuses_line_breaks_but_paragraphs_keep_them() {
+        assert_eq!(line("a\nb", 20), Err(TextError::ControlCharacter));
+        assert_eq!(paragraphs("a\r\nb", 20), Ok("a\r\nb".to_owned()));
+        assert_eq!(paragraphs("a\u{7}b", 20), Err(TextError::ControlCharacter));
+    }
+
+    proptest! {
+        #[test]
+        fn accepted_text_is_trimmed_non_blank_and_within_the_limit(raw in "\\PC{0,40}", max in 1usize..30) {
+            if let Ok(text) = line(&raw, max) {
+                prop_assert_eq!(text.trim(), text.as_str());
+                prop_assert!(!text.is_empty());
+                prop_assert!(text.chars().count() <= max);
+                prop_assert!(!text.chars().any(char::is_control));
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+DROP TABLE documents;
+DROP TABLE application_templates;
+DROP TABLE profiles;

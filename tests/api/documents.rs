@@ -1,0 +1,583 @@
+//! Documents: multipart upload of each accepted format, content sniffing (disguised files, zip
+//! bombs), size limit, quota, checksums, downloads, deletion of the stored bytes, and ownership.
+
+use std::{io::Write, path::Path};
+
+use figment::providers::Serialized;
+use merit_persistence::documents;
+use reqwest::{
+    Method,
+    multipart::{Form, Part},
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::support::{TestApp, TestResponse, TestUser, assert_problem};
+
+const DOCUMENTS: &str = "/api/v1/me/documents";
+
+/// Small but real files of each accepted format.
+mod samples {
+    use super::*;
+
+    pub fn pdf() -> Vec<u8> {
+        b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n".to_vec()
+    }
+
+    fn zip(entries: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut writer = zip::ZipWriter::new(&mut out);
+        for (name, bytes) in entries {
+            let options = zip::write::SimpleFileOptions::default().compression_method(method);
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(bytes).unwrap();
+        }
+        writer.finish().unwrap();
+        out.into_inner()
+    }
+
+    pub fn docx() -> Vec<u8> {
+        zip(
+            &[
+                ("[Content_Types].xml", b"<Types/>"),
+                (
+                    "word/document.xml",
+                    b"<w:document><w:body>Jane</w:body></w:document>",
+                ),
+            ],
+            zip::CompressionMethod::Deflated,
+        )
+    }
+
+    pub fn odt() -> Vec<u8> {
+        zip(
+            &[
+                ("mimetype", b"application/vnd.oasis.opendocument.text"),
+                ("content.xml", b"<office:document-content/>"),
+            ],
+            zip::CompressionMethod::Stored,
+        )
+    }
+
+    pub fn plain_zip() -> Vec<u8> {
+        zip(&[("notes.txt", b"hello")], zip::CompressionMethod::Deflated)
+    }
+
+    /// A DOCX whose entries unpack to more than 50 MiB.
+    pub fn zip_bomb() -> Vec<u8> {
+        let zeros = vec![0_u8; 51 * 1024 * 1024];
+        zip(
+            &[
+                ("[Content_Types].xml", b"<Types/>"),
+                ("word/document.xml", &zeros),
+            ],
+            zip::CompressionMethod::Deflated,
+        )
+    }
+
+    /// A DOCX of more than 1000 entries.
+    pub fn crowded_docx() -> Vec<u8> {
+        let names: Vec<String> = (0..1001).map(|i| format!("word/media/{i}.xml")).collect();
+        let mut entries: Vec<(&str, &[u8])> = vec![
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", b"<w:document/>"),
+        ];
+        entries.extend(names.iter().map(|n| (n.as_str(), &b"x"[..])));
+        zip(&entries, zip::CompressionMethod::Stored)
+    }
+
+    pub fn doc() -> Vec<u8> {
+        let mut bytes = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        bytes.resize(512, 0);
+        bytes.extend("Root Entry".encode_utf16().flat_map(u16::to_le_bytes));
+        bytes.resize(640, 0);
+        bytes.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+        bytes.resize(1024, 0);
+        bytes
+    }
+
+    pub fn msi() -> Vec<u8> {
+        let mut bytes = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        bytes.resize(1024, 0);
+        bytes
+    }
+
+    pub fn rtf() -> Vec<u8> {
+        b"{\\rtf1\\ansi Jane Applicant\\par}".to_vec()
+    }
+
+    pub fn txt() -> Vec<u8> {
+        "Jane Applicant\nRésumé\n".as_bytes().to_vec()
+    }
+
+    pub fn png() -> Vec<u8> {
+        let mut bytes = b"\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR".to_vec();
+        bytes.extend([
+            0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0, 0x90, 0x77, 0x53, 0xDE,
+        ]);
+        bytes
+    }
+
+    pub fn jpeg() -> Vec<u8> {
+        let mut bytes = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01".to_vec();
+        bytes.extend([0; 32]);
+        bytes.extend(b"\xFF\xD9");
+        bytes
+    }
+
+    pub fn exe() -> Vec<u8> {
+        let mut bytes = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xFF\xFF".to_vec();
+        bytes.extend(b"This program cannot be run in DOS mode.\r\r\n$\x00\x00");
+        bytes.resize(512, 0);
+        bytes
+    }
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn form(kind: &str, title: &str, file_name: &str, declared: Option<&str>, bytes: Vec<u8>) -> Form {
+    let mut part = Part::bytes(bytes).file_name(file_name.to_owned());
+    if let Some(declared) = declared {
+        part = part.mime_str(declared).unwrap();
+    }
+    Form::new()
+        .text("kind", kind.to_owned())
+        .text("title", title.to_owned())
+        .part("file", part)
+}
+
+async fn upload_form(app: &TestApp, user: &TestUser, form: Form) -> TestResponse {
+    app.send(
+        app.request(Method::POST, DOCUMENTS)
+            .bearer_auth(&user.token)
+            .multipart(form),
+    )
+    .await
+}
+
+async fn upload(app: &TestApp, user: &TestUser, file_name: &str, bytes: Vec<u8>) -> TestResponse {
+    upload_form(app, user, form("resume", "My file", file_name, None, bytes)).await
+}
+
+async fn uploaded(app: &TestApp, user: &TestUser, file_name: &str, bytes: Vec<u8>) -> String {
+    let response = upload(app, user, file_name, bytes).await;
+    response.assert_status(201);
+    response.body["id"].as_str().unwrap().to_owned()
+}
+
+fn files_under(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| {
+            let path = e.path();
+            if path.is_dir() { files_under(&path) } else { 1 }
+        })
+        .sum()
+}
+
+/// Stored objects and waiting uploads, to check that refused uploads leave nothing behind.
+fn stored_files(app: &TestApp) -> (usize, usize) {
+    let data = &app.state.settings.data_dir;
+    (
+        files_under(&data.join("documents")),
+        files_under(&data.join("uploads")),
+    )
+}
+
+async fn object_key(app: &TestApp, owner: &str, id: &str) -> Option<String> {
+    let (owner, id) = (owner.to_owned(), id.to_owned());
+    app.db
+        .read(move |conn| Ok(documents::find(conn, &owner, &id)?))
+        .await
+        .unwrap()
+        .map(|d| d.object_key)
+}
+
+#[actix_web::test]
+async fn each_accepted_format_is_recognised_by_content_and_downloads_byte_for_byte() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let cases: [(&str, Vec<u8>, &str); 8] = [
+        ("cv.pdf", samples::pdf(), "application/pdf"),
+        (
+            "cv.docx",
+            samples::docx(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("cv.doc", samples::doc(), "application/msword"),
+        (
+            "cv.odt",
+            samples::odt(),
+            "application/vnd.oasis.opendocument.text",
+        ),
+        ("cv.rtf", samples::rtf(), "application/rtf"),
+        ("cv.txt", samples::txt(), "text/plain"),
+        ("photo.png", samples::png(), "image/png"),
+        ("photo.jpeg", samples::jpeg(), "image/jpeg"),
+    ];
+    for (name, bytes, media_type) in cases {
+        let response = upload(&app, &jane, name, bytes.clone()).await;
+        response.assert_status(201);
+        assert_eq!(response.body["media_type"], media_type, "{name}");
+        assert_eq!(response.body["size_bytes"], bytes.len(), "{name}");
+        assert_eq!(response.body["sha256"], sha256(&bytes), "{name}");
+        let location = response.header("location").to_owned();
+        let metadata = app.get_as(&jane.token, &location).await;
+        assert_eq!(metadata.body, response.body);
+        let download = app
+            .send(
+                app.request(Method::GET, &format!("{location}/content"))
+                    .bearer_auth(&jane.token),
+            )
+            .await;
+        download.assert_status(200);
+        assert_eq!(download.header("content-type"), media_type, "{name}");
+        assert_eq!(download.header("x-content-type-options"), "nosniff");
+        assert!(
+            download
+                .header("content-disposition")
+                .starts_with("attachment;")
+        );
+        let bytes_back = app
+            .request(Method::GET, &format!("{location}/content"))
+            .bearer_auth(&jane.token)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(sha256(&bytes_back), sha256(&bytes), "{name}");
+        assert_eq!(bytes_back.as_ref(), bytes.as_slice(), "{name}");
+    }
+    let list = app
+        .get_as(&jane.token, &format!("{DOCUMENTS}?limit=100"))
+        .await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 8);
+    assert_eq!(list.body["items"][0]["file_name"], "photo.jpg");
+}
+
+#[actix_web::test]
+async fn a_download_offers_a_safe_file_name_in_ascii_and_utf8() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let response = upload(&app, &jane, "../../Résumé \"final\".pdf", samples::pdf()).await;
+    response.assert_status(201);
+    assert_eq!(response.body["file_name"], "Résumé _final_.pdf");
+    let location = response.header("location").to_owned();
+    let download = app
+        .send(
+            app.request(Method::GET, &format!("{location}/content"))
+                .bearer_auth(&jane.token),
+        )
+        .await;
+    assert_eq!(
+        download.header("content-disposition"),
+        "attachment; filename=\"Resume _final_.pdf\"; filename*=UTF-8''R%C3%A9sum%C3%A9%20_final_.pdf"
+    );
+    assert_eq!(
+        download.header("etag"),
+        format!("\"{}\"", sha256(&samples::pdf()))
+    );
+}
+
+#[actix_web::test]
+async fn an_executable_named_cv_pdf_is_refused_and_leaves_nothing_behind() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let response = upload_form(
+        &app,
+        &jane,
+        form(
+            "resume",
+            "CV",
+            "cv.pdf",
+            Some("application/pdf"),
+            samples::exe(),
+        ),
+    )
+    .await;
+    assert_problem(&response, 415, "unsupported_document_type");
+    assert_eq!(stored_files(&app), (0, 0));
+    let list = app.get_as(&jane.token, DOCUMENTS).await;
+    assert_eq!(list.body["items"], Value::Array(vec![]));
+}
+
+#[actix_web::test]
+async fn bytes_that_disagree_with_the_name_or_declared_type_are_refused() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    for (name, declared, bytes) in [
+        ("cv.docx", None, samples::pdf()),
+        ("cv.pdf.exe", None, samples::pdf()),
+        ("cv.pdf", Some("image/png"), samples::pdf()),
+        ("photo.png", None, samples::jpeg()),
+        ("archive.docx", None, samples::plain_zip()),
+        ("setup.doc", None, samples::msi()),
+        ("cv.txt", None, samples::exe()),
+    ] {
+        let response = upload_form(&app, &jane, form("resume", "CV", name, declared, bytes)).await;
+        assert_problem(&response, 415, "unsupported_document_type");
+    }
+    assert_eq!(stored_files(&app), (0, 0));
+}
+
+#[actix_web::test]
+async fn a_generic_declared_type_or_a_name_without_extension_is_settled_by_content() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let response = upload_form(
+        &app,
+        &jane,
+        form(
+            "transcript",
+            "Transcript",
+            "transcript",
+            Some("application/octet-stream"),
+            samples::pdf(),
+        ),
+    )
+    .await;
+    response.assert_status(201);
+    assert_eq!(response.body["media_type"], "application/pdf");
+    assert_eq!(response.body["file_name"], "transcript.pdf");
+    assert_eq!(response.body["kind"], "transcript");
+}
+
+#[actix_web::test]
+async fn zip_bombs_and_crowded_archives_are_refused() {
+    let app = TestApp::spawn_with(|f| {
+        f.merge(Serialized::default("documents_max_bytes", 20 * 1024 * 1024))
+    })
+    .await;
+    let jane = app.applicant("jane@example.org").await;
+    for (name, bytes) in [
+        ("bomb.docx", samples::zip_bomb()),
+        ("crowd.docx", samples::crowded_docx()),
+    ] {
+        assert!(bytes.len() < 20 * 1024 * 1024);
+        let response = upload(&app, &jane, name, bytes).await;
+        assert_problem(&response, 415, "unsupported_document_type");
+        assert!(response.body["detail"].as_str().unwrap().contains("50 MiB"));
+    }
+    assert_eq!(stored_files(&app), (0, 0));
+}
+
+#[actix_web::test]
+async fn a_file_over_ten_mib_is_413_from_its_declared_length() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let mut big = samples::pdf();
+    big.resize(10 * 1024 * 1024 + 1, b' ');
+    let response = upload(&app, &jane, "big.pdf", big).await;
+    assert_problem(&response, 413, "payload_too_large");
+    assert_eq!(stored_files(&app), (0, 0));
+}
+
+#[actix_web::test]
+async fn a_streamed_file_is_cut_off_with_413_as_soon_as_it_passes_the_limit() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    // A body without Content-Length (chunked) that would never end: the server must answer
+    // 413 once the file passes 10 MiB instead of reading on.
+    let boundary = "merit-test-boundary";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nresume\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nBig\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+    );
+    let chunk = vec![b'a'; 256 * 1024];
+    let stream = futures_stream(head.into_bytes(), chunk, 200);
+    let response = app
+        .send(
+            app.request(Method::POST, DOCUMENTS)
+                .bearer_auth(&jane.token)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(reqwest::Body::wrap_stream(stream)),
+        )
+        .await;
+    assert_problem(&response, 413, "payload_too_large");
+    assert_eq!(stored_files(&app), (0, 0));
+}
+
+/// `head`, then `chunk` repeated `times` (50 MiB for 200 chunks of 256 KiB).
+fn futures_stream(
+    head: Vec<u8>,
+    chunk: Vec<u8>,
+    times: usize,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    futures_util::stream::iter(
+        std::iter::once(Ok(head)).chain((0..times).map(move |_| Ok(chunk.clone()))),
+    )
+}
+
+#[actix_web::test]
+async fn missing_unknown_and_invalid_parts_are_422_and_other_bodies_415() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let missing = upload_form(&app, &jane, Form::new().text("kind", "resume")).await;
+    assert_problem(&missing, 422, "validation_failed");
+    let fields: Vec<&str> = missing.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["title", "file"]);
+    let invalid = upload_form(
+        &app,
+        &jane,
+        form("poem", " ", "cv.pdf", None, samples::pdf()),
+    )
+    .await;
+    assert_problem(&invalid, 422, "validation_failed");
+    assert_eq!(invalid.body["errors"][0]["code"], "unknown_kind");
+    assert_eq!(invalid.body["errors"][1]["code"], "blank");
+    let empty = upload(&app, &jane, "empty.txt", Vec::new()).await;
+    assert_problem(&empty, 422, "validation_failed");
+    assert_eq!(empty.body["errors"][0]["code"], "empty_file");
+    let unknown = upload_form(
+        &app,
+        &jane,
+        form("resume", "CV", "cv.pdf", None, samples::pdf()).text("owner", "someone"),
+    )
+    .await;
+    assert_problem(&unknown, 422, "validation_failed");
+    let json = app
+        .post_as(
+            &jane.token,
+            DOCUMENTS,
+            &serde_json::json!({"kind": "resume"}),
+        )
+        .await;
+    assert_problem(&json, 415, "unsupported_media_type");
+    assert_eq!(stored_files(&app), (0, 0));
+}
+
+#[actix_web::test]
+async fn the_quota_counts_files_and_bytes_per_person() {
+    let app = TestApp::spawn_with(|f| {
+        f.merge(Serialized::default("documents_quota_files", 3))
+            .merge(Serialized::default("documents_quota_bytes", 1000))
+    })
+    .await;
+    let jane = app.applicant("jane@example.org").await;
+    let other = app.applicant("other@example.org").await;
+    for i in 0..3 {
+        uploaded(&app, &jane, &format!("cv{i}.txt"), vec![b'a'; 100]).await;
+    }
+    let over = upload(&app, &jane, "cv4.txt", vec![b'a'; 100]).await;
+    assert_problem(&over, 409, "document_quota_exceeded");
+    let big = upload(&app, &other, "big.txt", vec![b'a'; 1001]).await;
+    assert_problem(&big, 409, "document_quota_exceeded");
+    uploaded(&app, &other, "fits.txt", vec![b'a'; 1000]).await;
+    assert_eq!(stored_files(&app), (4, 0));
+}
+
+#[actix_web::test]
+async fn the_default_quota_is_fifty_files() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    for i in 0..50 {
+        uploaded(
+            &app,
+            &jane,
+            &format!("note{i}.txt"),
+            format!("note {i}").into_bytes(),
+        )
+        .await;
+    }
+    let over = upload(&app, &jane, "note50.txt", b"one more".to_vec()).await;
+    assert_problem(&over, 409, "document_quota_exceeded");
+}
+
+#[actix_web::test]
+async fn deleting_a_document_removes_its_row_and_its_stored_bytes() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let id = uploaded(&app, &jane, "cv.pdf", samples::pdf()).await;
+    let key = object_key(&app, &jane.id, &id).await.expect("a row");
+    assert!(app.state.documents.exists(&key).await.unwrap());
+    let deleted = app
+        .send(
+            app.request(Method::DELETE, &format!("{DOCUMENTS}/{id}"))
+                .bearer_auth(&jane.token),
+        )
+        .await;
+    deleted.assert_status(204);
+    assert_eq!(object_key(&app, &jane.id, &id).await, None);
+    assert!(!app.state.documents.exists(&key).await.unwrap());
+    assert_eq!(stored_files(&app), (0, 0));
+    for path in [
+        format!("{DOCUMENTS}/{id}"),
+        format!("{DOCUMENTS}/{id}/content"),
+    ] {
+        assert_problem(&app.get_as(&jane.token, &path).await, 404, "not_found");
+    }
+}
+
+#[actix_web::test]
+async fn another_persons_document_is_404_for_every_operation_and_stays_whole() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let mallory = app.applicant("mallory@example.org").await;
+    let id = uploaded(&app, &jane, "cv.pdf", samples::pdf()).await;
+    for path in [
+        format!("{DOCUMENTS}/{id}"),
+        format!("{DOCUMENTS}/{id}/content"),
+    ] {
+        assert_problem(&app.get_as(&mallory.token, &path).await, 404, "not_found");
+    }
+    let delete = app
+        .send(
+            app.request(Method::DELETE, &format!("{DOCUMENTS}/{id}"))
+                .bearer_auth(&mallory.token),
+        )
+        .await;
+    assert_problem(&delete, 404, "not_found");
+    let list = app.get_as(&mallory.token, DOCUMENTS).await;
+    assert_eq!(list.body["items"], Value::Array(vec![]));
+    let key = object_key(&app, &jane.id, &id).await.expect("still there");
+    assert!(app.state.documents.exists(&key).await.unwrap());
+    app.get_as(&jane.token, &format!("{DOCUMENTS}/{id}/content"))
+        .await
+        .assert_status(200);
+}
+
+#[actix_web::test]
+async fn documents_need_a_signed_in_person() {
+    let app = TestApp::spawn().await;
+    assert_problem(&app.get(DOCUMENTS).await, 401, "unauthenticated");
+    let anonymous = app
+        .send(app.request(Method::POST, DOCUMENTS).multipart(form(
+            "resume",
+            "CV",
+            "cv.pdf",
+            None,
+            samples::pdf(),
+        )))
+        .await;
+    assert_problem(&anonymous, 401, "unauthenticated");
+}
+
+#[actix_web::test]
+async fn a_failed_store_write_is_503_and_leaves_no_row() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    // Break the store: its root becomes a plain file, so no object can be written under it.
+    let root = app.state.settings.documents_dir();
+    std::fs::remove_dir_all(&root).unwrap();
+    std::fs::write(&root, b"not a directory").unwrap();
+    let response = upload(&app, &jane, "cv.pdf", samples::pdf()).await;
+    assert_problem(&response, 503, "storage_unavailable");
+    assert!(!response.header("retry-after").is_empty());
+    let list = app.get_as(&jane.token, DOCUMENTS).await;
+    assert_eq!(list.body["items"], Value::Array(vec![]));
+    assert_eq!(files_under(&app.state.settings.data_dir.join("uploads")), 0);
+}
