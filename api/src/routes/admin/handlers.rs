@@ -349,6 +349,17 @@ pub async fn list_audit_events(
     _admin: Admin,
     Query(query): Query<AuditQuery>,
 ) -> Result<web::Json<PageResponse<AuditEventResponse>>, ApiError> {
+    if query
+        .account_id
+        .as_ref()
+        .is_some_and(|id| id.chars().count() > 64)
+    {
+        return Err(ApiError::invalid(
+            "account_id",
+            "too_long",
+            "An account id has at most 64 characters.",
+        ));
+    }
     if let Some(kind) = query
         .kind
         .as_deref()
