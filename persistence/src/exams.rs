@@ -396,6 +396,12 @@ pub struct ListEntry {
     /// When that eligibility ends.
     #[diesel(sql_type = Timestamp)]
     pub expires_at: NaiveDateTime,
+    /// The person's conditions of employment (profile JSON), if they have a profile.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub conditions: Option<String>,
+    /// Whether they accept contact letters, if they have a profile.
+    #[diesel(sql_type = Nullable<diesel::sql_types::Bool>)]
+    pub accepts_contact: Option<bool>,
 }
 
 /// Where a page of an eligible list starts: after (band, score, account id).
@@ -424,8 +430,9 @@ pub fn eligible_list(
         score: 101,
         account_id: String::new(),
     });
-    let sql = "SELECT e.account_id, a.first_name, a.last_name, a.email, e.score, e.rank_band, e.expires_at \
-        FROM eligibilities e JOIN accounts a ON a.id = e.account_id \
+    let sql = "SELECT e.account_id, a.first_name, a.last_name, a.email, e.score, e.rank_band, e.expires_at, \
+        p.conditions, p.accepts_contact \
+        FROM eligibilities e JOIN accounts a ON a.id = e.account_id LEFT JOIN profiles p ON p.account_id = e.account_id \
         WHERE e.classification_code = $1 AND e.expires_at > $2 AND a.disabled_at IS NULL \
         AND NOT EXISTS (SELECT 1 FROM eligibilities b WHERE b.account_id = e.account_id \
             AND b.classification_code = e.classification_code AND b.expires_at > $2 \

@@ -60,6 +60,16 @@ fn parse_all<T: Ord, E: ToString>(
     values.iter().map(|v| parse(v).map_err(bad)).collect()
 }
 
+/// Conditions of employment as stored (a profile's `conditions` JSON and `accepts_contact`).
+pub fn conditions_from_json(
+    text: &str,
+    accepts_contact: bool,
+) -> RepoResult<ConditionsOfEmployment> {
+    serde_json::from_str::<ConditionsJson>(text)
+        .map_err(bad)?
+        .into_domain(accepts_contact)
+}
+
 impl ConditionsJson {
     fn from_domain(c: &ConditionsOfEmployment) -> Self {
         ConditionsJson {

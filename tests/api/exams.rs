@@ -453,3 +453,93 @@ async fn the_consideration_preview_follows_the_viewers_eligibility() {
     assert_eq!(expired["reasons"][0]["code"], "eligibility_expired");
     assert_eq!(expired["may_apply"], false);
 }
+
+async fn set_conditions(app: &TestApp, user: &TestUser, email: &str, conditions: Value) {
+    let current = app.get_as(&user.token, "/api/v1/me/profile").await;
+    let tag = current.header("etag").to_owned();
+    let body = json!({"first_name": "Jane", "last_name": "Applicant", "email": email, "supervisors": [], "conditions": conditions});
+    let saved = app
+        .send(
+            app.request(reqwest::Method::PUT, "/api/v1/me/profile")
+                .bearer_auth(&user.token)
+                .header("if-match", tag)
+                .json(&body),
+        )
+        .await;
+    saved.assert_status(200);
+}
+
+#[actix_web::test]
+async fn the_eligible_list_is_narrowed_by_conditions_of_employment() {
+    let (app, _, id) = setup().await;
+    let people = [
+        ("any", 100, json!({"accepts_contact": true})),
+        (
+            "sac",
+            95,
+            json!({"counties": ["sacramento"], "tenures": ["permanent"], "accepts_contact": true}),
+        ),
+        (
+            "fresno",
+            90,
+            json!({"counties": ["fresno"], "time_bases": ["part_time"], "accepts_contact": true}),
+        ),
+        (
+            "quiet",
+            85,
+            json!({"counties": ["sacramento"], "accepts_contact": false}),
+        ),
+    ];
+    for (name, points, conditions) in people {
+        let email = format!("{name}@example.org");
+        let person = app.applicant(&email).await;
+        set_conditions(&app, &person, &email, conditions).await;
+        take(&app, &person, &id, points).await.assert_status(201);
+    }
+    let admin = app.admin().await;
+    let emails = |body: &Value| {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["email"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let list = |query: &str| {
+        let (app, token) = (&app, admin.token.clone());
+        let path = format!("/api/v1/classifications/5393/eligible-list?{query}");
+        async move { app.get_as(&token, &path).await.body }
+    };
+    assert_eq!(
+        emails(&list("").await),
+        [
+            "any@example.org",
+            "sac@example.org",
+            "fresno@example.org",
+            "quiet@example.org"
+        ]
+    );
+    assert_eq!(
+        emails(&list("county=sacramento").await),
+        ["any@example.org", "sac@example.org", "quiet@example.org"]
+    );
+    assert_eq!(
+        emails(&list("county=sacramento&accepts_contact=true").await),
+        ["any@example.org", "sac@example.org"]
+    );
+    assert_eq!(
+        emails(&list("tenure=temporary").await),
+        ["any@example.org", "fresno@example.org", "quiet@example.org"]
+    );
+    assert_eq!(
+        emails(&list("time_base=full_time").await),
+        ["any@example.org", "sac@example.org", "quiet@example.org"]
+    );
+    let first = list("county=sacramento&limit=2").await;
+    assert_eq!(emails(&first), ["any@example.org", "sac@example.org"]);
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    assert_eq!(
+        emails(&list(&format!("county=sacramento&limit=2&cursor={cursor}")).await),
+        ["quiet@example.org"]
+    );
+}

@@ -8,8 +8,14 @@ use merit_domain::{
         retake_allowed_from, status_at,
     },
     posting::EligibilityStanding,
+    profile::{ConditionsOfEmployment, TermsFilter},
+    reference::ClassificationCode,
 };
-use merit_persistence::{DbConnection, Page, PageRequest, exams, exams::Attempt, reference};
+use merit_persistence::{
+    DbConnection, Page, PageRequest, exams,
+    exams::{Attempt, ListEntry, ListKey},
+    profiles, reference,
+};
 
 use crate::{
     auth::AuthUser,
@@ -194,4 +200,53 @@ pub fn standing_for(
         exams::latest_expiry(conn, account_id, classification)?,
         now,
     ))
+}
+
+/// One page of a classification's eligible list at `now`, keeping only people whose conditions
+/// of employment match `filter` (scanning ahead in rank order until the page is full).
+pub fn eligible_page(
+    conn: &mut DbConnection,
+    classification: &ClassificationCode,
+    filter: &TermsFilter,
+    now: DateTime<Utc>,
+    after: Option<ListKey>,
+    limit: usize,
+) -> Result<(Vec<ListEntry>, bool), ApiError> {
+    if reference::find_classification(conn, classification.as_str())?.is_none() {
+        return Err(ApiError::not_found("classification"));
+    }
+    let wanted = limit + 1;
+    let chunk = i64::try_from((wanted * 4).max(200)).unwrap_or(200);
+    let mut found = Vec::with_capacity(wanted);
+    let mut cursor = after;
+    loop {
+        let rows =
+            exams::eligible_list(conn, classification.as_str(), now, cursor.as_ref(), chunk)?;
+        let exhausted = i64::try_from(rows.len()).unwrap_or(0) < chunk;
+        for row in rows {
+            cursor = Some(ListKey {
+                band: row.rank_band,
+                score: row.score,
+                account_id: row.account_id.clone(),
+            });
+            let conditions = match &row.conditions {
+                Some(json) => {
+                    profiles::conditions_from_json(json, row.accepts_contact.unwrap_or(false))?
+                }
+                None => ConditionsOfEmployment::default(),
+            };
+            if conditions.matches(filter) {
+                found.push(row);
+                if found.len() == wanted {
+                    break;
+                }
+            }
+        }
+        if found.len() == wanted || exhausted {
+            break;
+        }
+    }
+    let has_more = found.len() > limit;
+    found.truncate(limit);
+    Ok((found, has_more))
 }

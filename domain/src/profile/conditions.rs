@@ -30,7 +30,40 @@ fn admits<T: Ord>(acceptable: &BTreeSet<T>, value: &T) -> bool {
     acceptable.is_empty() || acceptable.contains(value)
 }
 
+/// The terms an employer narrows an eligible list by; each left open matches anyone.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TermsFilter {
+    /// People who will work in this county.
+    pub county: Option<CountyCode>,
+    /// People who will take this tenure.
+    pub tenure: Option<Tenure>,
+    /// People who will take this time base.
+    pub time_base: Option<TimeBase>,
+    /// People who do (`true`) or do not (`false`) accept contact letters.
+    pub accepts_contact: Option<bool>,
+}
+
 impl ConditionsOfEmployment {
+    /// Whether these conditions match an employer's filter: the same rule as
+    /// [`fits`](Self::fits), for the terms the filter names.
+    pub fn matches(&self, filter: &TermsFilter) -> bool {
+        filter
+            .county
+            .as_ref()
+            .is_none_or(|county| admits(&self.counties, county))
+            && filter
+                .tenure
+                .as_ref()
+                .is_none_or(|tenure| admits(&self.tenures, tenure))
+            && filter
+                .time_base
+                .as_ref()
+                .is_none_or(|time_base| admits(&self.time_bases, time_base))
+            && filter
+                .accepts_contact
+                .is_none_or(|accepts| accepts == self.accepts_contact)
+    }
+
     /// The most counties or departments a person may list (there are 58 counties).
     pub const MAX_LISTED: usize = 100;
 
@@ -73,6 +106,36 @@ mod tests {
             time_base: TimeBase::FullTime,
             shift: Shift::Day,
         }
+    }
+
+    #[test]
+    fn a_filter_matches_like_fits_on_the_terms_it_names() {
+        let conditions = ConditionsOfEmployment {
+            counties: [county("sacramento")].into(),
+            tenures: [Tenure::Permanent].into(),
+            accepts_contact: true,
+            ..ConditionsOfEmployment::default()
+        };
+        let filter = |county_code: Option<&str>, tenure, accepts| TermsFilter {
+            county: county_code.map(county),
+            tenure,
+            time_base: Some(TimeBase::PartTime),
+            accepts_contact: accepts,
+        };
+        assert!(conditions.matches(&filter(
+            Some("sacramento"),
+            Some(Tenure::Permanent),
+            Some(true)
+        )));
+        assert!(conditions.matches(&filter(None, None, None)));
+        assert!(!conditions.matches(&filter(Some("fresno"), None, None)));
+        assert!(!conditions.matches(&filter(None, Some(Tenure::Temporary), None)));
+        assert!(!conditions.matches(&filter(None, None, Some(false))));
+        assert!(ConditionsOfEmployment::default().matches(&filter(
+            Some("fresno"),
+            Some(Tenure::Temporary),
+            None
+        )));
     }
 
     #[test]

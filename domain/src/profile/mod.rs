@@ -7,7 +7,7 @@ mod contact;
 mod document;
 mod template;
 
-pub use conditions::ConditionsOfEmployment;
+pub use conditions::{ConditionsOfEmployment, TermsFilter};
 pub use contact::{
     ContactError, MailingAddress, PhoneNumber, PostalCode, Supervisor, US_STATES, UsState,
     contact_email,

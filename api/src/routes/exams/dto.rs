@@ -9,7 +9,11 @@ use merit_persistence::exams::Attempt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{error::ApiError, validation::Fields};
+use crate::{
+    error::ApiError,
+    routes::postings::{TenureName, TimeBaseName},
+    validation::Fields,
+};
 
 /// An option of a new question.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -400,11 +404,20 @@ pub struct EligibilityResponse {
     pub retake_allowed_from: Option<DateTime<Utc>>,
 }
 
-/// Filters of an eligible list.
+/// Filters of an eligible list: people whose conditions of employment admit these terms.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct EligibleListQuery {
+    /// People who will work in this county (code).
+    #[param(pattern = "^[A-Za-z-]{2,32}$")]
+    pub county: Option<String>,
+    /// People who will take this tenure.
+    pub tenure: Option<TenureName>,
+    /// People who will take this time base.
+    pub time_base: Option<TimeBaseName>,
+    /// People who accept (`true`) or do not accept (`false`) contact letters.
+    pub accepts_contact: Option<bool>,
     /// Items per page, 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<u64>,

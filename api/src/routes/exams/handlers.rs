@@ -1,7 +1,11 @@
 //! Exam handlers.
 
 use actix_web::{HttpResponse, get, post, web};
-use merit_domain::{account::Role, reference::ClassificationCode};
+use merit_domain::{
+    account::Role,
+    profile::TermsFilter,
+    reference::{ClassificationCode, CountyCode},
+};
 use merit_persistence::{PageRequest, exams as repo, exams::ListKey, time::utc};
 
 use super::dto::{
@@ -270,8 +274,9 @@ fn decode_list_key(cursor: &str) -> Result<ListKey, ApiError> {
 /// A classification's eligible list
 ///
 /// For employers, staff and admins: the people with active eligibility for the classification,
-/// ranked by band then score, each once. Only what is needed to contact them; never answers or
-/// scores.
+/// ranked by band then score, each once, narrowed by their conditions of employment (county,
+/// tenure, time base, whether they accept contact letters). Only what is needed to contact
+/// them; never answers or scores.
 #[utoipa::path(
     tag = "exams",
     security(("bearer" = [])),
@@ -297,29 +302,28 @@ pub async fn get_eligible_list(
     }
     let classification =
         ClassificationCode::parse(&code).map_err(|_| ApiError::not_found("classification"))?;
+    let county = query
+        .county
+        .as_deref()
+        .map(|c| {
+            CountyCode::parse(c)
+                .map_err(|e| ApiError::invalid("county", "invalid_code", e.to_string()))
+        })
+        .transpose()?;
+    let filter = TermsFilter {
+        county,
+        tenure: query.tenure.map(Into::into),
+        time_base: query.time_base.map(Into::into),
+        accepts_contact: query.accepts_contact,
+    };
     let limit = paging::limit(query.limit)?;
     let after = query.cursor.as_deref().map(decode_list_key).transpose()?;
     let now = state.clock.now();
-    let fetch = i64::from(limit.get()) + 1;
-    let mut entries = state
+    let size = limit.get() as usize;
+    let (entries, has_more) = state
         .db
-        .run(move |conn| {
-            if merit_persistence::reference::find_classification(conn, classification.as_str())?
-                .is_none()
-            {
-                return Err(ApiError::not_found("classification"));
-            }
-            Ok(repo::eligible_list(
-                conn,
-                classification.as_str(),
-                now,
-                after.as_ref(),
-                fetch,
-            )?)
-        })
+        .read(move |conn| exams::eligible_page(conn, &classification, &filter, now, after, size))
         .await?;
-    let has_more = entries.len() > limit.get() as usize;
-    entries.truncate(limit.get() as usize);
     let next_cursor = has_more
         .then(|| {
             entries.last().map(|e| {
