@@ -543,3 +543,56 @@ async fn the_eligible_list_is_narrowed_by_conditions_of_employment() {
         ["quiet@example.org"]
     );
 }
+
+#[actix_web::test]
+async fn the_demo_applicants_have_active_expiring_expired_and_failed_results() {
+    let app = TestApp::spawn().await;
+    app.clock.set(chrono::Utc::now());
+    merit_api::demo::load_with(&app.db, 0).await.unwrap();
+    merit_api::demo::load_applicants(&app.db, &app.state.documents)
+        .await
+        .unwrap();
+    let maria = app
+        .signed_in("maria.santos@example.org", "Poppy.Meadow42")
+        .await;
+    let statuses = app.get_as(&maria.token, "/api/v1/me/eligibilities").await;
+    let by_class = |body: &Value, code: &str| {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["classification_code"] == code)
+            .map(|e| e["status"].clone())
+    };
+    assert_eq!(by_class(&statuses.body, "5393"), Some(json!("active")));
+    assert_eq!(
+        by_class(&statuses.body, "1139"),
+        Some(json!("expiring_soon"))
+    );
+    let david = app
+        .signed_in("david.nguyen@example.org", "Poppy.Meadow42")
+        .await;
+    let his = app.get_as(&david.token, "/api/v1/me/eligibilities").await;
+    assert_eq!(by_class(&his.body, "5157"), Some(json!("expired")));
+    let results = app.get_as(&david.token, "/api/v1/me/exam-results").await;
+    assert!(
+        results
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["passed"] == false)
+    );
+    merit_api::demo::load_applicants(&app.db, &app.state.documents)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get_as(&david.token, "/api/v1/me/exam-results")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "loading twice adds nothing"
+    );
+}

@@ -87,3 +87,77 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
     }
     Ok(added)
 }
+
+/// A demo result: (applicant's email, class code, answers (q1..q4 option ids), months ago).
+const RESULTS: &[(&str, &str, [&str; 4], u32)] = &[
+    // 95, three months ago on a 24-month list: active.
+    ("maria.santos@example.org", "5393", ["e", "d", "d", "c"], 3),
+    // 80, eleven months ago on a 12-month list: expiring soon.
+    ("maria.santos@example.org", "1139", ["e", "d", "c", "b"], 11),
+    // 85, twenty-five months ago on a 24-month list: expired.
+    ("david.nguyen@example.org", "5157", ["e", "c", "c", "c"], 25),
+    // 60, a month ago: failed, re-take waiting.
+    ("david.nguyen@example.org", "1402", ["d", "c", "b", "b"], 1),
+    // 100, this month on a 12-month list: active, top band.
+    ("aisha.johnson@example.org", "9662", ["e", "d", "d", "d"], 0),
+];
+
+/// Gives the demo applicants exam results (some active, one expiring soon, one expired, one
+/// failed), unless they already have results; returns how many were added.
+pub fn load_results(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
+    use merit_domain::{
+        account::{EmailAddress, LoginIdentifier},
+        exam::{eligibility_expires_at, rank_band, score},
+    };
+    use merit_persistence::{accounts, exams::Attempt};
+
+    let mut added = 0;
+    for (email, code, picks, months_ago) in RESULTS {
+        let key = LoginIdentifier::Email(
+            EmailAddress::parse(email)
+                .map_err(ApiError::internal)?
+                .key(),
+        );
+        let Some((account, _)) = accounts::find_for_login(conn, &key)? else {
+            continue;
+        };
+        let exam_id = format!("demo-exam-{code}");
+        let Some(exam) = exams::find(conn, &exam_id)? else {
+            continue;
+        };
+        if !exams::attempts_at(conn, &account.id, &exam_id)?.is_empty() {
+            continue;
+        }
+        let answers: Vec<(String, String)> = picks
+            .iter()
+            .enumerate()
+            .map(|(i, option)| (format!("q{}", i + 1), (*option).to_owned()))
+            .collect();
+        let result = score(&exam.questions, &answers)
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("{e:?}")))?;
+        let taken_at = now
+            .checked_sub_months(chrono::Months::new(*months_ago))
+            .unwrap_or(now)
+            - TimeDelta::days(1);
+        let passed = result.passes(exam.passing_score);
+        exams::insert_attempt(
+            conn,
+            &Attempt {
+                id: uuid::Uuid::now_v7().to_string(),
+                exam_id,
+                exam_title: exam.title.clone(),
+                account_id: account.id.clone(),
+                classification: (*code).to_owned(),
+                score: result.value(),
+                passed,
+                rank_band: passed.then(|| rank_band(result).number()),
+                answers,
+                taken_at,
+                eligibility_expires_at: passed
+                    .then(|| eligibility_expires_at(taken_at, exam.list_duration)),
+            },
+        )?;
+        added += 1;
+    }
+    Ok(added)
+}

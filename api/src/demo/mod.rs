@@ -54,5 +54,11 @@ pub async fn load_applicants(db: &Db, store: &DocumentStore) -> anyhow::Result<(
         .await
         .map_err(|e| anyhow::anyhow!("demo applicants: {e}"))?;
     tracing::info!(added, "demo applicants loaded");
+    let now = SystemClock.now();
+    let added = db
+        .write(move |conn| exams::load_results(conn, now))
+        .await
+        .map_err(|e| anyhow::anyhow!("demo exam results: {e}"))?;
+    tracing::info!(added, "demo exam results loaded");
     Ok(())
 }
