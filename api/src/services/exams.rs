@@ -216,7 +216,8 @@ pub fn eligible_page(
         return Err(ApiError::not_found("classification"));
     }
     let wanted = limit + 1;
-    let chunk = i64::try_from((wanted * 4).max(200)).unwrap_or(200);
+    // Most filters keep a third or more of the list: three pages' worth usually fills one.
+    let chunk = i64::try_from((wanted * 3).max(32)).unwrap_or(64);
     let mut found = Vec::with_capacity(wanted);
     let mut cursor = after;
     loop {
