@@ -47,7 +47,7 @@ run_merit() {
   MERIT_DATABASE_URL="$url" MERIT_DATA_DIR="$work/data-$name" MERIT_LOG_FILTER=warn "$bin" demo --postings "$postings"
   # Let the database settle after the bulk load (PostgreSQL's autovacuum would run during the
   # measurement otherwise).
-  case "$url" in postgres*) psql -q "$url" -c "VACUUM ANALYZE" ;; esac
+  case "$url" in postgres*) psql -q "$url" -c "VACUUM ANALYZE" -c "CHECKPOINT" ;; esac
   MERIT_DATABASE_URL="$url" MERIT_DATA_DIR="$work/data-$name" MERIT_LISTEN="127.0.0.1:$port" MERIT_WORKERS=1 \
     MERIT_LOG_FILTER=warn MERIT_BOOTSTRAP_ADMIN_PASSWORD='Sequoia.Gate-2026' taskset -c 0 "$bin" serve &
   server=$!

@@ -106,6 +106,7 @@ impl SearchService {
                     .write()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
                 *applied = Some(last);
+                self.loaded.store(true, Ordering::Release);
             }
             Some(last) => {
                 let (changed, titles, newest) = db
