@@ -16,7 +16,7 @@ use super::dto::{
     NewEmployerAccountRequest, NewStaffAccountRequest, TemporaryPasswordResponse,
 };
 use crate::{
-    auth::Admin,
+    auth::{Admin, AuthUser},
     error::ApiError,
     extract::{Json, Query},
     openapi::{Conflict, Forbidden, NotFound},
@@ -58,6 +58,31 @@ fn names_and_email(
     )
 }
 
+/// Checks the names and email, then the binding (office or department), and creates the account
+/// with a temporary password; every invalid field is reported at once.
+async fn create_bound(
+    state: &AppState,
+    admin: &AuthUser,
+    first: &str,
+    last: &str,
+    email: Option<&str>,
+    binding: impl FnOnce(&mut Fields) -> Option<Binding>,
+) -> Result<HttpResponse, ApiError> {
+    let mut fields = Fields::new();
+    let (first, last, email) = names_and_email(&mut fields, first, last, email);
+    let binding = binding(&mut fields);
+    let new = fields.into_result(first.zip(last).zip(binding).map(
+        |((first_name, last_name), binding)| NewPrefixedAccount {
+            first_name,
+            last_name,
+            email,
+            binding,
+        },
+    ))?;
+    let (account, temporary) = admin::create_prefixed(state, admin, new).await?;
+    Ok(created(account, temporary))
+}
+
 /// Create a staff account
 ///
 /// Makes a staff account for an office. The username follows the office convention (`LAO` +
@@ -79,28 +104,23 @@ pub async fn create_staff_account(
     Admin(admin): Admin,
     Json(body): Json<NewStaffAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut fields = Fields::new();
-    let (first, last, email) = names_and_email(
-        &mut fields,
+    let office = |f: &mut Fields| {
+        f.check(
+            "office_code",
+            "invalid_code",
+            OfficeCode::parse(&body.office_code),
+        )
+        .map(Binding::Office)
+    };
+    create_bound(
+        &state,
+        &admin,
         &body.first_name,
         &body.last_name,
         body.email.as_deref(),
-    );
-    let office = fields.check(
-        "office_code",
-        "invalid_code",
-        OfficeCode::parse(&body.office_code),
-    );
-    let new = fields.into_result(first.zip(last).zip(office).map(
-        |((first_name, last_name), office)| NewPrefixedAccount {
-            first_name,
-            last_name,
-            email,
-            binding: Binding::Office(office),
-        },
-    ))?;
-    let (account, temporary) = admin::create_prefixed(&state, &admin, new).await?;
-    Ok(created(account, temporary))
+        office,
+    )
+    .await
 }
 
 /// Create an employer account
@@ -123,28 +143,23 @@ pub async fn create_employer_account(
     Admin(admin): Admin,
     Json(body): Json<NewEmployerAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut fields = Fields::new();
-    let (first, last, email) = names_and_email(
-        &mut fields,
+    let department = |f: &mut Fields| {
+        f.check(
+            "department_code",
+            "invalid_code",
+            DepartmentCode::parse(&body.department_code),
+        )
+        .map(Binding::Department)
+    };
+    create_bound(
+        &state,
+        &admin,
         &body.first_name,
         &body.last_name,
         body.email.as_deref(),
-    );
-    let department = fields.check(
-        "department_code",
-        "invalid_code",
-        DepartmentCode::parse(&body.department_code),
-    );
-    let new = fields.into_result(first.zip(last).zip(department).map(
-        |((first_name, last_name), department)| NewPrefixedAccount {
-            first_name,
-            last_name,
-            email,
-            binding: Binding::Department(department),
-        },
-    ))?;
-    let (account, temporary) = admin::create_prefixed(&state, &admin, new).await?;
-    Ok(created(account, temporary))
+        department,
+    )
+    .await
 }
 
 /// Find accounts

@@ -7,78 +7,18 @@ use merit_domain::{
         Visibility,
     },
     reference::{ClassificationCode, CountyCode, DepartmentCode},
-    terms::{Shift, Tenure, TimeBase},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{error::ApiError, services::postings::PostingContent, validation::Fields};
+pub use crate::routes::terms::{
+    Shift as ShiftName, Tenure as TenureName, TimeBase as TimeBaseName,
+};
+use crate::{
+    error::ApiError, routes::terms::api_enum, services::postings::PostingContent,
+    validation::Fields,
+};
 
-/// Defines an API enum mirroring a domain enum, with conversions both ways.
-macro_rules! api_enum {
-    ($(#[$doc:meta])* $name:ident => $domain:ty { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl From<$name> for $domain {
-            fn from(value: $name) -> Self {
-                match value {
-                    $($name::$variant => <$domain>::$variant),+
-                }
-            }
-        }
-
-        impl From<$domain> for $name {
-            fn from(value: $domain) -> Self {
-                match value {
-                    $(<$domain>::$variant => $name::$variant),+
-                }
-            }
-        }
-    };
-}
-
-api_enum!(
-    /// How long the job lasts.
-    TenureName => Tenure {
-        /// Permanent.
-        Permanent,
-        /// For a set period.
-        LimitedTerm,
-        /// Temporary.
-        Temporary,
-    }
-);
-api_enum!(
-    /// How much of the week the job takes.
-    TimeBaseName => TimeBase {
-        /// Full time.
-        FullTime,
-        /// Part time.
-        PartTime,
-        /// As needed.
-        Intermittent,
-    }
-);
-api_enum!(
-    /// When the work happens.
-    ShiftName => Shift {
-        /// Daytime.
-        Day,
-        /// Evenings.
-        Evening,
-        /// Nights.
-        Night,
-        /// Weekends.
-        Weekend,
-        /// Changing shifts.
-        Rotating,
-    }
-);
 api_enum!(
     /// Who the posting is for.
     VisibilityName => Visibility {
