@@ -141,6 +141,13 @@ impl Default for PoolOptions {
 /// Builds the pool without waiting for the database: a database that is down at start makes
 /// requests fail with 503 until it is back, rather than the pool refusing to exist.
 ///
+/// Connections are opened when a caller asks for one (`min_idle` 0), never in the background
+/// to top up an idle reserve: a background connect still under way when the process exits
+/// races OpenSSL's at-exit clean-up inside libpq, which killed one `merit migrate` in four
+/// against a PostgreSQL server with TLS (SIGSEGV after the work was done). Opened connections
+/// stay in the pool until r2d2's idle timeout (10 minutes), so only the first request after a
+/// quiet spell pays for a connect.
+///
 /// For SQLite the file's directory is created and WAL mode set once, on one connection, before
 /// the pool opens several at once (setting it per connection races for an exclusive lock).
 pub fn build_pool(url: &str, options: PoolOptions) -> Result<DbPool, RepoError> {
@@ -149,7 +156,7 @@ pub fn build_pool(url: &str, options: PoolOptions) -> Result<DbPool, RepoError> 
     }
     Ok(r2d2::Pool::builder()
         .max_size(options.max_size)
-        .min_idle(Some(1))
+        .min_idle(Some(0))
         .connection_timeout(options.connection_timeout)
         .connection_customizer(Box::new(SessionSetup))
         .build_unchecked(ConnectionManager {
@@ -188,4 +195,28 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, RepoError> {
 /// Checks that the database answers a trivial query.
 pub fn ping(conn: &mut DbConnection) -> Result<(), RepoError> {
     conn.ping().map_err(RepoError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pool_opens_connections_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("merit.db").display());
+        let pool = build_pool(&url, PoolOptions::default()).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(
+            pool.state().connections,
+            0,
+            "nothing opened in the background"
+        );
+        let mut conn = pool.get().unwrap();
+        ping(&mut conn).unwrap();
+        drop(conn);
+        std::thread::sleep(Duration::from_millis(200));
+        let state = pool.state();
+        assert_eq!((state.connections, state.idle_connections), (1, 1));
+    }
 }
