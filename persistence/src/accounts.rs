@@ -21,7 +21,7 @@ use crate::{
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
-struct AccountRow {
+pub(crate) struct AccountRow {
     id: String,
     username: Option<String>,
     email: Option<String>,
@@ -49,7 +49,7 @@ fn bad(reason: impl ToString) -> RepoError {
 }
 
 impl AccountRow {
-    fn into_account(self, roles: RoleSet) -> RepoResult<(Account, Option<String>)> {
+    pub(crate) fn into_account(self, roles: RoleSet) -> RepoResult<(Account, Option<String>)> {
         let account = Account {
             id: self.id,
             username: self
@@ -212,6 +212,11 @@ fn roles_of(conn: &mut DbConnection, account_id: &str) -> RepoResult<RoleSet> {
         .filter(account_roles::account_id.eq(account_id))
         .select(account_roles::role)
         .load(conn)?;
+    parse_roles(&names)
+}
+
+/// The role set stored as `names`.
+pub(crate) fn parse_roles(names: &[String]) -> RepoResult<RoleSet> {
     let roles = names
         .iter()
         .map(|n| n.parse::<Role>())

@@ -33,7 +33,7 @@ pub struct RosterEntry {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = employee_roster)]
-struct RosterRow {
+pub(crate) struct RosterRow {
     employee_id: String,
     first_name: String,
     last_name: String,

@@ -3,10 +3,14 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use merit_domain::account::Account;
+
 use crate::{
     DbConnection,
+    accounts::{AccountRow, parse_roles},
     error::RepoResult,
-    schema::{refresh_tokens, sessions},
+    roster::{RosterEntry, RosterRow},
+    schema::{account_roles, accounts, employee_roster, refresh_tokens, sessions},
     time::{naive, utc},
 };
 
@@ -78,6 +82,57 @@ pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<Session>> {
         .first(conn)
         .optional()?
         .map(Session::from))
+}
+
+/// A session with its account, and the account's roster entry if it has an Employee ID.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The session.
+    pub session: Session,
+    /// Whose it is.
+    pub account: Account,
+    /// The roster entry behind the account's Employee ID, whatever its status.
+    pub employee: Option<RosterEntry>,
+}
+
+/// Session `id` of account `account_id`, with the account, its roles and its roster entry, in
+/// one round trip: every authenticated request starts here.
+pub fn signed_in(
+    conn: &mut DbConnection,
+    id: &str,
+    account_id: &str,
+) -> RepoResult<Option<SignedIn>> {
+    // One row per role (at least one, the join being a left join), the rest repeated.
+    let rows: Vec<(SessionRow, AccountRow, Option<String>, Option<RosterRow>)> = sessions::table
+        .inner_join(accounts::table.on(accounts::id.eq(sessions::account_id)))
+        .left_join(account_roles::table.on(account_roles::account_id.eq(accounts::id)))
+        .left_join(
+            employee_roster::table.on(employee_roster::employee_id
+                .nullable()
+                .eq(accounts::employee_id)),
+        )
+        .filter(sessions::id.eq(id))
+        .filter(sessions::account_id.eq(account_id))
+        .select((
+            SessionRow::as_select(),
+            AccountRow::as_select(),
+            account_roles::role.nullable(),
+            Option::<RosterRow>::as_select(),
+        ))
+        .load(conn)?;
+    let roles: Vec<String> = rows
+        .iter()
+        .filter_map(|(_, _, role, _)| role.clone())
+        .collect();
+    let Some((session, account, _, roster)) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let (account, _) = account.into_account(parse_roles(&roles)?)?;
+    Ok(Some(SignedIn {
+        session: Session::from(session),
+        account,
+        employee: roster.map(RosterEntry::try_from).transpose()?,
+    }))
 }
 
 /// Ends one session.

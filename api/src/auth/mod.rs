@@ -17,7 +17,10 @@ use merit_domain::{
     posting::Viewer,
     reference::DepartmentCode,
 };
-use merit_persistence::{accounts, roster, roster::RosterEntry, sessions};
+use merit_persistence::{
+    roster::RosterEntry,
+    sessions::{self, SignedIn},
+};
 
 use crate::{error::ApiError, state::AppState};
 
@@ -100,20 +103,18 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
     let user = state
         .db
         .run(move |conn| {
-            let session = sessions::find(conn, &claims.sid)?
-                .filter(|s| s.is_live(now) && s.account_id == claims.sub);
-            let Some(session) = session else {
+            let found = sessions::signed_in(conn, &claims.sid, &claims.sub)?
+                .filter(|s| s.session.is_live(now) && !s.account.disabled);
+            let Some(SignedIn {
+                session,
+                account,
+                employee,
+            }) = found
+            else {
                 return Ok(None);
             };
-            let Some(account) = accounts::find(conn, &claims.sub)?.filter(|a| !a.disabled) else {
-                return Ok(None);
-            };
-            let employee = match (&account.employee_id, account.roles.has(Role::Employee)) {
-                (Some(id), true) => {
-                    roster::find(conn, id.as_str())?.filter(|e| e.status == RosterStatus::Active)
-                }
-                _ => None,
-            };
+            let employee = employee
+                .filter(|e| account.roles.has(Role::Employee) && e.status == RosterStatus::Active);
             Ok(Some(AuthUser {
                 account,
                 session_id: session.id,
