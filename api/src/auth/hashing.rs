@@ -1,20 +1,30 @@
 //! Password hashing with argon2id (OWASP parameters: m=19456 KiB, t=2, p=1) on a bounded pool.
 //!
-//! At most one hash per core runs at a time, on tokio's blocking threads, never on an actix
-//! worker; at most `queue` wait behind them. When the queue is full the request is answered
-//! 503 with `Retry-After` at once, instead of piling up until every request times out.
+//! Hashes run on a pool of their own: one thread per core, never an actix worker nor a tokio
+//! blocking thread (those carry the database work), at most `queue` more waiting. When the
+//! queue is full the request is answered 503 with `Retry-After` at once, instead of piling up
+//! until every request times out.
+//!
+//! The pool's threads run at the lowest OS priority (nice 19), below the rest of the server, so a
+//! sign-in storm takes the CPU that is spare and yields it to request handling when that wants
+//! it: searches and reads stay fast while argon2id keeps every idle core busy. With nothing
+//! else to do, a nice thread runs at full speed, so sign-in throughput does not change.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use argon2::{Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier as _};
-use tokio::sync::Semaphore;
+use thread_priority::ThreadPriority;
+use tokio::sync::{Semaphore, oneshot};
 
 use crate::error::ApiError;
 
-/// The bounded hashing pool; cheap to clone.
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// The bounded hashing pool; cheap to clone. Its threads end when the last clone is dropped.
 #[derive(Debug, Clone)]
 pub struct PasswordHasher {
-    running: Arc<Semaphore>,
+    jobs: SyncSender<Job>,
     admitted: Arc<Semaphore>,
 }
 
@@ -43,8 +53,20 @@ impl PasswordHasher {
     /// A pool running `parallel` hashes at once with `queue` more waiting.
     pub fn new(parallel: usize, queue: usize) -> Self {
         let parallel = parallel.max(1);
+        // Admission is bounded by the semaphore; the channel only needs room for what it admits.
+        let (jobs, receiver) = mpsc::sync_channel::<Job>(parallel + queue);
+        let receiver = Arc::new(Mutex::new(receiver));
+        for index in 0..parallel {
+            let receiver = Arc::clone(&receiver);
+            let spawned = std::thread::Builder::new()
+                .name(format!("merit-hash-{index}"))
+                .spawn(move || hashing_thread(&receiver));
+            if let Err(error) = spawned {
+                tracing::error!(%error, "could not start a password-hashing thread");
+            }
+        }
         PasswordHasher {
-            running: Arc::new(Semaphore::new(parallel)),
+            jobs,
             admitted: Arc::new(Semaphore::new(parallel + queue)),
         }
     }
@@ -53,22 +75,26 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let Ok(_admitted) = self.admitted.clone().try_acquire_owned() else {
+        let Ok(admitted) = self.admitted.clone().try_acquire_owned() else {
             return Err(ApiError::Unavailable {
                 code: "busy",
                 detail: "Too many sign-ins at once. Try again in a moment.".into(),
                 retry_after: 1,
             });
         };
-        let _running = self
-            .running
-            .clone()
-            .acquire_owned()
+        let (done, outcome) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let result = work();
+            drop(admitted);
+            // The caller may have gone away (client disconnected); nothing to tell then.
+            let _ = done.send(result);
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| ApiError::internal(anyhow::anyhow!("the hashing pool has stopped")))?;
+        outcome
             .await
-            .map_err(ApiError::internal)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(ApiError::internal)
+            .map_err(|_| ApiError::internal(anyhow::anyhow!("a hashing job was lost")))
     }
 
     /// Hashes a new password with the current parameters.
@@ -109,6 +135,26 @@ impl PasswordHasher {
             Verified::Yes { rehash }
         })
         .await
+    }
+}
+
+/// One hashing thread: lowers its own priority, then runs jobs until the pool is dropped.
+fn hashing_thread(receiver: &Mutex<Receiver<Job>>) {
+    // The lowest priority of the normal policy: nice 19 on Linux, which the scheduler weighs
+    // at about 1/70 of a request-handling thread at nice 0 when both want the CPU.
+    if let Err(error) = thread_priority::set_current_thread_priority(ThreadPriority::Min) {
+        tracing::warn!(?error, "password hashing runs at normal priority");
+    }
+    loop {
+        // Hold the lock only to take a job, never while running one.
+        let next = match receiver.lock() {
+            Ok(jobs) => jobs.recv(),
+            Err(_) => return,
+        };
+        match next {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
     }
 }
 
@@ -159,6 +205,24 @@ mod tests {
         let second = hasher.hash("Tulip.Harbor7".into()).await;
         assert_eq!(second.unwrap_err().code(), "busy");
         assert!(first.await.unwrap().is_ok());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[actix_web::test]
+    async fn hashes_run_at_a_lower_priority_than_requests() {
+        fn nice() -> i64 {
+            let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+            // Field 19 is the nice value; fields after the command name (which ends in ')').
+            let after = &stat[stat.rfind(')').unwrap() + 2..];
+            after.split(' ').nth(16).unwrap().parse().unwrap()
+        }
+        let hasher = PasswordHasher::new(1, 0);
+        let on_pool = hasher.run(nice).await.unwrap();
+        assert_eq!(
+            on_pool, 19,
+            "the hashing thread runs at the lowest priority"
+        );
+        assert!(on_pool > nice(), "the test thread is at nice {}", nice());
     }
 
     #[actix_web::test]
