@@ -24,6 +24,7 @@ use crate::{
     auth::{
         hashing::PasswordHasher,
         limits::RateLimits,
+        slowdown::SignInSlowdown,
         tokens::{self, TokenKeys},
     },
     clock::Clock,
@@ -95,6 +96,7 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
         tokens: Arc::new(tokens),
         hasher: PasswordHasher::new(cores, settings.hashing_queue),
         limits: Arc::new(RateLimits::new(&settings)),
+        sign_in_slowdown: Arc::new(SignInSlowdown::new(settings.lockout_policy())),
         mailer: Arc::new(Mailer::from_settings(&settings)?),
         mail_signal: Arc::new(Notify::new()),
         search: Arc::new(SearchService::new()),
@@ -140,11 +142,14 @@ impl Application {
                 .clone()
                 .follow(state.db.clone(), SEARCH_REFRESH_INTERVAL),
         );
-        let limits = state.limits.clone();
+        let forgetful = state.clone();
         actix_web::rt::spawn(async move {
             loop {
                 tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-                limits.forget_idle();
+                forgetful.limits.forget_idle();
+                forgetful
+                    .sign_in_slowdown
+                    .forget_idle(forgetful.clock.now());
             }
         });
         let data = web::Data::new(state);

@@ -8,7 +8,9 @@ use prometheus::Registry;
 use tokio::sync::Notify;
 
 use crate::{
-    auth::{hashing::PasswordHasher, limits::RateLimits, tokens::TokenKeys},
+    auth::{
+        hashing::PasswordHasher, limits::RateLimits, slowdown::SignInSlowdown, tokens::TokenKeys,
+    },
     clock::Clock,
     db::Db,
     mail::delivery::Mailer,
@@ -34,6 +36,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     /// Rate limits.
     pub limits: Arc<RateLimits>,
+    /// The slow-down of failed sign-ins, per sign-in name.
+    pub sign_in_slowdown: Arc<SignInSlowdown>,
     /// Where emails go.
     pub mailer: Arc<Mailer>,
     /// Wakes the outbox worker when an email was queued.

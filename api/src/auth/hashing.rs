@@ -116,8 +116,9 @@ impl PasswordHasher {
         stored: Option<String>,
     ) -> Result<Verified, ApiError> {
         let real = stored.is_some();
-        let hash = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         self.run(move || {
+            // The dummy is made (once) here on the pool, never on the caller's worker.
+            let hash = stored.unwrap_or_else(|| DUMMY_HASH.clone());
             let matches = Argon2::default()
                 .verify_password(password.as_bytes(), hash.as_str())
                 .is_ok();

@@ -7,6 +7,7 @@
 
 pub mod hashing;
 pub mod limits;
+pub mod slowdown;
 pub mod tokens;
 
 use std::{future::Future, pin::Pin};

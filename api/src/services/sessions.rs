@@ -1,9 +1,10 @@
 //! Signing in, refreshing and signing out.
 //!
 //! Sign-in reads the account, checks the password on the hashing pool, then records the
-//! outcome: a failure is committed (counters, lock, audit) even though the answer is 401, and
-//! it is answered only after the account's slow-down delay. An unknown account, a wrong
-//! password, a locked or a disabled account all get the same answer after the same work.
+//! outcome: a failure is committed (counters, lock, audit) even though the answer is 401. An
+//! unknown account, a wrong password, a locked or a disabled account all get the same answer
+//! after the same work and the same slow-down, which counts failures per sign-in name
+//! ([`crate::auth::slowdown`]), not per account, so its delays cannot tell which names exist.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::account::{Account, LoginFailures, LoginIdentifier};
@@ -109,33 +110,52 @@ pub async fn login(
         .filter(|_| usable)
         .and_then(|(_, hash)| hash.clone());
     let verified = state.hasher.verify(password, stored_hash).await?;
-    let Some((account, _)) = found else {
-        return Err(invalid_credentials());
+    let outcome = match (found, verified) {
+        (Some((account, _)), Verified::Yes { rehash }) if usable => {
+            succeed(state, account, rehash, now).await.map(Some)
+        }
+        (Some((account, _)), Verified::No) if usable => {
+            record_failure(state, account, now).await.map(|()| None)
+        }
+        _ => Ok(None),
     };
-    match verified {
-        Verified::Yes { .. } if !usable => Err(invalid_credentials()),
-        Verified::No => Err(record_failure(state, account, now).await),
-        Verified::Yes { rehash } => succeed(state, account, rehash, now).await,
+    match outcome {
+        Ok(Some(tokens)) => {
+            state.sign_in_slowdown.succeeded(login);
+            Ok(tokens)
+        }
+        Ok(None) => {
+            let delay = state.sign_in_slowdown.failed(login, now);
+            actix_web::rt::time::sleep(delay).await;
+            Err(invalid_credentials())
+        }
+        Err(error) => Err(error),
     }
 }
 
-async fn record_failure(state: &AppState, account: Account, now: DateTime<Utc>) -> ApiError {
+/// Counts a wrong password against `account`, locking it at the policy's threshold; the
+/// failure and any lock are audited. Commits even though the caller answers 401.
+pub(crate) async fn record_failure(
+    state: &AppState,
+    account: Account,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let policy = state.lockout_policy();
     if account.disabled || account.failures.is_locked(now) {
-        return invalid_credentials();
+        return Ok(());
     }
     let id = account.id;
-    let stored = state
+    state
         .db
         .write(move |conn| {
             // Count from the stored counters, read under a lock, not from the copy read before
             // hashing: concurrent failures would otherwise each write "one more" over the same
             // count, and a burst of guesses would never reach the lock.
             let Some(current) = accounts::failures_for_update(conn, &id)? else {
-                return Ok(None);
+                return Ok(());
             };
             if current.is_locked(now) {
-                return Ok(None);
+                return Ok(());
             }
             let (failures, locked) = current.after_failure(&policy, now);
             accounts::set_failures(conn, &id, &failures)?;
@@ -164,15 +184,9 @@ async fn record_failure(state: &AppState, account: Account, now: DateTime<Utc>) 
                     now,
                 )?;
             }
-            Ok(Some(failures))
+            Ok(())
         })
-        .await;
-    match stored {
-        Ok(Some(failures)) => actix_web::rt::time::sleep(failures.delay()).await,
-        Ok(None) => {}
-        Err(error) => return error,
-    }
-    invalid_credentials()
+        .await
 }
 
 async fn succeed(

@@ -86,8 +86,28 @@ async fn an_unknown_account_a_wrong_password_a_disabled_and_a_locked_account_get
 }
 
 #[actix_web::test]
+async fn an_unknown_name_slows_down_like_a_known_account_so_the_delay_reveals_nothing() {
+    let app = TestApp::spawn().await;
+    app.applicant("known@example.org").await;
+    for login in ["known@example.org", "nobody@example.org", "no-such-user"] {
+        for _ in 0..3 {
+            app.sign_in(login, WRONG).await;
+        }
+        // The fourth failure within the window waits a quarter of a second before answering.
+        let started = std::time::Instant::now();
+        let answer = app.sign_in(login, WRONG).await;
+        let waited = started.elapsed();
+        assert_problem(&answer, 401, "invalid_credentials");
+        assert!(
+            waited >= std::time::Duration::from_millis(250),
+            "the fourth failure for {login} was answered after {waited:?}"
+        );
+    }
+}
+
+#[actix_web::test]
 async fn ten_failures_in_fifteen_minutes_lock_the_account_for_fifteen_minutes() {
-    // The default rule, with its real slow-down (about 12 seconds of waiting in all).
+    // The default rule, with its real slow-down (about 20 seconds of waiting in all).
     let app = TestApp::spawn().await;
     let user = app.applicant("target@example.org").await;
     for _ in 0..10 {
