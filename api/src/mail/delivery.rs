@@ -1,6 +1,6 @@
 //! Delivering one message: by SMTP, or as an `.eml` file named after its outbox id.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message as Mime, Tokio1Executor,
@@ -10,6 +10,37 @@ use merit_persistence::outbox::Claimed;
 use secrecy::ExposeSecret;
 
 use crate::settings::Settings;
+
+/// How long one SMTP exchange may take before it counts as failed (and is retried later).
+pub const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a message was not delivered.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// The SMTP server or the connection to it failed.
+    #[error(transparent)]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    /// The message could not be written to the mail folder.
+    #[error(transparent)]
+    File(#[from] std::io::Error),
+    /// The message could not be built (an address Merit cannot send to).
+    #[error("the message cannot be built: {0}")]
+    Message(String),
+}
+
+impl DeliveryError {
+    /// A short kind for logs, which never carry a server's reply (it may quote an address).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DeliveryError::Smtp(e) if e.is_timeout() => "smtp_timeout",
+            DeliveryError::Smtp(e) if e.is_permanent() => "smtp_permanent",
+            DeliveryError::Smtp(e) if e.is_transient() => "smtp_transient",
+            DeliveryError::Smtp(_) => "smtp_connection",
+            DeliveryError::File(_) => "mail_folder",
+            DeliveryError::Message(_) => "message",
+        }
+    }
+}
 
 /// Where emails go.
 pub enum Mailer {
@@ -33,7 +64,9 @@ impl Mailer {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Mailer> {
         match &settings.smtp_url {
             Some(url) => Ok(Mailer::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())?.build(),
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())?
+                    .timeout(Some(SMTP_TIMEOUT))
+                    .build(),
             )),
             None => {
                 let dir = settings.mail_dir();
@@ -44,7 +77,7 @@ impl Mailer {
     }
 
     /// Sends one message from `from`.
-    pub async fn deliver(&self, from: &str, email: &Claimed) -> anyhow::Result<()> {
+    pub async fn deliver(&self, from: &str, email: &Claimed) -> Result<(), DeliveryError> {
         let message = build(from, email)?;
         match self {
             Mailer::Smtp(transport) => {
@@ -63,7 +96,8 @@ impl Mailer {
     }
 }
 
-fn build(from: &str, email: &Claimed) -> anyhow::Result<Mime> {
+fn build(from: &str, email: &Claimed) -> Result<Mime, DeliveryError> {
+    let bad = |e: &dyn std::fmt::Display| DeliveryError::Message(e.to_string());
     let body = MultiPart::alternative()
         .singlepart(
             SinglePart::builder()
@@ -79,8 +113,9 @@ fn build(from: &str, email: &Claimed) -> anyhow::Result<Mime> {
         );
     Ok(Mime::builder()
         .message_id(Some(format!("<{}@merit>", email.id)))
-        .from(from.parse()?)
-        .to(email.to.parse()?)
+        .from(from.parse().map_err(|e| bad(&e))?)
+        .to(email.to.parse().map_err(|e| bad(&e))?)
         .subject(email.subject.clone())
-        .multipart(body)?)
+        .multipart(body)
+        .map_err(|e| bad(&e))?)
 }

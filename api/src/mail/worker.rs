@@ -3,16 +3,26 @@
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use merit_persistence::{outbox, write_transaction};
+use merit_persistence::{
+    outbox::{self, Claimed},
+    write_transaction,
+};
 
+use super::delivery;
 use crate::{error::ApiError, state::AppState};
 
-/// How many emails one pass claims.
-const BATCH: i64 = 20;
+/// How many emails one claim takes. The lease must outlast sending all of them one after
+/// another at the SMTP timeout each, or another instance could take over and send one twice.
+const BATCH: i64 = 5;
 /// How long a claim holds before another worker may take the email over.
 const LEASE: TimeDelta = TimeDelta::minutes(2);
 /// After this many attempts an email is given up.
 const MAX_ATTEMPTS: i32 = 8;
+
+const _: () = assert!(
+    BATCH * delivery::SMTP_TIMEOUT.as_secs() as i64 * 2 <= LEASE.num_seconds(),
+    "a claimed batch must be sent well within its lease"
+);
 
 /// The wait before attempt `attempts + 1`: 30 s, doubling, at most an hour.
 pub fn backoff(attempts: i32) -> TimeDelta {
@@ -20,54 +30,66 @@ pub fn backoff(attempts: i32) -> TimeDelta {
     TimeDelta::seconds((30i64 << exponent).min(3600))
 }
 
-/// Delivers every due email once; returns how many were delivered.
+/// Delivers every due email once, a claimed batch at a time; returns how many were delivered.
 pub async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
-    let now = state.clock.now();
-    let claimed = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |c| Ok(outbox::claim_due(c, now, now + LEASE, BATCH)?))
-        })
-        .await?;
     let mut delivered = 0;
-    for email in claimed {
-        let outcome = state
-            .mailer
-            .deliver(&state.settings.mail_from, &email)
-            .await;
+    loop {
         let now = state.clock.now();
-        let id = email.id.clone();
-        match outcome {
-            Ok(()) => {
-                delivered += 1;
-                state
-                    .db
-                    .run(move |conn| Ok(outbox::mark_sent(conn, &id, now)?))
-                    .await?;
-            }
-            Err(error) => {
-                let reason = error.to_string();
-                tracing::warn!(outbox.id = %email.id, attempts = email.attempts, error = %reason, "email delivery failed");
-                let attempts = email.attempts;
-                state
-                    .db
-                    .run(move |conn| {
-                        if attempts >= MAX_ATTEMPTS {
-                            Ok(outbox::mark_failed(conn, &id, now, &reason)?)
-                        } else {
-                            Ok(outbox::mark_retry(
-                                conn,
-                                &id,
-                                now + backoff(attempts),
-                                &reason,
-                            )?)
-                        }
-                    })
-                    .await?;
-            }
+        let claimed = state
+            .db
+            .run(move |conn| {
+                write_transaction(conn, |c| Ok(outbox::claim_due(c, now, now + LEASE, BATCH)?))
+            })
+            .await?;
+        if claimed.is_empty() {
+            return Ok(delivered);
+        }
+        for email in claimed {
+            delivered += usize::from(deliver_one(state, email).await?);
         }
     }
-    Ok(delivered)
+}
+
+/// Sends one claimed email and records the outcome; whether it was delivered.
+async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError> {
+    let outcome = state
+        .mailer
+        .deliver(&state.settings.mail_from, &email)
+        .await;
+    let now = state.clock.now();
+    let id = email.id;
+    let attempts = email.attempts;
+    match outcome {
+        Ok(()) => {
+            state
+                .db
+                .run(move |conn| Ok(outbox::mark_sent(conn, &id, now)?))
+                .await?;
+            Ok(true)
+        }
+        Err(error) => {
+            // The kind only: a server's reply may quote the recipient's address, and addresses
+            // never go to the logs. The whole reply is kept with the row, beside the address.
+            tracing::warn!(outbox.id = %id, attempts, error.kind = error.kind(), "email delivery failed");
+            let reason = error.to_string();
+            state
+                .db
+                .run(move |conn| {
+                    if attempts >= MAX_ATTEMPTS {
+                        Ok(outbox::mark_failed(conn, &id, now, &reason)?)
+                    } else {
+                        Ok(outbox::mark_retry(
+                            conn,
+                            &id,
+                            now + backoff(attempts),
+                            &reason,
+                        )?)
+                    }
+                })
+                .await?;
+            Ok(false)
+        }
+    }
 }
 
 /// Runs passes forever: at once when woken by a new email, otherwise every `interval`.

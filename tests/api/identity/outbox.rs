@@ -8,7 +8,9 @@ use merit_api::{
 };
 use merit_persistence::schema::outbox_emails;
 
-use crate::support::TestApp;
+use figment::providers::Serialized;
+
+use crate::support::{FakeSmtp, TestApp};
 
 /// Queues `count` messages directly, without waking the worker.
 async fn enqueue(app: &TestApp, count: usize) {
@@ -131,4 +133,72 @@ async fn back_off_doubles_after_each_failure() {
     app.clock.advance(Duration::seconds(240));
     mail::worker::deliver_due(&app.state).await.unwrap();
     assert!(rows(&app).await[0].1.is_some());
+}
+
+/// A test app that delivers through `smtp`.
+async fn with_smtp(smtp: &FakeSmtp) -> TestApp {
+    let url = smtp.url.clone();
+    TestApp::spawn_with(move |f| f.merge(Serialized::default("smtp_url", url))).await
+}
+
+/// Runs delivery passes until the outbox has nothing due (the app's own worker runs too).
+async fn drain(app: &TestApp) {
+    for _ in 0..200 {
+        mail::worker::deliver_due(&app.state).await.unwrap();
+        if rows(app).await.iter().all(|(_, sent, _)| sent.is_some()) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+#[actix_web::test]
+async fn with_smtp_configured_each_message_goes_to_the_server_once_and_no_file_is_written() {
+    let smtp = FakeSmtp::start().await;
+    let app = with_smtp(&smtp).await;
+    enqueue(&app, 7).await;
+    drain(&app).await;
+    let received = smtp.received();
+    assert_eq!(received.len(), 7, "one SMTP transaction per message");
+    for n in 0..7 {
+        let copies = received
+            .iter()
+            .filter(|m| m.contains(&format!("Subject: Message {n}\n")))
+            .count();
+        assert_eq!(copies, 1, "message {n} was sent {copies} times");
+    }
+    assert!(received[0].contains("To: person"), "{}", received[0]);
+    assert!(
+        rows(&app)
+            .await
+            .iter()
+            .all(|(attempts, sent, error)| { *attempts == 1 && sent.is_some() && error.is_none() })
+    );
+    assert_eq!(eml_files(&app), 0);
+}
+
+#[actix_web::test]
+async fn an_smtp_server_saying_try_later_gets_the_message_again_after_the_back_off() {
+    let smtp = FakeSmtp::start().await;
+    smtp.refuse_recipients(true);
+    let app = with_smtp(&smtp).await;
+    enqueue(&app, 1).await;
+    mail::worker::deliver_due(&app.state).await.unwrap();
+    let refused = rows(&app).await;
+    assert_eq!(refused[0].0, 1);
+    assert!(refused[0].1.is_none(), "not sent");
+    let reason = refused[0].2.clone().unwrap_or_default();
+    assert!(
+        reason.contains("451"),
+        "the server's answer is kept: {reason}"
+    );
+    assert!(smtp.received().is_empty());
+
+    smtp.refuse_recipients(false);
+    app.clock.advance(Duration::seconds(30));
+    drain(&app).await;
+    let delivered = rows(&app).await;
+    assert_eq!(delivered[0].0, 2, "two attempts");
+    assert!(delivered[0].1.is_some(), "sent");
+    assert_eq!(smtp.received().len(), 1);
 }

@@ -6,6 +6,7 @@ mod factories;
 mod mail;
 mod proxy;
 mod response;
+mod smtp;
 
 use std::{net::TcpListener, sync::Arc, time::Duration};
 
@@ -27,6 +28,7 @@ pub use factories::{ADMIN_PASSWORD, PASSWORD, TestUser};
 pub use mail::Mail;
 pub use proxy::TcpProxy;
 pub use response::{TestResponse, assert_problem};
+pub use smtp::FakeSmtp;
 
 /// The instant every test starts at, unless it moves the clock.
 pub fn start_of_tests() -> DateTime<Utc> {
