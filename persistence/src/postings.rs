@@ -130,7 +130,19 @@ pub fn visible_to(
     }
 }
 
+/// Serialises writers of the change log until they commit (PostgreSQL; SQLite's write
+/// transactions are serial already). Sequence numbers are handed out at insert, not at commit:
+/// without the lock, change 6 could commit before change 5, a reader would move its mark past 6,
+/// and change 5 would never reach the search index. Readers are not blocked.
+fn lock_change_log(conn: &mut DbConnection) -> RepoResult<()> {
+    if let DbConnection::Postgresql(c) = conn {
+        diesel::sql_query("LOCK TABLE posting_changes IN EXCLUSIVE MODE").execute(c)?;
+    }
+    Ok(())
+}
+
 fn record_change(conn: &mut DbConnection, id: &str) -> RepoResult<()> {
+    lock_change_log(conn)?;
     diesel::insert_into(posting_changes::table)
         .values(posting_changes::posting_id.eq(id))
         .execute(conn)?;
@@ -150,6 +162,7 @@ pub fn insert(conn: &mut DbConnection, posting: &Posting, created_by: &str) -> R
 
 /// Inserts many postings at once (demo data, benchmarks), in batches, logging each change.
 pub fn insert_many(conn: &mut DbConnection, all: &[Posting], created_by: &str) -> RepoResult<()> {
+    lock_change_log(conn)?;
     for chunk in all.chunks(500) {
         let rows: Vec<_> = chunk
             .iter()

@@ -279,3 +279,46 @@ async fn an_unchanged_search_answers_304_to_its_etag_and_200_after_a_change() {
     changed.assert_status(200);
     assert_ne!(changed.header("etag"), tag);
 }
+
+#[actix_web::test]
+async fn a_posting_change_log_reader_never_sees_a_later_change_without_an_earlier_one() {
+    use merit_persistence::postings;
+
+    let (app, dmv) = with_dmv_employer().await;
+    let first = super::draft(&app, &dmv, json!({})).await;
+    let second = super::draft(&app, &dmv, json!({})).await;
+    let mark = app.db.run(|c| Ok(postings::last_change(c)?)).await.unwrap();
+    // Rewrites a posting in a write transaction that stays open for `hold` after its change.
+    let rewrite = |id: String, hold: std::time::Duration| {
+        let db = app.db.clone();
+        async move {
+            db.write(move |c| {
+                let mut posting = postings::find(c, &id)?.unwrap();
+                let expected = posting.version;
+                let at = posting.updated_at;
+                postings::touch(&mut posting, at);
+                assert!(postings::update(c, &posting, expected)?);
+                std::thread::sleep(hold);
+                Ok(())
+            })
+            .await
+            .unwrap();
+        }
+    };
+    let slow = rewrite(first.clone(), std::time::Duration::from_millis(400));
+    let fast = async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        rewrite(second.clone(), std::time::Duration::ZERO).await;
+        // As soon as the later change is committed, read the log as the search index does.
+        app.db
+            .run(move |c| Ok(postings::changed_since(c, mark)?))
+            .await
+            .unwrap()
+    };
+    let ((), (seen, _)) = tokio::join!(slow, fast);
+    assert!(seen.contains(&second), "{seen:?}");
+    assert!(
+        seen.contains(&first),
+        "the earlier change must be visible with the later one: {seen:?}"
+    );
+}
