@@ -60,9 +60,15 @@ impl IfMatch {
 
     /// 412 unless the header is absent, `*`, or lists `current` (a quoted tag).
     pub fn check(&self, current: &str) -> Result<(), ApiError> {
+        self.check_any(&[current])
+    }
+
+    /// 412 unless the header is absent, `*`, or lists one of `current`: the tags the current
+    /// version may have been served with.
+    pub fn check_any(&self, current: &[&str]) -> Result<(), ApiError> {
         match self {
             IfMatch::Absent | IfMatch::Any => Ok(()),
-            IfMatch::Tags(tags) if tags.iter().any(|t| t == current) => Ok(()),
+            IfMatch::Tags(tags) if tags.iter().any(|t| current.contains(&t.as_str())) => Ok(()),
             IfMatch::Tags(_) => Err(ApiError::PreconditionFailed),
         }
     }

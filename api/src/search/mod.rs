@@ -74,6 +74,15 @@ impl SearchService {
         self.refresh(db).await
     }
 
+    /// After a committed posting write: brings the index up to date so the writer's client
+    /// sees its change at once. A failure is logged, not answered: the write stands, and the
+    /// periodic refresh applies it within a second.
+    pub async fn refresh_after_write(&self, db: &Db) {
+        if let Err(error) = self.refresh(db).await {
+            tracing::warn!(%error, "the search index will catch up with a posting change later");
+        }
+    }
+
     /// Brings the index up to date with the database: a full load the first time, then the
     /// changes logged since.
     pub async fn refresh(&self, db: &Db) -> Result<(), ApiError> {

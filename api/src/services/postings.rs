@@ -13,7 +13,7 @@ use merit_persistence::{DbConnection, Page, PageRequest, postings, reference};
 
 use crate::{
     auth::{AuthUser, Employer},
-    conditional::{IfMatch, version_tag},
+    conditional::{IfMatch, entity_tag, version_tag},
     error::ApiError,
 };
 
@@ -125,6 +125,22 @@ fn own(conn: &mut DbConnection, employer: &Employer, id: &str) -> Result<Posting
         .ok_or_else(not_found)
 }
 
+/// The tag of version `version` once its final filing date has passed while it is open.
+fn filing_closed_tag(version: i64) -> String {
+    entity_tag(&format!("{version}-filing-closed"))
+}
+
+/// The entity tag of `posting` as served at `now`. Its answer says whether it accepts
+/// applications, which changes at the final filing date without a new version; the tag changes
+/// then too, so a copy cached before the date is not confirmed with 304 after it.
+pub fn posting_tag(posting: &Posting, now: DateTime<Utc>) -> String {
+    if posting.status == PostingStatus::Open && !posting.accepting_applications(now) {
+        filing_closed_tag(posting.version)
+    } else {
+        version_tag(posting.version)
+    }
+}
+
 fn save(
     conn: &mut DbConnection,
     posting: &mut Posting,
@@ -132,7 +148,7 @@ fn save(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let current = posting.version;
-    if_match.check(&version_tag(current))?;
+    if_match.check_any(&[&version_tag(current), &filing_closed_tag(current)])?;
     postings::touch(posting, now);
     if postings::update(conn, posting, current)? {
         Ok(())

@@ -133,6 +133,50 @@ async fn a_posting_past_its_final_filing_date_is_closed_for_applying_though_nobo
 }
 
 #[actix_web::test]
+async fn a_copy_read_before_the_final_filing_date_is_not_confirmed_as_current_after_it() {
+    let (app, employer) = with_dmv_employer().await;
+    let id = open(&app, &employer, json!({"final_filing_date": "2026-03-10"})).await;
+    let path = format!("/api/v1/postings/{id}");
+    let before = app.get(&path).await;
+    let tag = before.header("etag").to_owned();
+    assert_eq!(before.body["accepting_applications"], true);
+    let conditional = |tag: String| {
+        app.send(
+            app.request(reqwest::Method::GET, &path)
+                .header("if-none-match", tag),
+        )
+    };
+    conditional(tag.clone()).await.assert_status(304);
+
+    // The filing closes at the end of 10 March in California; the version does not change.
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-03-11T08:00:00Z")
+            .unwrap()
+            .to_utc(),
+    );
+    let after = conditional(tag.clone()).await;
+    after.assert_status(200);
+    assert_eq!(after.body["accepting_applications"], false);
+    assert_eq!(after.body["version"], before.body["version"]);
+    let closed_tag = after.header("etag").to_owned();
+    assert_ne!(closed_tag, tag);
+    conditional(closed_tag.clone()).await.assert_status(304);
+
+    // The tag served after the date still names the current version for a change.
+    let employer = app.signed_in(&employer.login, &employer.password).await;
+    let extended = patch(
+        &app,
+        &employer,
+        &id,
+        json!({"final_filing_date": "2026-03-31"}),
+        Some(&closed_tag),
+    )
+    .await;
+    extended.assert_status(200);
+    assert_eq!(extended.body["accepting_applications"], true);
+}
+
+#[actix_web::test]
 async fn an_employer_cannot_touch_another_departments_postings() {
     let (app, dmv) = with_dmv_employer().await;
     let cdcr = app.employer("Sam", "Ortiz", "CDCR").await;

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     auth::{AuthUser, Employer, MaybeUser, viewer_of},
-    conditional::{IfMatch, json_with_tag, version_tag},
+    conditional::{IfMatch, json_with_tag},
     error::ApiError,
     extract::{Json, Query},
     openapi::{Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized},
@@ -46,12 +46,9 @@ pub async fn get_posting(
         .db
         .run(move |conn| postings::get(conn, &id, &viewer))
         .await?;
-    let tag = version_tag(posting.version);
-    json_with_tag(
-        &req,
-        &tag,
-        &PostingResponse::new(posting, state.clock.now()),
-    )
+    let now = state.clock.now();
+    let tag = postings::posting_tag(&posting, now);
+    json_with_tag(&req, &tag, &PostingResponse::new(posting, now))
 }
 
 /// May I apply?
@@ -119,7 +116,7 @@ pub async fn create_posting(
         .write(move |conn| postings::create(conn, &employer, content, now))
         .await?;
     let location = format!("/api/v1/postings/{}", posting.id);
-    let tag = version_tag(posting.version);
+    let tag = postings::posting_tag(&posting, now);
     Ok(HttpResponse::Created()
         .insert_header(("location", location))
         .insert_header(("etag", tag))
@@ -157,8 +154,8 @@ pub async fn update_posting(
         .db
         .write(move |conn| postings::update(conn, &employer, &id, content, &if_match, now))
         .await?;
-    state.search.refresh(&state.db).await?;
-    let tag = version_tag(posting.version);
+    state.search.refresh_after_write(&state.db).await;
+    let tag = postings::posting_tag(&posting, now);
     Ok(HttpResponse::Ok()
         .insert_header(("etag", tag))
         .json(PostingResponse::new(posting, now)))
@@ -175,8 +172,8 @@ async fn transition(
         .db
         .write(move |conn| postings::transition(conn, &employer, &id, action, now))
         .await?;
-    state.search.refresh(&state.db).await?;
-    let tag = version_tag(posting.version);
+    state.search.refresh_after_write(&state.db).await;
+    let tag = postings::posting_tag(&posting, now);
     Ok(HttpResponse::Ok()
         .insert_header(("etag", tag))
         .json(PostingResponse::new(posting, now)))
