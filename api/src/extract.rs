@@ -1,10 +1,17 @@
 //! Extractors whose failures are problem responses with the right status: a JSON body
 //! (415 wrong type, 413 too large, 400 malformed, 422 wrong shape with the field's path) and a
-//! query string (400 when it cannot be read).
+//! query string (400 when it cannot be read); and the guard that refuses paths naming control
+//! characters (404).
 
 use std::{future::Future, pin::Pin};
 
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use actix_web::{
+    FromRequest, HttpMessage, HttpRequest, ResponseError,
+    body::{BoxBody, MessageBody},
+    dev::{Payload, ServiceRequest, ServiceResponse},
+    middleware::Next,
+    web,
+};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
@@ -275,5 +282,46 @@ mod tests {
         let error =
             parse_query::<std::collections::HashMap<String, String>>("q=a%00b").unwrap_err();
         assert_eq!(error.code(), "invalid_query");
+    }
+}
+
+/// Answers 404 for a path that percent-encodes a control character (`%00` to `%1F`, `%7F`) in
+/// place of handing it to a handler: no id or code holds one, and PostgreSQL cannot even
+/// compare text holding NUL, so a lookup would fail instead of finding nothing.
+pub async fn refuse_control_characters_in_path(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if encodes_control_character(req.path()) {
+        let response = ApiError::not_found("resource").error_response();
+        return Ok(req.into_response(response));
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
+fn encodes_control_character(path: &str) -> bool {
+    path.as_bytes().windows(3).any(|w| {
+        w[0] == b'%'
+            && matches!(
+                (w[1], w[2].to_ascii_lowercase()),
+                (b'0' | b'1', b'0'..=b'9' | b'a'..=b'f') | (b'7', b'f')
+            )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoded_control_characters_are_spotted_in_any_letter_case() {
+        for path in ["/a/%00", "/a/x%1Fy", "/a/%7f", "/a/%0a", "/a/%0D"] {
+            assert!(encodes_control_character(path), "{path}");
+        }
+        for path in ["/a/%20", "/a/%C3%A9", "/a/%2F", "/a/100%", "/a/%7e", "/a/%"] {
+            assert!(!encodes_control_character(path), "{path}");
+        }
     }
 }

@@ -41,6 +41,9 @@ pub fn decode_cursor(list: &str, cursor: &str) -> Result<String, ApiError> {
         .decode(cursor)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
+        // Keys are ids and codes; a control character (NUL above all, which PostgreSQL cannot
+        // even compare) means the cursor was made up.
+        .filter(|text| !text.chars().skip(list.len() + 1).any(char::is_control))
         .and_then(|text| {
             text.strip_prefix(list)
                 .and_then(|rest| rest.strip_prefix('\n'))

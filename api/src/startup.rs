@@ -30,6 +30,7 @@ use crate::{
     clock::Clock,
     db::Db,
     error::ApiError,
+    extract,
     mail::{self, delivery::Mailer},
     openapi::{self, RouteTable},
     routes,
@@ -245,6 +246,9 @@ fn app(
                 .add((header::CACHE_CONTROL, "no-store")),
         )
         .wrap(middleware::Compress::default())
+        .wrap(middleware::from_fn(
+            extract::refuse_control_characters_in_path,
+        ))
         .wrap(metrics)
         .wrap(middleware::from_fn(telemetry::observe))
 }

@@ -202,3 +202,31 @@ async fn a_json_array_in_place_of_an_object_is_refused() {
     assert_problem(&response, 422, "validation_failed");
     assert_eq!(response.body["errors"][0]["field"], "body");
 }
+
+#[actix_web::test]
+async fn a_path_naming_a_control_character_is_404_on_every_backend() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    for path in [
+        "/api/v1/postings/%00",
+        "/api/v1/postings/abc%00def/eligibility",
+        "/api/v1/exams/%0A",
+        "/api/v1/admin/accounts/%1f",
+        "/api/v1/classifications/%7F/eligible-list",
+        "/api/v1/me/templates/%00",
+    ] {
+        let response = app.get_as(&admin.token, path).await;
+        assert_problem(&response, 404, "not_found");
+    }
+}
+
+#[actix_web::test]
+async fn a_cursor_holding_a_control_character_is_a_bad_request() {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let app = TestApp::spawn().await;
+    for key in ["\0", "alameda\0", "\u{7}"] {
+        let cursor = URL_SAFE_NO_PAD.encode(format!("locations\n{key}"));
+        let response = app.get(&format!("/api/v1/locations?cursor={cursor}")).await;
+        assert_problem(&response, 400, "invalid_cursor");
+    }
+}
