@@ -1,7 +1,9 @@
 //! Saved searches: a person's named search criteria, run again on demand.
 
 use chrono::{DateTime, Utc};
-use merit_persistence::{DbConnection, RepoError, saved_searches, saved_searches::SavedSearch};
+use merit_persistence::{
+    DbConnection, RepoError, profiles, saved_searches, saved_searches::SavedSearch,
+};
 
 use crate::error::ApiError;
 
@@ -21,7 +23,8 @@ fn name_taken(error: RepoError) -> ApiError {
     }
 }
 
-/// Saves a search for `owner`, refusing more than `limit`.
+/// Saves a search for `owner`, refusing more than `limit`. Call in a write transaction: the
+/// person is locked first, so two saves at once cannot both pass the count.
 pub fn create(
     conn: &mut DbConnection,
     owner: &str,
@@ -30,6 +33,7 @@ pub fn create(
     limit: u32,
     now: DateTime<Utc>,
 ) -> Result<SavedSearch, ApiError> {
+    profiles::lock_person(conn, owner)?;
     if saved_searches::count_for(conn, owner)? >= i64::from(limit) {
         return Err(ApiError::Conflict {
             code: "saved_search_limit_reached",

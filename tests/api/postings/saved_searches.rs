@@ -112,6 +112,24 @@ async fn another_persons_saved_search_is_not_found_for_every_operation() {
 }
 
 #[actix_web::test]
+async fn saves_sent_at_once_never_pass_the_limit_together() {
+    let app = TestApp::spawn_with(|f| f.merge(Serialized::default("saved_search_limit", 1))).await;
+    let me = app.applicant("rush@example.org").await;
+    let bodies = ["A", "B", "C", "D", "E", "F"].map(|name| json!({"name": name, "criteria": {}}));
+    let saves = bodies
+        .iter()
+        .map(|body| app.post_as(&me.token, "/api/v1/me/saved-searches", body));
+    let answers = futures_util::future::join_all(saves).await;
+    let created = answers.iter().filter(|a| a.status == 201).count();
+    assert_eq!(created, 1, "exactly one save fits");
+    for refused in answers.iter().filter(|a| a.status != 201) {
+        assert_problem(refused, 409, "saved_search_limit_reached");
+    }
+    let kept = app.get_as(&me.token, "/api/v1/me/saved-searches").await;
+    assert_eq!(kept.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
 async fn a_person_keeps_at_most_the_configured_number_of_saved_searches() {
     let app = TestApp::spawn_with(|f| f.merge(Serialized::default("saved_search_limit", 2))).await;
     let me = app.applicant("ana@example.org").await;
