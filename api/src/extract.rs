@@ -213,6 +213,32 @@ pub fn parse_query_parts<A: DeserializeOwned, B: DeserializeOwned>(
     Ok((parse_query(&a.finish())?, parse_query(&b.finish())?))
 }
 
+/// Answers 404 for a path that percent-encodes a control character (`%00` to `%1F`, `%7F`) in
+/// place of handing it to a handler: no id or code holds one, and PostgreSQL cannot even
+/// compare text holding NUL, so a lookup would fail instead of finding nothing.
+pub async fn refuse_control_characters_in_path(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if encodes_control_character(req.path()) {
+        let response = ApiError::not_found("resource").error_response();
+        return Ok(req.into_response(response));
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
+fn encodes_control_character(path: &str) -> bool {
+    path.as_bytes().windows(3).any(|w| {
+        w[0] == b'%'
+            && matches!(
+                (w[1], w[2].to_ascii_lowercase()),
+                (b'0' | b'1', b'0'..=b'9' | b'a'..=b'f') | (b'7', b'f')
+            )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -283,37 +309,6 @@ mod tests {
             parse_query::<std::collections::HashMap<String, String>>("q=a%00b").unwrap_err();
         assert_eq!(error.code(), "invalid_query");
     }
-}
-
-/// Answers 404 for a path that percent-encodes a control character (`%00` to `%1F`, `%7F`) in
-/// place of handing it to a handler: no id or code holds one, and PostgreSQL cannot even
-/// compare text holding NUL, so a lookup would fail instead of finding nothing.
-pub async fn refuse_control_characters_in_path(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if encodes_control_character(req.path()) {
-        let response = ApiError::not_found("resource").error_response();
-        return Ok(req.into_response(response));
-    }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_boxed_body)
-}
-
-fn encodes_control_character(path: &str) -> bool {
-    path.as_bytes().windows(3).any(|w| {
-        w[0] == b'%'
-            && matches!(
-                (w[1], w[2].to_ascii_lowercase()),
-                (b'0' | b'1', b'0'..=b'9' | b'a'..=b'f') | (b'7', b'f')
-            )
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn encoded_control_characters_are_spotted_in_any_letter_case() {

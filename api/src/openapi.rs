@@ -80,7 +80,12 @@ const PROBLEMS: &[(&str, &str, Option<&str>)] = &[
         "No valid access token was given.",
         Some("WWW-Authenticate"),
     ),
-    ("Forbidden", "The caller may not do this.", None),
+    (
+        "Forbidden",
+        "The caller may not do this: their role does not allow it, or (`password_change_required`) \
+         their password is temporary and must be changed first.",
+        None,
+    ),
     (
         "NotFound",
         "Nothing here, or nothing the caller may see.",
@@ -210,6 +215,9 @@ fn add_standard_problems(api: &mut openapi::OpenApi) {
     }
 }
 
+/// The operations a session with a temporary password may call (the `AnySession` extractor).
+const ANY_SESSION_OPERATIONS: &[&str] = &["change_password", "log_out"];
+
 fn add_operation_problems(operation: &mut Operation) {
     let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
     let has_body = operation.request_body.is_some();
@@ -227,6 +235,11 @@ fn add_operation_problems(operation: &mut Operation) {
     });
     if secured {
         wanted.push(("401", "Unauthorized"));
+        // A session with a temporary password may only change it or sign out; everything
+        // else that takes a token answers 403 `password_change_required`.
+        if !ANY_SESSION_OPERATIONS.contains(&operation.operation_id.as_deref().unwrap_or("")) {
+            wanted.push(("403", "Forbidden"));
+        }
     }
     for (status, name) in wanted {
         operation

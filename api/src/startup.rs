@@ -22,6 +22,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
     auth::{
+        self,
         hashing::PasswordHasher,
         limits::RateLimits,
         slowdown::SignInSlowdown,
@@ -246,6 +247,7 @@ fn app(
                 .add((header::CACHE_CONTROL, "no-store")),
         )
         .wrap(middleware::Compress::default())
+        .wrap(middleware::from_fn(auth::authenticate_first))
         .wrap(middleware::from_fn(
             extract::refuse_control_characters_in_path,
         ))

@@ -1,8 +1,12 @@
-//! `openapi.yaml` is generated from the code; this fails when the committed file drifts.
+//! `openapi.yaml` is generated from the code; this fails when the committed file drifts. And the
+//! document's promises hold: what it says an operation answers, it answers.
 
 use std::path::PathBuf;
 
-use serde_json::Value;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
 
 fn committed_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../openapi.yaml")
@@ -59,4 +63,54 @@ fn every_operation_has_an_id_a_summary_a_tag_and_problem_errors() {
     let problem: &Value = &document["components"]["responses"]["BadRequest"]["content"]["application/problem+json"]
         ["schema"];
     assert_eq!(problem["$ref"], "#/components/schemas/Problem");
+}
+
+#[actix_web::test]
+async fn every_operation_that_takes_a_token_refuses_a_temporary_password_session_with_403() {
+    let app = TestApp::spawn().await;
+    app.with_reference_data().await;
+    let (_, username, temporary) = app
+        .create_prefixed(
+            "employer",
+            json!({"first_name": "Tess", "last_name": "Porary", "department_code": "DMV"}),
+        )
+        .await;
+    let session = app.signed_in(&username, &temporary).await;
+    let document = serde_json::to_value(merit_api::openapi::document()).expect("serialises");
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let secured = operation["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
+            let operation_id = operation["operationId"].as_str().unwrap_or_default();
+            if !secured || ["change_password", "log_out"].contains(&operation_id) {
+                continue;
+            }
+            assert!(
+                operation["responses"]["403"].is_object(),
+                "{method} {path} does not declare 403"
+            );
+            let concrete = path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let mut request = app
+                .request(method.clone(), &concrete)
+                .bearer_auth(&session.token);
+            if [Method::POST, Method::PUT, Method::PATCH].contains(&method) {
+                request = request.json(&json!({}));
+            }
+            let response = app.send(request).await;
+            if response.status != 403 || response.body["code"] != "password_change_required" {
+                wrong.push(format!("{method} {path}: {}", response.text));
+            }
+            checked += 1;
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(checked > 30, "only {checked} operations checked");
 }

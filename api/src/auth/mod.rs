@@ -4,6 +4,10 @@
 //! its session and account are read from the database on every request, so logging out,
 //! changing a password, disabling an account or separating an employee take effect at the next
 //! request. A bad or stale token is 401, never treated as anonymous.
+//!
+//! [`authenticate_first`] does that before the handler's extractors run, so who is asking is
+//! settled before what they sent is judged: a caller who may not use an operation gets 401 or
+//! 403, never a 422 about a body they had no right to send.
 
 pub mod hashing;
 pub mod limits;
@@ -12,7 +16,14 @@ pub mod tokens;
 
 use std::{future::Future, pin::Pin};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{
+    FromRequest, HttpMessage, HttpRequest,
+    body::{BoxBody, MessageBody},
+    dev::{Payload, ServiceRequest, ServiceResponse},
+    http::header,
+    middleware::Next,
+    web,
+};
 use merit_domain::{
     account::{Account, Role, RosterStatus},
     posting::Viewer,
@@ -133,6 +144,46 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
 
 type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
 
+/// The outcome of authenticating a request that carried `Authorization`, left for its extractor.
+struct Authenticated(Result<AuthUser, ApiError>);
+
+/// Middleware: authenticates a request that carries `Authorization` before its handler's
+/// extractors run. Extractors are polled together, and one that fails at once (a body that does
+/// not validate) would otherwise be answered before the session lookup had finished.
+pub async fn authenticate_first(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if let Some(outcome) = session_of(req.request()).await {
+        req.extensions_mut().insert(Authenticated(outcome));
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// The caller behind the request's bearer token; `None` without an `Authorization` header.
+async fn session_of(req: &HttpRequest) -> Option<Result<AuthUser, ApiError>> {
+    let token = match bearer(req) {
+        Ok(Some(token)) => token,
+        Ok(None) => return None,
+        Err(error) => return Some(Err(error)),
+    };
+    Some(authenticate(req, token).await)
+}
+
+/// The signed-in caller of `req`, whatever their password: authenticated by the middleware, or
+/// here when it did not run.
+async fn signed_in_caller(req: HttpRequest) -> Result<AuthUser, ApiError> {
+    let ready = req.extensions_mut().remove::<Authenticated>();
+    match ready {
+        Some(Authenticated(outcome)) => outcome,
+        None => session_of(&req)
+            .await
+            .unwrap_or_else(|| Err(unauthenticated("Sign in and send the access token."))),
+    }
+}
+
 impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = Extracted<Self>;
@@ -140,9 +191,7 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let token = bearer(&req)?
-                .ok_or_else(|| unauthenticated("Sign in and send the access token."))?;
-            let user = authenticate(&req, token).await?;
+            let user = signed_in_caller(req).await?;
             if user.account.password_change_required() {
                 return Err(ApiError::Forbidden {
                     code: "password_change_required",
@@ -166,11 +215,7 @@ impl FromRequest for AnySession {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move {
-            let token = bearer(&req)?
-                .ok_or_else(|| unauthenticated("Sign in and send the access token."))?;
-            authenticate(&req, token).await.map(AnySession)
-        })
+        Box::pin(async move { signed_in_caller(req).await.map(AnySession) })
     }
 }
 

@@ -111,11 +111,11 @@ fn build(from: &str, email: &Claimed) -> Result<Mime, DeliveryError> {
                 .header(header::ContentTransferEncoding::QuotedPrintable)
                 .body(email.html.clone()),
         );
-    Ok(Mime::builder()
+    Mime::builder()
         .message_id(Some(format!("<{}@merit>", email.id)))
         .from(from.parse().map_err(|e| bad(&e))?)
         .to(email.to.parse().map_err(|e| bad(&e))?)
         .subject(email.subject.clone())
         .multipart(body)
-        .map_err(|e| bad(&e))?)
+        .map_err(|e| bad(&e))
 }
