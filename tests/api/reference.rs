@@ -278,3 +278,47 @@ async fn the_full_demo_data_loads_once_with_postings_and_exams() {
         5
     );
 }
+
+#[actix_web::test]
+async fn the_demo_data_has_an_employer_a_staff_member_and_an_employee_who_sign_in_once_loaded() {
+    let app = TestApp::spawn().await;
+    app.with_reference_data().await;
+    for _ in 0..2 {
+        merit_api::demo::load_applicants(&app.db, &app.state.documents)
+            .await
+            .expect("the demo people load");
+    }
+    let password = merit_api::demo::DEMO_PASSWORD;
+    let expected = [
+        (
+            "DMVEGARCIA",
+            serde_json::json!(["employer"]),
+            "department_code",
+            "DMV",
+        ),
+        (
+            "LAOMCHEN",
+            serde_json::json!(["staff"]),
+            "office_code",
+            "LAO",
+        ),
+        (
+            "00481516",
+            serde_json::json!(["applicant", "employee"]),
+            "employee_id",
+            "00481516",
+        ),
+    ];
+    for (login, roles, field, value) in expected {
+        let person = app.signed_in(login, password).await;
+        let me = app.get_as(&person.token, "/api/v1/me").await;
+        me.assert_status(200);
+        assert_eq!(me.body["roles"], roles, "{login}");
+        assert_eq!(me.body[field], value, "{login}");
+        assert_eq!(me.body["password_change_required"], false, "{login}");
+    }
+    let employer = app.signed_in("DMVEGARCIA", password).await;
+    app.get_as(&employer.token, "/api/v1/departments/DMV/postings")
+        .await
+        .assert_status(200);
+}

@@ -5,6 +5,7 @@ mod exams;
 mod postings;
 mod profiles;
 pub mod reference;
+mod staff;
 
 pub use profiles::DEMO_PASSWORD;
 
@@ -47,13 +48,18 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     load_with(db, DEMO_POSTINGS).await
 }
 
-/// Loads the demo applicants, with their profiles, templates and documents (after [`load`]:
-/// their conditions name demo departments).
+/// Loads the demo people (after [`load`]: they name demo departments and offices): applicants
+/// with their profiles, templates, documents and exam results, and an employer, a staff member
+/// and an employee.
 pub async fn load_applicants(db: &Db, store: &DocumentStore) -> anyhow::Result<()> {
     let added = profiles::load(db, store, SystemClock.now())
         .await
         .map_err(|e| anyhow::anyhow!("demo applicants: {e}"))?;
     tracing::info!(added, "demo applicants loaded");
+    let added = staff::load(db, SystemClock.now())
+        .await
+        .map_err(|e| anyhow::anyhow!("demo accounts: {e}"))?;
+    tracing::info!(added, "demo employer, staff and employee accounts loaded");
     let now = SystemClock.now();
     let added = db
         .write(move |conn| exams::load_results(conn, now))
