@@ -96,6 +96,38 @@ async fn illegal_transitions_are_refused_with_a_conflict() {
 }
 
 #[actix_web::test]
+async fn cancelling_an_open_posting_takes_it_out_of_search_and_ends_its_filing() {
+    let (app, employer) = with_dmv_employer().await;
+    let id = open(&app, &employer, json!({})).await;
+    assert_eq!(search(&app, None, "").await["total"], 1);
+    let cancelled = app
+        .post_as(
+            &employer.token,
+            &format!("/api/v1/postings/{id}/cancel"),
+            &json!({}),
+        )
+        .await;
+    cancelled.assert_status(200);
+    assert_eq!(cancelled.body["status"], "cancelled");
+    assert_eq!(cancelled.body["accepting_applications"], false);
+    assert_eq!(search(&app, None, "").await["total"], 0);
+    let read = app
+        .get_as(&employer.token, &format!("/api/v1/postings/{id}"))
+        .await;
+    assert_eq!(read.body["status"], "cancelled");
+    for action in ["publish", "close"] {
+        let again = app
+            .post_as(
+                &employer.token,
+                &format!("/api/v1/postings/{id}/{action}"),
+                &json!({}),
+            )
+            .await;
+        assert_problem(&again, 409, "invalid_transition");
+    }
+}
+
+#[actix_web::test]
 async fn a_posting_whose_filing_date_passed_cannot_be_published() {
     let (app, employer) = with_dmv_employer().await;
     let id = draft(&app, &employer, json!({"final_filing_date": "2026-03-01"})).await;
