@@ -1,6 +1,7 @@
 //! Exams: creation, hidden points, attempts scored at once, re-takes, eligibilities that expire,
 //! eligible lists and the consideration preview for postings that require eligibility.
 
+mod attempts;
 mod filing;
 
 use chrono::Duration;

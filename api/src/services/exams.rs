@@ -71,7 +71,9 @@ fn answer_errors(errors: Vec<AnswerError>) -> ApiError {
 }
 
 /// Takes an exam: refuses a closed exam and a re-take before it is allowed, scores the answers,
-/// and on a pass grants an eligibility until now + the list duration.
+/// and on a pass grants an eligibility until now + the list duration. Runs in a write
+/// transaction: the person's row is locked first, so two concurrent attempts by one person are
+/// checked one after the other and the second sees the first.
 pub fn take(
     conn: &mut DbConnection,
     user: &AuthUser,
@@ -79,6 +81,7 @@ pub fn take(
     answers: Vec<(String, String)>,
     now: DateTime<Utc>,
 ) -> Result<Attempt, ApiError> {
+    profiles::lock_person(conn, user.id())?;
     let exam = get(conn, exam_id)?;
     if !exam.accepting_attempts(now) {
         return Err(ApiError::Conflict {
