@@ -2,6 +2,7 @@
 //! eligible lists and the consideration preview for postings that require eligibility.
 
 mod attempts;
+mod catalogue;
 mod filing;
 
 use chrono::Duration;
