@@ -95,10 +95,7 @@ pub fn take(
     {
         let own_expiry = last.eligibility_expires_at;
         if let Some(from) = retake_allowed_from(last.taken_at, exam.retake_wait, own_expiry, now) {
-            return Err(ApiError::Conflict {
-                code: "retake_not_allowed_yet",
-                detail: format!("You can take this exam again from {}.", from.to_rfc3339()),
-            });
+            return Err(ApiError::RetakeNotAllowedYet { allowed_from: from });
         }
     }
     let score = exam::score(&exam.questions, &answers).map_err(answer_errors)?;
