@@ -3,6 +3,7 @@
 
 mod attempts;
 mod catalogue;
+mod eligible_list;
 mod filing;
 
 use chrono::Duration;
