@@ -10,6 +10,7 @@ use actix_web::{
     HttpResponse, ResponseError,
     http::{Method, StatusCode, header},
 };
+use chrono::{DateTime, SecondsFormat, Utc};
 use merit_persistence::RepoError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -70,6 +71,10 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
     /// The request's id, also in the `X-Request-Id` header; quote it when reporting a problem.
     pub request_id: String,
+    /// On `retake_not_allowed_yet` only: the first instant the exam may be taken again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, example = "2026-08-29T09:30:00Z")]
+    pub retake_allowed_from: Option<DateTime<Utc>>,
 }
 
 /// Everything that can go wrong in a request, by the kind of answer it deserves.
@@ -118,6 +123,13 @@ pub enum ApiError {
         code: &'static str,
         /// Explanation.
         detail: String,
+    },
+    /// A re-take of an exam before its waiting period ends (409); the problem carries the
+    /// instant as the `retake_allowed_from` member.
+    #[error("the exam cannot be taken again yet")]
+    RetakeNotAllowedYet {
+        /// The first instant a re-take is allowed.
+        allowed_from: DateTime<Utc>,
     },
     /// `If-Match` did not match the current version.
     #[error("the resource changed since it was read")]
@@ -210,6 +222,7 @@ impl ApiError {
             | ApiError::Unavailable { code, .. } => code,
             ApiError::NotFound { .. } => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::RetakeNotAllowedYet { .. } => "retake_not_allowed_yet",
             ApiError::PreconditionFailed => "precondition_failed",
             ApiError::PreconditionRequired => "precondition_required",
             ApiError::UnsupportedDocumentType { .. } => "unsupported_document_type",
@@ -226,6 +239,10 @@ impl ApiError {
             ApiError::MethodNotAllowed { allow } => {
                 format!("This path accepts only {}.", join_methods(allow))
             }
+            ApiError::RetakeNotAllowedYet { allowed_from } => format!(
+                "You can take this exam again from {}.",
+                rfc3339(*allowed_from)
+            ),
             ApiError::PreconditionFailed => {
                 "The resource changed since you read it. Read it again, then retry with its new ETag.".into()
             }
@@ -264,8 +281,17 @@ impl ApiError {
             code: self.code().to_owned(),
             errors,
             request_id: current_request_id().unwrap_or_default(),
+            retake_allowed_from: match self {
+                ApiError::RetakeNotAllowedYet { allowed_from } => Some(*allowed_from),
+                _ => None,
+            },
         }
     }
+}
+
+/// An instant as the API writes it everywhere: RFC 3339 in UTC with `Z`.
+fn rfc3339(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 fn join_methods(methods: &[Method]) -> String {
@@ -297,7 +323,9 @@ impl ResponseError for ApiError {
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::RetakeNotAllowedYet { .. } => {
+                StatusCode::CONFLICT
+            }
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::UnsupportedDocumentType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -156,8 +156,10 @@ pub struct ExamFilter {
     pub classification: Option<String>,
     /// Only exams whose title starts with this, or whose title or description holds it.
     pub text: Option<String>,
-    /// Only exams taking attempts on this day (open, filing date not past).
-    pub open_on: Option<NaiveDate>,
+    /// Only open exams with no final filing date or one on or after this day: the first final
+    /// filing date still open at an instant (`merit_domain::posting::first_open_filing_date`),
+    /// so the list keeps exactly the exams that `Exam::accepting_attempts` then.
+    pub open_filing_from: Option<NaiveDate>,
 }
 
 diesel::define_sql_function! {
@@ -184,7 +186,7 @@ pub fn list(
                 .or(lower(exams::description).like(pattern).escape('\\')),
         );
     }
-    if let Some(day) = filter.open_on {
+    if let Some(day) = filter.open_filing_from {
         query = query.filter(exams::is_open.eq(true)).filter(
             exams::final_filing_date
                 .is_null()

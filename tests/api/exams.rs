@@ -1,6 +1,11 @@
 //! Exams: creation, hidden points, attempts scored at once, re-takes, eligibilities that expire,
 //! eligible lists and the consideration preview for postings that require eligibility.
 
+mod attempts;
+mod catalogue;
+mod eligible_list;
+mod filing;
+
 use chrono::Duration;
 use serde_json::{Value, json};
 
@@ -193,11 +198,12 @@ async fn a_fail_grants_nothing_and_the_retake_waits() {
     );
     let refused = take(&app, &applicant, &id, 100).await;
     assert_problem(&refused, 409, "retake_not_allowed_yet");
+    assert_eq!(refused.body["retake_allowed_from"], "2026-08-29T09:30:00Z");
     assert!(
         refused.body["detail"]
             .as_str()
             .unwrap()
-            .contains("2026-08-29T09:30:00")
+            .contains("2026-08-29T09:30:00Z")
     );
     app.clock.advance(Duration::days(180));
     let applicant = again(&app, &applicant).await;
@@ -239,11 +245,13 @@ async fn eligibility_becomes_expiring_soon_then_expired_and_a_retake_renews_it()
         .await;
     assert_eq!(soon.body[0]["status"], "expiring_soon");
     assert_eq!(soon.body[0]["days_left"], 60);
-    assert_problem(
-        &take(&app, &applicant, &id, 100).await,
-        409,
-        "retake_not_allowed_yet",
+    let refused = take(&app, &applicant, &id, 100).await;
+    assert_problem(&refused, 409, "retake_not_allowed_yet");
+    assert_eq!(
+        refused.body["retake_allowed_from"], soon.body[0]["expires_at"],
+        "the wait outlasts the list: a re-take is allowed when the eligibility expires"
     );
+    assert_eq!(refused.body["retake_allowed_from"], "2027-03-02T09:30:00Z");
 
     app.clock.advance(Duration::days(60));
     let applicant = again(&app, &applicant).await;
@@ -277,11 +285,9 @@ async fn a_closed_exam_and_bad_answers_are_refused_and_nothing_is_recorded() {
         .unwrap()
         .to_owned();
     let applicant = app.applicant("ana@example.org").await;
-    assert_problem(
-        &take(&app, &applicant, &closed, 100).await,
-        409,
-        "exam_closed",
-    );
+    let refused = take(&app, &applicant, &closed, 100).await;
+    assert_problem(&refused, 409, "exam_closed");
+    assert_eq!(refused.body.get("retake_allowed_from"), None);
     let bad = app
         .post_as(&applicant.token, &format!("/api/v1/exams/{open}/attempts"), &json!({"answers": [{"question_id": "q1", "option_id": "z"}, {"question_id": "q9", "option_id": "a"}]}))
         .await;

@@ -71,7 +71,9 @@ fn answer_errors(errors: Vec<AnswerError>) -> ApiError {
 }
 
 /// Takes an exam: refuses a closed exam and a re-take before it is allowed, scores the answers,
-/// and on a pass grants an eligibility until now + the list duration.
+/// and on a pass grants an eligibility until now + the list duration. Runs in a write
+/// transaction: the person's row is locked first, so two concurrent attempts by one person are
+/// checked one after the other and the second sees the first.
 pub fn take(
     conn: &mut DbConnection,
     user: &AuthUser,
@@ -79,6 +81,7 @@ pub fn take(
     answers: Vec<(String, String)>,
     now: DateTime<Utc>,
 ) -> Result<Attempt, ApiError> {
+    profiles::lock_person(conn, user.id())?;
     let exam = get(conn, exam_id)?;
     if !exam.accepting_attempts(now) {
         return Err(ApiError::Conflict {
@@ -92,10 +95,7 @@ pub fn take(
     {
         let own_expiry = last.eligibility_expires_at;
         if let Some(from) = retake_allowed_from(last.taken_at, exam.retake_wait, own_expiry, now) {
-            return Err(ApiError::Conflict {
-                code: "retake_not_allowed_yet",
-                detail: format!("You can take this exam again from {}.", from.to_rfc3339()),
-            });
+            return Err(ApiError::RetakeNotAllowedYet { allowed_from: from });
         }
     }
     let score = exam::score(&exam.questions, &answers).map_err(answer_errors)?;

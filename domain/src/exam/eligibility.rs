@@ -108,10 +108,13 @@ pub fn standing(latest_expiry: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Eli
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
+    use chrono::{Datelike, NaiveDate, NaiveTime, TimeZone};
     use proptest::prelude::*;
 
     use super::*;
+
+    /// 60 days in microseconds.
+    const SOON_MICROS: i64 = 60 * 86_400 * 1_000_000;
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap()
@@ -211,17 +214,191 @@ mod tests {
         assert_eq!(best_active(&results[..1], now, |r| *r), None);
     }
 
+    /// The expiry the documented rule gives, computed without chrono's month arithmetic: the
+    /// same time of day, `months` calendar months on, on the same day of the month or the
+    /// target month's last day when it has no such day.
+    fn expected_expiry(granted: DateTime<Utc>, months: u32) -> DateTime<Utc> {
+        let date = granted.date_naive();
+        let index = date.year() * 12 + i32::try_from(date.month0() + months).unwrap();
+        let (year, month) = (
+            index.div_euclid(12),
+            index.rem_euclid(12).unsigned_abs() + 1,
+        );
+        let last = last_day_of(year, month);
+        NaiveDate::from_ymd_opt(year, month, date.day().min(last))
+            .unwrap()
+            .and_time(granted.time())
+            .and_utc()
+    }
+
+    fn last_day_of(year: i32, month: u32) -> u32 {
+        (28..=31)
+            .rev()
+            .find(|day| NaiveDate::from_ymd_opt(year, month, *day).is_some())
+            .unwrap()
+    }
+
+    fn is_leap(year: i32) -> bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    /// An instant of day: seconds and microseconds past midnight.
+    fn time_of_day() -> impl Strategy<Value = TimeDelta> {
+        (0i64..86_400, 0i64..1_000_000)
+            .prop_map(|(s, us)| TimeDelta::seconds(s) + TimeDelta::microseconds(us))
+    }
+
+    fn duration() -> impl Strategy<Value = ListDuration> {
+        prop_oneof![
+            Just(ListDuration::TwelveMonths),
+            Just(ListDuration::TwentyFourMonths)
+        ]
+    }
+
+    /// A day to grant on: any day, or (two times in three) one where a wrong month-end rule
+    /// shows: the last four days of a month, or 29 February.
+    fn grant_day() -> impl Strategy<Value = NaiveDate> {
+        let any_day = (0i64..150 * 366)
+            .prop_map(|d| NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + TimeDelta::days(d));
+        let month_end = (2000i32..2150, 1u32..=12, 0u32..4).prop_map(|(y, m, back)| {
+            NaiveDate::from_ymd_opt(y, m, last_day_of(y, m) - back).unwrap()
+        });
+        let leap_day = (0i32..38)
+            .prop_map(|k| 2000 + 4 * k)
+            .prop_filter("a leap year", |y| is_leap(*y))
+            .prop_map(|y| NaiveDate::from_ymd_opt(y, 2, 29).unwrap());
+        prop_oneof![any_day, month_end, leap_day]
+    }
+
+    fn midnight(year: i32, month: u32, day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(year, month, day, 0, 0, 0).unwrap()
+    }
+
     proptest! {
         #[test]
-        fn an_eligibility_never_ends_before_it_starts_or_more_than_24_months_and_4_days_later(days in 0i64..3650, long: bool) {
-            let granted = at(2024, 1, 1) + TimeDelta::days(days);
-            let duration = if long { ListDuration::TwentyFourMonths } else { ListDuration::TwelveMonths };
+        fn an_eligibility_ends_the_same_instant_whole_calendar_months_later(
+            day in grant_day(),
+            time in time_of_day(),
+            duration in duration(),
+        ) {
+            let granted = day.and_time(NaiveTime::MIN).and_utc() + time;
             let expires = eligibility_expires_at(granted, duration);
-            prop_assert!(expires > granted);
-            prop_assert!(expires - granted <= TimeDelta::days(i64::from(duration.months()) * 31));
-            prop_assert!(expires - granted >= TimeDelta::days(i64::from(duration.months()) * 28));
+            prop_assert_eq!(expires, expected_expiry(granted, duration.months()));
+            prop_assert_eq!(expires.time(), granted.time());
+            // 12 months are 365 or 366 days, 24 months 730 or 731.
+            let years = i64::from(duration.months() / 12);
+            let length = (expires - granted).num_days();
+            prop_assert!((365 * years..=365 * years + 1).contains(&length), "{} days", length);
             prop_assert_eq!(status_at(expires, granted), EligibilityStatus::Active);
             prop_assert_eq!(status_at(expires, expires), EligibilityStatus::Expired);
+        }
+
+        #[test]
+        fn a_pass_on_a_leap_day_ends_on_the_28th_of_february(
+            leap_years in 0i32..100,
+            time in time_of_day(),
+            duration in duration(),
+        ) {
+            let year = 2000 + 4 * leap_years;
+            prop_assume!(is_leap(year));
+            let granted = midnight(year, 2, 29) + time;
+            let expires = eligibility_expires_at(granted, duration);
+            let target = year + i32::try_from(duration.months() / 12).unwrap();
+            prop_assert_eq!(expires, midnight(target, 2, 28) + time);
+            prop_assert_eq!(status_at(expires, expires - TimeDelta::microseconds(1)), EligibilityStatus::ExpiringSoon);
+            prop_assert_eq!(status_at(expires, expires), EligibilityStatus::Expired);
+        }
+
+        #[test]
+        fn a_pass_on_the_31st_ends_on_the_target_months_last_day(
+            year in 2000i32..2400,
+            month in prop::sample::select(vec![1u32, 3, 5, 7, 8, 10, 12]),
+            time in time_of_day(),
+            duration in duration(),
+        ) {
+            let granted = midnight(year, month, 31) + time;
+            let expires = eligibility_expires_at(granted, duration);
+            let target = year + i32::try_from(duration.months() / 12).unwrap();
+            prop_assert_eq!(expires, midnight(target, month, last_day_of(target, month)) + time);
+        }
+
+        #[test]
+        fn a_pass_on_a_months_last_day_keeps_its_day_where_the_target_month_has_it(
+            year in 2000i32..2400,
+            month in 1u32..=12,
+            time in time_of_day(),
+            duration in duration(),
+        ) {
+            // 28 February 2103 + 12 months is 28 February 2104, not the 29th: the day is kept,
+            // and only a day the target month lacks falls back to its last.
+            let last = last_day_of(year, month);
+            let granted = midnight(year, month, last) + time;
+            let expires = eligibility_expires_at(granted, duration);
+            let target = year + i32::try_from(duration.months() / 12).unwrap();
+            let day = last.min(last_day_of(target, month));
+            prop_assert_eq!(expires, midnight(target, month, day) + time);
+        }
+
+        #[test]
+        fn an_eligibility_is_on_the_list_up_to_the_instant_of_expiry_and_expired_at_it(
+            days in 0i64..(150 * 366),
+            time in time_of_day(),
+            offset in prop_oneof![
+                -3i64..=3,
+                (-SOON_MICROS - 3)..=(-SOON_MICROS + 3),
+                (-2 * SOON_MICROS)..(2 * SOON_MICROS),
+            ],
+        ) {
+            let expires = midnight(2000, 1, 1) + TimeDelta::days(days) + time;
+            let now = expires + TimeDelta::microseconds(offset);
+            let expected = if offset >= 0 {
+                EligibilityStatus::Expired
+            } else if offset >= -SOON_MICROS {
+                EligibilityStatus::ExpiringSoon
+            } else {
+                EligibilityStatus::Active
+            };
+            prop_assert_eq!(status_at(expires, now), expected);
+            prop_assert_eq!(status_at(expires, now).is_on_list(), now < expires);
+            prop_assert_eq!(days_left(expires, now) == 0, now >= expires);
+        }
+
+        #[test]
+        fn a_retake_is_allowed_from_the_attempt_plus_the_wait(
+            days in 0i64..(150 * 366),
+            time in time_of_day(),
+            wait_days in 0i64..=3650,
+            offset in -5i64..=5,
+            later_days in 0i64..4000,
+        ) {
+            let last = midnight(2000, 1, 1) + TimeDelta::days(days) + time;
+            let wait = TimeDelta::days(wait_days);
+            let from = last + wait;
+            // Around the end of the wait, to the microsecond, and anywhere after the attempt.
+            for now in [from + TimeDelta::microseconds(offset), last + TimeDelta::days(later_days)] {
+                prop_assert_eq!(
+                    retake_allowed_from(last, wait, None, now),
+                    (now < from).then_some(from)
+                );
+            }
+        }
+
+        #[test]
+        fn an_expired_eligibility_allows_a_retake_before_the_wait_ends(
+            days in 0i64..(150 * 366),
+            wait_days in 0i64..=3650,
+            expiry_days in 1i64..=800,
+            now_days in 0i64..4000,
+        ) {
+            let last = midnight(2000, 1, 1) + TimeDelta::days(days);
+            let wait = TimeDelta::days(wait_days);
+            let expires = last + TimeDelta::days(expiry_days);
+            let now = last + TimeDelta::days(now_days);
+            let from = (last + wait).min(expires);
+            prop_assert_eq!(
+                retake_allowed_from(last, wait, Some(expires), now),
+                (now < from).then_some(from)
+            );
         }
 
         #[test]

@@ -87,3 +87,56 @@ impl Exam {
                 .is_none_or(|date| now < filing_closes_at(date))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::posting::first_open_filing_date;
+
+    fn exam(open: bool, final_filing_date: Option<NaiveDate>) -> Exam {
+        Exam {
+            id: "e1".into(),
+            classification: ClassificationCode::parse("5393").unwrap(),
+            title: "Analyst".into(),
+            description: String::new(),
+            open,
+            final_filing_date,
+            list_duration: ListDuration::TwelveMonths,
+            passing_score: Score::new(70).unwrap(),
+            retake_wait: TimeDelta::days(180),
+            questions: Vec::new(),
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn an_exam_takes_attempts_until_the_end_of_its_final_day_in_the_filing_zone() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let closes = filing_closes_at(day);
+        let exam = exam(true, Some(day));
+        assert!(exam.accepting_attempts(closes - TimeDelta::microseconds(1)));
+        assert!(!exam.accepting_attempts(closes));
+        assert!(!self::exam(false, None).accepting_attempts(closes));
+    }
+
+    proptest! {
+        /// The exam list filters by date (`first_open_filing_date`); it must keep exactly the
+        /// exams that take attempts.
+        #[test]
+        fn the_list_cut_off_date_agrees_with_accepting_attempts(
+            seconds in 0i64..(100 * 366 * 86_400),
+            micros in 0i64..1_000_000,
+            days_from_utc in -3i64..=3,
+            open: bool,
+        ) {
+            let now = DateTime::<Utc>::UNIX_EPOCH
+                + TimeDelta::seconds(seconds)
+                + TimeDelta::microseconds(micros);
+            let day = now.date_naive() + TimeDelta::days(days_from_utc);
+            let listed = open && day >= first_open_filing_date(now);
+            prop_assert_eq!(exam(open, Some(day)).accepting_attempts(now), listed);
+        }
+    }
+}

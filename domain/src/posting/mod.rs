@@ -10,7 +10,7 @@ pub use criteria::{CriteriaError, SearchCriteria, SortOrder};
 pub use status::{PostingAction, PostingStatus, TransitionError};
 pub use visibility::{Viewer, Visibility, can_see};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeZone, Utc};
 use thiserror::Error;
 
 use crate::{
@@ -140,6 +140,23 @@ pub fn filing_closes_at(final_filing_date: NaiveDate) -> DateTime<Utc> {
         )
 }
 
+/// The earliest final filing date still open at `now`: filing for a date `d` is open exactly
+/// when `d >= first_open_filing_date(now)`, so a database can filter by the date alone. It is
+/// derived from [`filing_closes_at`] (which only grows with the date), never from the zone, so
+/// the two cannot disagree. The filing zone is less than a day from UTC, so two days before the
+/// UTC date is always closed and the walk takes at most three steps.
+pub fn first_open_filing_date(now: DateTime<Utc>) -> NaiveDate {
+    let mut day = now
+        .date_naive()
+        .checked_sub_days(Days::new(2))
+        .unwrap_or(NaiveDate::MIN);
+    while filing_closes_at(day) <= now {
+        let Some(next) = day.succ_opt() else { break };
+        day = next;
+    }
+    day
+}
+
 /// A vacancy a department posts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posting {
@@ -194,6 +211,7 @@ impl Posting {
 #[cfg(test)]
 mod tests {
     use chrono::TimeDelta;
+    use proptest::prelude::*;
 
     use super::*;
 
@@ -203,6 +221,47 @@ mod tests {
         let closes = filing_closes_at(date);
         assert_eq!(closes.to_rfc3339(), "2026-04-01T08:00:00+00:00");
         assert!(closes - TimeDelta::seconds(1) < closes);
+    }
+
+    #[test]
+    fn the_final_filing_day_stays_open_after_the_utc_date_has_moved_on() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let closes = filing_closes_at(day);
+        let evening = closes - TimeDelta::hours(1);
+        assert!(
+            evening.date_naive() > day,
+            "in UTC it is already the next day"
+        );
+        assert_eq!(first_open_filing_date(evening), day);
+        assert_eq!(first_open_filing_date(closes), day.succ_opt().unwrap());
+    }
+
+    proptest! {
+        #[test]
+        fn a_filing_date_is_open_exactly_from_the_first_open_filing_date(
+            seconds in 0i64..(200 * 366 * 86_400),
+            micros in 0i64..1_000_000,
+            days_from_utc in -3i64..=3,
+        ) {
+            let now = DateTime::<Utc>::UNIX_EPOCH
+                + TimeDelta::seconds(seconds)
+                + TimeDelta::microseconds(micros);
+            let day = now.date_naive() + TimeDelta::days(days_from_utc);
+            prop_assert_eq!(
+                day >= first_open_filing_date(now),
+                now < filing_closes_at(day)
+            );
+        }
+
+        #[test]
+        fn the_first_open_filing_date_is_open_at_its_closing_instant_minus_a_microsecond(
+            days in 0i64..(200 * 366),
+        ) {
+            let day = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + TimeDelta::days(days);
+            let closes = filing_closes_at(day);
+            prop_assert_eq!(first_open_filing_date(closes - TimeDelta::microseconds(1)), day);
+            prop_assert_eq!(first_open_filing_date(closes), day.succ_opt().unwrap());
+        }
     }
 
     #[test]

@@ -7,7 +7,10 @@ use merit_domain::{
 };
 use merit_persistence::exams::Attempt;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{
+    IntoParams, ToSchema,
+    openapi::schema::{Object, ObjectBuilder, Type},
+};
 
 use crate::{
     error::ApiError,
@@ -66,8 +69,9 @@ pub struct NewExamRequest {
     pub open: bool,
     /// The last day to take it, if any.
     pub final_filing_date: Option<NaiveDate>,
-    /// How long a pass keeps someone on the list: 12 or 24 months.
-    #[schema(minimum = 12, maximum = 24, example = 24)]
+    /// How long a pass keeps someone on the list: 12 or 24 months (anything else is 422
+    /// `invalid_list_duration`).
+    #[schema(schema_with = list_duration_schema)]
     pub list_duration_months: u32,
     /// The lowest passing score, 0 to 100 (default 70).
     #[schema(minimum = 0, maximum = 100, example = 70)]
@@ -78,6 +82,19 @@ pub struct NewExamRequest {
     /// The questionnaire: 1 to 100 questions.
     #[schema(min_items = 1, max_items = 100)]
     pub questions: Vec<NewQuestion>,
+}
+
+/// The schema of `list_duration_months`: exactly the two values `ListDuration` accepts (a range
+/// would promise 13 to 23 too). utoipa has no `enum` attribute for a field, hence a function.
+fn list_duration_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .description(Some(
+            "How long a pass keeps someone on the eligible list, in months: 12 or 24.",
+        ))
+        .enum_values(Some([12, 24]))
+        .examples([24])
+        .build()
 }
 
 fn yes() -> bool {
@@ -238,7 +255,8 @@ pub struct ExamResponse {
     pub accepting_attempts: bool,
     /// The last day to take it, if any.
     pub final_filing_date: Option<NaiveDate>,
-    /// How long a pass keeps someone on the list.
+    /// How long a pass keeps someone on the list: 12 or 24 months.
+    #[schema(schema_with = list_duration_schema)]
     pub list_duration_months: u32,
     /// The lowest passing score.
     pub passing_score: u8,

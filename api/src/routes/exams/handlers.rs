@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use merit_domain::{
     account::Role,
+    posting::first_open_filing_date,
     profile::TermsFilter,
     reference::{ClassificationCode, CountyCode},
 };
@@ -66,7 +67,10 @@ pub async fn list_exams(
     let filter = repo::ExamFilter {
         classification: classification.map(|c| c.to_string()),
         text: query.q,
-        open_on: query.open_now.unwrap_or(true).then(|| now.date_naive()),
+        open_filing_from: query
+            .open_now
+            .unwrap_or(true)
+            .then(|| first_open_filing_date(now)),
     };
     let page = state
         .db
