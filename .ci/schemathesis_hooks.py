@@ -26,7 +26,7 @@ import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.transport.serialization import Binary
 
-BASE_URL = os.environ.get("MERIT_BASE_URL", "http://127.0.0.1:8080")
+BASE_URL = os.environ.get("CI_MERIT_URL", "http://127.0.0.1:8080")
 _cursors: dict[str, str | None] = {}
 
 
