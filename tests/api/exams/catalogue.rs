@@ -69,6 +69,25 @@ async fn a_list_lasts_12_or_24_months_and_the_contract_says_exactly_that() {
 }
 
 #[actix_web::test]
+async fn whole_numbers_written_with_a_decimal_point_are_the_same_numbers_and_fractions_are_not() {
+    let (app, employer, _) = setup().await;
+    let body = exam_body(
+        json!({"list_duration_months": 24.0, "passing_score": 75.0, "retake_wait_days": 90.0}),
+    );
+    let created = app.post_as(&employer.token, "/api/v1/exams", &body).await;
+    created.assert_status(201);
+    assert_eq!(created.body["list_duration_months"], 24);
+    assert_eq!(created.body["passing_score"], 75);
+    assert_eq!(created.body["retake_wait_days"], 90);
+    let fraction = exam_body(json!({"passing_score": 70.5}));
+    let refused = app
+        .post_as(&employer.token, "/api/v1/exams", &fraction)
+        .await;
+    assert_problem(&refused, 422, "validation_failed");
+    assert_eq!(refused.body["errors"][0]["field"], "passing_score");
+}
+
+#[actix_web::test]
 async fn the_exam_list_pages_through_every_exam_once() {
     let (app, employer, first) = setup().await;
     let mut created = vec![first];

@@ -128,6 +128,31 @@ async fn cancelling_an_open_posting_takes_it_out_of_search_and_ends_its_filing()
 }
 
 #[actix_web::test]
+async fn a_salary_written_with_a_decimal_point_is_the_same_whole_number_of_cents() {
+    let (app, employer) = with_dmv_employer().await;
+    let created = app
+        .post_as(
+            &employer.token,
+            "/api/v1/postings",
+            &super::posting_body(
+                json!({"salary_min_cents": 573_200.0, "salary_max_cents": 717_600.0}),
+            ),
+        )
+        .await;
+    created.assert_status(201);
+    assert_eq!(created.body["salary_min_cents"], 573_200);
+    let fraction = app
+        .post_as(
+            &employer.token,
+            "/api/v1/postings",
+            &super::posting_body(json!({"salary_min_cents": 573_200.5})),
+        )
+        .await;
+    assert_problem(&fraction, 422, "validation_failed");
+    assert_eq!(fraction.body["errors"][0]["field"], "salary_min_cents");
+}
+
+#[actix_web::test]
 async fn a_posting_whose_filing_date_passed_cannot_be_published() {
     let (app, employer) = with_dmv_employer().await;
     let id = draft(&app, &employer, json!({"final_filing_date": "2026-03-01"})).await;

@@ -26,6 +26,7 @@ pub struct NewOption {
     #[schema(min_length = 1, max_length = 500, example = "More than four years")]
     pub text: String,
     /// The points it earns (never shown to candidates).
+    #[serde(deserialize_with = "crate::routes::numbers::integer")]
     #[schema(minimum = 0, maximum = 1000, example = 10)]
     pub points: u32,
 }
@@ -71,12 +72,15 @@ pub struct NewExamRequest {
     pub final_filing_date: Option<NaiveDate>,
     /// How long a pass keeps someone on the list: 12 or 24 months (anything else is 422
     /// `invalid_list_duration`).
+    #[serde(deserialize_with = "crate::routes::numbers::integer")]
     #[schema(schema_with = list_duration_schema)]
     pub list_duration_months: u32,
     /// The lowest passing score, 0 to 100 (default 70).
+    #[serde(default, deserialize_with = "crate::routes::numbers::optional_integer")]
     #[schema(minimum = 0, maximum = 100, example = 70)]
     pub passing_score: Option<u32>,
     /// Days to wait before taking it again (default 180).
+    #[serde(default, deserialize_with = "crate::routes::numbers::optional_integer")]
     #[schema(minimum = 0, maximum = 3650, example = 180)]
     pub retake_wait_days: Option<u32>,
     /// The questionnaire: 1 to 100 questions.

@@ -93,9 +93,11 @@ pub struct PostingRequest {
     /// Shift.
     pub shift: ShiftName,
     /// Lowest monthly salary in cents.
+    #[serde(deserialize_with = "crate::routes::numbers::integer")]
     #[schema(minimum = 0, example = 573200)]
     pub salary_min_cents: i64,
     /// Highest monthly salary in cents (at least the lowest).
+    #[serde(deserialize_with = "crate::routes::numbers::integer")]
     #[schema(minimum = 0, example = 717600)]
     pub salary_max_cents: i64,
     /// The last day to apply (California time).
