@@ -73,7 +73,7 @@ pub struct TemporaryPasswordResponse {
 #[into_params(parameter_in = Query)]
 pub struct AccountQuery {
     /// Start of a username, email address, first or last name (any letter case).
-    #[param(min_length = 1, max_length = 100)]
+    #[param(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*$")]
     pub q: Option<String>,
     /// Only accounts holding this role.
     pub role: Option<RoleName>,
@@ -109,10 +109,10 @@ pub struct AccountPatchRequest {
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Events done by or to this account.
-    #[param(max_length = 64)]
+    #[param(max_length = 64, pattern = r"^[^\u0000]*$")]
     pub account_id: Option<String>,
     /// Events of this kind (`sign_in`, `sign_in_failed`, `account_locked`, ...).
-    #[param(max_length = 64)]
+    #[param(max_length = 64, pattern = r"^[^\u0000]*$")]
     pub kind: Option<String>,
     /// Events at or after this instant (RFC 3339).
     pub since: Option<DateTime<Utc>>,

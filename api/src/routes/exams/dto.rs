@@ -317,7 +317,7 @@ pub struct ExamQuery {
     #[param(pattern = "^[A-Za-z0-9]{1,8}$")]
     pub classification: Option<String>,
     /// Only exams whose title or description contains this text.
-    #[param(min_length = 1, max_length = 100)]
+    #[param(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*$")]
     pub q: Option<String>,
     /// Only exams taking attempts now (default true); false lists closed ones too.
     pub open_now: Option<bool>,

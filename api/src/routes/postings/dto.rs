@@ -281,7 +281,7 @@ pub struct ConsiderationResponse {
 #[into_params(parameter_in = Query)]
 pub struct SearchFilters {
     /// Keywords, matched against title, classification title and duties (all must match).
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = r"^[^\u0000]*$")]
     #[schema(max_length = 200, example = "analyst")]
     pub q: Option<String>,
     /// Only this classification (code).

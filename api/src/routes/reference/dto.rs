@@ -20,10 +20,10 @@ use crate::{
 #[into_params(parameter_in = Query)]
 pub struct ReferenceQuery {
     /// Only the item with this code (any letter case).
-    #[param(max_length = 32)]
+    #[param(max_length = 32, pattern = r"^[^\u0000]*$")]
     pub code: Option<String>,
     /// Only items whose name (or title) starts with this text, ignoring letter case.
-    #[param(min_length = 1, max_length = 100)]
+    #[param(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*$")]
     pub name_prefix: Option<String>,
     /// Items per page, 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 20)]
