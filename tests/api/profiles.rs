@@ -440,7 +440,8 @@ async fn a_person_sees_only_their_own_profile_and_export() {
 }
 
 #[actix_web::test]
-async fn the_export_holds_the_account_profile_templates_and_document_metadata() {
+async fn the_export_holds_the_account_profile_templates_documents_saved_searches_exam_results_and_eligibilities()
+ {
     let app = TestApp::spawn().await;
     app.with_reference_data().await;
     let jane = person(&app, "jane@example.org").await;
@@ -470,6 +471,23 @@ async fn the_export_holds_the_account_profile_templates_and_document_metadata() 
     )
     .await
     .assert_status(201);
+    app.post_as(
+        &jane.token,
+        "/api/v1/me/saved-searches",
+        &json!({"name": "Sacramento", "criteria": {"county": "sacramento"}}),
+    )
+    .await
+    .assert_status(201);
+    let exam = one_question_exam(&app).await;
+    let attempt = app
+        .post_as(
+            &jane.token,
+            &format!("/api/v1/exams/{exam}/attempts"),
+            &json!({"answers": [{"question_id": "q1", "option_id": "b"}]}),
+        )
+        .await;
+    attempt.assert_status(201);
+
     let export = app.get_as(&jane.token, "/api/v1/me/export").await;
     export.assert_status(200);
     let body = &export.body;
@@ -479,6 +497,75 @@ async fn the_export_holds_the_account_profile_templates_and_document_metadata() 
     assert_eq!(body["documents"][0]["file_name"], "cv.txt");
     assert_eq!(body["documents"][0]["media_type"], "text/plain");
     assert!(body["exported_at"].is_string());
+    assert_eq!(body["saved_searches"][0]["name"], "Sacramento");
+    assert_eq!(
+        body["saved_searches"][0]["criteria"]["county"],
+        "sacramento"
+    );
+    let result = &body["exam_results"][0];
+    assert_eq!(result["id"], attempt.body["id"]);
+    assert_eq!(result["exam_id"], json!(exam));
+    assert_eq!(result["score"], 90);
+    assert_eq!(result["passed"], true);
+    assert_eq!(result["rank_band"], "90-94");
+    assert_eq!(result["taken_at"], attempt.body["taken_at"]);
+    assert_eq!(
+        result["answers"],
+        json!([{"question_id": "q1", "option_id": "b"}])
+    );
+    let eligibility = &body["eligibilities"][0];
+    assert_eq!(eligibility["attempt_id"], attempt.body["id"]);
+    assert_eq!(eligibility["classification_code"], "5393");
+    assert_eq!(eligibility["status"], "active");
+    assert_eq!(eligibility["rank_band"], "90-94");
+    assert_eq!(
+        eligibility["expires_at"],
+        attempt.body["eligibility_expires_at"]
+    );
+
+    // None of it is in anyone else's export.
+    let other = person(&app, "other@example.org").await;
+    let theirs = app.get_as(&other.token, "/api/v1/me/export").await;
+    theirs.assert_status(200);
+    for list in [
+        "templates",
+        "documents",
+        "saved_searches",
+        "exam_results",
+        "eligibilities",
+    ] {
+        assert_eq!(theirs.body[list], json!([]), "{list}");
+    }
+}
+
+/// An open exam for classification 5393 made by a DMV employer: one question whose options
+/// `a`, `b` and `c` score 0, 90 and 100 (pass mark 70).
+async fn one_question_exam(app: &TestApp) -> String {
+    let employer = app.employer("Maria", "Lopez", "DMV").await;
+    let created = app
+        .post_as(
+            &employer.token,
+            "/api/v1/exams",
+            &json!({
+                "classification_code": "5393",
+                "title": "Associate Governmental Program Analyst",
+                "description": "A short questionnaire.",
+                "list_duration_months": 12,
+                "passing_score": 70,
+                "retake_wait_days": 90,
+                "questions": [{
+                    "text": "How many years of analytical experience do you have?",
+                    "options": [
+                        {"text": "None", "points": 0},
+                        {"text": "Three", "points": 90},
+                        {"text": "Five", "points": 100}
+                    ]
+                }]
+            }),
+        )
+        .await;
+    created.assert_status(201);
+    created.body["id"].as_str().unwrap().to_owned()
 }
 
 #[actix_web::test]

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Utc};
 use merit_domain::{
     account::PersonName,
     profile::{self as domain, ConditionsOfEmployment as DomainConditions},
@@ -11,16 +10,12 @@ use merit_domain::{
 };
 
 use super::dto::{
-    ConditionsOfEmployment, CountyCodeValue, DepartmentCodeValue, ExportResponse, MailingAddress,
-    ProfileRequest, ProfileResponse, StateCode, Supervisor,
+    ConditionsOfEmployment, CountyCodeValue, DepartmentCodeValue, MailingAddress, ProfileRequest,
+    ProfileResponse, StateCode, Supervisor,
 };
 use crate::{
     error::ApiError,
-    routes::{documents::DocumentResponse, me::AccountResponse, templates::TemplateResponse},
-    services::{
-        export::Export,
-        profile::{ProfileUpdate, ProfileView},
-    },
+    services::profile::{ProfileUpdate, ProfileView},
     validation::{Fields, at_most, line, optional_line},
 };
 
@@ -261,28 +256,6 @@ impl ProfileResponse {
                 .collect(),
             conditions: ConditionsOfEmployment::from_domain(&profile.conditions),
             updated_at: view.updated_at,
-        }
-    }
-}
-
-impl ExportResponse {
-    /// The export's response, made at `now`.
-    pub fn new(export: Export, on_active_roster: bool, now: DateTime<Utc>) -> Self {
-        let account = AccountResponse::new(export.profile.account.clone(), on_active_roster, now);
-        ExportResponse {
-            exported_at: now,
-            account,
-            profile: ProfileResponse::new(export.profile),
-            templates: export
-                .templates
-                .into_iter()
-                .map(TemplateResponse::new)
-                .collect(),
-            documents: export
-                .documents
-                .into_iter()
-                .map(DocumentResponse::new)
-                .collect(),
         }
     }
 }

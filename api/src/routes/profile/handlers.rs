@@ -2,7 +2,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, put, web};
 
-use super::dto::{ExportResponse, ProfileRequest, ProfileResponse};
+use super::{
+    dto::{ProfileRequest, ProfileResponse},
+    export::ExportResponse,
+};
 use crate::{
     auth::AuthUser,
     conditional::{IfMatch, not_modified},
@@ -89,7 +92,8 @@ pub async fn replace_profile(
 /// Export my data
 ///
 /// Everything Merit holds about the caller in one JSON document: the account, the profile,
-/// every application template and the metadata of every document.
+/// every application template, the metadata of every document, every saved search, every
+/// exam result with the answers given, and every eligibility.
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
@@ -103,11 +107,11 @@ pub async fn get_export(
     let (id, now) = (user.account.id.clone(), state.clock.now());
     let collected = state
         .db
-        .read(move |conn| export::collect(conn, &id))
+        .read(move |conn| export::collect(conn, &id, now))
         .await?;
     Ok(web::Json(ExportResponse::new(
         collected,
         user.employee.is_some(),
         now,
-    )))
+    )?))
 }
