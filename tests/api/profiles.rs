@@ -152,6 +152,7 @@ async fn a_save_based_on_a_stale_etag_is_412_and_the_newer_save_stays() {
 #[actix_web::test]
 async fn every_invalid_field_is_reported_at_once_with_its_path() {
     let app = TestApp::spawn().await;
+    app.with_reference_data().await;
     let jane = person(&app, "jane@example.org").await;
     let etag = read(&app, &jane).await.header("etag").to_owned();
     let mut body = full_profile();
@@ -160,7 +161,10 @@ async fn every_invalid_field_is_reported_at_once_with_its_path() {
     body["mailing_address"]["postal_code"] = json!("9581");
     body["mailing_address"]["state"] = json!("ZZ");
     body["supervisors"][1]["email"] = json!("not-an-address");
-    body["conditions"]["counties"] = json!(["los angeles"]);
+    // Malformed, unknown and known codes: the unknown ones (which only the database can tell)
+    // are reported with the rest, each under its own index.
+    body["conditions"]["counties"] = json!(["los angeles", "atlantis", "yolo"]);
+    body["conditions"]["departments"] = json!(["dmv", "NOPE"]);
     let response = put(&app, &jane, Some(&etag), &body).await;
     assert_problem(&response, 422, "validation_failed");
     let mut fields: Vec<(String, String)> = response.body["errors"]
@@ -179,6 +183,8 @@ async fn every_invalid_field_is_reported_at_once_with_its_path() {
         fields,
         [
             ("conditions.counties[0]", "invalid_code"),
+            ("conditions.counties[1]", "unknown_county"),
+            ("conditions.departments[1]", "unknown_department"),
             ("first_name", "blank"),
             ("mailing_address.postal_code", "invalid_postal_code"),
             ("mailing_address.state", "invalid_state"),
@@ -220,13 +226,20 @@ async fn an_unknown_county_or_department_is_refused_by_name() {
     body["conditions"]["departments"] = json!(["NOPE"]);
     let response = put(&app, &jane, Some(&etag), &body).await;
     assert_problem(&response, 422, "validation_failed");
-    let codes: Vec<&str> = response.body["errors"]
+    let errors: Vec<(&str, &str)> = response.body["errors"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["code"].as_str().unwrap())
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
         .collect();
-    assert_eq!(codes, ["unknown_county", "unknown_department"]);
+    assert_eq!(
+        errors,
+        [
+            ("conditions.counties[0]", "unknown_county"),
+            ("conditions.departments[0]", "unknown_department")
+        ]
+    );
+    assert_eq!(read(&app, &jane).await.body["updated_at"], Value::Null);
 }
 
 #[actix_web::test]

@@ -82,8 +82,7 @@ pub async fn replace_profile(
     if_match: IfMatch,
     Json(body): Json<ProfileRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let update = body.parse()?;
-    let view = profile::update(&state, &user, update, if_match).await?;
+    let view = profile::update(&state, &user, body.parse(), if_match).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, view.etag.clone()))
         .json(ProfileResponse::new(view)))
