@@ -12,12 +12,12 @@ use merit_persistence::{DbConnection, RepoError, accounts, profiles, reference};
 use serde_json::json;
 
 use crate::{
-    auth::{AuthUser, hashing::Verified},
+    auth::AuthUser,
     conditional::{IfMatch, entity_tag},
     error::{ApiError, FieldError},
     mail::{self, templates},
     services::{
-        accounts::send_verification,
+        accounts::{check_current_password, send_verification},
         audit::{self, AuditKind},
     },
     state::AppState,
@@ -133,8 +133,8 @@ pub async fn update(
     Ok(view)
 }
 
-/// A changed email address needs the current password (422 otherwise); removing the address of
-/// an account that has one is not possible.
+/// A changed email address needs the current password (422 otherwise; a wrong one counts
+/// towards the lockout); removing the address of an account that has one is not possible.
 async fn check_password(
     state: &AppState,
     user: &AuthUser,
@@ -155,20 +155,7 @@ async fn check_password(
             "Changing the email address needs your current password.",
         ));
     };
-    let id = user.account.id.clone();
-    let stored = state
-        .db
-        .run(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
-        .await?
-        .and_then(|(_, hash)| hash);
-    match state.hasher.verify(password, stored).await? {
-        Verified::Yes { .. } => Ok(()),
-        Verified::No => Err(ApiError::invalid(
-            "current_password",
-            "incorrect_password",
-            "The current password is wrong.",
-        )),
-    }
+    check_current_password(state, user, password).await
 }
 
 /// The update when every field is valid and every county and department it names exists;

@@ -119,7 +119,11 @@ pub async fn login(
     }
 }
 
-async fn record_failure(state: &AppState, account: Account, now: DateTime<Utc>) -> ApiError {
+pub(crate) async fn record_failure(
+    state: &AppState,
+    account: Account,
+    now: DateTime<Utc>,
+) -> ApiError {
     let policy = state.lockout_policy();
     if account.disabled || account.failures.is_locked(now) {
         return invalid_credentials();

@@ -11,7 +11,7 @@ use crate::{
     conditional::{IfMatch, not_modified},
     error::ApiError,
     extract::Json,
-    openapi::{Conflict, PreconditionFailed, PreconditionRequired},
+    openapi::{Conflict, PreconditionFailed, PreconditionRequired, TooManyRequests},
     services::{export, profile},
     state::AppState,
 };
@@ -57,7 +57,8 @@ pub async fn get_profile(
 /// Replaces the whole profile; `If-Match` must carry the `ETag` of the version it is based
 /// on (412 when the profile changed since, 428 without it). Changing the email address needs
 /// `current_password`: the new address is unverified until the link sent to it is used, and
-/// the previous address is told of the change.
+/// the previous address is told of the change. A wrong current password counts towards the
+/// account's lockout like a failed sign-in; while the account is locked, the answer is 429.
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
@@ -73,6 +74,7 @@ pub async fn get_profile(
         (status = 409, response = Conflict),
         (status = 412, response = PreconditionFailed),
         (status = 428, response = PreconditionRequired),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[put("/me/profile")]
