@@ -10,7 +10,7 @@ use merit_persistence::profiles;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, TestResponse, TestUser, assert_problem};
+use crate::support::{PASSWORD, TestApp, TestResponse, TestUser, assert_problem};
 
 const PROFILE: &str = "/api/v1/me/profile";
 
@@ -453,8 +453,7 @@ async fn a_person_sees_only_their_own_profile_and_export() {
 }
 
 #[actix_web::test]
-async fn the_export_holds_the_account_profile_templates_documents_saved_searches_exam_results_and_eligibilities()
- {
+async fn the_export_holds_everything_merit_keeps_about_the_person_and_nothing_of_anyone_else() {
     let app = TestApp::spawn().await;
     app.with_reference_data().await;
     let jane = person(&app, "jane@example.org").await;
@@ -535,6 +534,24 @@ async fn the_export_holds_the_account_profile_templates_documents_saved_searches
         eligibility["expires_at"],
         attempt.body["eligibility_expires_at"]
     );
+
+    // Jane signed in once (the factory) and again, then signed out of the second session.
+    let second = app.signed_in("jane@example.org", PASSWORD).await;
+    app.send(
+        app.request(Method::POST, "/api/v1/auth/logout")
+            .bearer_auth(&second.token),
+    )
+    .await
+    .assert_status(204);
+    let body = &app.get_as(&jane.token, "/api/v1/me/export").await.body;
+    let sessions = body["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(
+        sessions.iter().filter(|s| s["ended_at"].is_null()).count(),
+        1
+    );
+    let ended = sessions.iter().find(|s| !s["ended_at"].is_null()).unwrap();
+    assert_eq!(ended["end_reason"], "signed_out");
 
     // None of it is in anyone else's export.
     let other = person(&app, "other@example.org").await;

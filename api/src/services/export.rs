@@ -1,6 +1,7 @@
 //! Everything Merit holds about the caller, in one read: the account, the profile, the
 //! templates, the documents' metadata (the bytes are downloaded one by one), the saved
-//! searches, every exam attempt with its answers, and every eligibility with its status.
+//! searches, every exam attempt with its answers, every eligibility with its status, and the
+//! sign-in sessions.
 
 use chrono::{DateTime, Utc};
 use merit_domain::exam::{EligibilityStatus, status_at};
@@ -9,6 +10,7 @@ use merit_persistence::{
     documents::StoredDocument,
     exams::{self, Attempt, Eligibility},
     saved_searches::{self, SavedSearch},
+    sessions::{self, SessionRecord},
     templates,
     templates::StoredTemplate,
 };
@@ -33,6 +35,8 @@ pub struct Export {
     pub exam_attempts: Vec<Attempt>,
     /// Every eligibility a pass granted, with its status at the time of the export.
     pub eligibilities: Vec<(Eligibility, EligibilityStatus)>,
+    /// Every sign-in session, newest first.
+    pub sessions: Vec<SessionRecord>,
 }
 
 /// Collects the export of `account_id` at `now` in one consistent read.
@@ -54,5 +58,6 @@ pub fn collect(
                 (e, status)
             })
             .collect(),
+        sessions: sessions::history(conn, account_id)?,
     })
 }

@@ -38,6 +38,8 @@ pub struct ExportResponse {
     /// Every eligibility a passed exam granted (also expired ones), newest first, with its
     /// status when this export was made.
     pub eligibilities: Vec<ExportedEligibility>,
+    /// Every sign-in session, newest first (tokens are never exported).
+    pub sessions: Vec<ExportedSession>,
 }
 
 /// One answer given in an exam.
@@ -101,6 +103,23 @@ pub struct ExportedEligibility {
     pub expires_at: DateTime<Utc>,
 }
 
+/// A sign-in session.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct ExportedSession {
+    /// When it began (the sign-in).
+    pub started_at: DateTime<Utc>,
+    /// When it was last used to get a new access token.
+    pub last_used_at: DateTime<Utc>,
+    /// When it ends at the latest.
+    pub expires_at: DateTime<Utc>,
+    /// When it was ended early, if it was.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Why it was ended, such as `signed_out` or `password_changed`.
+    #[schema(example = "signed_out")]
+    pub end_reason: Option<String>,
+}
+
 impl ExportResponse {
     /// The export's response, made at `now` (500 if a stored saved search no longer reads).
     pub fn new(
@@ -130,6 +149,17 @@ impl ExportResponse {
                 .collect::<Result<_, _>>()?,
             exam_results: export.exam_attempts.into_iter().map(Into::into).collect(),
             eligibilities: export.eligibilities.into_iter().map(Into::into).collect(),
+            sessions: export
+                .sessions
+                .into_iter()
+                .map(|s| ExportedSession {
+                    started_at: s.created_at,
+                    last_used_at: s.last_used_at,
+                    expires_at: s.expires_at,
+                    ended_at: s.revoked_at,
+                    end_reason: s.revoked_reason,
+                })
+                .collect(),
         })
     }
 }

@@ -94,7 +94,7 @@ pub async fn replace_profile(
 ///
 /// Everything Merit holds about the caller in one JSON document: the account, the profile,
 /// every application template, the metadata of every document, every saved search, every
-/// exam result with the answers given, and every eligibility.
+/// exam result with the answers given, every eligibility, and the sign-in sessions.
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
