@@ -374,6 +374,68 @@ pub fn latest_expiry(
     Ok(latest.map(utc))
 }
 
+/// An eligibility as stored: what one pass granted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eligibility {
+    /// The attempt that granted it.
+    pub attempt_id: String,
+    /// The exam passed.
+    pub exam_id: String,
+    /// The classification it is for.
+    pub classification: String,
+    /// The attempt's score.
+    pub score: u8,
+    /// The score's rank band.
+    pub rank_band: u8,
+    /// When it was granted.
+    pub granted_at: DateTime<Utc>,
+    /// When it ends.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Every eligibility of a person, newest first.
+pub fn eligibilities_of(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<Eligibility>> {
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        i32,
+        i32,
+        NaiveDateTime,
+        NaiveDateTime,
+    )> = eligibilities::table
+        .filter(eligibilities::account_id.eq(account_id))
+        .select((
+            eligibilities::attempt_id,
+            eligibilities::exam_id,
+            eligibilities::classification_code,
+            eligibilities::score,
+            eligibilities::rank_band,
+            eligibilities::granted_at,
+            eligibilities::expires_at,
+        ))
+        .order((
+            eligibilities::granted_at.desc(),
+            eligibilities::attempt_id.desc(),
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(
+            |(attempt_id, exam_id, classification, score, band, granted, expires)| {
+                Ok(Eligibility {
+                    attempt_id,
+                    exam_id,
+                    classification,
+                    score: u8::try_from(score).map_err(bad)?,
+                    rank_band: u8::try_from(band).map_err(bad)?,
+                    granted_at: utc(granted),
+                    expires_at: utc(expires),
+                })
+            },
+        )
+        .collect()
+}
+
 /// One person on an eligible list.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct ListEntry {

@@ -115,6 +115,16 @@ pub fn list_own(
     ))
 }
 
+/// All of the owner's saved searches, oldest first (a person has a few dozen at most).
+pub fn all_own(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<SavedSearch>> {
+    let rows: Vec<SavedSearchRow> = saved_searches::table
+        .filter(saved_searches::account_id.eq(account_id))
+        .select(SavedSearchRow::as_select())
+        .order(saved_searches::id.asc())
+        .load(conn)?;
+    Ok(rows.into_iter().map(SavedSearch::from).collect())
+}
+
 /// Replaces the name and criteria of the owner's saved search; false when it is not theirs.
 pub fn update_own(
     conn: &mut DbConnection,

@@ -84,6 +84,50 @@ pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<Session>> {
         .map(Session::from))
 }
 
+/// A session as its owner's data export shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// When it began (the sign-in).
+    pub created_at: DateTime<Utc>,
+    /// When it was last used to refresh.
+    pub last_used_at: DateTime<Utc>,
+    /// Its absolute end.
+    pub expires_at: DateTime<Utc>,
+    /// When it was ended, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Why it was ended (`signed_out`, `password_changed`, ...).
+    pub revoked_reason: Option<String>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+struct SessionRecordRow {
+    created_at: NaiveDateTime,
+    last_used_at: NaiveDateTime,
+    expires_at: NaiveDateTime,
+    revoked_at: Option<NaiveDateTime>,
+    revoked_reason: Option<String>,
+}
+
+/// Every session of an account, newest first.
+pub fn history(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<SessionRecord>> {
+    let rows: Vec<SessionRecordRow> = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .select(SessionRecordRow::as_select())
+        .order((sessions::created_at.desc(), sessions::id.desc()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SessionRecord {
+            created_at: utc(r.created_at),
+            last_used_at: utc(r.last_used_at),
+            expires_at: utc(r.expires_at),
+            revoked_at: r.revoked_at.map(utc),
+            revoked_reason: r.revoked_reason,
+        })
+        .collect())
+}
+
 /// A session with its account, and the account's roster entry if it has an Employee ID.
 #[derive(Debug, Clone)]
 pub struct SignedIn {

@@ -369,7 +369,9 @@ async fn zip_bombs_and_crowded_archives_are_refused() {
 }
 
 #[actix_web::test]
-async fn a_file_over_ten_mib_is_413_from_its_declared_length() {
+async fn a_file_one_byte_over_ten_mib_is_413_while_it_streams_though_the_form_length_is_allowed() {
+    // The whole form is about 10 MiB + 400 B, under the declared-length allowance (10 MiB plus
+    // 64 KiB for the form), so it is the streaming count that refuses the file.
     let app = TestApp::spawn().await;
     let jane = app.applicant("jane@example.org").await;
     let mut big = samples::pdf();
@@ -377,6 +379,76 @@ async fn a_file_over_ten_mib_is_413_from_its_declared_length() {
     let response = upload(&app, &jane, "big.pdf", big).await;
     assert_problem(&response, 413, "payload_too_large");
     assert_eq!(stored_files(&app), (0, 0));
+}
+
+#[actix_web::test]
+async fn a_declared_length_far_over_the_limit_is_413_before_the_body_is_read() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let boundary = "merit-test-boundary";
+    let declared: u64 = 200 * 1024 * 1024;
+    let head = format!(
+        "POST {DOCUMENTS} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {declared}\r\n\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nresume\r\n",
+        jane.token
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.flush().await.unwrap();
+    // The rest of the 200 MiB is never sent (the connection stays open): an answer can only
+    // come from the declared length, before any more of the body is read.
+    let (status, headers, body) =
+        tokio::time::timeout(std::time::Duration::from_secs(10), raw_answer(&mut stream))
+            .await
+            .expect("an answer while the body is still outstanding");
+    assert_eq!(status, 413, "{headers}");
+    assert!(
+        headers
+            .to_ascii_lowercase()
+            .contains("content-type: application/problem+json"),
+        "{headers}"
+    );
+    assert_eq!(body["code"], "payload_too_large");
+    assert_eq!(body["status"], 413);
+    assert_eq!(stored_files(&app), (0, 0));
+}
+
+/// Reads one HTTP/1.1 answer with a `Content-Length` from `stream`: its status, its header
+/// lines and its JSON body.
+async fn raw_answer(stream: &mut tokio::net::TcpStream) -> (u16, String, Value) {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).await.unwrap();
+        assert!(n > 0, "the connection closed before a whole answer arrived");
+        received.extend_from_slice(&buf[..n]);
+        let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let headers = String::from_utf8_lossy(&received[..end]).into_owned();
+        let length: usize = headers
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse().ok())?
+            })
+            .expect("a Content-Length");
+        if received.len() < end + 4 + length {
+            continue;
+        }
+        let status = headers
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap();
+        let body = serde_json::from_slice(&received[end + 4..end + 4 + length]).unwrap();
+        return (status, headers, body);
+    }
 }
 
 #[actix_web::test]

@@ -10,7 +10,7 @@ use merit_persistence::profiles;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, TestResponse, TestUser, assert_problem};
+use crate::support::{PASSWORD, TestApp, TestResponse, TestUser, assert_problem};
 
 const PROFILE: &str = "/api/v1/me/profile";
 
@@ -152,6 +152,7 @@ async fn a_save_based_on_a_stale_etag_is_412_and_the_newer_save_stays() {
 #[actix_web::test]
 async fn every_invalid_field_is_reported_at_once_with_its_path() {
     let app = TestApp::spawn().await;
+    app.with_reference_data().await;
     let jane = person(&app, "jane@example.org").await;
     let etag = read(&app, &jane).await.header("etag").to_owned();
     let mut body = full_profile();
@@ -160,7 +161,10 @@ async fn every_invalid_field_is_reported_at_once_with_its_path() {
     body["mailing_address"]["postal_code"] = json!("9581");
     body["mailing_address"]["state"] = json!("ZZ");
     body["supervisors"][1]["email"] = json!("not-an-address");
-    body["conditions"]["counties"] = json!(["los angeles"]);
+    // Malformed, unknown and known codes: the unknown ones (which only the database can tell)
+    // are reported with the rest, each under its own index.
+    body["conditions"]["counties"] = json!(["los angeles", "atlantis", "yolo"]);
+    body["conditions"]["departments"] = json!(["dmv", "NOPE"]);
     let response = put(&app, &jane, Some(&etag), &body).await;
     assert_problem(&response, 422, "validation_failed");
     let mut fields: Vec<(String, String)> = response.body["errors"]
@@ -179,6 +183,8 @@ async fn every_invalid_field_is_reported_at_once_with_its_path() {
         fields,
         [
             ("conditions.counties[0]", "invalid_code"),
+            ("conditions.counties[1]", "unknown_county"),
+            ("conditions.departments[1]", "unknown_department"),
             ("first_name", "blank"),
             ("mailing_address.postal_code", "invalid_postal_code"),
             ("mailing_address.state", "invalid_state"),
@@ -220,13 +226,20 @@ async fn an_unknown_county_or_department_is_refused_by_name() {
     body["conditions"]["departments"] = json!(["NOPE"]);
     let response = put(&app, &jane, Some(&etag), &body).await;
     assert_problem(&response, 422, "validation_failed");
-    let codes: Vec<&str> = response.body["errors"]
+    let errors: Vec<(&str, &str)> = response.body["errors"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["code"].as_str().unwrap())
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
         .collect();
-    assert_eq!(codes, ["unknown_county", "unknown_department"]);
+    assert_eq!(
+        errors,
+        [
+            ("conditions.counties[0]", "unknown_county"),
+            ("conditions.departments[0]", "unknown_department")
+        ]
+    );
+    assert_eq!(read(&app, &jane).await.body["updated_at"], Value::Null);
 }
 
 #[actix_web::test]
@@ -440,7 +453,7 @@ async fn a_person_sees_only_their_own_profile_and_export() {
 }
 
 #[actix_web::test]
-async fn the_export_holds_the_account_profile_templates_and_document_metadata() {
+async fn the_export_holds_everything_merit_keeps_about_the_person_and_nothing_of_anyone_else() {
     let app = TestApp::spawn().await;
     app.with_reference_data().await;
     let jane = person(&app, "jane@example.org").await;
@@ -470,6 +483,23 @@ async fn the_export_holds_the_account_profile_templates_and_document_metadata() 
     )
     .await
     .assert_status(201);
+    app.post_as(
+        &jane.token,
+        "/api/v1/me/saved-searches",
+        &json!({"name": "Sacramento", "criteria": {"county": "sacramento"}}),
+    )
+    .await
+    .assert_status(201);
+    let exam = one_question_exam(&app).await;
+    let attempt = app
+        .post_as(
+            &jane.token,
+            &format!("/api/v1/exams/{exam}/attempts"),
+            &json!({"answers": [{"question_id": "q1", "option_id": "b"}]}),
+        )
+        .await;
+    attempt.assert_status(201);
+
     let export = app.get_as(&jane.token, "/api/v1/me/export").await;
     export.assert_status(200);
     let body = &export.body;
@@ -479,6 +509,93 @@ async fn the_export_holds_the_account_profile_templates_and_document_metadata() 
     assert_eq!(body["documents"][0]["file_name"], "cv.txt");
     assert_eq!(body["documents"][0]["media_type"], "text/plain");
     assert!(body["exported_at"].is_string());
+    assert_eq!(body["saved_searches"][0]["name"], "Sacramento");
+    assert_eq!(
+        body["saved_searches"][0]["criteria"]["county"],
+        "sacramento"
+    );
+    let result = &body["exam_results"][0];
+    assert_eq!(result["id"], attempt.body["id"]);
+    assert_eq!(result["exam_id"], json!(exam));
+    assert_eq!(result["score"], 90);
+    assert_eq!(result["passed"], true);
+    assert_eq!(result["rank_band"], "90-94");
+    assert_eq!(result["taken_at"], attempt.body["taken_at"]);
+    assert_eq!(
+        result["answers"],
+        json!([{"question_id": "q1", "option_id": "b"}])
+    );
+    let eligibility = &body["eligibilities"][0];
+    assert_eq!(eligibility["attempt_id"], attempt.body["id"]);
+    assert_eq!(eligibility["classification_code"], "5393");
+    assert_eq!(eligibility["status"], "active");
+    assert_eq!(eligibility["rank_band"], "90-94");
+    assert_eq!(
+        eligibility["expires_at"],
+        attempt.body["eligibility_expires_at"]
+    );
+
+    // Jane signed in once (the factory) and again, then signed out of the second session.
+    let second = app.signed_in("jane@example.org", PASSWORD).await;
+    app.send(
+        app.request(Method::POST, "/api/v1/auth/logout")
+            .bearer_auth(&second.token),
+    )
+    .await
+    .assert_status(204);
+    let body = &app.get_as(&jane.token, "/api/v1/me/export").await.body;
+    let sessions = body["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(
+        sessions.iter().filter(|s| s["ended_at"].is_null()).count(),
+        1
+    );
+    let ended = sessions.iter().find(|s| !s["ended_at"].is_null()).unwrap();
+    assert_eq!(ended["end_reason"], "signed_out");
+
+    // None of it is in anyone else's export.
+    let other = person(&app, "other@example.org").await;
+    let theirs = app.get_as(&other.token, "/api/v1/me/export").await;
+    theirs.assert_status(200);
+    for list in [
+        "templates",
+        "documents",
+        "saved_searches",
+        "exam_results",
+        "eligibilities",
+    ] {
+        assert_eq!(theirs.body[list], json!([]), "{list}");
+    }
+}
+
+/// An open exam for classification 5393 made by a DMV employer: one question whose options
+/// `a`, `b` and `c` score 0, 90 and 100 (pass mark 70).
+async fn one_question_exam(app: &TestApp) -> String {
+    let employer = app.employer("Maria", "Lopez", "DMV").await;
+    let created = app
+        .post_as(
+            &employer.token,
+            "/api/v1/exams",
+            &json!({
+                "classification_code": "5393",
+                "title": "Associate Governmental Program Analyst",
+                "description": "A short questionnaire.",
+                "list_duration_months": 12,
+                "passing_score": 70,
+                "retake_wait_days": 90,
+                "questions": [{
+                    "text": "How many years of analytical experience do you have?",
+                    "options": [
+                        {"text": "None", "points": 0},
+                        {"text": "Three", "points": 90},
+                        {"text": "Five", "points": 100}
+                    ]
+                }]
+            }),
+        )
+        .await;
+    created.assert_status(201);
+    created.body["id"].as_str().unwrap().to_owned()
 }
 
 #[actix_web::test]

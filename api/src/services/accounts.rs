@@ -12,7 +12,10 @@ use crate::{
     auth::{AuthUser, hashing::Verified, tokens},
     error::ApiError,
     mail::{self, templates},
-    services::audit::{self, AuditKind},
+    services::{
+        audit::{self, AuditKind},
+        sessions::record_failure,
+    },
     state::AppState,
     validation::{Fields, password_errors},
 };
@@ -176,6 +179,50 @@ pub fn resend_verification(
     send_verification(conn, state, account, email, now)
 }
 
+/// Checks the caller's `current_password` before a change that needs it (422
+/// `incorrect_password` when wrong). Someone holding a session must not guess it faster than a
+/// sign-in could: a wrong one counts towards the lockout, is audited and slowed down exactly as
+/// a failed sign-in is, and while the account is locked no password is checked at all (429 until
+/// the lock ends).
+pub async fn check_current_password(
+    state: &AppState,
+    user: &AuthUser,
+    password: String,
+) -> Result<(), ApiError> {
+    let id = user.account.id.clone();
+    let (account, stored) = state
+        .db
+        .run(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
+        .await?
+        .ok_or_else(|| ApiError::not_found("account"))?;
+    let now = state.clock.now();
+    if let Some(until) = account
+        .failures
+        .locked_until
+        .filter(|_| account.failures.is_locked(now))
+    {
+        let wait = (until - now).num_seconds().max(1);
+        return Err(ApiError::TooManyRequests {
+            retry_after: u64::try_from(wait).unwrap_or(1),
+        });
+    }
+    match state.hasher.verify(password, stored).await? {
+        Verified::Yes { .. } => Ok(()),
+        // The sign-in's own failure path: counted towards the lockout and audited, then the
+        // same slow-down, counted for this account's sessions.
+        Verified::No => {
+            let key = format!("current-password:{}", account.id);
+            record_failure(state, account, now).await?;
+            actix_web::rt::time::sleep(state.sign_in_slowdown.failed(&key, now)).await;
+            Err(ApiError::invalid(
+                "current_password",
+                "incorrect_password",
+                "The current password is wrong.",
+            ))
+        }
+    }
+}
+
 /// Changes the caller's password after checking the current one. Every other session ends; a
 /// temporary password stops being temporary.
 pub async fn change_password(
@@ -199,19 +246,7 @@ pub async fn change_password(
         );
     }
     fields.finish()?;
-    let id = user.account.id.clone();
-    let stored = state
-        .db
-        .run(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
-        .await?
-        .and_then(|(_, hash)| hash);
-    if state.hasher.verify(current, stored).await? == Verified::No {
-        return Err(ApiError::invalid(
-            "current_password",
-            "incorrect_password",
-            "The current password is wrong.",
-        ));
-    }
+    check_current_password(state, user, current).await?;
     let hash = state.hasher.hash(new).await?;
     let now = state.clock.now();
     let (id, session) = (user.account.id.clone(), user.session_id.clone());

@@ -6,17 +6,18 @@ use chrono::{DateTime, Utc};
 use merit_domain::{
     account::{Account, EmailAddress, PersonName},
     profile::Profile,
+    reference::{CountyCode, DepartmentCode},
 };
 use merit_persistence::{DbConnection, RepoError, accounts, profiles, reference};
 use serde_json::json;
 
 use crate::{
-    auth::{AuthUser, hashing::Verified},
+    auth::AuthUser,
     conditional::{IfMatch, entity_tag},
     error::{ApiError, FieldError},
     mail::{self, templates},
     services::{
-        accounts::send_verification,
+        accounts::{check_current_password, send_verification},
         audit::{self, AuditKind},
     },
     state::AppState,
@@ -52,6 +53,24 @@ pub struct ProfileUpdate {
     pub profile: Profile,
 }
 
+/// Reference codes a request names, each with the path of the field that names it.
+#[derive(Debug, Clone, Default)]
+pub struct NamedCodes {
+    /// Counties, such as `("conditions.counties[1]", yolo)`.
+    pub counties: Vec<(String, CountyCode)>,
+    /// Departments.
+    pub departments: Vec<(String, DepartmentCode)>,
+}
+
+/// A profile request as checked without the database.
+#[derive(Debug)]
+pub struct ProfileInput {
+    /// The update, or the 422 naming every field that is bad in itself.
+    pub update: Result<ProfileUpdate, ApiError>,
+    /// The counties and departments it names, which must exist.
+    pub codes: NamedCodes,
+}
+
 /// Reads the profile of `account_id`.
 pub fn read(conn: &mut DbConnection, account_id: &str) -> Result<ProfileView, ApiError> {
     let account =
@@ -78,9 +97,10 @@ fn email_key(email: Option<&EmailAddress>) -> Option<String> {
 pub async fn update(
     state: &AppState,
     user: &AuthUser,
-    update: ProfileUpdate,
+    input: ProfileInput,
     if_match: IfMatch,
 ) -> Result<ProfileView, ApiError> {
+    let update = checked(state, input).await?;
     let if_match = if_match.required()?;
     let email_changed = email_key(update.email.as_ref()) != email_key(user.account.email.as_ref());
     if email_changed {
@@ -100,7 +120,6 @@ pub async fn update(
             profiles::lock_person(conn, &id)?;
             let current = read(conn, &id)?;
             if_match.check(&current.etag)?;
-            check_references(conn, &update.profile)?;
             save(conn, &id, &update, email_changed, &current, now)?;
             if email_changed {
                 after_email_change(conn, &worker, &previous, now)?;
@@ -114,8 +133,8 @@ pub async fn update(
     Ok(view)
 }
 
-/// A changed email address needs the current password (422 otherwise); removing the address of
-/// an account that has one is not possible.
+/// A changed email address needs the current password (422 otherwise; a wrong one counts
+/// towards the lockout); removing the address of an account that has one is not possible.
 async fn check_password(
     state: &AppState,
     user: &AuthUser,
@@ -136,48 +155,56 @@ async fn check_password(
             "Changing the email address needs your current password.",
         ));
     };
-    let id = user.account.id.clone();
-    let stored = state
-        .db
-        .run(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
-        .await?
-        .and_then(|(_, hash)| hash);
-    match state.hasher.verify(password, stored).await? {
-        Verified::Yes { .. } => Ok(()),
-        Verified::No => Err(ApiError::invalid(
-            "current_password",
-            "incorrect_password",
-            "The current password is wrong.",
-        )),
+    check_current_password(state, user, password).await
+}
+
+/// The update when every field is valid and every county and department it names exists;
+/// otherwise one 422 naming every bad field, unknown codes included. The codes are looked up
+/// before the write: reference data is only ever added, never removed, so a code found here
+/// still exists when the profile is saved.
+async fn checked(state: &AppState, input: ProfileInput) -> Result<ProfileUpdate, ApiError> {
+    let codes = input.codes;
+    let unknown = if codes.counties.is_empty() && codes.departments.is_empty() {
+        Vec::new()
+    } else {
+        state
+            .db
+            .read(move |conn| unknown_codes(conn, &codes))
+            .await?
+    };
+    match input.update {
+        Ok(update) if unknown.is_empty() => Ok(update),
+        Ok(_) => Err(ApiError::Validation { errors: unknown }),
+        Err(ApiError::Validation { mut errors }) => {
+            errors.extend(unknown);
+            Err(ApiError::Validation { errors })
+        }
+        Err(other) => Err(other),
     }
 }
 
-/// Counties and departments named in the conditions must exist (422 naming each that does not).
-fn check_references(conn: &mut DbConnection, profile: &Profile) -> Result<(), ApiError> {
+/// An error for each named county or department that does not exist, under its own path.
+fn unknown_codes(conn: &mut DbConnection, codes: &NamedCodes) -> Result<Vec<FieldError>, ApiError> {
     let mut errors = Vec::new();
-    for county in &profile.conditions.counties {
+    for (path, county) in &codes.counties {
         if reference::find_location(conn, county.as_str())?.is_none() {
             errors.push(FieldError::new(
-                "conditions.counties",
+                path,
                 "unknown_county",
                 format!("There is no county {county}; see GET /api/v1/locations."),
             ));
         }
     }
-    for department in &profile.conditions.departments {
+    for (path, department) in &codes.departments {
         if reference::find_department(conn, department.as_str())?.is_none() {
             errors.push(FieldError::new(
-                "conditions.departments",
+                path,
                 "unknown_department",
                 format!("There is no department {department}; see GET /api/v1/departments."),
             ));
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation { errors })
-    }
+    Ok(errors)
 }
 
 fn save(

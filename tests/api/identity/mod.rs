@@ -5,6 +5,7 @@
 
 mod admin;
 mod bootstrap;
+mod current_password;
 mod employees;
 mod forged_tokens;
 mod outbox;

@@ -7,7 +7,7 @@ use crate::{
     auth::{AnySession, AuthUser},
     error::ApiError,
     extract::Json,
-    openapi::{Conflict, Forbidden},
+    openapi::{Conflict, Forbidden, TooManyRequests},
     routes::auth::AcceptedResponse,
     services::accounts,
     state::AppState,
@@ -34,12 +34,17 @@ pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> web::Json<Acc
 /// Change my password
 ///
 /// Checks the current password, then sets the new one; every other session ends. A session
-/// signed in with a temporary password can do nothing else until this succeeds.
+/// signed in with a temporary password can do nothing else until this succeeds. A wrong
+/// current password counts towards the account's lockout like a failed sign-in; while the
+/// account is locked, the answer is 429.
 #[utoipa::path(
     tag = "me",
     security(("bearer" = [])),
     request_body = PasswordChangeRequest,
-    responses((status = 204, description = "The password is changed."))
+    responses(
+        (status = 204, description = "The password is changed."),
+        (status = 429, response = TooManyRequests),
+    )
 )]
 #[put("/me/password")]
 pub async fn change_password(

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Utc};
 use merit_domain::{
     account::PersonName,
     profile::{self as domain, ConditionsOfEmployment as DomainConditions},
@@ -11,23 +10,20 @@ use merit_domain::{
 };
 
 use super::dto::{
-    ConditionsOfEmployment, CountyCodeValue, DepartmentCodeValue, ExportResponse, MailingAddress,
-    ProfileRequest, ProfileResponse, StateCode, Supervisor,
+    ConditionsOfEmployment, CountyCodeValue, DepartmentCodeValue, MailingAddress, ProfileRequest,
+    ProfileResponse, StateCode, Supervisor,
 };
 use crate::{
-    error::ApiError,
-    routes::{documents::DocumentResponse, me::AccountResponse, templates::TemplateResponse},
-    services::{
-        export::Export,
-        profile::{ProfileUpdate, ProfileView},
-    },
+    services::profile::{NamedCodes, ProfileInput, ProfileUpdate, ProfileView},
     validation::{Fields, at_most, line, optional_line},
 };
 
 impl ProfileRequest {
-    /// The checked update, or 422 naming every bad field.
-    pub fn parse(self) -> Result<ProfileUpdate, ApiError> {
+    /// The update checked without the database (or the 422 naming every field that is bad in
+    /// itself), with the counties and departments it names, which the use case looks up.
+    pub fn parse(self) -> ProfileInput {
         let mut fields = Fields::new();
+        let mut codes = NamedCodes::default();
         let first_name = person_name(&mut fields, "first_name", &self.first_name);
         let last_name = person_name(&mut fields, "last_name", &self.last_name);
         let email = fields.check_optional(
@@ -45,7 +41,7 @@ impl ProfileRequest {
             .as_ref()
             .and_then(|a| a.parse(&mut fields));
         let supervisors = supervisors(&mut fields, &self.supervisors);
-        let conditions = self.conditions.parse(&mut fields);
+        let conditions = self.conditions.parse(&mut fields, &mut codes);
         let profile = domain::Profile {
             phone,
             mailing_address,
@@ -61,7 +57,10 @@ impl ProfileRequest {
                 current_password: self.current_password,
                 profile,
             });
-        fields.into_result(update)
+        ProfileInput {
+            update: fields.into_result(update),
+            codes,
+        }
     }
 }
 
@@ -159,49 +158,61 @@ fn code<T>(
     fields.check(field, "invalid_code", parse(raw))
 }
 
+/// The codes of the list `field` as a set when each is well formed (each checked under
+/// `field[i]`); the well-formed ones are noted with their paths in `named`, when given.
+fn code_set<'a, T: Ord + Clone>(
+    fields: &mut Fields,
+    field: &str,
+    raw: impl Iterator<Item = &'a str>,
+    (max, allowed): (usize, fn(char) -> bool),
+    parse: fn(&str) -> Result<T, merit_domain::reference::CodeError>,
+    mut named: Option<&mut Vec<(String, T)>>,
+) -> Option<BTreeSet<T>> {
+    let mut set = Some(BTreeSet::new());
+    for (i, raw) in raw.enumerate() {
+        let path = format!("{field}[{i}]");
+        match code(fields, &path, raw, max, allowed, parse) {
+            Some(value) => {
+                if let Some(named) = named.as_deref_mut() {
+                    named.push((path, value.clone()));
+                }
+                if let Some(set) = set.as_mut() {
+                    set.insert(value);
+                }
+            }
+            None => set = None,
+        }
+    }
+    set
+}
+
 impl ConditionsOfEmployment {
-    fn parse(&self, fields: &mut Fields) -> Option<DomainConditions> {
+    /// The conditions when every value is well formed. The counties and departments are also
+    /// noted in `codes` with their paths, for the use case to look up (when their list is not
+    /// too long already).
+    fn parse(&self, fields: &mut Fields, codes: &mut NamedCodes) -> Option<DomainConditions> {
         let ok = at_most(fields, "conditions.tenures", &self.tenures, 3)
-            & at_most(fields, "conditions.time_bases", &self.time_bases, 3)
-            & at_most(fields, "conditions.counties", &self.counties, 100)
-            & at_most(fields, "conditions.departments", &self.departments, 100)
-            & at_most(fields, "conditions.shifts", &self.shifts, 5);
-        let counties: Option<BTreeSet<CountyCode>> = self
-            .counties
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let allowed = |c: char| c.is_ascii_alphabetic() || c == '-';
-                code(
-                    fields,
-                    &format!("conditions.counties[{i}]"),
-                    &c.0,
-                    32,
-                    allowed,
-                    CountyCode::parse,
-                )
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect();
-        let departments: Option<BTreeSet<DepartmentCode>> = self
-            .departments
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                code(
-                    fields,
-                    &format!("conditions.departments[{i}]"),
-                    &d.0,
-                    12,
-                    |c| c.is_ascii_alphanumeric(),
-                    DepartmentCode::parse,
-                )
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect();
-        if !ok {
+            & at_most(fields, "conditions.time_bases", &self.time_bases, 3);
+        let counties_ok = at_most(fields, "conditions.counties", &self.counties, 100);
+        let departments_ok = at_most(fields, "conditions.departments", &self.departments, 100);
+        let ok = ok & at_most(fields, "conditions.shifts", &self.shifts, 5);
+        let counties = code_set(
+            fields,
+            "conditions.counties",
+            self.counties.iter().map(|c| c.0.as_str()),
+            (32, |c| c.is_ascii_alphabetic() || c == '-'),
+            CountyCode::parse,
+            counties_ok.then_some(&mut codes.counties),
+        );
+        let departments = code_set(
+            fields,
+            "conditions.departments",
+            self.departments.iter().map(|d| d.0.as_str()),
+            (12, |c| c.is_ascii_alphanumeric()),
+            DepartmentCode::parse,
+            departments_ok.then_some(&mut codes.departments),
+        );
+        if !(ok && counties_ok && departments_ok) {
             return None;
         }
         Some(DomainConditions {
@@ -261,28 +272,6 @@ impl ProfileResponse {
                 .collect(),
             conditions: ConditionsOfEmployment::from_domain(&profile.conditions),
             updated_at: view.updated_at,
-        }
-    }
-}
-
-impl ExportResponse {
-    /// The export's response, made at `now`.
-    pub fn new(export: Export, on_active_roster: bool, now: DateTime<Utc>) -> Self {
-        let account = AccountResponse::new(export.profile.account.clone(), on_active_roster, now);
-        ExportResponse {
-            exported_at: now,
-            account,
-            profile: ProfileResponse::new(export.profile),
-            templates: export
-                .templates
-                .into_iter()
-                .map(TemplateResponse::new)
-                .collect(),
-            documents: export
-                .documents
-                .into_iter()
-                .map(DocumentResponse::new)
-                .collect(),
         }
     }
 }

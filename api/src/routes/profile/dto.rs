@@ -15,12 +15,7 @@ use utoipa::{
     },
 };
 
-use crate::routes::{
-    documents::DocumentResponse,
-    me::AccountResponse,
-    templates::TemplateResponse,
-    terms::{Shift, Tenure, TimeBase},
-};
+use crate::routes::terms::{Shift, Tenure, TimeBase};
 
 /// Defines a string schema type for values the server checks by a fixed rule.
 macro_rules! string_schema {
@@ -235,20 +230,4 @@ pub struct ProfileResponse {
     pub conditions: ConditionsOfEmployment,
     /// When the profile was last saved; null until it is.
     pub updated_at: Option<DateTime<Utc>>,
-}
-
-/// Everything Merit holds about the caller.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
-pub struct ExportResponse {
-    /// When this export was made.
-    pub exported_at: DateTime<Utc>,
-    /// The account.
-    pub account: AccountResponse,
-    /// The profile.
-    pub profile: ProfileResponse,
-    /// Every application template.
-    pub templates: Vec<TemplateResponse>,
-    /// Every document's metadata (download each from its `content` link).
-    pub documents: Vec<DocumentResponse>,
 }

@@ -2,13 +2,16 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, put, web};
 
-use super::dto::{ExportResponse, ProfileRequest, ProfileResponse};
+use super::{
+    dto::{ProfileRequest, ProfileResponse},
+    export::ExportResponse,
+};
 use crate::{
     auth::AuthUser,
     conditional::{IfMatch, not_modified},
     error::ApiError,
     extract::Json,
-    openapi::{Conflict, PreconditionFailed, PreconditionRequired},
+    openapi::{Conflict, PreconditionFailed, PreconditionRequired, TooManyRequests},
     services::{export, profile},
     state::AppState,
 };
@@ -54,7 +57,8 @@ pub async fn get_profile(
 /// Replaces the whole profile; `If-Match` must carry the `ETag` of the version it is based
 /// on (412 when the profile changed since, 428 without it). Changing the email address needs
 /// `current_password`: the new address is unverified until the link sent to it is used, and
-/// the previous address is told of the change.
+/// the previous address is told of the change. A wrong current password counts towards the
+/// account's lockout like a failed sign-in; while the account is locked, the answer is 429.
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
@@ -70,6 +74,7 @@ pub async fn get_profile(
         (status = 409, response = Conflict),
         (status = 412, response = PreconditionFailed),
         (status = 428, response = PreconditionRequired),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[put("/me/profile")]
@@ -79,8 +84,7 @@ pub async fn replace_profile(
     if_match: IfMatch,
     Json(body): Json<ProfileRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let update = body.parse()?;
-    let view = profile::update(&state, &user, update, if_match).await?;
+    let view = profile::update(&state, &user, body.parse(), if_match).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, view.etag.clone()))
         .json(ProfileResponse::new(view)))
@@ -89,7 +93,8 @@ pub async fn replace_profile(
 /// Export my data
 ///
 /// Everything Merit holds about the caller in one JSON document: the account, the profile,
-/// every application template and the metadata of every document.
+/// every application template, the metadata of every document, every saved search, every
+/// exam result with the answers given, every eligibility, and the sign-in sessions.
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
@@ -103,11 +108,11 @@ pub async fn get_export(
     let (id, now) = (user.account.id.clone(), state.clock.now());
     let collected = state
         .db
-        .read(move |conn| export::collect(conn, &id))
+        .read(move |conn| export::collect(conn, &id, now))
         .await?;
     Ok(web::Json(ExportResponse::new(
         collected,
         user.employee.is_some(),
         now,
-    )))
+    )?))
 }

@@ -2,9 +2,11 @@
 
 mod convert;
 mod dto;
+mod export;
 mod handlers;
 
 pub use dto::*;
+pub use export::*;
 pub use handlers::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;
