@@ -212,7 +212,7 @@ pub async fn check_current_password(
         // same slow-down, counted for this account's sessions.
         Verified::No => {
             let key = format!("current-password:{}", account.id);
-            record_failure(state, account, now).await?;
+            record_failure(state, account, AuditKind::CurrentPasswordFailed, now).await?;
             actix_web::rt::time::sleep(state.sign_in_slowdown.failed(&key, now)).await;
             Err(ApiError::invalid(
                 "current_password",

@@ -11,6 +11,9 @@ pub enum AuditKind {
     SignIn,
     /// A failed sign-in for an existing account.
     SignInFailed,
+    /// A wrong current password in a signed-in session (password or email change); it counts
+    /// towards the lock like a failed sign-in.
+    CurrentPasswordFailed,
     /// Too many failures locked the account.
     AccountLocked,
     /// An admin unlocked the account.
@@ -47,9 +50,10 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 18] = [
+    pub const ALL: [AuditKind; 19] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
+        AuditKind::CurrentPasswordFailed,
         AuditKind::AccountLocked,
         AuditKind::AccountUnlocked,
         AuditKind::PasswordChanged,
@@ -73,6 +77,7 @@ impl AuditKind {
         match self {
             AuditKind::SignIn => "sign_in",
             AuditKind::SignInFailed => "sign_in_failed",
+            AuditKind::CurrentPasswordFailed => "current_password_failed",
             AuditKind::AccountLocked => "account_locked",
             AuditKind::AccountUnlocked => "account_unlocked",
             AuditKind::PasswordChanged => "password_changed",

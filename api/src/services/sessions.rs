@@ -115,7 +115,9 @@ pub async fn login(
             succeed(state, account, rehash, now).await.map(Some)
         }
         (Some((account, _)), Verified::No) if usable => {
-            record_failure(state, account, now).await.map(|()| None)
+            record_failure(state, account, AuditKind::SignInFailed, now)
+                .await
+                .map(|()| None)
         }
         _ => Ok(None),
     };
@@ -134,10 +136,11 @@ pub async fn login(
 }
 
 /// Counts a wrong password against `account`, locking it at the policy's threshold; the
-/// failure and any lock are audited. Commits even though the caller answers 401.
+/// failure (as `kind`) and any lock are audited. Commits even though the caller answers 401.
 pub(crate) async fn record_failure(
     state: &AppState,
     account: Account,
+    kind: AuditKind,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let policy = state.lockout_policy();
@@ -167,7 +170,7 @@ pub(crate) async fn record_failure(
             };
             audit::record(
                 conn,
-                AuditKind::SignInFailed,
+                kind,
                 None,
                 Some(&id),
                 json!({"failures": counted}),

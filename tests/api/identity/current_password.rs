@@ -45,7 +45,14 @@ async fn ten_wrong_current_passwords_lock_the_account_like_failed_sign_ins() {
     let admin = app.admin().await;
     let events = audit_events(&app, &admin, &format!("account_id={}", stored.id)).await;
     let kinds = kinds(&events);
-    assert_eq!(kinds.iter().filter(|k| *k == "sign_in_failed").count(), 10);
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| *k == "current_password_failed")
+            .count(),
+        10
+    );
+    assert!(!kinds.iter().any(|k| k == "sign_in_failed"), "{kinds:?}");
     assert_eq!(kinds.iter().filter(|k| *k == "account_locked").count(), 1);
     assert!(!kinds.iter().any(|k| k == "password_changed"));
     // When the lock ends the old password still works: nothing was changed.
