@@ -202,6 +202,9 @@ pub fn standing_for(
     ))
 }
 
+/// The most rows one read of the eligible list takes.
+const MAX_CHUNK: i64 = 4096;
+
 /// One page of a classification's eligible list at `now`, keeping only people whose conditions
 /// of employment match `filter` (scanning ahead in rank order until the page is full).
 pub fn eligible_page(
@@ -216,8 +219,10 @@ pub fn eligible_page(
         return Err(ApiError::not_found("classification"));
     }
     let wanted = limit + 1;
-    // Most filters keep a third or more of the list: three pages' worth usually fills one.
-    let chunk = i64::try_from((wanted * 3).max(32)).unwrap_or(64);
+    // Most filters keep a third or more of the list: three pages' worth usually fills one. A
+    // filter that keeps few people doubles the next read, so even one matching almost nobody
+    // on a list of tens of thousands takes a dozen reads, not hundreds.
+    let mut chunk = i64::try_from((wanted * 3).max(32)).unwrap_or(64);
     let mut found = Vec::with_capacity(wanted);
     let mut cursor = after;
     loop {
@@ -246,6 +251,7 @@ pub fn eligible_page(
         if found.len() == wanted || exhausted {
             break;
         }
+        chunk = (chunk * 2).min(MAX_CHUNK);
     }
     let has_more = found.len() > limit;
     found.truncate(limit);
