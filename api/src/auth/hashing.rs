@@ -5,10 +5,11 @@
 //! queue is full the request is answered 503 with `Retry-After` at once, instead of piling up
 //! until every request times out.
 //!
-//! The pool's threads run at the lowest OS priority (nice 19), below the rest of the server, so a
-//! sign-in storm takes the CPU that is spare and yields it to request handling when that wants
-//! it: searches and reads stay fast while argon2id keeps every idle core busy. With nothing
-//! else to do, a nice thread runs at full speed, so sign-in throughput does not change.
+//! The pool's threads run under the idle scheduling policy (`SCHED_IDLE` on Linux), below the
+//! rest of the server, so a sign-in storm takes the CPU that is spare and yields it to request
+//! handling the moment that wants it: searches and reads stay fast while argon2id keeps every
+//! idle core busy. With nothing else to do, such a thread runs at full speed, so sign-in
+//! throughput does not change.
 
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -139,13 +140,29 @@ impl PasswordHasher {
     }
 }
 
-/// One hashing thread: lowers its own priority, then runs jobs until the pool is dropped.
-fn hashing_thread(receiver: &Mutex<Receiver<Job>>) {
-    // The lowest priority of the normal policy: nice 19 on Linux, which the scheduler weighs
-    // at about 1/70 of a request-handling thread at nice 0 when both want the CPU.
-    if let Err(error) = thread_priority::set_current_thread_priority(ThreadPriority::Min) {
+/// Puts the calling thread below request handling. On Linux that is `SCHED_IDLE`: a request
+/// thread that wakes up takes the core from it at once (a thread at nice 19 could keep it until
+/// its time slice ends, a few milliseconds of a read's latency). Elsewhere, the lowest priority
+/// of the normal policy.
+fn lower_own_priority() {
+    #[cfg(target_os = "linux")]
+    let lowered = thread_priority::unix::set_thread_priority_and_policy(
+        thread_priority::unix::thread_native_id(),
+        ThreadPriority::Min,
+        thread_priority::unix::ThreadSchedulePolicy::Normal(
+            thread_priority::unix::NormalThreadSchedulePolicy::Idle,
+        ),
+    );
+    #[cfg(not(target_os = "linux"))]
+    let lowered = thread_priority::set_current_thread_priority(ThreadPriority::Min);
+    if let Err(error) = lowered {
         tracing::warn!(?error, "password hashing runs at normal priority");
     }
+}
+
+/// One hashing thread: lowers its own priority, then runs jobs until the pool is dropped.
+fn hashing_thread(receiver: &Mutex<Receiver<Job>>) {
+    lower_own_priority();
     loop {
         // Hold the lock only to take a job, never while running one.
         let next = match receiver.lock() {
@@ -210,20 +227,21 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[actix_web::test]
-    async fn hashes_run_at_a_lower_priority_than_requests() {
-        fn nice() -> i64 {
+    async fn hashes_run_under_the_idle_policy_below_requests() {
+        /// The calling thread's scheduling policy (field 41 of its stat line; 5 is SCHED_IDLE).
+        fn policy() -> i64 {
             let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
-            // Field 19 is the nice value; fields after the command name (which ends in ')').
+            // Fields after the command name (which ends in ')') start at field 3.
             let after = &stat[stat.rfind(')').unwrap() + 2..];
-            after.split(' ').nth(16).unwrap().parse().unwrap()
+            after.split(' ').nth(41 - 3).unwrap().parse().unwrap()
         }
         let hasher = PasswordHasher::new(1, 0);
-        let on_pool = hasher.run(nice).await.unwrap();
         assert_eq!(
-            on_pool, 19,
-            "the hashing thread runs at the lowest priority"
+            hasher.run(policy).await.unwrap(),
+            5,
+            "SCHED_IDLE on the pool"
         );
-        assert!(on_pool > nice(), "the test thread is at nice {}", nice());
+        assert_eq!(policy(), 0, "SCHED_OTHER for the caller");
     }
 
     #[actix_web::test]
