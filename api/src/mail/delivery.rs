@@ -11,7 +11,8 @@ use secrecy::ExposeSecret;
 
 use crate::settings::Settings;
 
-/// How long one SMTP exchange may take before it counts as failed (and is retried later).
+/// How long one message's whole SMTP exchange (connect, greeting, commands, data) may take
+/// before it counts as failed and is retried later.
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why a message was not delivered.
@@ -23,6 +24,9 @@ pub enum DeliveryError {
     /// The message could not be written to the mail folder.
     #[error(transparent)]
     File(#[from] std::io::Error),
+    /// The SMTP exchange took longer than [`SMTP_TIMEOUT`].
+    #[error("the SMTP server did not answer within {} s", SMTP_TIMEOUT.as_secs())]
+    Timeout,
     /// The message could not be built (an address Merit cannot send to).
     #[error("the message cannot be built: {0}")]
     Message(String),
@@ -32,6 +36,7 @@ impl DeliveryError {
     /// A short kind for logs, which never carry a server's reply (it may quote an address).
     pub fn kind(&self) -> &'static str {
         match self {
+            DeliveryError::Timeout => "smtp_timeout",
             DeliveryError::Smtp(e) if e.is_timeout() => "smtp_timeout",
             DeliveryError::Smtp(e) if e.is_permanent() => "smtp_permanent",
             DeliveryError::Smtp(e) if e.is_transient() => "smtp_transient",
@@ -81,7 +86,11 @@ impl Mailer {
         let message = build(from, email)?;
         match self {
             Mailer::Smtp(transport) => {
-                transport.send(message).await?;
+                // lettre's own timeout bounds the connect only; a server that accepts and then
+                // stalls must not hold the worker (and its claimed batch) for ever.
+                tokio::time::timeout(SMTP_TIMEOUT, transport.send(message))
+                    .await
+                    .map_err(|_| DeliveryError::Timeout)??;
             }
             Mailer::Files(dir) => {
                 // Named after the outbox id and written atomically: delivering twice rewrites the

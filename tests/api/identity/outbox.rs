@@ -202,3 +202,28 @@ async fn an_smtp_server_saying_try_later_gets_the_message_again_after_the_back_o
     assert!(delivered[0].1.is_some(), "sent");
     assert_eq!(smtp.received().len(), 1);
 }
+
+#[actix_web::test]
+async fn an_smtp_server_that_accepts_and_then_stalls_is_given_up_on_and_tried_again_later() {
+    let smtp = FakeSmtp::start().await;
+    smtp.stall(true);
+    let app = with_smtp(&smtp).await;
+    enqueue(&app, 1).await;
+    let pass = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        mail::worker::deliver_due(&app.state),
+    )
+    .await;
+    pass.expect("the delivery pass gives up on a stalled server")
+        .unwrap();
+    let stalled = rows(&app).await;
+    assert!(stalled[0].1.is_none(), "not sent");
+    let reason = stalled[0].2.clone().unwrap_or_default();
+    assert!(reason.contains("did not answer"), "{reason}");
+
+    smtp.stall(false);
+    app.clock.advance(Duration::seconds(30));
+    drain(&app).await;
+    assert!(rows(&app).await[0].1.is_some(), "sent on the next attempt");
+    assert_eq!(smtp.received().len(), 1);
+}

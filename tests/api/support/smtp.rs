@@ -18,6 +18,7 @@ pub struct FakeSmtp {
     pub url: String,
     received: Arc<Mutex<Vec<String>>>,
     refusing: Arc<AtomicBool>,
+    stalling: Arc<AtomicBool>,
 }
 
 impl FakeSmtp {
@@ -29,6 +30,7 @@ impl FakeSmtp {
             url,
             received: Arc::default(),
             refusing: Arc::default(),
+            stalling: Arc::default(),
         };
         let shared = server.clone();
         tokio::spawn(async move {
@@ -44,12 +46,26 @@ impl FakeSmtp {
         self.refusing.store(refusing, Ordering::SeqCst);
     }
 
+    /// From now on, accepts connections and then never answers, or answers again.
+    pub fn stall(&self, stalling: bool) {
+        self.stalling.store(stalling, Ordering::SeqCst);
+    }
+
     /// The raw messages received so far (headers and body, as sent after `DATA`).
     pub fn received(&self) -> Vec<String> {
         self.received.lock().unwrap().clone()
     }
 
     async fn session(self, stream: TcpStream) {
+        if self.stalling.load(Ordering::SeqCst) {
+            // Hold the connection open without a greeting until the client gives up.
+            let mut buffer = [0u8; 64];
+            let mut stream = stream;
+            while matches!(tokio::io::AsyncReadExt::read(&mut stream, &mut buffer).await, Ok(n) if n > 0)
+            {
+            }
+            return;
+        }
         let (read, mut write) = stream.into_split();
         let mut lines = BufReader::new(read).lines();
         let _ = write.write_all(b"220 fake.test ESMTP\r\n").await;
