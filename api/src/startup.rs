@@ -99,6 +99,7 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
         hasher: PasswordHasher::new(cores, settings.hashing_queue),
         limits: Arc::new(RateLimits::new(&settings)),
         sign_in_slowdown: Arc::new(SignInSlowdown::new(settings.lockout_policy())),
+        current_password_slowdown: Arc::new(SignInSlowdown::new(settings.lockout_policy())),
         mailer: Arc::new(Mailer::from_settings(&settings)?),
         mail_signal: Arc::new(Notify::new()),
         search: Arc::new(SearchService::new()),

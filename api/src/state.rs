@@ -38,6 +38,8 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// The slow-down of failed sign-ins, per sign-in name.
     pub sign_in_slowdown: Arc<SignInSlowdown>,
+    /// The same for wrong current passwords in signed-in sessions, per account.
+    pub current_password_slowdown: Arc<SignInSlowdown>,
     /// Where emails go.
     pub mailer: Arc<Mailer>,
     /// Wakes the outbox worker when an email was queued.

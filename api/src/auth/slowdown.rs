@@ -12,13 +12,20 @@ use std::{collections::HashMap, sync::Mutex, time::Duration};
 use chrono::{DateTime, Utc};
 use merit_domain::account::{LockoutPolicy, LoginFailures};
 
-use super::tokens::token_hash;
+use super::tokens::{random_token, token_hash};
 
-/// Failed sign-ins per name, kept under a hash of the name (no email addresses in memory).
-#[derive(Debug)]
+/// Failed sign-ins per name, kept under a hash of the name keyed with a secret of this process,
+/// so the map holds no email address, nor anything a list of addresses could be hashed to match.
 pub struct SignInSlowdown {
     policy: LockoutPolicy,
+    secret: String,
     failures: Mutex<HashMap<String, LoginFailures>>,
+}
+
+impl std::fmt::Debug for SignInSlowdown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInSlowdown").finish_non_exhaustive()
+    }
 }
 
 impl SignInSlowdown {
@@ -29,12 +36,13 @@ impl SignInSlowdown {
                 threshold: u32::MAX,
                 ..policy
             },
+            secret: random_token(),
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    fn key(login: &str) -> String {
-        token_hash(&login.trim().to_lowercase())
+    fn key(&self, login: &str) -> String {
+        token_hash(&format!("{}\n{}", self.secret, login.trim().to_lowercase()))
     }
 
     /// Counts one failed sign-in as `login` at `now`; returns how long to wait before answering.
@@ -42,7 +50,7 @@ impl SignInSlowdown {
         let Ok(mut failures) = self.failures.lock() else {
             return Duration::ZERO;
         };
-        let entry = failures.entry(Self::key(login)).or_default();
+        let entry = failures.entry(self.key(login)).or_default();
         let (next, _) = entry.after_failure(&self.policy, now);
         *entry = next;
         next.delay()
@@ -51,7 +59,7 @@ impl SignInSlowdown {
     /// Forgets the failures of `login` after a successful sign-in.
     pub fn succeeded(&self, login: &str) {
         if let Ok(mut failures) = self.failures.lock() {
-            failures.remove(&Self::key(login));
+            failures.remove(&self.key(login));
         }
     }
 

@@ -196,30 +196,48 @@ pub async fn check_current_password(
         .await?
         .ok_or_else(|| ApiError::not_found("account"))?;
     let now = state.clock.now();
-    if let Some(until) = account
-        .failures
-        .locked_until
-        .filter(|_| account.failures.is_locked(now))
-    {
-        let wait = (until - now).num_seconds().max(1);
-        return Err(ApiError::TooManyRequests {
-            retry_after: u64::try_from(wait).unwrap_or(1),
-        });
-    }
+    refuse_while_locked(&account, now)?;
+    let key = account.id.clone();
     match state.hasher.verify(password, stored).await? {
-        Verified::Yes { .. } => Ok(()),
+        Verified::Yes { .. } => {
+            // A wrong guess of the same burst may have locked the account while this one was
+            // being checked.
+            let id = account.id.clone();
+            if let Some((current, _)) = state
+                .db
+                .run(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
+                .await?
+            {
+                refuse_while_locked(&current, now)?;
+            }
+            state.current_password_slowdown.succeeded(&key);
+            Ok(())
+        }
         // The sign-in's own failure path: counted towards the lockout and audited, then the
-        // same slow-down, counted for this account's sessions.
+        // same slow-down, counted per account.
         Verified::No => {
-            let key = format!("current-password:{}", account.id);
             record_failure(state, account, AuditKind::CurrentPasswordFailed, now).await?;
-            actix_web::rt::time::sleep(state.sign_in_slowdown.failed(&key, now)).await;
+            let wait = state.current_password_slowdown.failed(&key, now);
+            actix_web::rt::time::sleep(wait).await;
             Err(ApiError::invalid(
                 "current_password",
                 "incorrect_password",
                 "The current password is wrong.",
             ))
         }
+    }
+}
+
+/// 429 until the lock ends, with `Retry-After` in whole seconds rounded up.
+fn refuse_while_locked(account: &Account, now: DateTime<Utc>) -> Result<(), ApiError> {
+    match account.failures.locked_until {
+        Some(until) if account.failures.is_locked(now) => {
+            let millis = (until - now).num_milliseconds().max(1);
+            Err(ApiError::TooManyRequests {
+                retry_after: u64::try_from((millis + 999) / 1000).unwrap_or(1),
+            })
+        }
+        _ => Ok(()),
     }
 }
 

@@ -3,8 +3,10 @@
 //! Sign-in reads the account, checks the password on the hashing pool, then records the
 //! outcome: a failure is committed (counters, lock, audit) even though the answer is 401. An
 //! unknown account, a wrong password, a locked or a disabled account all get the same answer
-//! after the same work and the same slow-down, which counts failures per sign-in name
-//! ([`crate::auth::slowdown`]), not per account, so its delays cannot tell which names exist.
+//! after the same hash and the same wait: the slow-down counts failures per sign-in name
+//! ([`crate::auth::slowdown`]), not per account, and every failure waits at least
+//! [`FAILED_SIGN_IN_FLOOR`] while a known account's failure is counted, so neither the delays
+//! nor the counting tell which names exist.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::account::{Account, LoginFailures, LoginIdentifier};
@@ -110,29 +112,50 @@ pub async fn login(
         .filter(|_| usable)
         .and_then(|(_, hash)| hash.clone());
     let verified = state.hasher.verify(password, stored_hash).await?;
-    let outcome = match (found, verified) {
+    match (found, verified) {
         (Some((account, _)), Verified::Yes { rehash }) if usable => {
-            succeed(state, account, rehash, now).await.map(Some)
+            match succeed(state, account, rehash, now).await? {
+                Some(tokens) => {
+                    state.sign_in_slowdown.succeeded(login);
+                    Ok(tokens)
+                }
+                // Locked by a guess of the same burst while this password was being checked.
+                None => Err(refuse(state, login, None, now).await),
+            }
         }
         (Some((account, _)), Verified::No) if usable => {
-            record_failure(state, account, AuditKind::SignInFailed, now)
-                .await
-                .map(|()| None)
+            Err(refuse(state, login, Some(account), now).await)
         }
-        _ => Ok(None),
-    };
-    match outcome {
-        Ok(Some(tokens)) => {
-            state.sign_in_slowdown.succeeded(login);
-            Ok(tokens)
-        }
-        Ok(None) => {
-            let delay = state.sign_in_slowdown.failed(login, now);
-            actix_web::rt::time::sleep(delay).await;
-            Err(invalid_credentials())
-        }
-        Err(error) => Err(error),
+        _ => Err(refuse(state, login, None, now).await),
     }
+}
+
+/// The least time a failed sign-in takes after its password check, so that counting a failure
+/// against an account (a database write) does not make known names answer later than unknown
+/// ones.
+const FAILED_SIGN_IN_FLOOR: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Answers a failed sign-in as `login`: counts it against `account` if there is one, and
+/// answers after the name's slow-down (at least [`FAILED_SIGN_IN_FLOOR`]) either way, the count
+/// being written meanwhile. Only a database failure while counting answers otherwise.
+async fn refuse(
+    state: &AppState,
+    login: &str,
+    account: Option<Account>,
+    now: DateTime<Utc>,
+) -> ApiError {
+    let wait = state
+        .sign_in_slowdown
+        .failed(login, now)
+        .max(FAILED_SIGN_IN_FLOOR);
+    let count = async {
+        match account {
+            Some(account) => record_failure(state, account, AuditKind::SignInFailed, now).await,
+            None => Ok(()),
+        }
+    };
+    let (counted, ()) = futures_util::join!(count, actix_web::rt::time::sleep(wait));
+    counted.err().unwrap_or_else(invalid_credentials)
 }
 
 /// Counts a wrong password against `account`, locking it at the policy's threshold; the
@@ -192,12 +215,14 @@ pub(crate) async fn record_failure(
         .await
 }
 
+/// Starts a session after a right password; `None` when the account was locked meanwhile (the
+/// lock is read again under the account's row lock, so no guess of a burst gets past it).
 async fn succeed(
     state: &AppState,
     account: Account,
     rehash: Option<String>,
     now: DateTime<Utc>,
-) -> Result<IssuedTokens, ApiError> {
+) -> Result<Option<IssuedTokens>, ApiError> {
     if account.temporary_password_expired(now) {
         return Err(ApiError::Unauthorized {
             code: "temporary_password_expired",
@@ -209,6 +234,10 @@ async fn succeed(
     state
         .db
         .write(move |conn| {
+            let current = accounts::failures_for_update(conn, &account.id)?;
+            if current.is_none_or(|f| f.is_locked(now)) {
+                return Ok(None);
+            }
             if let Some(hash) = rehash {
                 accounts::upgrade_hash(conn, &account.id, &hash)?;
             }
@@ -221,7 +250,7 @@ async fn succeed(
                 json!({}),
                 now,
             )?;
-            Ok(start_session(conn, &keys, &account, now)?)
+            Ok(Some(start_session(conn, &keys, &account, now)?))
         })
         .await
 }

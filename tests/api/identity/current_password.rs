@@ -16,7 +16,7 @@ const NEW: &str = "Maple.Canyon-88";
 
 #[actix_web::test]
 async fn ten_wrong_current_passwords_lock_the_account_like_failed_sign_ins() {
-    // The default rule (10 failures in 15 minutes), with its real slow-down (about 12 s).
+    // The default rule (10 failures in 15 minutes), with its real slow-down (about 16 s).
     let app = TestApp::spawn().await;
     let user = app.applicant("target@example.org").await;
     for _ in 0..10 {

@@ -90,8 +90,15 @@ async fn an_unknown_name_slows_down_like_a_known_account_so_the_delay_reveals_no
     let app = TestApp::spawn().await;
     app.applicant("known@example.org").await;
     for login in ["known@example.org", "nobody@example.org", "no-such-user"] {
+        // Every failure waits at least a tenth of a second, the time it may take to count one
+        // against a known account, so known names do not answer later than unknown ones.
         for _ in 0..3 {
+            let started = std::time::Instant::now();
             app.sign_in(login, WRONG).await;
+            assert!(
+                started.elapsed() >= std::time::Duration::from_millis(100),
+                "{login}"
+            );
         }
         // The fourth failure within the window waits a quarter of a second before answering.
         let started = std::time::Instant::now();
