@@ -52,7 +52,9 @@ fn finish(conn: &mut DbConnection, commit: bool) -> QueryResult<()> {
     }
 }
 
-/// Runs `f` in an ordinary transaction, for reads that must see one consistent snapshot.
+/// Runs `f` in a read-only transaction that sees one consistent snapshot: on PostgreSQL
+/// `REPEATABLE READ, READ ONLY` (under the default `READ COMMITTED` each statement would see
+/// its own); SQLite's transactions are snapshots already.
 pub fn read_transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -60,11 +62,20 @@ pub fn read_transaction<T, E>(
 where
     E: From<RepoError>,
 {
-    conn.transaction::<T, Bridge<E>, _>(|c| f(c).map_err(Bridge::Caller))
-        .map_err(|e| match e {
-            Bridge::Caller(e) => e,
-            Bridge::Database(d) => E::from(RepoError::from(d)),
-        })
+    conn.transaction::<T, Bridge<E>, _>(|c| {
+        if let DbConnection::Postgresql(pg) = c {
+            diesel::RunQueryDsl::execute(
+                diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
+                pg,
+            )
+            .map_err(Bridge::Database)?;
+        }
+        f(c).map_err(Bridge::Caller)
+    })
+    .map_err(|e| match e {
+        Bridge::Caller(e) => e,
+        Bridge::Database(d) => E::from(RepoError::from(d)),
+    })
 }
 
 /// Carries either the caller's error or diesel's through `Connection::transaction`.

@@ -148,3 +148,33 @@ async fn the_served_document_is_openapi_3_1_and_equals_the_generated_one() {
         .await;
     assert_problem(&head, 405, "method_not_allowed");
 }
+
+#[actix_web::test]
+async fn a_read_sees_one_snapshot_though_another_writer_commits_in_the_middle() {
+    use diesel::prelude::*;
+    use merit_persistence::{DbConnection, schema::departments};
+    use secrecy::ExposeSecret;
+
+    let app = TestApp::spawn().await;
+    let url = app.state.settings.database_url.expose_secret().to_owned();
+    let (before, after) = app
+        .db
+        .read(move |conn| {
+            let count = |c: &mut DbConnection| {
+                departments::table
+                    .count()
+                    .get_result::<i64>(c)
+                    .map_err(merit_api::error::ApiError::internal)
+            };
+            let before = count(conn)?;
+            let mut other = merit_persistence::db::establish(&url).unwrap();
+            diesel::insert_into(departments::table)
+                .values((departments::code.eq("ZZTEST"), departments::name.eq("Test")))
+                .execute(&mut other)
+                .unwrap();
+            Ok((before, count(conn)?))
+        })
+        .await
+        .unwrap();
+    assert_eq!(before, after, "the insert committed meanwhile is not seen");
+}
