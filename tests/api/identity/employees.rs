@@ -128,6 +128,29 @@ async fn a_csv_roster_imports_like_json_in_any_column_order() {
 }
 
 #[actix_web::test]
+async fn an_empty_roster_is_refused_rather_than_separating_everyone() {
+    let (app, admin) = setup().await;
+    import(&app, &admin, vec![row("3001", "Ng", "DMV", "active")])
+        .await
+        .assert_status(200);
+    let json = import(&app, &admin, vec![]).await;
+    assert_problem(&json, 422, "validation_failed");
+    assert_eq!(json.body["errors"][0]["field"], "employees");
+    assert_eq!(json.body["errors"][0]["code"], "empty_roster");
+    let csv = import_csv(
+        &app,
+        &admin,
+        "employee_id,first_name,last_name,department_code,business_email,status\n",
+    )
+    .await;
+    assert_problem(&csv, 422, "validation_failed");
+    assert_eq!(csv.body["errors"][0]["code"], "empty_roster");
+    // The employee is still active: an activation sends the set-password link.
+    activate(&app, "3001", "2026-01").await.assert_status(202);
+    assert_eq!(app.mail_to("ng@dmv.ca.gov").await.len(), 1);
+}
+
+#[actix_web::test]
 async fn a_roster_with_bad_rows_lists_each_and_imports_nothing() {
     let (app, admin) = setup().await;
     let mut bad_email = row("3004", "Nash", "DMV", "active");

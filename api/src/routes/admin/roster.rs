@@ -65,7 +65,9 @@ pub struct RosterRow {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RosterImportRequest {
-    /// Every employee. Employees on the current roster and missing here become separated.
+    /// Every employee (at least one). Employees on the current roster and missing here become
+    /// separated; an empty roster is refused (`empty_roster`), since it would separate everyone.
+    #[schema(min_items = 1)]
     pub employees: Vec<RosterRow>,
 }
 
@@ -121,6 +123,15 @@ fn malformed_csv(reason: &str) -> ApiError {
 
 /// Checks every row; every problem of every row is reported together.
 fn check_rows(rows: Vec<RosterRow>, prefix: &str) -> Result<Vec<(String, RosterEntry)>, ApiError> {
+    if rows.is_empty() {
+        // Most likely the wrong file: applied, it would take internal access from everyone.
+        return Err(ApiError::invalid(
+            prefix,
+            "empty_roster",
+            "The roster has no employees; importing it would separate every employee. To \
+             separate employees, list them with the status separated.",
+        ));
+    }
     let mut fields = Fields::new();
     let mut seen = HashSet::new();
     let mut entries = Vec::with_capacity(rows.len());
