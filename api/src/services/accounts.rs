@@ -203,9 +203,9 @@ pub async fn check_current_password(
             // A wrong guess of the same burst may have locked the account while this one was
             // being checked.
             let id = account.id.clone();
-            if let Some((current, _)) = state
+            if let Some(current) = state
                 .db
-                .run(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
+                .run(move |conn| Ok(accounts::find(conn, &id)?))
                 .await?
             {
                 refuse_while_locked(&current, now)?;
