@@ -215,6 +215,15 @@ fn add_standard_problems(api: &mut openapi::OpenApi) {
     }
 }
 
+/// Whether `operation` takes an access token (required or optional).
+fn takes_token(operation: &Operation) -> bool {
+    operation.security.as_ref().is_some_and(|requirements| {
+        requirements
+            .iter()
+            .any(|r| *r != SecurityRequirement::default())
+    })
+}
+
 /// The operations a session with a temporary password may call (the `AnySession` extractor).
 const ANY_SESSION_OPERATIONS: &[&str] = &["change_password", "log_out"];
 
@@ -228,12 +237,7 @@ fn add_operation_problems(operation: &mut Operation) {
     if has_body {
         wanted.extend([("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
     }
-    let secured = operation.security.as_ref().is_some_and(|requirements| {
-        requirements
-            .iter()
-            .any(|r| *r != SecurityRequirement::default())
-    });
-    if secured {
+    if takes_token(operation) {
         wanted.push(("401", "Unauthorized"));
         // A session with a temporary password may only change it or sign out; everything
         // else that takes a token answers 403 `password_change_required`.
@@ -268,7 +272,15 @@ pub fn yaml() -> String {
 
 /// Which methods each path accepts, to answer 405 with `Allow` for the others.
 #[derive(Debug)]
-pub struct RouteTable(Vec<(ResourceDef, Vec<Method>)>);
+pub struct RouteTable(Vec<Route>);
+
+/// A path of the document: the methods it accepts and those of them that take a token.
+#[derive(Debug)]
+struct Route {
+    path: ResourceDef,
+    methods: Vec<Method>,
+    with_token: Vec<Method>,
+}
 
 /// Paths served outside the document (the docs UI and the document itself).
 const UNDOCUMENTED_GET_PATHS: &[&str] = &["/docs", "/docs/{_:.*}", "/api/v1/openapi.json"];
@@ -276,39 +288,53 @@ const UNDOCUMENTED_GET_PATHS: &[&str] = &["/docs", "/docs/{_:.*}", "/api/v1/open
 impl RouteTable {
     /// Builds the table from the document.
     pub fn from_document(api: &openapi::OpenApi) -> Self {
-        let mut routes: Vec<(ResourceDef, Vec<Method>)> = api
+        let mut routes: Vec<Route> = api
             .paths
             .paths
             .iter()
             .map(|(path, item)| {
-                let methods = [
-                    (Method::GET, item.get.is_some()),
-                    (Method::PUT, item.put.is_some()),
-                    (Method::POST, item.post.is_some()),
-                    (Method::DELETE, item.delete.is_some()),
-                    (Method::PATCH, item.patch.is_some()),
+                let operations = [
+                    (Method::GET, &item.get),
+                    (Method::PUT, &item.put),
+                    (Method::POST, &item.post),
+                    (Method::DELETE, &item.delete),
+                    (Method::PATCH, &item.patch),
                 ];
-                let allowed = methods
-                    .into_iter()
-                    .filter(|(_, present)| *present)
-                    .map(|(m, _)| m)
-                    .collect();
-                (ResourceDef::new(path.as_str()), allowed)
+                let present = || {
+                    operations
+                        .iter()
+                        .filter_map(|(m, op)| op.as_ref().map(|op| (m.clone(), op)))
+                };
+                Route {
+                    path: ResourceDef::new(path.as_str()),
+                    methods: present().map(|(m, _)| m).collect(),
+                    with_token: present()
+                        .filter(|(_, op)| takes_token(op))
+                        .map(|(m, _)| m)
+                        .collect(),
+                }
             })
             .collect();
-        routes.extend(
-            UNDOCUMENTED_GET_PATHS
-                .iter()
-                .map(|p| (ResourceDef::new(*p), vec![Method::GET])),
-        );
+        routes.extend(UNDOCUMENTED_GET_PATHS.iter().map(|p| Route {
+            path: ResourceDef::new(*p),
+            methods: vec![Method::GET],
+            with_token: Vec::new(),
+        }));
         RouteTable(routes)
+    }
+
+    fn route(&self, path: &str) -> Option<&Route> {
+        self.0.iter().find(|route| route.path.is_match(path))
+    }
+
+    /// Whether `method path` is an operation that takes an access token.
+    pub fn takes_token(&self, method: &Method, path: &str) -> bool {
+        self.route(path)
+            .is_some_and(|route| route.with_token.contains(method))
     }
 
     /// The methods `path` accepts, or `None` when no route has this path.
     pub fn allowed(&self, path: &str) -> Option<&[Method]> {
-        self.0
-            .iter()
-            .find(|(def, _)| def.is_match(path))
-            .map(|(_, methods)| methods.as_slice())
+        self.route(path).map(|route| route.methods.as_slice())
     }
 }

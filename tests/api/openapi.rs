@@ -114,3 +114,27 @@ async fn every_operation_that_takes_a_token_refuses_a_temporary_password_session
     assert!(wrong.is_empty(), "{wrong:#?}");
     assert!(checked > 30, "only {checked} operations checked");
 }
+
+#[test]
+fn the_route_table_knows_which_operations_take_a_token() {
+    use actix_web::http::Method;
+    let table = merit_api::openapi::RouteTable::from_document(&merit_api::openapi::document());
+    for (method, path, expected) in [
+        (Method::GET, "/api/v1/locations", false),
+        (Method::POST, "/api/v1/auth/login", false),
+        (Method::GET, "/healthz", false),
+        (Method::GET, "/docs/index.html", false),
+        (Method::GET, "/api/v1/no-such-thing", false),
+        (Method::GET, "/api/v1/postings", true),
+        (Method::GET, "/api/v1/postings/0192-abc", true),
+        (Method::PUT, "/api/v1/me/profile", true),
+        (Method::POST, "/api/v1/departments", true),
+        (Method::GET, "/api/v1/departments", false),
+    ] {
+        assert_eq!(
+            table.takes_token(&method, path),
+            expected,
+            "{method} {path}"
+        );
+    }
+}

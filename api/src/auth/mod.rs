@@ -34,7 +34,7 @@ use merit_persistence::{
     sessions::{self, SignedIn},
 };
 
-use crate::{error::ApiError, state::AppState};
+use crate::{error::ApiError, openapi::RouteTable, state::AppState};
 
 /// A signed-in caller.
 #[derive(Debug, Clone)]
@@ -147,14 +147,19 @@ type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
 /// The outcome of authenticating a request that carried `Authorization`, left for its extractor.
 struct Authenticated(Result<AuthUser, ApiError>);
 
-/// Middleware: authenticates a request that carries `Authorization` before its handler's
-/// extractors run. Extractors are polled together, and one that fails at once (a body that does
-/// not validate) would otherwise be answered before the session lookup had finished.
+/// Middleware: authenticates a request that carries `Authorization`, to an operation that takes
+/// a token, before its handler's extractors run. Extractors are polled together, and one that
+/// fails at once (a body that does not validate) would otherwise be answered before the session
+/// lookup had finished. Requests to other operations (reference lists, health, sign-in) are not
+/// looked up: they would not use the answer.
 pub async fn authenticate_first(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if let Some(outcome) = session_of(req.request()).await {
+    let wanted = req
+        .app_data::<web::Data<RouteTable>>()
+        .is_none_or(|routes| routes.takes_token(req.method(), req.path()));
+    if wanted && let Some(outcome) = session_of(req.request()).await {
         req.extensions_mut().insert(Authenticated(outcome));
     }
     next.call(req)
