@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod exam;
+pub mod ids;
 pub mod paging;
 pub mod posting;
 pub mod profile;
