@@ -7,8 +7,11 @@
 //! two. Search then costs no database round trip: keywords, filters, the visibility rule, the
 //! total and all facets are computed in memory (see `docs/ARCHITECTURE.md` for why).
 
+mod facets;
 mod index;
 mod query;
+#[cfg(test)]
+mod tests;
 pub mod text;
 
 use std::{
@@ -22,8 +25,9 @@ use std::{
 use merit_persistence::{postings, read_transaction, reference};
 use tokio::sync::Mutex;
 
+pub use facets::{FacetCount, Facets};
 pub use index::{Index, PostingCard};
-pub use query::{FacetCount, Facets, Found, Hit, Query, SortKey};
+pub use query::{Found, Hit, Query, SortKey};
 
 use crate::{db::Db, error::ApiError};
 
@@ -89,26 +93,17 @@ impl SearchService {
         let mut applied = self.applied.lock().await;
         match *applied {
             None => {
-                let (open, titles, last) = db
+                let (open, names, last) = db
                     .run(|conn| {
                         read_transaction(conn, |c| {
                             let last = postings::last_change(c)?;
-                            Ok::<_, ApiError>((
-                                postings::all_open(c)?,
-                                reference::classification_titles(c)?,
-                                last,
-                            ))
+                            Ok::<_, ApiError>((postings::all_open(c)?, reference::names(c)?, last))
                         })
                     })
                     .await?;
                 let mut fresh = Index::default();
                 for posting in &open {
-                    fresh.upsert(
-                        posting,
-                        titles
-                            .get(posting.classification.as_str())
-                            .map_or("", String::as_str),
-                    );
+                    fresh.upsert(posting, &names);
                 }
                 *self
                     .index
@@ -118,7 +113,7 @@ impl SearchService {
                 self.loaded.store(true, Ordering::Release);
             }
             Some(last) => {
-                let (changed, titles, newest) = db
+                let (changed, names, newest) = db
                     .run(move |conn| {
                         let (ids, newest) = postings::changed_since(conn, last)?;
                         if ids.is_empty() {
@@ -126,7 +121,7 @@ impl SearchService {
                         }
                         Ok((
                             postings::find_many(conn, &ids)?,
-                            reference::classification_titles(conn)?,
+                            reference::names(conn)?,
                             newest,
                         ))
                     })
@@ -138,12 +133,7 @@ impl SearchService {
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
                     for posting in &changed {
                         if posting.status == merit_domain::posting::PostingStatus::Open {
-                            index.upsert(
-                                posting,
-                                titles
-                                    .get(posting.classification.as_str())
-                                    .map_or("", String::as_str),
-                            );
+                            index.upsert(posting, &names);
                         } else {
                             index.remove(&posting.id);
                         }

@@ -11,10 +11,14 @@ use merit_domain::{
 };
 use merit_persistence::{DbConnection, Page, PageRequest, postings, reference};
 
+pub use super::posting_names::{NamedPosting, PostingNames};
+use super::posting_names::{named, named_page};
 use crate::{
     auth::{AuthUser, Employer},
     conditional::{IfMatch, entity_tag, version_tag},
+    db::Db,
     error::{ApiError, Code},
+    search::SearchService,
 };
 
 /// The content of a posting, as an employer writes it.
@@ -90,7 +94,7 @@ pub fn create(
     employer: &Employer,
     content: PostingContent,
     now: DateTime<Utc>,
-) -> Result<Posting, ApiError> {
+) -> Result<NamedPosting, ApiError> {
     check_references(conn, &content)?;
     let mut posting = Posting {
         id: uuid::Uuid::now_v7().to_string(),
@@ -115,7 +119,7 @@ pub fn create(
     };
     apply(&mut posting, content);
     postings::insert(conn, &posting, employer.user.id())?;
-    Ok(posting)
+    named(conn, posting)
 }
 
 /// The employer's own posting, or 404 (another department's postings do not exist for them).
@@ -166,7 +170,7 @@ pub fn update(
     content: PostingContent,
     if_match: &IfMatch,
     now: DateTime<Utc>,
-) -> Result<Posting, ApiError> {
+) -> Result<NamedPosting, ApiError> {
     let mut posting = own(conn, employer, id)?;
     if !posting.status.editable() {
         return Err(ApiError::new(
@@ -177,7 +181,7 @@ pub fn update(
     check_references(conn, &content)?;
     apply(&mut posting, content);
     save(conn, &mut posting, if_match, now)?;
-    Ok(posting)
+    named(conn, posting)
 }
 
 /// Publishes, closes or cancels a posting. Publishing needs a final filing date not yet past.
@@ -187,7 +191,7 @@ pub fn transition(
     id: &str,
     action: PostingAction,
     now: DateTime<Utc>,
-) -> Result<Posting, ApiError> {
+) -> Result<NamedPosting, ApiError> {
     let mut posting = own(conn, employer, id)?;
     let next = posting.status.apply(action).map_err(|e| {
         ApiError::new(
@@ -208,7 +212,23 @@ pub fn transition(
     }
     posting.status = next;
     save(conn, &mut posting, &IfMatch::Absent, now)?;
-    Ok(posting)
+    named(conn, posting)
+}
+
+/// Runs a posting write (one of the use cases above) in one transaction, then brings the search
+/// index up to date, so the writer's next search sees the change.
+pub async fn write_and_reindex<T, F>(
+    db: &Db,
+    index: &SearchService,
+    write: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+{
+    let written = db.write(write).await?;
+    index.refresh_after_write(db).await;
+    Ok(written)
 }
 
 fn capitalise(text: &str) -> String {
@@ -220,8 +240,14 @@ fn capitalise(text: &str) -> String {
 }
 
 /// A posting the viewer may see, or 404.
-pub fn get(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<Posting, ApiError> {
+fn visible(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<Posting, ApiError> {
     postings::find_visible(conn, id, viewer)?.ok_or_else(not_found)
+}
+
+/// A posting the viewer may see, with its names, or 404.
+pub fn get(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<NamedPosting, ApiError> {
+    let posting = visible(conn, id, viewer)?;
+    named(conn, posting)
 }
 
 /// All postings of the employer's department, every status, newest first.
@@ -230,10 +256,9 @@ pub fn list_department(
     department: &DepartmentCode,
     viewer: &Viewer,
     page: PageRequest<'_>,
-) -> Result<Page<Posting>, ApiError> {
-    Ok(postings::list_for_department(
-        conn, department, viewer, page,
-    )?)
+) -> Result<Page<NamedPosting>, ApiError> {
+    let page = postings::list_for_department(conn, department, viewer, page)?;
+    named_page(conn, page)
 }
 
 /// The viewer's standing on the eligible list of `posting`'s classification.
@@ -254,7 +279,7 @@ pub fn preview(
     viewer: &Viewer,
     now: DateTime<Utc>,
 ) -> Result<(Posting, Consideration), ApiError> {
-    let posting = get(conn, id, viewer)?;
+    let posting = visible(conn, id, viewer)?;
     let standing = eligibility_standing(conn, user, &posting, now)?;
     let candidate = Candidate {
         is_applicant: user.has(merit_domain::account::Role::Applicant),

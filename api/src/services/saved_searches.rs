@@ -1,8 +1,10 @@
 //! Saved searches: a person's named search criteria, run again on demand.
 
 use chrono::{DateTime, Utc};
+use merit_domain::posting::SearchCriteria;
 use merit_persistence::{
-    DbConnection, RepoError, profiles, saved_searches, saved_searches::SavedSearch,
+    DbConnection, Page, PageRequest, RepoError, profiles, saved_searches,
+    saved_searches::SavedSearch,
 };
 
 use crate::error::{ApiError, Code};
@@ -29,7 +31,7 @@ pub fn create(
     conn: &mut DbConnection,
     owner: &str,
     name: &str,
-    criteria: &str,
+    criteria: &SearchCriteria,
     limit: u32,
     now: DateTime<Utc>,
 ) -> Result<SavedSearch, ApiError> {
@@ -44,12 +46,26 @@ pub fn create(
         id: uuid::Uuid::now_v7().to_string(),
         account_id: owner.to_owned(),
         name: name.to_owned(),
-        criteria: criteria.to_owned(),
+        criteria: criteria.clone(),
         created_at: now,
         updated_at: now,
     };
     saved_searches::insert(conn, &search).map_err(name_taken)?;
     Ok(search)
+}
+
+/// A page of the owner's saved searches, oldest first.
+pub fn list(
+    conn: &mut DbConnection,
+    owner: &str,
+    after: Option<&str>,
+    limit: merit_domain::paging::PageLimit,
+) -> Result<Page<SavedSearch>, ApiError> {
+    Ok(saved_searches::list_own(
+        conn,
+        owner,
+        PageRequest { after, limit },
+    )?)
 }
 
 /// One of the owner's saved searches; another person's is 404.
@@ -63,7 +79,7 @@ pub fn update(
     owner: &str,
     id: &str,
     name: &str,
-    criteria: &str,
+    criteria: &SearchCriteria,
     now: DateTime<Utc>,
 ) -> Result<SavedSearch, ApiError> {
     if !saved_searches::update_own(conn, owner, id, name, criteria, now).map_err(name_taken)? {

@@ -44,7 +44,7 @@ pub async fn get_posting(
     let viewer = viewer_of(user.as_ref());
     let posting = state
         .db
-        .run(move |conn| postings::get(conn, &id, &viewer))
+        .read(move |conn| postings::get(conn, &id, &viewer))
         .await?;
     let now = state.clock.now();
     let tag = postings::posting_tag(&posting, now);
@@ -77,7 +77,7 @@ pub async fn get_posting_eligibility(
     let viewer = viewer_of(Some(&user));
     let (posting, answer) = state
         .db
-        .run(move |conn| postings::preview(conn, &user, &id, &viewer, now))
+        .read(move |conn| postings::preview(conn, &user, &id, &viewer, now))
         .await?;
     Ok(web::Json(ConsiderationResponse {
         posting_id: posting.id,
@@ -150,11 +150,10 @@ pub async fn update_posting(
 ) -> Result<HttpResponse, ApiError> {
     let content = body.parse()?;
     let now = state.clock.now();
-    let posting = state
-        .db
-        .write(move |conn| postings::update(conn, &employer, &id, content, &if_match, now))
-        .await?;
-    state.search.refresh_after_write(&state.db).await;
+    let posting = postings::write_and_reindex(&state.db, &state.search, move |conn| {
+        postings::update(conn, &employer, &id, content, &if_match, now)
+    })
+    .await?;
     let tag = postings::posting_tag(&posting, now);
     Ok(HttpResponse::Ok()
         .insert_header(("etag", tag))
@@ -168,11 +167,10 @@ async fn transition(
     action: PostingAction,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let posting = state
-        .db
-        .write(move |conn| postings::transition(conn, &employer, &id, action, now))
-        .await?;
-    state.search.refresh_after_write(&state.db).await;
+    let posting = postings::write_and_reindex(&state.db, &state.search, move |conn| {
+        postings::transition(conn, &employer, &id, action, now)
+    })
+    .await?;
     let tag = postings::posting_tag(&posting, now);
     Ok(HttpResponse::Ok()
         .insert_header(("etag", tag))
@@ -277,7 +275,7 @@ pub async fn list_department_postings(
     let viewer = viewer_of(Some(&employer.user));
     let found = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             postings::list_department(
                 conn,
                 &department,

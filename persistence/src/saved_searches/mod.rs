@@ -1,17 +1,20 @@
-//! Saved searches: named criteria, kept as JSON.
+//! Saved searches: named criteria, kept as versioned JSON (see [`criteria`]).
+
+mod criteria;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use merit_domain::posting::SearchCriteria;
 
 use crate::{
     DbConnection,
-    error::RepoResult,
+    error::{RepoError, RepoResult},
     paging::{Page, PageRequest},
     schema::saved_searches,
     time::{naive, utc},
 };
 
-/// A stored saved search; `criteria` is the API's JSON form of the search.
+/// A stored saved search.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedSearch {
     /// Opaque id.
@@ -20,8 +23,8 @@ pub struct SavedSearch {
     pub account_id: String,
     /// Its name, unique per person.
     pub name: String,
-    /// The criteria as JSON text.
-    pub criteria: String,
+    /// What it searches for.
+    pub criteria: SearchCriteria,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -35,21 +38,27 @@ struct SavedSearchRow {
     account_id: String,
     name: String,
     criteria: String,
+    criteria_version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
 
-impl From<SavedSearchRow> for SavedSearch {
-    fn from(r: SavedSearchRow) -> Self {
-        SavedSearch {
+impl TryFrom<SavedSearchRow> for SavedSearch {
+    type Error = RepoError;
+    fn try_from(r: SavedSearchRow) -> RepoResult<Self> {
+        Ok(SavedSearch {
+            criteria: criteria::decode(r.criteria_version, &r.criteria)?,
             id: r.id,
             account_id: r.account_id,
             name: r.name,
-            criteria: r.criteria,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
-        }
+        })
     }
+}
+
+fn searches(rows: Vec<SavedSearchRow>) -> RepoResult<Vec<SavedSearch>> {
+    rows.into_iter().map(SavedSearch::try_from).collect()
 }
 
 /// Stores a new saved search. A name the owner already uses is a `Conflict` on
@@ -59,7 +68,8 @@ pub fn insert(conn: &mut DbConnection, search: &SavedSearch) -> RepoResult<()> {
         id: search.id.clone(),
         account_id: search.account_id.clone(),
         name: search.name.clone(),
-        criteria: search.criteria.clone(),
+        criteria: criteria::encode(&search.criteria)?,
+        criteria_version: criteria::CURRENT,
         created_at: naive(search.created_at),
         updated_at: naive(search.updated_at),
     };
@@ -83,13 +93,14 @@ pub fn find_own(
     account_id: &str,
     id: &str,
 ) -> RepoResult<Option<SavedSearch>> {
-    Ok(saved_searches::table
+    saved_searches::table
         .find(id)
         .filter(saved_searches::account_id.eq(account_id))
         .select(SavedSearchRow::as_select())
         .first(conn)
         .optional()?
-        .map(SavedSearch::from))
+        .map(SavedSearch::try_from)
+        .transpose()
 }
 
 /// The owner's saved searches, oldest first.
@@ -109,10 +120,7 @@ pub fn list_own(
         .order(saved_searches::id.asc())
         .limit(page.fetch())
         .load(conn)?;
-    Ok(Page::from_overfetch(
-        rows.into_iter().map(SavedSearch::from).collect(),
-        page.limit,
-    ))
+    Ok(Page::from_overfetch(searches(rows)?, page.limit))
 }
 
 /// All of the owner's saved searches, oldest first (a person has a few dozen at most).
@@ -122,7 +130,7 @@ pub fn all_own(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<Save
         .select(SavedSearchRow::as_select())
         .order(saved_searches::id.asc())
         .load(conn)?;
-    Ok(rows.into_iter().map(SavedSearch::from).collect())
+    searches(rows)
 }
 
 /// Replaces the name and criteria of the owner's saved search; false when it is not theirs.
@@ -131,9 +139,10 @@ pub fn update_own(
     account_id: &str,
     id: &str,
     name: &str,
-    criteria: &str,
+    criteria: &SearchCriteria,
     now: DateTime<Utc>,
 ) -> RepoResult<bool> {
+    let criteria = criteria::encode(criteria)?;
     let changed = diesel::update(
         saved_searches::table
             .find(id)
@@ -142,6 +151,7 @@ pub fn update_own(
     .set((
         saved_searches::name.eq(name),
         saved_searches::criteria.eq(criteria),
+        saved_searches::criteria_version.eq(criteria::CURRENT),
         saved_searches::updated_at.eq(naive(now)),
     ))
     .execute(conn)?;
