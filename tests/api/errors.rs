@@ -67,7 +67,7 @@ async fn every_answer_carries_a_request_id_and_safe_headers() {
 async fn an_internal_error_says_nothing_internal() {
     let app = TestApp::spawn().await;
     app.db
-        .run(|conn| {
+        .write(|conn| {
             use diesel::RunQueryDsl;
             let corrupt = diesel::sql_query(
                 "INSERT INTO departments (code, name) VALUES ('not a code!', 'Broken')",

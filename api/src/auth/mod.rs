@@ -115,7 +115,7 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
     })?;
     let user = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let found = sessions::signed_in(conn, &claims.sid, &claims.sub)?
                 .filter(|s| s.session.is_live(now) && !s.account.disabled);
             let Some(SignedIn {

@@ -22,7 +22,7 @@ use std::{
     time::Duration,
 };
 
-use merit_persistence::{postings, read_transaction, reference};
+use merit_persistence::{postings, reference};
 use tokio::sync::Mutex;
 
 pub use facets::{FacetCount, Facets};
@@ -94,11 +94,9 @@ impl SearchService {
         match *applied {
             None => {
                 let (open, names, last) = db
-                    .run(|conn| {
-                        read_transaction(conn, |c| {
-                            let last = postings::last_change(c)?;
-                            Ok::<_, ApiError>((postings::all_open(c)?, reference::names(c)?, last))
-                        })
+                    .read(|c| {
+                        let last = postings::last_change(c)?;
+                        Ok((postings::all_open(c)?, reference::names(c)?, last))
                     })
                     .await?;
                 let mut fresh = Index::default();
@@ -114,7 +112,7 @@ impl SearchService {
             }
             Some(last) => {
                 let (changed, names, newest) = db
-                    .run(move |conn| {
+                    .read(move |conn| {
                         let (ids, newest) = postings::changed_since(conn, last)?;
                         if ids.is_empty() {
                             return Ok((Vec::new(), Default::default(), newest));

@@ -191,7 +191,7 @@ pub async fn check_current_password(
     let id = user.account.id.clone();
     let (account, stored) = state
         .db
-        .run(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
+        .read(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
         .await?
         .ok_or_else(|| ApiError::not_found("account"))?;
     let now = state.clock.now();
@@ -204,7 +204,7 @@ pub async fn check_current_password(
             let id = account.id.clone();
             if let Some(current) = state
                 .db
-                .run(move |conn| Ok(accounts::find(conn, &id)?))
+                .read(move |conn| Ok(accounts::find(conn, &id)?))
                 .await?
             {
                 refuse_while_locked(&current, now)?;

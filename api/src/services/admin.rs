@@ -9,7 +9,9 @@ use merit_domain::{
     },
     reference::{DepartmentCode, OfficeCode},
 };
-use merit_persistence::{DbConnection, RepoError, accounts, reference, sessions};
+use merit_persistence::{
+    DbConnection, Page, PageRequest, RepoError, accounts, audit as audit_log, reference, sessions,
+};
 use serde_json::json;
 
 use crate::{
@@ -189,6 +191,29 @@ pub async fn reset_password(
         })
         .await?;
     Ok(temporary)
+}
+
+/// A page of the accounts matching `filter`.
+pub fn search_accounts(
+    conn: &mut DbConnection,
+    filter: &accounts::AccountFilter,
+    page: PageRequest<'_>,
+) -> Result<Page<Account>, ApiError> {
+    Ok(accounts::search(conn, filter, page)?)
+}
+
+/// A page of the audit events matching `filter`.
+pub fn audit_events(
+    conn: &mut DbConnection,
+    filter: &audit_log::AuditFilter,
+    page: PageRequest<'_>,
+) -> Result<Page<audit_log::AuditEvent>, ApiError> {
+    Ok(audit_log::list(conn, filter, page)?)
+}
+
+/// One account, or 404.
+pub fn get_account(conn: &mut DbConnection, id: &str) -> Result<Account, ApiError> {
+    accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))
 }
 
 /// Lifts a lock and clears failed sign-ins.

@@ -20,7 +20,7 @@ pub const ADMIN_USERNAME: &str = "admin";
 pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
     let exists = state
         .db
-        .run(|conn| Ok(accounts::any_with_role(conn, Role::Admin)?))
+        .read(|conn| Ok(accounts::any_with_role(conn, Role::Admin)?))
         .await;
     if exists.map_err(|e| anyhow::anyhow!("cannot look for an admin: {e}"))? {
         return Ok(None);

@@ -138,6 +138,11 @@ pub struct Standing {
     pub retake_allowed_from: Option<DateTime<Utc>>,
 }
 
+/// Every exam attempt of the signed-in person, newest first.
+pub fn attempts_of(conn: &mut DbConnection, user: &AuthUser) -> Result<Vec<Attempt>, ApiError> {
+    Ok(exams::attempts_of(conn, user.id())?)
+}
+
 /// Per classification the person ever passed: the eligibility that counts (the best active one,
 /// else the latest expired), and when a re-take is possible.
 pub fn standings(

@@ -137,7 +137,7 @@ pub async fn confirm_reset(
     let peek_hash = hash.clone();
     let account = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let Some((found, purpose)) = one_time::peek(conn, &peek_hash, &PURPOSES, now)? else {
                 return Ok(None);
             };

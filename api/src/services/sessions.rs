@@ -98,7 +98,7 @@ pub async fn login(
         Some(identifier) => {
             state
                 .db
-                .run(move |conn| Ok(accounts::find_for_login(conn, &identifier)?))
+                .read(move |conn| Ok(accounts::find_for_login(conn, &identifier)?))
                 .await?
         }
         None => None,

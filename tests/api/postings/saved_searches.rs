@@ -277,7 +277,7 @@ async fn a_search_saved_by_the_first_release_is_read_as_version_one() {
     let (owner, id) = (me.id.clone(), uuid::Uuid::now_v7().to_string());
     let row_id = id.clone();
     app.db
-        .run(move |conn| {
+        .write(move |conn| {
             use diesel::RunQueryDsl;
             diesel::sql_query(format!(
                 "INSERT INTO saved_searches (id, account_id, name, criteria, created_at, updated_at) \

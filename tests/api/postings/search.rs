@@ -375,7 +375,11 @@ async fn a_posting_change_log_reader_never_sees_a_later_change_without_an_earlie
     let (app, dmv) = with_dmv_employer().await;
     let first = super::draft(&app, &dmv, json!({})).await;
     let second = super::draft(&app, &dmv, json!({})).await;
-    let mark = app.db.run(|c| Ok(postings::last_change(c)?)).await.unwrap();
+    let mark = app
+        .db
+        .read(|c| Ok(postings::last_change(c)?))
+        .await
+        .unwrap();
     // Rewrites a posting in a write transaction that stays open for `hold` after its change.
     let rewrite = |id: String, hold: std::time::Duration| {
         let db = app.db.clone();
@@ -399,7 +403,7 @@ async fn a_posting_change_log_reader_never_sees_a_later_change_without_an_earlie
         rewrite(second.clone(), std::time::Duration::ZERO).await;
         // As soon as the later change is committed, read the log as the search index does.
         app.db
-            .run(move |c| Ok(postings::changed_since(c, mark)?))
+            .read(move |c| Ok(postings::changed_since(c, mark)?))
             .await
             .unwrap()
     };

@@ -90,7 +90,7 @@ impl TestApp {
         use merit_persistence::schema::outbox_emails::dsl::*;
         let now = self.clock.now().naive_utc();
         self.db
-            .run(move |conn| {
+            .read(move |conn| {
                 outbox_emails
                     .filter(sent_at.is_null())
                     .filter(failed_at.is_null())

@@ -5,11 +5,7 @@ use merit_domain::{
     account::{EmailAddress, PersonName, Role},
     reference::{DepartmentCode, OfficeCode},
 };
-use merit_persistence::{
-    PageRequest, accounts,
-    accounts::AccountFilter,
-    audit::{self, AuditFilter},
-};
+use merit_persistence::{PageRequest, accounts::AccountFilter, audit::AuditFilter};
 
 use super::dto::{
     AccountPatchRequest, AccountQuery, AuditEventResponse, AuditQuery, CreatedAccountResponse,
@@ -197,14 +193,14 @@ pub async fn list_accounts(
     let page = state
         .db
         .read(move |conn| {
-            Ok(accounts::search(
+            admin::search_accounts(
                 conn,
                 &filter,
                 PageRequest {
                     after: after.as_deref(),
                     limit,
                 },
-            )?)
+            )
         })
         .await?;
     let now = state.clock.now();
@@ -232,9 +228,8 @@ pub async fn get_account(
     let id = id.into_inner();
     let account = state
         .db
-        .run(move |conn| Ok(accounts::find(conn, &id)?))
-        .await?
-        .ok_or_else(|| ApiError::not_found("account"))?;
+        .read(move |conn| admin::get_account(conn, &id))
+        .await?;
     Ok(web::Json(AccountResponse::new(
         account,
         true,
@@ -396,14 +391,14 @@ pub async fn list_audit_events(
     let page = state
         .db
         .read(move |conn| {
-            Ok(audit::list(
+            admin::audit_events(
                 conn,
                 &filter,
                 PageRequest {
                     after: after.as_deref(),
                     limit,
                 },
-            )?)
+            )
         })
         .await?;
     Ok(web::Json(PageResponse::from_page(

@@ -74,7 +74,7 @@ pub async fn list_exams(
     };
     let page = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             exams::list(
                 conn,
                 &filter,
@@ -142,7 +142,7 @@ pub async fn get_exam(
     MaybeUser(user): MaybeUser,
     id: web::Path<String>,
 ) -> Result<web::Json<ExamResponse>, ApiError> {
-    let exam = state.db.run(move |conn| exams::get(conn, &id)).await?;
+    let exam = state.db.read(move |conn| exams::get(conn, &id)).await?;
     let show_points = user.as_ref().is_some_and(manages_exams);
     Ok(web::Json(ExamResponse::new(
         exam,
@@ -204,7 +204,7 @@ pub async fn list_my_exam_results(
 ) -> Result<web::Json<Vec<AttemptResponse>>, ApiError> {
     let attempts = state
         .db
-        .run(move |conn| Ok(repo::attempts_of(conn, user.id())?))
+        .read(move |conn| exams::attempts_of(conn, &user))
         .await?;
     Ok(web::Json(
         attempts.into_iter().map(AttemptResponse::from).collect(),
@@ -229,7 +229,7 @@ pub async fn list_my_eligibilities(
     let now = state.clock.now();
     let standings = state
         .db
-        .run(move |conn| exams::standings(conn, &user, now))
+        .read(move |conn| exams::standings(conn, &user, now))
         .await?;
     Ok(web::Json(
         standings
