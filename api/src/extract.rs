@@ -152,6 +152,24 @@ fn contains_nul_escape(body: &[u8]) -> bool {
         .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2..].iter().all(|&b| b == b'0'))
 }
 
+/// The `{id}` of a path, as a typed id. Ids are opaque: text that is not the canonical form of
+/// this kind of id names nothing, so it is 404 like an id that names nothing, never 400 or 422.
+#[derive(Debug, Clone, Copy)]
+pub struct PathId<T>(pub T);
+
+impl<T: merit_domain::ids::EntityId> FromRequest for PathId<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let id = req
+            .match_info()
+            .get("id")
+            .and_then(|text| text.parse().ok());
+        std::future::ready(id.map(PathId).ok_or_else(|| ApiError::not_found("item")))
+    }
+}
+
 /// A query string.
 #[derive(Debug)]
 pub struct Query<T>(pub T);

@@ -85,6 +85,28 @@ impl<T: ToSchema> PageResponse<T> {
             next_cursor,
         }
     }
+
+    /// The same for a key that is not text already (a typed id).
+    pub fn from_page_by<U, K: std::fmt::Display>(
+        page: Page<U>,
+        list: &str,
+        key: impl Fn(&U) -> K,
+        to_dto: impl Fn(U) -> T,
+    ) -> Self {
+        Self::from_page(
+            Page {
+                has_more: page.has_more,
+                items: page
+                    .items
+                    .into_iter()
+                    .map(|u| (key(&u).to_string(), u))
+                    .collect(),
+            },
+            list,
+            |(k, _)| k.as_str(),
+            |(_, u)| to_dto(u),
+        )
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use merit_domain::{
+    ids::PostingId,
     posting::{Posting, Visibility, filing_closes_at},
     terms::{Shift, Tenure, TimeBase},
 };
@@ -104,7 +105,7 @@ pub(super) struct Doc {
 pub struct Index {
     pub(super) slots: Vec<Option<Doc>>,
     free: Vec<u32>,
-    by_id: HashMap<String, u32>,
+    by_id: HashMap<PostingId, u32>,
     terms: HashMap<String, u32>,
     pub(super) lists: Vec<Vec<(u32, f32)>>,
     pub(super) counties: Interner,
@@ -163,7 +164,7 @@ impl Index {
         let classification_title = classification_title.as_str();
         let department_name = name(&names.departments, posting.department.as_str());
         let county_name = name(&names.counties, posting.county.as_str());
-        self.remove(&posting.id);
+        self.remove(posting.id);
         let mut weights: HashMap<String, f32> = HashMap::new();
         for (field, weight) in [
             posting.title.as_str(),
@@ -194,7 +195,7 @@ impl Index {
             term_ids.push(id);
         }
         let card = PostingCard {
-            id: posting.id.clone(),
+            id: posting.id.to_string(),
             title: posting.title.as_str().to_owned(),
             department_code: posting.department.to_string(),
             department_name: department_name.clone(),
@@ -235,12 +236,12 @@ impl Index {
         list_insert(&mut self.by_department, doc.department, slot);
         list_insert(&mut self.by_classification, doc.classification, slot);
         self.slots[slot as usize] = Some(doc);
-        self.by_id.insert(posting.id.clone(), slot);
+        self.by_id.insert(posting.id, slot);
     }
 
     /// Removes a posting, if indexed.
-    pub fn remove(&mut self, id: &str) {
-        let Some(slot) = self.by_id.remove(id) else {
+    pub fn remove(&mut self, id: PostingId) {
+        let Some(slot) = self.by_id.remove(&id) else {
             return;
         };
         if let Some(doc) = self.slots[slot as usize].take() {

@@ -133,7 +133,7 @@ impl SearchService {
                         if posting.status == merit_domain::posting::PostingStatus::Open {
                             index.upsert(posting, &names);
                         } else {
-                            index.remove(&posting.id);
+                            index.remove(posting.id);
                         }
                     }
                 }

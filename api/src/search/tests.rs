@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use merit_domain::{
+    ids::{EntityId, PostingId, Uuid},
     posting::{
         Duties, Posting, PostingStatus, PostingTitle, SalaryRange, SearchCriteria, SortOrder,
         Viewer, Visibility,
@@ -59,7 +60,9 @@ struct Spec {
 fn posting(n: usize, s: &Spec) -> Posting {
     let at = now() - Duration::hours(s.published_hours);
     Posting {
-        id: format!("0190{n:028}"),
+        id: PostingId::from_uuid(Uuid::from_u128(
+            0x0190_0000_0000_7000_8000_0000_0000_0000 + n as u128,
+        )),
         department: DepartmentCode::parse(DEPARTMENTS[s.department]).unwrap(),
         classification: ClassificationCode::parse(CLASSIFICATIONS[s.classification]).unwrap(),
         title: PostingTitle::parse(&format!("Senior {} job", WORDS[s.word])).unwrap(),
@@ -153,7 +156,7 @@ fn a_repeated_filter_is_an_or_and_different_filters_an_and() {
     };
     assert_eq!(
         ids(&run(&index, &criteria, &Viewer::anonymous(), 10)),
-        [postings[0].id.clone()]
+        [postings[0].id.to_string()]
     );
     let nothing_known = SearchCriteria {
         counties: vec![county("no-such")],
@@ -189,7 +192,7 @@ fn internal_only_finds_what_only_employees_and_the_departments_employers_see() {
     };
     assert_eq!(
         ids(&run(&index, &internal, &employer, 10)),
-        [postings[2].id.clone()]
+        [postings[2].id.to_string()]
     );
 }
 
@@ -213,7 +216,7 @@ fn facets_name_their_codes_and_cards_carry_names() {
 fn a_removed_posting_is_gone_from_lists_and_facets() {
     let postings: Vec<Posting> = (0..3).map(|n| posting(n, &spec(n, n, false))).collect();
     let mut index = index_of(&postings);
-    index.remove(&postings[1].id);
+    index.remove(postings[1].id);
     let found = run(&index, &SearchCriteria::default(), &Viewer::anonymous(), 10);
     assert_eq!(found.total, 2);
     assert!(found.facets.county.iter().all(|f| f.value != "kern"));
@@ -347,7 +350,7 @@ fn model(postings: &[Posting], c: &SearchCriteria, viewer: &Viewer) -> BTreeSet<
                     .as_deref()
                     .is_none_or(|k| text::query_terms(k, 16).iter().all(|t| words.contains(t)))
         })
-        .map(|p| p.id.clone())
+        .map(|p| p.id.to_string())
         .collect()
 }
 
@@ -391,11 +394,11 @@ proptest! {
         prop_assert_eq!(&got, &expected);
         prop_assert_eq!(found.total, expected.len());
 
-        let by_id: BTreeMap<&str, &Posting> =
-            postings.iter().map(|p| (p.id.as_str(), p)).collect();
+        let by_id: BTreeMap<String, &Posting> =
+            postings.iter().map(|p| (p.id.to_string(), p)).collect();
         let mut counties: BTreeMap<String, usize> = BTreeMap::new();
         for id in &expected {
-            *counties.entry(by_id[id.as_str()].county.to_string()).or_default() += 1;
+            *counties.entry(by_id[id].county.to_string()).or_default() += 1;
         }
         let facet: BTreeMap<String, usize> =
             found.facets.county.iter().map(|f| (f.value.clone(), f.count)).collect();

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use merit_domain::{
+    ids::{EntityId, PostingId},
     posting::{
         Candidate, Consideration, Duties, EligibilityStanding, Posting, PostingAction,
         PostingStatus, PostingTitle, SalaryRange, Viewer, Visibility, consideration,
@@ -97,7 +98,7 @@ pub fn create(
 ) -> Result<NamedPosting, ApiError> {
     check_references(conn, &content)?;
     let mut posting = Posting {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: PostingId::from_uuid(uuid::Uuid::now_v7()),
         department: employer.department.clone(),
         classification: content.classification.clone(),
         title: content.title.clone(),
@@ -123,7 +124,7 @@ pub fn create(
 }
 
 /// The employer's own posting, or 404 (another department's postings do not exist for them).
-fn own(conn: &mut DbConnection, employer: &Employer, id: &str) -> Result<Posting, ApiError> {
+fn own(conn: &mut DbConnection, employer: &Employer, id: PostingId) -> Result<Posting, ApiError> {
     postings::find(conn, id)?
         .filter(|p| p.department == employer.department)
         .ok_or_else(not_found)
@@ -166,7 +167,7 @@ fn save(
 pub fn update(
     conn: &mut DbConnection,
     employer: &Employer,
-    id: &str,
+    id: PostingId,
     content: PostingContent,
     if_match: &IfMatch,
     now: DateTime<Utc>,
@@ -188,7 +189,7 @@ pub fn update(
 pub fn transition(
     conn: &mut DbConnection,
     employer: &Employer,
-    id: &str,
+    id: PostingId,
     action: PostingAction,
     now: DateTime<Utc>,
 ) -> Result<NamedPosting, ApiError> {
@@ -240,12 +241,16 @@ fn capitalise(text: &str) -> String {
 }
 
 /// A posting the viewer may see, or 404.
-fn visible(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<Posting, ApiError> {
+fn visible(conn: &mut DbConnection, id: PostingId, viewer: &Viewer) -> Result<Posting, ApiError> {
     postings::find_visible(conn, id, viewer)?.ok_or_else(not_found)
 }
 
 /// A posting the viewer may see, with its names, or 404.
-pub fn get(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<NamedPosting, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    id: PostingId,
+    viewer: &Viewer,
+) -> Result<NamedPosting, ApiError> {
     let posting = visible(conn, id, viewer)?;
     named(conn, posting)
 }
@@ -275,7 +280,7 @@ pub fn eligibility_standing(
 pub fn preview(
     conn: &mut DbConnection,
     user: &AuthUser,
-    id: &str,
+    id: PostingId,
     viewer: &Viewer,
     now: DateTime<Utc>,
 ) -> Result<(Posting, Consideration), ApiError> {

@@ -385,7 +385,7 @@ async fn a_posting_change_log_reader_never_sees_a_later_change_without_an_earlie
         let db = app.db.clone();
         async move {
             db.write(move |c| {
-                let mut posting = postings::find(c, &id)?.unwrap();
+                let mut posting = postings::find(c, id.parse().unwrap())?.unwrap();
                 let expected = posting.version;
                 let at = posting.updated_at;
                 postings::touch(&mut posting, at);

@@ -231,7 +231,7 @@ impl PostingResponse {
         let NamedPosting { posting, names } = named;
         PostingResponse {
             accepting_applications: posting.accepting_applications(now),
-            id: posting.id,
+            id: posting.id.to_string(),
             department_code: posting.department.to_string(),
             department_name: names.department,
             classification_code: posting.classification.to_string(),

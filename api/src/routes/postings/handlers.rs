@@ -1,7 +1,7 @@
 //! Posting details, the consideration preview, and employers' management.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use merit_domain::{posting::PostingAction, reference::DepartmentCode};
+use merit_domain::{ids::PostingId, posting::PostingAction, reference::DepartmentCode};
 use merit_persistence::PageRequest;
 
 use super::{
@@ -12,7 +12,7 @@ use crate::{
     auth::{AuthUser, Employer, MaybeUser, viewer_of},
     conditional::{IfMatch, json_with_tag},
     error::ApiError,
-    extract::{Json, Query},
+    extract::{Json, PathId, Query},
     openapi::{Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized},
     paging::{PageResponse, page_params},
     services::postings,
@@ -38,13 +38,13 @@ use crate::{
 pub async fn get_posting(
     state: web::Data<AppState>,
     MaybeUser(user): MaybeUser,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = viewer_of(user.as_ref());
     let posting = state
         .db
-        .read(move |conn| postings::get(conn, &id, &viewer))
+        .read(move |conn| postings::get(conn, id, &viewer))
         .await?;
     let now = state.clock.now();
     let tag = postings::posting_tag(&posting, now);
@@ -71,16 +71,16 @@ pub async fn get_posting(
 pub async fn get_posting_eligibility(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
 ) -> Result<web::Json<ConsiderationResponse>, ApiError> {
     let now = state.clock.now();
     let viewer = viewer_of(Some(&user));
     let (posting, answer) = state
         .db
-        .read(move |conn| postings::preview(conn, &user, &id, &viewer, now))
+        .read(move |conn| postings::preview(conn, &user, id, &viewer, now))
         .await?;
     Ok(web::Json(ConsiderationResponse {
-        posting_id: posting.id,
+        posting_id: posting.id.to_string(),
         may_apply: answer.may_apply,
         considered: answer.considered,
         reasons: answer
@@ -144,14 +144,14 @@ pub async fn create_posting(
 pub async fn update_posting(
     state: web::Data<AppState>,
     employer: Employer,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
     if_match: IfMatch,
     Json(body): Json<PostingRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let content = body.parse()?;
     let now = state.clock.now();
     let posting = postings::write_and_reindex(&state.db, &state.search, move |conn| {
-        postings::update(conn, &employer, &id, content, &if_match, now)
+        postings::update(conn, &employer, id, content, &if_match, now)
     })
     .await?;
     let tag = postings::posting_tag(&posting, now);
@@ -163,12 +163,12 @@ pub async fn update_posting(
 async fn transition(
     state: web::Data<AppState>,
     employer: Employer,
-    id: String,
+    id: PostingId,
     action: PostingAction,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let posting = postings::write_and_reindex(&state.db, &state.search, move |conn| {
-        postings::transition(conn, &employer, &id, action, now)
+        postings::transition(conn, &employer, id, action, now)
     })
     .await?;
     let tag = postings::posting_tag(&posting, now);
@@ -195,9 +195,9 @@ async fn transition(
 pub async fn publish_posting(
     state: web::Data<AppState>,
     employer: Employer,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, employer, id.into_inner(), PostingAction::Publish).await
+    transition(state, employer, id, PostingAction::Publish).await
 }
 
 /// Close a posting
@@ -218,9 +218,9 @@ pub async fn publish_posting(
 pub async fn close_posting(
     state: web::Data<AppState>,
     employer: Employer,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, employer, id.into_inner(), PostingAction::Close).await
+    transition(state, employer, id, PostingAction::Close).await
 }
 
 /// Cancel a posting
@@ -241,9 +241,9 @@ pub async fn close_posting(
 pub async fn cancel_posting(
     state: web::Data<AppState>,
     employer: Employer,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, employer, id.into_inner(), PostingAction::Cancel).await
+    transition(state, employer, id, PostingAction::Cancel).await
 }
 
 /// A department's postings
@@ -288,10 +288,10 @@ pub async fn list_department_postings(
         })
         .await?;
     let now = state.clock.now();
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         found,
         "department-postings",
-        |p| p.id.as_str(),
+        |p| p.id,
         |p| PostingResponse::new(p, now),
     )))
 }
