@@ -2,7 +2,10 @@
 //! person, at most one default (making one the default unsets the other).
 
 use chrono::{DateTime, Utc};
-use merit_domain::profile::{MAX_TEMPLATES_PER_PERSON, TemplateContent};
+use merit_domain::{
+    ids::{EntityId, TemplateId},
+    profile::{MAX_TEMPLATES_PER_PERSON, TemplateContent},
+};
 use merit_persistence::{
     DbConnection, Page, PageRequest, RepoError, profiles,
     templates::{self, StoredTemplate, TemplateWrite},
@@ -65,7 +68,11 @@ pub fn list(
 }
 
 /// One of the owner's templates (404 for anyone else's).
-pub fn get(conn: &mut DbConnection, owner: &str, id: &str) -> Result<StoredTemplate, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    owner: &str,
+    id: TemplateId,
+) -> Result<StoredTemplate, ApiError> {
     templates::find(conn, owner, id)?.ok_or_else(not_found)
 }
 
@@ -83,19 +90,19 @@ pub fn create(
             format!("You may keep at most {MAX_TEMPLATES_PER_PERSON} templates. Delete one first."),
         ));
     }
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = TemplateId::from_uuid(uuid::Uuid::now_v7());
     if draft.is_default {
-        templates::clear_default(conn, owner, &id)?;
+        templates::clear_default(conn, owner, id)?;
     }
-    templates::insert(conn, owner, &id, draft.write(), now).map_err(name_taken)?;
-    get(conn, owner, &id)
+    templates::insert(conn, owner, id, draft.write(), now).map_err(name_taken)?;
+    get(conn, owner, id)
 }
 
 /// Replaces a template; with `If-Match`, only the version it names.
 pub fn replace(
     conn: &mut DbConnection,
     owner: &str,
-    id: &str,
+    id: TemplateId,
     draft: &TemplateDraft,
     if_match: &IfMatch,
     now: DateTime<Utc>,
@@ -118,7 +125,7 @@ pub fn replace(
 pub fn delete(
     conn: &mut DbConnection,
     owner: &str,
-    id: &str,
+    id: TemplateId,
     if_match: &IfMatch,
 ) -> Result<(), ApiError> {
     let current = get(conn, owner, id)?;
