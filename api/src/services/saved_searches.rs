@@ -1,7 +1,10 @@
 //! Saved searches: a person's named search criteria, run again on demand.
 
 use chrono::{DateTime, Utc};
-use merit_domain::posting::SearchCriteria;
+use merit_domain::{
+    ids::{EntityId, SavedSearchId},
+    posting::SearchCriteria,
+};
 use merit_persistence::{
     DbConnection, Page, PageRequest, RepoError, profiles, saved_searches,
     saved_searches::SavedSearch,
@@ -43,7 +46,7 @@ pub fn create(
         ));
     }
     let search = SavedSearch {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: SavedSearchId::from_uuid(uuid::Uuid::now_v7()),
         account_id: owner.to_owned(),
         name: name.to_owned(),
         criteria: criteria.clone(),
@@ -69,7 +72,11 @@ pub fn list(
 }
 
 /// One of the owner's saved searches; another person's is 404.
-pub fn get(conn: &mut DbConnection, owner: &str, id: &str) -> Result<SavedSearch, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    owner: &str,
+    id: SavedSearchId,
+) -> Result<SavedSearch, ApiError> {
     saved_searches::find_own(conn, owner, id)?.ok_or_else(not_found)
 }
 
@@ -77,7 +84,7 @@ pub fn get(conn: &mut DbConnection, owner: &str, id: &str) -> Result<SavedSearch
 pub fn update(
     conn: &mut DbConnection,
     owner: &str,
-    id: &str,
+    id: SavedSearchId,
     name: &str,
     criteria: &SearchCriteria,
     now: DateTime<Utc>,
@@ -89,7 +96,7 @@ pub fn update(
 }
 
 /// Deletes the owner's saved search.
-pub fn delete(conn: &mut DbConnection, owner: &str, id: &str) -> Result<(), ApiError> {
+pub fn delete(conn: &mut DbConnection, owner: &str, id: SavedSearchId) -> Result<(), ApiError> {
     if saved_searches::delete_own(conn, owner, id)? {
         Ok(())
     } else {

@@ -3,7 +3,10 @@
 //! encodes the opaque cursor (which belongs to one order) and runs the query.
 
 use chrono::{DateTime, Utc};
-use merit_domain::posting::{SearchCriteria, SortOrder, Viewer};
+use merit_domain::{
+    ids::SavedSearchId,
+    posting::{SearchCriteria, SortOrder, Viewer},
+};
 
 use crate::{
     auth::{AuthUser, viewer_of},
@@ -96,13 +99,13 @@ pub async fn saved_search_results(
     db: &Db,
     index: &SearchService,
     user: &AuthUser,
-    id: String,
+    id: SavedSearchId,
     page: &PageCommand,
     now: DateTime<Utc>,
 ) -> Result<SearchPage, ApiError> {
     let owner = user.id().to_owned();
     let saved = db
-        .read(move |conn| saved_searches::get(conn, &owner, &id))
+        .read(move |conn| saved_searches::get(conn, &owner, id))
         .await?;
     postings(
         db,

@@ -4,7 +4,7 @@ mod criteria;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use merit_domain::posting::SearchCriteria;
+use merit_domain::{ids::SavedSearchId, posting::SearchCriteria};
 
 use crate::{
     DbConnection,
@@ -18,7 +18,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedSearch {
     /// Opaque id.
-    pub id: String,
+    pub id: SavedSearchId,
     /// Its owner.
     pub account_id: String,
     /// Its name, unique per person.
@@ -48,7 +48,10 @@ impl TryFrom<SavedSearchRow> for SavedSearch {
     fn try_from(r: SavedSearchRow) -> RepoResult<Self> {
         Ok(SavedSearch {
             criteria: criteria::decode(r.criteria_version, &r.criteria)?,
-            id: r.id,
+            id: SavedSearchId::parse(&r.id).map_err(|e| RepoError::InvalidRow {
+                table: "saved_searches",
+                reason: e.to_string(),
+            })?,
             account_id: r.account_id,
             name: r.name,
             created_at: utc(r.created_at),
@@ -65,7 +68,7 @@ fn searches(rows: Vec<SavedSearchRow>) -> RepoResult<Vec<SavedSearch>> {
 /// `saved_searches_name_key`.
 pub fn insert(conn: &mut DbConnection, search: &SavedSearch) -> RepoResult<()> {
     let row = SavedSearchRow {
-        id: search.id.clone(),
+        id: search.id.to_string(),
         account_id: search.account_id.clone(),
         name: search.name.clone(),
         criteria: criteria::encode(&search.criteria)?,
@@ -91,10 +94,10 @@ pub fn count_for(conn: &mut DbConnection, account_id: &str) -> RepoResult<i64> {
 pub fn find_own(
     conn: &mut DbConnection,
     account_id: &str,
-    id: &str,
+    id: SavedSearchId,
 ) -> RepoResult<Option<SavedSearch>> {
     saved_searches::table
-        .find(id)
+        .find(id.to_string())
         .filter(saved_searches::account_id.eq(account_id))
         .select(SavedSearchRow::as_select())
         .first(conn)
@@ -137,7 +140,7 @@ pub fn all_own(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<Save
 pub fn update_own(
     conn: &mut DbConnection,
     account_id: &str,
-    id: &str,
+    id: SavedSearchId,
     name: &str,
     criteria: &SearchCriteria,
     now: DateTime<Utc>,
@@ -145,7 +148,7 @@ pub fn update_own(
     let criteria = criteria::encode(criteria)?;
     let changed = diesel::update(
         saved_searches::table
-            .find(id)
+            .find(id.to_string())
             .filter(saved_searches::account_id.eq(account_id)),
     )
     .set((
@@ -159,10 +162,14 @@ pub fn update_own(
 }
 
 /// Deletes the owner's saved search; false when it is not theirs.
-pub fn delete_own(conn: &mut DbConnection, account_id: &str, id: &str) -> RepoResult<bool> {
+pub fn delete_own(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: SavedSearchId,
+) -> RepoResult<bool> {
     let deleted = diesel::delete(
         saved_searches::table
-            .find(id)
+            .find(id.to_string())
             .filter(saved_searches::account_id.eq(account_id)),
     )
     .execute(conn)?;

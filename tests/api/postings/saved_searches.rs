@@ -304,3 +304,17 @@ async fn a_search_saved_by_the_first_release_is_read_as_version_one() {
         .await;
     assert_eq!(ids(&results.body), [sacramento]);
 }
+
+#[actix_web::test]
+async fn a_saved_search_id_that_is_not_a_canonical_uuid_is_not_found() {
+    let app = TestApp::spawn().await;
+    let me = app.applicant("ana@example.org").await;
+    for bad in ["x", "{0190a000-0000-7000-8000-000000000000}"] {
+        for path in [
+            format!("/api/v1/me/saved-searches/{bad}"),
+            format!("/api/v1/me/saved-searches/{bad}/results"),
+        ] {
+            assert_problem(&app.get_as(&me.token, &path).await, 404, "not_found");
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Utc};
-use merit_domain::posting::SearchCriteria;
+use merit_domain::{ids::SavedSearchId, posting::SearchCriteria};
 use merit_persistence::saved_searches::SavedSearch;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use crate::{
     auth::AuthUser,
     conditional::json_with_etag,
     error::ApiError,
-    extract::{Json, Query},
+    extract::{Json, PathId, Query},
     openapi::{Conflict, Forbidden, NotFound},
     paging::{PageResponse, page_params},
     routes::postings::{PageParams, SearchFilters, SearchResponse},
@@ -54,7 +54,7 @@ impl From<SavedSearch> for SavedSearchResponse {
     fn from(s: SavedSearch) -> Self {
         SavedSearchResponse {
             criteria: SearchFilters::from(&s.criteria),
-            id: s.id,
+            id: s.id.to_string(),
             name: s.name,
             created_at: s.created_at,
             updated_at: s.updated_at,
@@ -106,10 +106,10 @@ pub async fn list_saved_searches(
         .db
         .read(move |conn| saved_searches::list(conn, &owner, after.as_deref(), limit))
         .await?;
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         found,
         "saved-searches",
-        |s| &s.id,
+        |s| s.id,
         SavedSearchResponse::from,
     )))
 }
@@ -156,12 +156,12 @@ pub async fn create_saved_search(
 pub async fn get_saved_search(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<SavedSearchId>,
 ) -> Result<web::Json<SavedSearchResponse>, ApiError> {
     let owner = user.id().to_owned();
     let saved = state
         .db
-        .read(move |conn| saved_searches::get(conn, &owner, &id))
+        .read(move |conn| saved_searches::get(conn, &owner, id))
         .await?;
     Ok(web::Json(SavedSearchResponse::from(saved)))
 }
@@ -183,14 +183,14 @@ pub async fn get_saved_search(
 pub async fn replace_saved_search(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<SavedSearchId>,
     Json(body): Json<SavedSearchRequest>,
 ) -> Result<web::Json<SavedSearchResponse>, ApiError> {
     let (name, criteria) = checked(&body)?;
     let (now, owner) = (state.clock.now(), user.id().to_owned());
     let saved = state
         .db
-        .write(move |conn| saved_searches::update(conn, &owner, &id, &name, &criteria, now))
+        .write(move |conn| saved_searches::update(conn, &owner, id, &name, &criteria, now))
         .await?;
     Ok(web::Json(SavedSearchResponse::from(saved)))
 }
@@ -206,12 +206,12 @@ pub async fn replace_saved_search(
 pub async fn delete_saved_search(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<SavedSearchId>,
 ) -> Result<HttpResponse, ApiError> {
     let owner = user.id().to_owned();
     state
         .db
-        .write(move |conn| saved_searches::delete(conn, &owner, &id))
+        .write(move |conn| saved_searches::delete(conn, &owner, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -234,12 +234,11 @@ pub async fn delete_saved_search(
 pub async fn run_saved_search(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<SavedSearchId>,
     Query(page): Query<PageParams>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (page, now) = (page.command()?, state.clock.now());
-    let id = id.into_inner();
     let found =
         search::saved_search_results(&state.db, &state.search, &user, id, &page, now).await?;
     json_with_etag(&req, &SearchResponse::from(found))
