@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod mail;
+pub mod merge_patch;
 pub mod openapi;
 pub mod paging;
 pub mod routes;

@@ -262,6 +262,7 @@ pub fn document() -> openapi::OpenApi {
         .configure(crate::routes::configure)
         .split_for_parts();
     add_standard_problems(&mut api);
+    crate::merge_patch::add_patch_schemas(&mut api);
     api
 }
 

@@ -10,6 +10,7 @@ mod documents;
 mod errors;
 mod exams;
 mod identity;
+mod merge_patch;
 mod openapi;
 mod postings;
 mod profiles;

@@ -1,7 +1,10 @@
 //! Posting details, the consideration preview, and employers' management.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use merit_domain::{posting::PostingAction, reference::DepartmentCode};
+use merit_domain::{
+    posting::{Posting, PostingAction},
+    reference::DepartmentCode,
+};
 use merit_persistence::PageRequest;
 
 use super::{
@@ -13,6 +16,7 @@ use crate::{
     conditional::{IfMatch, json_with_tag},
     error::ApiError,
     extract::{Json, Query},
+    merge_patch::MergePatch,
     openapi::{Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized},
     paging::{PageResponse, page_params},
     services::postings,
@@ -125,13 +129,19 @@ pub async fn create_posting(
 
 /// Change a posting
 ///
-/// Replaces the content of a draft or open posting of the employer's department. Send the
-/// `ETag` in `If-Match` to refuse (412) a change made since you read it.
+/// Changes the content of a draft or open posting of the employer's department with a JSON
+/// Merge Patch (RFC 7396): members left out stay unchanged, `null` clears
+/// `required_documents` and `eligibility_required`, and the result must be a valid posting
+/// (`null` for any other member is 422 `required`). Send the `ETag` in `If-Match` to refuse
+/// (412) a change made since you read it.
 #[utoipa::path(
     tag = "postings",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The posting's id.")),
-    request_body = PostingRequest,
+    request_body(
+        description = "A JSON Merge Patch of the posting's content.",
+        content((PostingRequest = "application/merge-patch+json"), (PostingRequest = "application/json"))
+    ),
     responses(
         (status = 200, description = "Changed.", body = PostingResponse),
         (status = 403, response = Forbidden),
@@ -146,13 +156,17 @@ pub async fn update_posting(
     employer: Employer,
     id: web::Path<String>,
     if_match: IfMatch,
-    Json(body): Json<PostingRequest>,
+    MergePatch(patch): MergePatch,
 ) -> Result<HttpResponse, ApiError> {
-    let content = body.parse()?;
     let now = state.clock.now();
+    let edit = move |current: &Posting| {
+        MergePatch(patch)
+            .apply::<PostingRequest>(&PostingResponse::new(current.clone(), now))?
+            .parse()
+    };
     let posting = state
         .db
-        .write(move |conn| postings::update(conn, &employer, &id, content, &if_match, now))
+        .write(move |conn| postings::update(conn, &employer, &id, edit, &if_match, now))
         .await?;
     state.search.refresh_after_write(&state.db).await;
     let tag = postings::posting_tag(&posting, now);
