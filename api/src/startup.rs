@@ -79,6 +79,7 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
 
 /// The state handlers share. Reads or creates the token signing key; call inside the runtime.
 pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::Result<AppState> {
+    settings.check_frontend().map_err(anyhow::Error::msg)?;
     let secret = TokenKeys::load_or_create_secret(settings.jwt_secret.as_ref(), &settings.data_dir)
         .with_context(|| {
             format!(
