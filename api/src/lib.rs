@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod mail;
 pub mod merge_patch;
+pub mod methods;
 pub mod openapi;
 pub mod paging;
 pub mod routes;

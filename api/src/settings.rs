@@ -67,9 +67,11 @@ pub struct Settings {
     pub login_rate_per_minute: u32,
     /// Registrations per client and hour.
     pub registration_rate_per_hour: u32,
-    /// Password resets, username reminders and activations per client and minute.
+    /// Password resets, username reminders, activations and re-sent email confirmations per
+    /// client and minute.
     pub recovery_rate_per_minute: u32,
-    /// Password resets and username reminders per email address and hour.
+    /// Password resets, username reminders and re-sent email confirmations per email address
+    /// and hour.
     pub recovery_rate_per_address_per_hour: u32,
     /// Failed sign-ins that lock an account.
     pub lockout_threshold: u32,

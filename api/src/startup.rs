@@ -33,6 +33,7 @@ use crate::{
     error::ApiError,
     extract,
     mail::{self, delivery::Mailer},
+    methods,
     openapi::{self, RouteTable},
     routes,
     search::SearchService,
@@ -253,7 +254,9 @@ fn app(
         .wrap(middleware::from_fn(
             extract::refuse_control_characters_in_path,
         ))
+        .wrap(middleware::from_fn(methods::head_as_get))
         .wrap(metrics)
+        .wrap(middleware::from_fn(methods::bucket_unknown_methods))
         .wrap(middleware::from_fn(telemetry::observe))
 }
 

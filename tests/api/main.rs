@@ -9,6 +9,7 @@ mod support;
 mod documents;
 mod errors;
 mod exams;
+mod http_edges;
 mod identity;
 mod merge_patch;
 mod openapi;

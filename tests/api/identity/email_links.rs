@@ -52,7 +52,10 @@ async fn the_public_url_and_every_page_path_are_configurable() {
             "reset_password_path",
             "/account/new-password",
         ))
-        .merge(Serialized::default("set_password_path", "/employees/activate"))
+        .merge(Serialized::default(
+            "set_password_path",
+            "/employees/activate",
+        ))
         .merge(Serialized::default("forgot_password_path", "/help/sign-in"))
     })
     .await;
