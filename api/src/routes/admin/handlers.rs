@@ -252,8 +252,8 @@ pub async fn get_account(
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The account's id.")),
     request_body(
-        description = "A JSON Merge Patch of the account's roles, bindings and status.",
-        content((AccountPatchRequest = "application/merge-patch+json"), (AccountPatchRequest = "application/json"))
+        description = "A JSON Merge Patch (RFC 7396) of the account's roles, bindings and status; sent as `application/json`, it is read the same way.",
+        content((AccountPatchRequest = "application/merge-patch+json"))
     ),
     responses(
         (status = 200, description = "The changed account.", body = AccountResponse),

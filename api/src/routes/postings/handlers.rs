@@ -139,8 +139,8 @@ pub async fn create_posting(
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The posting's id.")),
     request_body(
-        description = "A JSON Merge Patch of the posting's content.",
-        content((PostingRequest = "application/merge-patch+json"), (PostingRequest = "application/json"))
+        description = "A JSON Merge Patch (RFC 7396) of the posting's content; sent as `application/json`, it is read the same way.",
+        content((PostingRequest = "application/merge-patch+json"))
     ),
     responses(
         (status = 200, description = "Changed.", body = PostingResponse),

@@ -104,8 +104,8 @@ pub async fn replace_profile(
     security(("bearer" = [])),
     params(("If-Match" = String, Header, description = "The `ETag` of the profile as last read.")),
     request_body(
-        description = "A JSON Merge Patch of the profile.",
-        content((ProfileRequest = "application/merge-patch+json"), (ProfileRequest = "application/json"))
+        description = "A JSON Merge Patch (RFC 7396) of the profile; sent as `application/json`, it is read the same way.",
+        content((ProfileRequest = "application/merge-patch+json"))
     ),
     responses(
         (
