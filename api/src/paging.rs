@@ -10,7 +10,7 @@ use merit_persistence::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// Checks a requested page size (absent means the default).
 pub fn limit(requested: Option<u64>) -> Result<PageLimit, ApiError> {
@@ -49,10 +49,11 @@ pub fn decode_cursor(list: &str, cursor: &str) -> Result<String, ApiError> {
                 .and_then(|rest| rest.strip_prefix('\n'))
                 .map(str::to_owned)
         })
-        .ok_or_else(|| ApiError::BadRequest {
-            code: "invalid_cursor",
-            detail: "The cursor is not one this list gave out. Start again without a cursor."
-                .into(),
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::InvalidCursor,
+                "The cursor is not one this list gave out. Start again without a cursor.",
+            )
         })
 }
 

@@ -20,7 +20,7 @@ use merit_persistence::{
 
 use crate::{
     auth::AuthUser,
-    error::{ApiError, FieldError},
+    error::{ApiError, Code, FieldError},
 };
 
 fn not_found() -> ApiError {
@@ -85,10 +85,10 @@ pub fn take(
     profiles::lock_person(conn, user.id())?;
     let exam = get(conn, exam_id)?;
     if !exam.accepting_attempts(now) {
-        return Err(ApiError::Conflict {
-            code: "exam_closed",
-            detail: "This exam is not taking attempts.".into(),
-        });
+        return Err(ApiError::new(
+            Code::ExamClosed,
+            "This exam is not taking attempts.",
+        ));
     }
     if let Some(last) = exams::attempts_at(conn, user.id(), exam_id)?
         .into_iter()

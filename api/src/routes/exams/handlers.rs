@@ -15,7 +15,7 @@ use super::dto::{
 };
 use crate::{
     auth::{AuthUser, MaybeUser},
-    error::ApiError,
+    error::{ApiError, Code},
     extract::{Json, Query},
     openapi::{Conflict, Forbidden, NotFound},
     paging::{self, PageResponse, decode_cursor, encode_cursor, page_params},
@@ -110,10 +110,10 @@ pub async fn create_exam(
     Json(body): Json<NewExamRequest>,
 ) -> Result<HttpResponse, ApiError> {
     if !manages_exams(&user) {
-        return Err(ApiError::Forbidden {
-            code: "forbidden",
-            detail: "Only employers and admins create exams.".into(),
-        });
+        return Err(ApiError::new(
+            Code::Forbidden,
+            "Only employers and admins create exams.",
+        ));
     }
     let now = state.clock.now();
     let exam = body.parse(uuid::Uuid::now_v7().to_string(), now)?;
@@ -209,10 +209,10 @@ fn decode_list_key(cursor: &str) -> Result<ListKey, ApiError> {
             score,
             account_id: account_id.to_owned(),
         }),
-        _ => Err(ApiError::BadRequest {
-            code: "invalid_cursor",
-            detail: "The cursor is not one this list gave out.".into(),
-        }),
+        _ => Err(ApiError::new(
+            Code::InvalidCursor,
+            "The cursor is not one this list gave out.",
+        )),
     }
 }
 
@@ -240,10 +240,10 @@ pub async fn get_eligible_list(
     Query(query): Query<EligibleListQuery>,
 ) -> Result<web::Json<PageResponse<EligibleListEntry>>, ApiError> {
     if !(user.has(Role::Employer) || user.has(Role::Staff) || user.has(Role::Admin)) {
-        return Err(ApiError::Forbidden {
-            code: "forbidden",
-            detail: "Eligible lists are for employers, staff and admins.".into(),
-        });
+        return Err(ApiError::new(
+            Code::Forbidden,
+            "Eligible lists are for employers, staff and admins.",
+        ));
     }
     let classification =
         ClassificationCode::parse(&code).map_err(|_| ApiError::not_found("classification"))?;

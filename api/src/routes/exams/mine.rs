@@ -7,7 +7,7 @@ use merit_persistence::exams::AttemptKey;
 use super::dto::{AttemptResponse, EligibilityResponse, band_label};
 use crate::{
     auth::AuthUser,
-    error::ApiError,
+    error::{ApiError, Code},
     extract::Query,
     openapi::Forbidden,
     paging::{PageQuery, PageResponse, decode_cursor, encode_cursor, page_params},
@@ -35,9 +35,11 @@ fn decode_attempt_key(cursor: &str) -> Result<AttemptKey, ApiError> {
                 id: id.to_owned(),
             })
         })
-        .ok_or_else(|| ApiError::BadRequest {
-            code: "invalid_cursor",
-            detail: "The cursor is not one this list gave out.".into(),
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::InvalidCursor,
+                "The cursor is not one this list gave out.",
+            )
         })
 }
 
