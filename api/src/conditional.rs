@@ -13,7 +13,7 @@ use actix_web::{
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// The `If-Match` header of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,12 +40,12 @@ fn is_entity_tag(item: &str) -> bool {
 
 /// 400 `malformed_header` for a conditional header that cannot be read.
 fn malformed(name: &str) -> ApiError {
-    ApiError::BadRequest {
-        code: "malformed_header",
-        detail: format!(
+    ApiError::new(
+        Code::MalformedHeader,
+        format!(
             "The {name} header cannot be read: send * or a list of entity tags in quotes, as the ETag header gave them."
         ),
-    }
+    )
 }
 
 impl IfMatch {
