@@ -7,8 +7,8 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use merit_domain::paging::PageLimit;
 use merit_persistence::Page;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, Code};
 
@@ -55,6 +55,19 @@ pub fn decode_cursor(list: &str, cursor: &str) -> Result<String, ApiError> {
                 "The cursor is not one this list gave out. Start again without a cursor.",
             )
         })
+}
+
+/// The query of a list that has no filters: a page size and where to start.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page of this list.
+    #[param(max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 /// One page of a list, as every list endpoint answers.

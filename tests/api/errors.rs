@@ -15,9 +15,9 @@ async fn an_unknown_route_is_a_not_found_problem() {
 async fn an_undeclared_method_on_a_known_path_is_405_with_allow() {
     let app = TestApp::spawn().await;
     for (method, path, allow) in [
-        (Method::DELETE, "/api/v1/locations", "GET, POST"),
-        (Method::POST, "/healthz", "GET"),
-        (Method::PUT, "/docs/", "GET"),
+        (Method::DELETE, "/api/v1/locations", "GET, HEAD, POST"),
+        (Method::POST, "/healthz", "GET, HEAD"),
+        (Method::PUT, "/docs/", "GET, HEAD"),
         (Method::GET, "/api/v1/auth/login", "POST"),
     ] {
         let response = app.send(app.request(method, path)).await;

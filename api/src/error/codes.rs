@@ -55,6 +55,7 @@ problem_codes! {
     InvalidCursor             "invalid_cursor"              BAD_REQUEST             "Invalid cursor";
     InvalidToken              "invalid_token"               BAD_REQUEST             "Invalid token";
     MalformedMultipart        "malformed_multipart"         BAD_REQUEST             "Malformed multipart body";
+    MalformedHeader           "malformed_header"            BAD_REQUEST             "Malformed header";
     Unauthenticated           "unauthenticated"             UNAUTHORIZED            "Not signed in";
     TokenExpired              "token_expired"               UNAUTHORIZED            "Access token expired";
     SessionEnded              "session_ended"               UNAUTHORIZED            "Session ended";

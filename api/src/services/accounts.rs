@@ -16,6 +16,7 @@ use crate::{
         audit::{self, AuditKind},
         sessions::record_failure,
     },
+    settings::FrontendPage,
     state::AppState,
     validation::{Fields, password_errors},
 };
@@ -59,7 +60,7 @@ pub fn send_verification(
     )?;
     let message = templates::verify_email(
         account.first_name.as_str(),
-        &state.link("/verify-email", &token),
+        &state.link(FrontendPage::VerifyEmail, &token),
     );
     Ok(mail::enqueue(conn, email.as_str(), message, now)?)
 }
@@ -77,7 +78,7 @@ pub async fn register(state: &AppState, registration: Registration) -> Result<()
             if let Some((existing, _)) = accounts::find_for_login(conn, &email_key)? {
                 let message = templates::already_registered(
                     existing.first_name.as_str(),
-                    &worker.page("/forgot-password"),
+                    &worker.page(FrontendPage::ForgotPassword),
                 );
                 // To the address on file, not the one typed (they match only ignoring case).
                 let to = existing.email.as_ref().unwrap_or(&registration.email);

@@ -243,10 +243,10 @@ pub struct AccountPatch {
     pub roles: Option<Vec<Role>>,
     /// Disable (`true`) or re-enable (`false`).
     pub disabled: Option<bool>,
-    /// The department for the employer role.
-    pub department: Option<DepartmentCode>,
-    /// The office for the staff role.
-    pub office: Option<OfficeCode>,
+    /// The department for the employer role: `None` keeps it, `Some(None)` unbinds it.
+    pub department: Option<Option<DepartmentCode>>,
+    /// The office for the staff role: `None` keeps it, `Some(None)` unbinds it.
+    pub office: Option<Option<OfficeCode>>,
 }
 
 /// Changes roles, bindings and the disabled flag. Disabling ends every session.
@@ -258,11 +258,11 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<Account, ApiError> {
     let account = accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
-    if let Some(department) = &patch.department {
+    if let Some(Some(department)) = &patch.department {
         reference::find_department(conn, department.as_str())?
             .ok_or_else(|| unknown("department_code", "department", department.as_str()))?;
     }
-    if let Some(office) = &patch.office {
+    if let Some(Some(office)) = &patch.office {
         reference::find_office(conn, office.as_str())?
             .ok_or_else(|| unknown("office_code", "office", office.as_str()))?;
     }
@@ -280,8 +280,11 @@ pub fn update(
     let department = patch
         .department
         .clone()
-        .or_else(|| account.department.clone());
-    let office = patch.office.clone().or_else(|| account.office.clone());
+        .unwrap_or_else(|| account.department.clone());
+    let office = patch
+        .office
+        .clone()
+        .unwrap_or_else(|| account.office.clone());
     if roles.has(Role::Employer) && department.is_none() {
         return Err(ApiError::invalid(
             "department_code",

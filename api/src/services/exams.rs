@@ -7,13 +7,14 @@ use merit_domain::{
         self, AnswerError, EligibilityStatus, Exam, days_left, eligibility_expires_at, rank_band,
         retake_allowed_from, status_at,
     },
+    paging::PageLimit,
     posting::EligibilityStanding,
     profile::{ConditionsOfEmployment, TermsFilter},
     reference::ClassificationCode,
 };
 use merit_persistence::{
     DbConnection, Page, PageRequest, exams,
-    exams::{Attempt, ListEntry, ListKey},
+    exams::{Attempt, AttemptKey, ListEntry, ListKey},
     profiles, reference,
 };
 
@@ -138,11 +139,6 @@ pub struct Standing {
     pub retake_allowed_from: Option<DateTime<Utc>>,
 }
 
-/// Every exam attempt of the signed-in person, newest first.
-pub fn attempts_of(conn: &mut DbConnection, user: &AuthUser) -> Result<Vec<Attempt>, ApiError> {
-    Ok(exams::attempts_of(conn, user.id())?)
-}
-
 /// Per classification the person ever passed: the eligibility that counts (the best active one,
 /// else the latest expired), and when a re-take is possible.
 pub fn standings(
@@ -192,6 +188,38 @@ pub fn standings(
         });
     }
     Ok(out)
+}
+
+/// One page of the person's attempts, newest first, after `after`.
+pub fn results_page(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    after: Option<AttemptKey>,
+    limit: PageLimit,
+) -> Result<Page<Attempt>, ApiError> {
+    Ok(exams::attempts_page(
+        conn,
+        user.id(),
+        after.as_ref(),
+        limit,
+    )?)
+}
+
+/// One page of the person's standings, in classification code order, after the classification
+/// `after`. A person passes a few classifications at most, so the page is cut from all of them.
+pub fn standings_page(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    now: DateTime<Utc>,
+    after: Option<String>,
+    limit: PageLimit,
+) -> Result<Page<Standing>, ApiError> {
+    let rows: Vec<Standing> = standings(conn, user, now)?
+        .into_iter()
+        .filter(|s| after.as_ref().is_none_or(|a| s.classification > *a))
+        .take(limit.get() as usize + 1)
+        .collect();
+    Ok(Page::from_overfetch(rows, limit))
 }
 
 /// The standing the consideration preview needs for one classification.

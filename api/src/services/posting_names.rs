@@ -27,6 +27,16 @@ pub struct NamedPosting {
     pub names: PostingNames,
 }
 
+impl NamedPosting {
+    /// A posting without its names (blank), where only its own fields matter.
+    pub fn unnamed(posting: Posting) -> Self {
+        NamedPosting {
+            posting,
+            names: PostingNames::default(),
+        }
+    }
+}
+
 impl Deref for NamedPosting {
     type Target = Posting;
     fn deref(&self) -> &Posting {

@@ -162,13 +162,14 @@ fn save(
     }
 }
 
-/// Replaces the content of an editable posting (draft or open); a version named in `If-Match`
-/// that is no longer current is 412.
+/// Changes the content of an editable posting (draft or open) to what `edit` makes of the
+/// current posting (a merge patch applied to it); a version named in `If-Match` that is no
+/// longer current is 412, before the change is looked at.
 pub fn update(
     conn: &mut DbConnection,
     employer: &Employer,
     id: PostingId,
-    content: PostingContent,
+    edit: impl FnOnce(&Posting) -> Result<PostingContent, ApiError>,
     if_match: &IfMatch,
     now: DateTime<Utc>,
 ) -> Result<NamedPosting, ApiError> {
@@ -179,6 +180,9 @@ pub fn update(
             format!("A {} posting cannot be edited.", posting.status.as_str()),
         ));
     }
+    let version = posting.version;
+    if_match.check_any(&[&version_tag(version), &filing_closed_tag(version)])?;
+    let content = edit(&posting)?;
     check_references(conn, &content)?;
     apply(&mut posting, content);
     save(conn, &mut posting, if_match, now)?;

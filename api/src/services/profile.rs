@@ -133,6 +133,23 @@ pub async fn update(
     Ok(view)
 }
 
+/// Changes the caller's profile to what `edit` makes of the current one (a merge patch
+/// applied to it). `If-Match` is required and checked against the version read before the
+/// edit, and again when saving, so the change is always based on the version it names.
+pub async fn patch(
+    state: &AppState,
+    user: &AuthUser,
+    edit: impl FnOnce(&ProfileView) -> Result<ProfileInput, ApiError>,
+    if_match: IfMatch,
+) -> Result<ProfileView, ApiError> {
+    let if_match = if_match.required()?;
+    let id = user.account.id.clone();
+    let current = state.db.read(move |conn| read(conn, &id)).await?;
+    if_match.check(&current.etag)?;
+    let input = edit(&current)?;
+    update(state, user, input, if_match).await
+}
+
 /// A changed email address needs the current password (422 otherwise; a wrong one counts
 /// towards the lockout); removing the address of an account that has one is not possible.
 async fn check_password(

@@ -14,6 +14,7 @@ use crate::{
     error::{ApiError, Code},
     mail::{self, templates},
     services::audit::{self, AuditKind},
+    settings::FrontendPage,
     state::AppState,
     validation::{Fields, password_errors},
 };
@@ -70,7 +71,7 @@ pub fn request_reset(
                 now,
                 now + RESET_TTL,
             )?;
-            templates::reset_password(name, &state.link("/reset-password", &token))
+            templates::reset_password(name, &state.link(FrontendPage::ResetPassword, &token))
         } else {
             templates::contact_service_desk(name)
         };

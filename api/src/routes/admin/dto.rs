@@ -87,20 +87,27 @@ pub struct AccountQuery {
     pub cursor: Option<String>,
 }
 
-/// Change an account; absent fields stay as they are.
+/// Change an account, as a JSON Merge Patch (RFC 7396): members left out stay as they are;
+/// `null` unbinds the department or office (`roles` and `disabled` cannot be null).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountPatchRequest {
     /// The complete new set of roles. The employee role follows the roster and cannot change here.
-    pub roles: Option<Vec<RoleName>>,
+    #[serde(default, deserialize_with = "crate::merge_patch::present")]
+    #[schema(value_type = Vec<RoleName>)]
+    pub roles: Option<Option<Vec<RoleName>>>,
     /// Disable (`true`: every session ends) or re-enable (`false`).
-    pub disabled: Option<bool>,
-    /// The department, for the employer role.
-    #[schema(min_length = 2, max_length = 12)]
-    pub department_code: Option<String>,
-    /// The office, for the staff role.
-    #[schema(min_length = 2, max_length = 6)]
-    pub office_code: Option<String>,
+    #[serde(default, deserialize_with = "crate::merge_patch::present")]
+    #[schema(value_type = bool)]
+    pub disabled: Option<Option<bool>>,
+    /// The department, for the employer role; `null` unbinds it.
+    #[serde(default, deserialize_with = "crate::merge_patch::present")]
+    #[schema(value_type = Option<String>, min_length = 2, max_length = 12)]
+    pub department_code: Option<Option<String>>,
+    /// The office, for the staff role; `null` unbinds it.
+    #[serde(default, deserialize_with = "crate::merge_patch::present")]
+    #[schema(value_type = Option<String>, min_length = 2, max_length = 6)]
+    pub office_code: Option<Option<String>>,
 }
 
 /// Read the audit log.

@@ -10,8 +10,8 @@ use merit_domain::{
 use merit_persistence::{PageRequest, exams as repo, exams::ListKey, time::utc};
 
 use super::dto::{
-    AttemptRequest, AttemptResponse, EligibilityResponse, EligibleListEntry, EligibleListQuery,
-    ExamQuery, ExamResponse, NewExamRequest, band_label,
+    AttemptRequest, AttemptResponse, EligibleListEntry, EligibleListQuery, ExamQuery, ExamResponse,
+    NewExamRequest, band_label,
 };
 use crate::{
     auth::{AuthUser, MaybeUser},
@@ -187,65 +187,6 @@ pub async fn take_exam(
         .write(move |conn| exams::take(conn, &user, &id, answers, now))
         .await?;
     Ok(HttpResponse::Created().json(AttemptResponse::from(attempt)))
-}
-
-/// My exam results
-///
-/// Every attempt, newest first.
-#[utoipa::path(
-    tag = "exams",
-    security(("bearer" = [])),
-    responses((status = 200, description = "Every attempt.", body = Vec<AttemptResponse>), (status = 403, response = Forbidden))
-)]
-#[get("/me/exam-results")]
-pub async fn list_my_exam_results(
-    state: web::Data<AppState>,
-    user: AuthUser,
-) -> Result<web::Json<Vec<AttemptResponse>>, ApiError> {
-    let attempts = state
-        .db
-        .read(move |conn| exams::attempts_of(conn, &user))
-        .await?;
-    Ok(web::Json(
-        attempts.into_iter().map(AttemptResponse::from).collect(),
-    ))
-}
-
-/// My eligibilities
-///
-/// Per classification the person passed: the eligibility that counts (the best active one),
-/// its status (active, expiring within 60 days, expired), days left, and when a re-take is
-/// possible.
-#[utoipa::path(
-    tag = "exams",
-    security(("bearer" = [])),
-    responses((status = 200, description = "Per classification.", body = Vec<EligibilityResponse>), (status = 403, response = Forbidden))
-)]
-#[get("/me/eligibilities")]
-pub async fn list_my_eligibilities(
-    state: web::Data<AppState>,
-    user: AuthUser,
-) -> Result<web::Json<Vec<EligibilityResponse>>, ApiError> {
-    let now = state.clock.now();
-    let standings = state
-        .db
-        .read(move |conn| exams::standings(conn, &user, now))
-        .await?;
-    Ok(web::Json(
-        standings
-            .into_iter()
-            .map(|s| EligibilityResponse {
-                classification_code: s.classification,
-                classification_title: s.classification_title,
-                status: s.status.as_str(),
-                score: s.score,
-                rank_band: band_label(s.rank_band),
-                expires_at: s.expires_at,
-                days_left: s.days_left,
-                retake_allowed_from: s.retake_allowed_from,
-            })
-            .collect(),
-    ))
 }
 
 fn encode_list_key(key: &ListKey) -> String {

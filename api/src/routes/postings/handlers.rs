@@ -1,7 +1,11 @@
 //! Posting details, the consideration preview, and employers' management.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use merit_domain::{ids::PostingId, posting::PostingAction, reference::DepartmentCode};
+use merit_domain::{
+    ids::PostingId,
+    posting::{Posting, PostingAction},
+    reference::DepartmentCode,
+};
 use merit_persistence::PageRequest;
 
 use super::{
@@ -13,9 +17,10 @@ use crate::{
     conditional::{IfMatch, json_with_tag},
     error::ApiError,
     extract::{Json, PathId, Query},
+    merge_patch::MergePatch,
     openapi::{Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized},
     paging::{PageResponse, page_params},
-    services::postings,
+    services::postings::{self, NamedPosting},
     state::AppState,
 };
 
@@ -125,13 +130,19 @@ pub async fn create_posting(
 
 /// Change a posting
 ///
-/// Replaces the content of a draft or open posting of the employer's department. Send the
-/// `ETag` in `If-Match` to refuse (412) a change made since you read it.
+/// Changes the content of a draft or open posting of the employer's department with a JSON
+/// Merge Patch (RFC 7396): members left out stay unchanged, `null` clears
+/// `required_documents` and `eligibility_required`, and the result must be a valid posting
+/// (`null` for any other member is 422 `required`). Send the `ETag` in `If-Match` to refuse
+/// (412) a change made since you read it.
 #[utoipa::path(
     tag = "postings",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The posting's id.")),
-    request_body = PostingRequest,
+    request_body(
+        description = "A JSON Merge Patch (RFC 7396) of the posting's content; sent as `application/json`, it is read the same way.",
+        content((PostingRequest = "application/merge-patch+json"))
+    ),
     responses(
         (status = 200, description = "Changed.", body = PostingResponse),
         (status = 403, response = Forbidden),
@@ -146,12 +157,15 @@ pub async fn update_posting(
     employer: Employer,
     PathId(id): PathId<PostingId>,
     if_match: IfMatch,
-    Json(body): Json<PostingRequest>,
+    MergePatch(patch): MergePatch,
 ) -> Result<HttpResponse, ApiError> {
-    let content = body.parse()?;
     let now = state.clock.now();
+    let edit = move |current: &Posting| {
+        let base = PostingResponse::new(NamedPosting::unnamed(current.clone()), now);
+        MergePatch(patch).apply::<PostingRequest>(&base)?.parse()
+    };
     let posting = postings::write_and_reindex(&state.db, &state.search, move |conn| {
-        postings::update(conn, &employer, id, content, &if_match, now)
+        postings::update(conn, &employer, id, edit, &if_match, now)
     })
     .await?;
     let tag = postings::posting_tag(&posting, now);
