@@ -55,10 +55,12 @@ impl IfMatch {
         let mut tags = Vec::new();
         let mut seen = false;
         let mut any = false;
+        let mut items = 0;
         for value in values {
             seen = true;
             let value = value.ok_or_else(|| malformed("If-Match"))?;
             for item in value.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                items += 1;
                 if item == "*" {
                     any = true;
                 } else if is_entity_tag(item) {
@@ -69,6 +71,9 @@ impl IfMatch {
                     return Err(malformed("If-Match"));
                 }
             }
+        }
+        if seen && items == 0 {
+            return Err(malformed("If-Match"));
         }
         Ok(match (seen, any) {
             (false, _) => IfMatch::Absent,
@@ -199,7 +204,9 @@ mod tests {
 
     #[test]
     fn an_unreadable_header_is_a_bad_request() {
-        for value in ["4", "garbage", "\"4", "\"a\"b\"", "W/4", "\"4\" x"] {
+        for value in [
+            "4", "garbage", "\"4", "\"a\"b\"", "W/4", "\"4\" x", "", " , ",
+        ] {
             assert_eq!(
                 parse(value).unwrap_err().code(),
                 "malformed_header",
