@@ -263,6 +263,7 @@ pub fn document() -> openapi::OpenApi {
         .split_for_parts();
     add_standard_problems(&mut api);
     crate::merge_patch::add_patch_schemas(&mut api);
+    crate::conditional::describe_if_match(&mut api);
     api
 }
 

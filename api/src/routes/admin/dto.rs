@@ -4,7 +4,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::routes::me::RoleName;
+use merit_domain::{
+    account::Role,
+    reference::{DepartmentCode, OfficeCode},
+};
+
+use crate::{
+    error::ApiError, merge_patch::not_null, routes::me::RoleName, services::admin::AccountPatch,
+    validation::Fields,
+};
 
 /// Create a staff account for an office.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -108,6 +116,39 @@ pub struct AccountPatchRequest {
     #[serde(default, deserialize_with = "crate::merge_patch::present")]
     #[schema(value_type = Option<String>, min_length = 2, max_length = 6)]
     pub office_code: Option<Option<String>>,
+}
+
+impl AccountPatchRequest {
+    /// The checked change: 422 for codes that cannot be codes and for `null` roles or status.
+    pub fn into_patch(self) -> Result<AccountPatch, ApiError> {
+        let mut fields = Fields::new();
+        let department = fields.check_optional(
+            "department_code",
+            "invalid_code",
+            self.department_code
+                .clone()
+                .flatten()
+                .as_deref()
+                .map(DepartmentCode::parse),
+        );
+        let office = fields.check_optional(
+            "office_code",
+            "invalid_code",
+            self.office_code
+                .clone()
+                .flatten()
+                .as_deref()
+                .map(OfficeCode::parse),
+        );
+        fields.finish()?;
+        Ok(AccountPatch {
+            roles: not_null("roles", self.roles)?
+                .map(|roles| roles.into_iter().map(Role::from).collect()),
+            disabled: not_null("disabled", self.disabled)?,
+            department: self.department_code.map(|_| department),
+            office: self.office_code.map(|_| office),
+        })
+    }
 }
 
 /// Read the audit log.

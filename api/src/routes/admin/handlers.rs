@@ -15,12 +15,12 @@ use crate::{
     auth::{Admin, AuthUser},
     error::ApiError,
     extract::{Json, Query},
-    merge_patch::{MergePatch, not_null},
+    merge_patch::MergePatch,
     openapi::{Conflict, Forbidden, NotFound},
     paging::{PageResponse, page_params},
     routes::me::AccountResponse,
     services::{
-        admin::{self, AccountPatch, Binding, NewPrefixedAccount},
+        admin::{self, Binding, NewPrefixedAccount},
         audit::AuditKind,
     },
     state::AppState,
@@ -264,34 +264,7 @@ pub async fn update_account(
     id: web::Path<String>,
     patch: MergePatch,
 ) -> Result<web::Json<AccountResponse>, ApiError> {
-    let body: AccountPatchRequest = patch.read()?;
-    let mut fields = Fields::new();
-    let department = fields.check_optional(
-        "department_code",
-        "invalid_code",
-        body.department_code
-            .clone()
-            .flatten()
-            .as_deref()
-            .map(DepartmentCode::parse),
-    );
-    let office = fields.check_optional(
-        "office_code",
-        "invalid_code",
-        body.office_code
-            .clone()
-            .flatten()
-            .as_deref()
-            .map(OfficeCode::parse),
-    );
-    fields.finish()?;
-    let patch = AccountPatch {
-        roles: not_null("roles", body.roles)?
-            .map(|roles| roles.into_iter().map(Role::from).collect()),
-        disabled: not_null("disabled", body.disabled)?,
-        department: body.department_code.map(|_| department),
-        office: body.office_code.map(|_| office),
-    };
+    let patch = patch.read::<AccountPatchRequest>()?.into_patch()?;
     let now = state.clock.now();
     let account = state
         .db
