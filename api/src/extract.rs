@@ -14,6 +14,7 @@ use actix_web::{
 };
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
 
 use crate::error::{ApiError, FieldError};
 
@@ -24,7 +25,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 #[derive(Debug)]
 pub struct Json<T>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+impl<T: DeserializeOwned + ToSchema + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -86,10 +87,11 @@ pub fn is_json(req: &HttpRequest) -> bool {
 }
 
 /// Parses a body: syntax errors are 400; well-formed JSON of the wrong shape is 422 naming the
-/// field; text containing NUL is 422 (no database stores it).
-pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+/// field (every missing required field at once, each at its path with code `required`); text
+/// containing NUL is 422 (no database stores it).
+pub fn parse_json<T: DeserializeOwned + ToSchema>(body: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error::<T>(e, body))?;
     de.end().map_err(|e| ApiError::BadRequest {
         code: "malformed_json",
         detail: format!("The body is not valid JSON: {e}."),
@@ -113,23 +115,57 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+fn json_error<T: ToSchema>(
+    error: serde_path_to_error::Error<serde_json::Error>,
+    body: &[u8],
+) -> ApiError {
     let path = error.path().to_string();
     let inner = error.into_inner();
     if inner.is_data() {
+        let message = clean_serde_message(&inner);
+        if let Some(missing) = missing_field(&message) {
+            return missing_fields::<T>(body, &path, missing);
+        }
         let field = if path == "." { "body".to_owned() } else { path };
         ApiError::Validation {
-            errors: vec![FieldError::new(
-                field,
-                "invalid",
-                clean_serde_message(&inner),
-            )],
+            errors: vec![FieldError::new(field, "invalid", message)],
         }
     } else {
         ApiError::BadRequest {
             code: "malformed_json",
             detail: format!("The body is not valid JSON: {inner}."),
         }
+    }
+}
+
+/// The field named by serde's "missing field `x`" message.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+}
+
+/// 422 `required` for every required field the body leaves out (serde stops at the first, named
+/// `first` inside the object at `path`).
+fn missing_fields<T: ToSchema>(body: &[u8], path: &str, first: &str) -> ApiError {
+    let mut missing = serde_json::from_slice(body)
+        .map(|value| crate::required::missing_fields::<T>(&value))
+        .unwrap_or_default();
+    if missing.is_empty() {
+        missing.push(if path == "." {
+            first.to_owned()
+        } else {
+            format!("{path}.{first}")
+        });
+    }
+    ApiError::Validation {
+        errors: missing
+            .into_iter()
+            .map(|field| {
+                let message = format!("{field} is required.");
+                FieldError::new(field, "required", message)
+            })
+            .collect(),
     }
 }
 
@@ -245,12 +281,42 @@ mod tests {
 
     use super::*;
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, Deserialize, ToSchema)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Body {
         name: String,
         limit: u32,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        first: String,
+        second: String,
+    }
+
+    #[test]
+    fn every_missing_field_is_required_at_its_path() {
+        let ApiError::Validation { errors } =
+            parse_json::<Body>(br#"{"inner":{"second":"x"}}"#).unwrap_err()
+        else {
+            panic!("expected a validation error")
+        };
+        let fields: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", "required"),
+                ("limit", "required"),
+                ("inner.first", "required")
+            ]
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod mail;
 pub mod openapi;
 pub mod paging;
+pub mod required;
 pub mod routes;
 pub mod search;
 pub mod services;

@@ -170,8 +170,9 @@ problem_responses!(
     TooManyRequests
 );
 
-/// Adds each operation's standard problem responses and states public operations as such
-/// (`security: [{}]`), then registers the problem response components that are referenced.
+/// Adds each operation's standard problem responses, then registers the problem response
+/// components that are referenced. Public operations carry no `security` at all (the document
+/// has no global requirement), so generated clients call them without credentials.
 fn add_standard_problems(api: &mut openapi::OpenApi) {
     let mut referenced = BTreeSet::new();
     for item in api.paths.paths.values_mut() {
@@ -186,9 +187,6 @@ fn add_standard_problems(api: &mut openapi::OpenApi) {
         .flatten()
         {
             add_operation_problems(operation);
-            operation
-                .security
-                .get_or_insert_with(|| vec![SecurityRequirement::default()]);
             referenced.extend(
                 operation
                     .responses

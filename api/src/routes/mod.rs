@@ -13,6 +13,7 @@ pub mod saved_searches;
 pub mod service;
 pub mod templates;
 pub mod terms;
+pub mod text;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 

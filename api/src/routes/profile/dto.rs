@@ -15,7 +15,10 @@ use utoipa::{
     },
 };
 
-use crate::routes::terms::{Shift, Tenure, TimeBase};
+use crate::routes::{
+    terms::{Shift, Tenure, TimeBase},
+    text::Line,
+};
 
 /// Defines a string schema type for values the server checks by a fixed rule.
 macro_rules! string_schema {
@@ -62,26 +65,11 @@ string_schema!(
 #[serde(deny_unknown_fields)]
 pub struct MailingAddress {
     /// Street and number, or PO box.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "1500 Capitol Ave"
-    )]
-    pub line1: String,
+    pub line1: Line<100>,
     /// Apartment, suite or unit.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Apt 4"
-    )]
-    pub line2: Option<String>,
+    pub line2: Option<Line<100>>,
     /// City.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Sacramento"
-    )]
-    pub city: String,
+    pub city: Line<100>,
     /// State, territory or military mail code.
     pub state: StateCode,
     /// ZIP code: 5 digits, or ZIP+4.
@@ -94,19 +82,9 @@ pub struct MailingAddress {
 #[serde(deny_unknown_fields)]
 pub struct Supervisor {
     /// Full name.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Pat Lee"
-    )]
-    pub name: String,
+    pub name: Line<100>,
     /// Job title.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Office Manager"
-    )]
-    pub title: Option<String>,
+    pub title: Option<Line<100>>,
     /// Phone number: 7 to 20 digits, with spaces and `+ - ( ) . x` allowed.
     #[schema(
         max_length = 30,
@@ -122,12 +100,7 @@ pub struct Supervisor {
     )]
     pub email: Option<String>,
     /// The employer they supervised the person at.
-    #[schema(
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Sacramento Food Bank"
-    )]
-    pub employer: Option<String>,
+    pub employer: Option<Line<200>>,
 }
 
 /// The jobs a person will take. Each list holds the acceptable values; an empty list means
@@ -165,19 +138,9 @@ pub struct ConditionsOfEmployment {
 #[serde(deny_unknown_fields)]
 pub struct ProfileRequest {
     /// Given name.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Jane"
-    )]
-    pub first_name: String,
+    pub first_name: Line<100>,
     /// Family name.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Doe"
-    )]
-    pub last_name: String,
+    pub last_name: Line<100>,
     /// The email address to sign in with and be reached at. Changing it needs
     /// `current_password`, and the new address must be confirmed by the link sent to it. An
     /// account with an address keeps one.
