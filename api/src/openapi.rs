@@ -26,24 +26,24 @@ use crate::error::{FieldError, Problem};
     info(
         title = "Merit",
         description = "Merit is an open-source JSON REST API for public-sector hiring: the back end of a state's careers portal. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; lists paginate with `limit` and an opaque `cursor`.",
-        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+        license(name = "Apache-2.0", url = "https://www.apache.org/licenses/LICENSE-2.0"),
         contact(name = "Merit maintainers", url = "https://github.com/merit-hiring/merit")
     ),
     servers((url = "/", description = "This server")),
     tags(
-        (name = "service", description = "Health, readiness and metrics."),
-        (name = "reference", description = "Departments, classifications, locations and offices."),
-        (name = "auth", description = "Signing in, refreshing and signing out."),
         (name = "accounts", description = "Registration, email confirmation and recovery."),
+        (name = "admin", description = "Administration: accounts, the employee roster and the audit log."),
+        (name = "auth", description = "Signing in, refreshing and signing out."),
+        (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),
         (name = "employees", description = "State employees: the privacy agreement and Employee ID activation."),
+        (name = "exams", description = "Exams, attempts scored at once, eligibilities that expire, and eligible lists."),
         (name = "me", description = "The signed-in person's own account."),
         (name = "postings", description = "Job postings: search, details, the consideration preview and employers' management."),
-        (name = "saved searches", description = "A signed-in person's saved searches."),
-        (name = "exams", description = "Exams, attempts scored at once, eligibilities that expire, and eligible lists."),
-        (name = "admin", description = "Administration: accounts, the employee roster and the audit log."),
         (name = "profile", description = "The caller's profile: contact details, previous supervisors, conditions of employment, and the export of everything Merit holds about them."),
+        (name = "reference", description = "Departments, classifications, locations and offices."),
+        (name = "saved searches", description = "A signed-in person's saved searches."),
+        (name = "service", description = "Health, readiness and metrics."),
         (name = "templates", description = "The caller's application templates (the State application, STD 678)."),
-        (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&SecuritySchemes)
@@ -260,6 +260,7 @@ pub fn document() -> openapi::OpenApi {
         .configure(crate::routes::configure)
         .split_for_parts();
     add_standard_problems(&mut api);
+    crate::contract::state_common_rules(&mut api);
     api
 }
 

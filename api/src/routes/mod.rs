@@ -11,6 +11,7 @@ pub mod profile;
 pub mod reference;
 pub mod saved_searches;
 pub mod service;
+pub mod strings;
 pub mod templates;
 pub mod terms;
 pub mod text;

@@ -11,8 +11,9 @@ use merit_persistence::{PageRequest, exams as repo, exams::ListKey, time::utc};
 
 use super::dto::{
     AttemptRequest, AttemptResponse, EligibilityResponse, EligibleListEntry, EligibleListQuery,
-    ExamQuery, ExamResponse, NewExamRequest, band_label,
+    ExamQuery, ExamResponse, NewExamRequest,
 };
+use crate::routes::strings::RankBandName;
 use crate::{
     auth::{AuthUser, MaybeUser},
     error::ApiError,
@@ -237,9 +238,9 @@ pub async fn list_my_eligibilities(
             .map(|s| EligibilityResponse {
                 classification_code: s.classification,
                 classification_title: s.classification_title,
-                status: s.status.as_str(),
+                status: s.status.into(),
                 score: s.score,
-                rank_band: band_label(s.rank_band),
+                rank_band: RankBandName::of(s.rank_band),
                 expires_at: s.expires_at,
                 days_left: s.days_left,
                 retake_allowed_from: s.retake_allowed_from,
@@ -346,7 +347,7 @@ pub async fn get_eligible_list(
             first_name: e.first_name,
             last_name: e.last_name,
             email: e.email,
-            rank_band: band_label(u8::try_from(e.rank_band).unwrap_or(7)),
+            rank_band: RankBandName::of(u8::try_from(e.rank_band).unwrap_or(7)),
             expires_at: utc(e.expires_at),
         })
         .collect();

@@ -266,8 +266,8 @@ impl ProfileResponse {
                 .map(|s| Supervisor {
                     name: s.name.clone().into(),
                     title: s.title.clone().map(Into::into),
-                    phone: s.phone.as_ref().map(|p| p.as_str().to_owned()),
-                    email: s.email.as_ref().map(ToString::to_string),
+                    phone: s.phone.as_ref().map(|p| p.as_str().to_owned().into()),
+                    email: s.email.as_ref().map(|e| e.to_string().into()),
                     employer: s.employer.clone().map(Into::into),
                 })
                 .collect(),

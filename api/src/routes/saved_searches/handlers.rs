@@ -92,6 +92,8 @@ fn checked(body: &SavedSearchRequest) -> Result<(String, String), ApiError> {
 }
 
 /// List my saved searches
+///
+/// The caller's saved searches, one page at a time.
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
@@ -168,6 +170,8 @@ pub async fn create_saved_search(
 }
 
 /// Get a saved search
+///
+/// One of the caller's saved searches; another person's is 404.
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
@@ -189,6 +193,9 @@ pub async fn get_saved_search(
 }
 
 /// Replace a saved search
+///
+/// Replaces the name and criteria of one of the caller's saved searches (names stay unique per
+/// person: 409 otherwise).
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
@@ -218,6 +225,8 @@ pub async fn replace_saved_search(
 }
 
 /// Delete a saved search
+///
+/// Removes one of the caller's saved searches.
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),

@@ -283,7 +283,7 @@ impl TemplateResponse {
             is_default: t.is_default,
             position_sought: c.position_sought.map(|p| PositionSought {
                 title: p.title.into(),
-                classification_code: p.classification.map(|c| c.to_string()),
+                classification_code: p.classification.map(|c| c.to_string().into()),
             }),
             education: c
                 .education
@@ -308,7 +308,7 @@ impl TemplateResponse {
                     employer: w.employer.into(),
                     address: w.address.map(Into::into),
                     supervisor_name: w.supervisor_name.map(Into::into),
-                    supervisor_phone: w.supervisor_phone.map(|p| p.as_str().to_owned()),
+                    supervisor_phone: w.supervisor_phone.map(|p| p.as_str().to_owned().into()),
                     title: w.title.into(),
                     start_date: w.period.start.unwrap_or_default(),
                     end_date: w.period.end,

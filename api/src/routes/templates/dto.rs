@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::routes::{
+    strings::{ClassificationCodeValue, PhoneNumberValue},
     terms::api_enum,
     text::{Line, Paragraphs},
 };
@@ -43,8 +44,7 @@ pub struct PositionSought {
     /// The position or classification title.
     pub title: Line<200>,
     /// The classification's class code, when known.
-    #[schema(pattern = "^[A-Za-z0-9]{1,8}$", example = "5157")]
-    pub classification_code: Option<String>,
+    pub classification_code: Option<ClassificationCodeValue>,
 }
 
 /// Units completed.
@@ -102,12 +102,7 @@ pub struct WorkExperience {
     /// The supervisor's name.
     pub supervisor_name: Option<Line<100>>,
     /// The supervisor's phone number: 7 to 20 digits, with spaces and `+ - ( ) . x`.
-    #[schema(
-        max_length = 30,
-        pattern = r"^[-+(). xX]*([0-9][-+(). xX]*){7,20}$",
-        example = "(916) 555-0100"
-    )]
-    pub supervisor_phone: Option<String>,
+    pub supervisor_phone: Option<PhoneNumberValue>,
     /// The person's job title.
     pub title: Line<200>,
     /// First day.

@@ -1,0 +1,188 @@
+//! The contract says what the server does: public operations need no credentials, missing
+//! fields are named where they are missing, free text refuses control characters at the
+//! field's path, and the schema states those rules the way the server applies them.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, assert_problem};
+
+fn document() -> Value {
+    serde_json::to_value(merit_api::openapi::document()).expect("serialises")
+}
+
+fn field_errors(response: &crate::support::TestResponse) -> Vec<(String, String)> {
+    response.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or_default().to_owned(),
+                e["code"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_operation_either_requires_a_bearer_token_or_states_no_security_at_all() {
+    let document = document();
+    assert!(document.get("security").is_none(), "no global requirement");
+    let mut public = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            match operation.get("security") {
+                None => public.push(format!("{method} {path}")),
+                Some(requirements) => assert!(
+                    requirements
+                        .as_array()
+                        .is_some_and(|r| r.iter().any(|r| r.get("bearer").is_some())),
+                    "{method} {path}: {requirements}"
+                ),
+            }
+        }
+    }
+    for expected in [
+        "post /api/v1/auth/login",
+        "post /api/v1/accounts",
+        "get /api/v1/departments",
+        "get /healthz",
+    ] {
+        assert!(public.contains(&expected.to_owned()), "{expected}");
+    }
+}
+
+#[actix_web::test]
+async fn public_operations_answer_a_client_without_a_token() {
+    let app = TestApp::spawn().await;
+    app.with_reference_data().await;
+    app.get("/healthz").await.assert_status(200);
+    app.get("/api/v1/departments").await.assert_status(200);
+    app.get("/api/v1/postings").await.assert_status(200);
+    app.get("/api/v1/privacy-agreement")
+        .await
+        .assert_status(200);
+    app.register("jane@example.org").await.assert_status(202);
+    app.sign_in("admin", crate::support::ADMIN_PASSWORD)
+        .await
+        .assert_status(200);
+}
+
+#[actix_web::test]
+async fn every_missing_required_field_is_reported_at_its_own_path_at_once() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post("/api/v1/accounts", &json!({"email": "jane@example.org"}))
+        .await;
+    assert_problem(&response, 422, "validation_failed");
+    assert_eq!(
+        field_errors(&response),
+        [
+            ("password".to_owned(), "required".to_owned()),
+            ("first_name".to_owned(), "required".to_owned()),
+            ("last_name".to_owned(), "required".to_owned()),
+        ]
+    );
+    let jane = app.applicant("jane@example.org").await;
+    let response = app
+        .send_json_as(
+            &jane.token,
+            Method::POST,
+            "/api/v1/me/templates",
+            &json!({"education": [{"degree": "B.A."}], "licences": [{}]}),
+        )
+        .await;
+    assert_problem(&response, 422, "validation_failed");
+    assert_eq!(
+        field_errors(&response),
+        [
+            ("name".to_owned(), "required".to_owned()),
+            ("education[0].school".to_owned(), "required".to_owned()),
+            ("licences[0].name".to_owned(), "required".to_owned()),
+        ]
+    );
+}
+
+#[actix_web::test]
+async fn a_control_character_in_free_text_is_422_at_the_fields_path() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let response = app
+        .send_json_as(
+            &jane.token,
+            Method::POST,
+            "/api/v1/me/templates",
+            &json!({
+                "name": "Analyst\tpositions",
+                "education": [{"school": "Sac State\u{1b}"}],
+                "work_experience": [{
+                    "employer": "DMV", "title": "Technician", "start_date": "2020-01-01",
+                    "duties": "Filing\r\nPhones\u{7}"
+                }],
+            }),
+        )
+        .await;
+    assert_problem(&response, 422, "validation_failed");
+    assert_eq!(
+        field_errors(&response),
+        [
+            ("name".to_owned(), "control_character".to_owned()),
+            (
+                "education[0].school".to_owned(),
+                "control_character".to_owned()
+            ),
+            (
+                "work_experience[0].duties".to_owned(),
+                "control_character".to_owned()
+            ),
+        ]
+    );
+    let response = app
+        .post(
+            "/api/v1/accounts",
+            &json!({"email": "joe@example.org", "password": "Tulip.Harbor7",
+                "first_name": "\u{85}Joe", "last_name": "Doe"}),
+        )
+        .await;
+    assert_problem(&response, 422, "validation_failed");
+    assert_eq!(response.body["errors"][0]["field"], "first_name");
+}
+
+#[test]
+fn the_schema_states_the_rules_the_server_applies() {
+    let document = document();
+    let schemas = &document["components"]["schemas"];
+    assert_eq!(
+        schemas["Line100"]["pattern"],
+        merit_domain::text::LINE_PATTERN
+    );
+    assert_eq!(schemas["Line100"]["maxLength"], 100);
+    assert_eq!(
+        schemas["Paragraphs4000"]["pattern"],
+        merit_domain::text::PARAGRAPHS_PATTERN
+    );
+    assert_eq!(
+        schemas["ProfileRequest"]["properties"]["first_name"]["$ref"],
+        "#/components/schemas/Line100"
+    );
+    assert_eq!(schemas["EmailAddressValue"]["format"], "email");
+    assert_eq!(schemas["NewPasswordValue"]["minLength"], 8);
+    assert_eq!(schemas["NewPasswordValue"]["maxLength"], 20);
+    assert_eq!(schemas["TokenType"]["enum"], json!(["Bearer"]));
+    assert!(
+        schemas["AuditKindName"]["enum"]
+            .as_array()
+            .is_some_and(|kinds| kinds.contains(&json!("sign_in_failed")))
+    );
+    assert_eq!(
+        schemas["PageResponse_TemplateResponse"]["properties"]["items"]["items"]["$ref"],
+        "#/components/schemas/TemplateResponse"
+    );
+    let download = &document["paths"]["/api/v1/me/documents/{id}/content"]["get"]["responses"]["200"]
+        ["content"];
+    assert_eq!(
+        download.as_object().map(|c| c.keys().collect::<Vec<_>>()),
+        Some(vec![&"application/octet-stream".to_owned()])
+    );
+}
