@@ -21,24 +21,13 @@ const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]*$";
 
 /// Applies the rules to every operation of `api`.
 pub fn state_common_rules(api: &mut openapi::OpenApi) {
-    for item in api.paths.paths.values_mut() {
-        for operation in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            for parameter in operation.parameters.iter_mut().flatten() {
-                if let RefOr::T(parameter) = parameter {
-                    constrain(parameter);
-                }
+    for operation in crate::openapi::operations_mut(api) {
+        for parameter in operation.parameters.iter_mut().flatten() {
+            if let RefOr::T(parameter) = parameter {
+                constrain(parameter);
             }
-            conditional_headers(operation);
         }
+        conditional_headers(operation);
     }
 }
 

@@ -123,8 +123,8 @@ fn json_error<T: ToSchema>(
     let inner = error.into_inner();
     if inner.is_data() {
         let message = clean_serde_message(&inner);
-        if let Some(missing) = missing_field(&message) {
-            return missing_fields::<T>(body, &path, missing);
+        if let Some(missing) = crate::required::missing_field_error::<T>(body, &path, &message) {
+            return missing;
         }
         let field = if path == "." { "body".to_owned() } else { path };
         ApiError::Validation {
@@ -135,37 +135,6 @@ fn json_error<T: ToSchema>(
             code: "malformed_json",
             detail: format!("The body is not valid JSON: {inner}."),
         }
-    }
-}
-
-/// The field named by serde's "missing field `x`" message.
-fn missing_field(message: &str) -> Option<&str> {
-    message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.strip_suffix('`'))
-}
-
-/// 422 `required` for every required field the body leaves out (serde stops at the first, named
-/// `first` inside the object at `path`).
-fn missing_fields<T: ToSchema>(body: &[u8], path: &str, first: &str) -> ApiError {
-    let mut missing = serde_json::from_slice(body)
-        .map(|value| crate::required::missing_fields::<T>(&value))
-        .unwrap_or_default();
-    if missing.is_empty() {
-        missing.push(if path == "." {
-            first.to_owned()
-        } else {
-            format!("{path}.{first}")
-        });
-    }
-    ApiError::Validation {
-        errors: missing
-            .into_iter()
-            .map(|field| {
-                let message = format!("{field} is required.");
-                FieldError::new(field, "required", message)
-            })
-            .collect(),
     }
 }
 

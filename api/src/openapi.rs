@@ -170,13 +170,10 @@ problem_responses!(
     TooManyRequests
 );
 
-/// Adds each operation's standard problem responses, then registers the problem response
-/// components that are referenced. Public operations carry no `security` at all (the document
-/// has no global requirement), so generated clients call them without credentials.
-fn add_standard_problems(api: &mut openapi::OpenApi) {
-    let mut referenced = BTreeSet::new();
-    for item in api.paths.paths.values_mut() {
-        for operation in [
+/// Every operation of the document.
+pub(crate) fn operations_mut(api: &mut openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+    api.paths.paths.values_mut().flat_map(|item| {
+        [
             &mut item.get,
             &mut item.put,
             &mut item.post,
@@ -185,21 +182,28 @@ fn add_standard_problems(api: &mut openapi::OpenApi) {
         ]
         .into_iter()
         .flatten()
-        {
-            add_operation_problems(operation);
-            referenced.extend(
-                operation
-                    .responses
-                    .responses
-                    .values()
-                    .filter_map(|response| match response {
-                        RefOr::Ref(reference) => {
-                            reference.ref_location.rsplit('/').next().map(str::to_owned)
-                        }
-                        RefOr::T(_) => None,
-                    }),
-            );
-        }
+    })
+}
+
+/// Adds each operation's standard problem responses, then registers the problem response
+/// components that are referenced. Public operations carry no `security` at all (the document
+/// has no global requirement), so generated clients call them without credentials.
+fn add_standard_problems(api: &mut openapi::OpenApi) {
+    let mut referenced = BTreeSet::new();
+    for operation in operations_mut(api) {
+        add_operation_problems(operation);
+        referenced.extend(
+            operation
+                .responses
+                .responses
+                .values()
+                .filter_map(|response| match response {
+                    RefOr::Ref(reference) => {
+                        reference.ref_location.rsplit('/').next().map(str::to_owned)
+                    }
+                    RefOr::T(_) => None,
+                }),
+        );
     }
     let components = api.components.get_or_insert_with(Default::default);
     for (name, description, header) in PROBLEMS

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::error::{ApiError, FieldError};
 use serde_json::Value;
 use utoipa::{
     ToSchema,
@@ -97,4 +98,40 @@ fn join(path: &str, name: &str) -> String {
     } else {
         format!("{path}.{name}")
     }
+}
+
+/// The field named by serde's "missing field `x`" message.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+}
+
+/// For serde's "missing field" error (`message`, in the object at `path`): 422 `required` for
+/// every required field the body leaves out, where serde stops at the first.
+pub fn missing_field_error<T: ToSchema>(
+    body: &[u8],
+    path: &str,
+    message: &str,
+) -> Option<ApiError> {
+    let first = missing_field(message)?;
+    let mut missing = serde_json::from_slice(body)
+        .map(|value| missing_fields::<T>(&value))
+        .unwrap_or_default();
+    if missing.is_empty() {
+        missing.push(if path == "." {
+            first.to_owned()
+        } else {
+            format!("{path}.{first}")
+        });
+    }
+    Some(ApiError::Validation {
+        errors: missing
+            .into_iter()
+            .map(|field| {
+                let message = format!("{field} is required.");
+                FieldError::new(field, "required", message)
+            })
+            .collect(),
+    })
 }

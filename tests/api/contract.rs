@@ -25,6 +25,21 @@ fn field_errors(response: &crate::support::TestResponse) -> Vec<(String, String)
         .collect()
 }
 
+/// Asserts a 422 naming exactly `fields`, in order, each with `code`.
+fn assert_fields(response: &crate::support::TestResponse, code: &str, fields: &[&str]) {
+    assert_problem(response, 422, "validation_failed");
+    let expected: Vec<(String, String)> = fields
+        .iter()
+        .map(|field| ((*field).to_owned(), code.to_owned()))
+        .collect();
+    assert_eq!(field_errors(response), expected);
+}
+
+async fn create_template(app: &TestApp, token: &str, body: Value) -> crate::support::TestResponse {
+    app.send_json_as(token, Method::POST, "/api/v1/me/templates", &body)
+        .await
+}
+
 #[test]
 fn an_operation_either_requires_a_bearer_token_or_states_no_security_at_all() {
     let document = document();
@@ -75,69 +90,33 @@ async fn every_missing_required_field_is_reported_at_its_own_path_at_once() {
     let response = app
         .post("/api/v1/accounts", &json!({"email": "jane@example.org"}))
         .await;
-    assert_problem(&response, 422, "validation_failed");
-    assert_eq!(
-        field_errors(&response),
-        [
-            ("password".to_owned(), "required".to_owned()),
-            ("first_name".to_owned(), "required".to_owned()),
-            ("last_name".to_owned(), "required".to_owned()),
-        ]
+    assert_fields(
+        &response,
+        "required",
+        &["password", "first_name", "last_name"],
     );
     let jane = app.applicant("jane@example.org").await;
-    let response = app
-        .send_json_as(
-            &jane.token,
-            Method::POST,
-            "/api/v1/me/templates",
-            &json!({"education": [{"degree": "B.A."}], "licences": [{}]}),
-        )
-        .await;
-    assert_problem(&response, 422, "validation_failed");
-    assert_eq!(
-        field_errors(&response),
-        [
-            ("name".to_owned(), "required".to_owned()),
-            ("education[0].school".to_owned(), "required".to_owned()),
-            ("licences[0].name".to_owned(), "required".to_owned()),
-        ]
-    );
+    let body = json!({"education": [{"degree": "B.A."}], "licences": [{}]});
+    let response = create_template(&app, &jane.token, body).await;
+    let missing = ["name", "education[0].school", "licences[0].name"];
+    assert_fields(&response, "required", &missing);
 }
 
 #[actix_web::test]
 async fn a_control_character_in_free_text_is_422_at_the_fields_path() {
     let app = TestApp::spawn().await;
     let jane = app.applicant("jane@example.org").await;
-    let response = app
-        .send_json_as(
-            &jane.token,
-            Method::POST,
-            "/api/v1/me/templates",
-            &json!({
-                "name": "Analyst\tpositions",
-                "education": [{"school": "Sac State\u{1b}"}],
-                "work_experience": [{
-                    "employer": "DMV", "title": "Technician", "start_date": "2020-01-01",
-                    "duties": "Filing\r\nPhones\u{7}"
-                }],
-            }),
-        )
-        .await;
-    assert_problem(&response, 422, "validation_failed");
-    assert_eq!(
-        field_errors(&response),
-        [
-            ("name".to_owned(), "control_character".to_owned()),
-            (
-                "education[0].school".to_owned(),
-                "control_character".to_owned()
-            ),
-            (
-                "work_experience[0].duties".to_owned(),
-                "control_character".to_owned()
-            ),
-        ]
-    );
+    let body = json!({
+        "name": "Analyst\tpositions",
+        "education": [{"school": "Sac State\u{1b}"}],
+        "work_experience": [{
+            "employer": "DMV", "title": "Technician", "start_date": "2020-01-01",
+            "duties": "Filing\r\nPhones\u{7}"
+        }],
+    });
+    let response = create_template(&app, &jane.token, body).await;
+    let refused = ["name", "education[0].school", "work_experience[0].duties"];
+    assert_fields(&response, "control_character", &refused);
     let response = app
         .post(
             "/api/v1/accounts",
