@@ -88,15 +88,13 @@ string_schema!(
 string_schema!(
     /// An email address someone types into a form (`merit_domain::profile::contact_email`).
     EmailAddressValue,
-    "An email address: a local part of 1 to 64 printable ASCII characters without `@`, then `@` and a domain of dot-separated labels (at least two) without white space or control characters; at most 254 characters. Refused with 422 `invalid_email`.",
+    "An email address as RFC 5321 has it, without quoting or address literals: a local part of 1 to 64 letters, digits, dots and ``!#$%&'*+/=?^_`{|}~-`` (no leading, trailing or double dot), `@`, and a domain of two or more labels of letters, digits and inner hyphens (an international domain in its `xn--` form); at most 254 characters. Refused with 422 `invalid_email`.",
     |b| b
         .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
             utoipa::openapi::KnownFormat::Email
         )))
         .max_length(Some(254))
-        .pattern(Some(
-            r"^[!-?A-~]{1,64}@[^\s@.\u0000-\u001F\u007F-\u009F]+(\.[^\s@.\u0000-\u001F\u007F-\u009F]+)+$"
-        ))
+        .pattern(Some(merit_domain::profile::EMAIL_PATTERN))
         .examples(["jane.doe@example.org"])
 );
 string_schema!(
@@ -107,6 +105,16 @@ string_schema!(
         .max_length(Some(30))
         .pattern(Some(r"^[-+(). xX]*([0-9][-+(). xX]*){7,20}$"))
         .examples(["(916) 555-0100"])
+);
+string_schema!(
+    /// An opaque token Merit made: a refresh token, or the `token` of an emailed link.
+    OpaqueTokenValue,
+    "An opaque token as Merit gave it out: base64url characters (a made-up one is simply not \
+     found).",
+    |b| b
+        .min_length(Some(1))
+        .max_length(Some(256))
+        .pattern(Some("^[A-Za-z0-9_-]+$"))
 );
 string_schema!(
     /// The kind of an audit event.

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use crate::{
     routes::{
-        strings::{EmailAddressValue, NewPasswordValue},
+        strings::{EmailAddressValue, NewPasswordValue, OpaqueTokenValue},
         text::Line,
     },
     services::sessions::IssuedTokens,
@@ -64,8 +64,7 @@ impl From<IssuedTokens> for TokenResponse {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token from the last sign-in or refresh.
-    #[schema(min_length = 1, max_length = 256)]
-    pub refresh_token: String,
+    pub refresh_token: OpaqueTokenValue,
 }
 
 /// Register as an applicant.
@@ -103,8 +102,7 @@ pub struct AcceptedResponse {
 #[serde(deny_unknown_fields)]
 pub struct TokenConfirmation {
     /// The `token` parameter of the link.
-    #[schema(min_length = 1, max_length = 256)]
-    pub token: String,
+    pub token: OpaqueTokenValue,
 }
 
 /// Ask for a reset link or a username reminder.
@@ -120,8 +118,7 @@ pub struct EmailRequest {
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetConfirmation {
     /// The `token` parameter of the link.
-    #[schema(min_length = 1, max_length = 256)]
-    pub token: String,
+    pub token: OpaqueTokenValue,
     /// The new password, checked against the password policy.
     pub new_password: NewPasswordValue,
 }

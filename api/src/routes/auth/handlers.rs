@@ -249,7 +249,7 @@ pub async fn confirm_password_reset(
     state: web::Data<AppState>,
     Json(body): Json<PasswordResetConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
-    recovery::confirm_reset(&state, body.token, body.new_password.0).await?;
+    recovery::confirm_reset(&state, body.token.0, body.new_password.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -41,7 +41,9 @@ api_enum!(
 pub struct DocumentUpload {
     /// What the document is.
     pub kind: DocumentKind,
-    /// A title for the document.
+    /// A title for the document. Inline rather than a `$ref`: a form part is text, and fuzzers
+    /// treat a referenced schema in a form as if a number sent as text broke it.
+    #[schema(schema_with = <DocumentTitle as utoipa::PartialSchema>::schema)]
     pub title: DocumentTitle,
     /// The file, at most 10 MiB by default: PDF, DOCX, DOC, ODT, RTF, plain UTF-8 text, PNG or
     /// JPEG. Its content decides its type; the file name's extension and the part's declared

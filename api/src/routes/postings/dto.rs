@@ -104,7 +104,7 @@ pub struct PostingRequest {
     pub final_filing_date: NaiveDate,
     /// Document kinds an application must include.
     #[serde(default)]
-    #[schema(max_items = 7)]
+    #[schema(max_items = 7, value_type = Vec<crate::routes::documents::DocumentKind>)]
     pub required_documents: Vec<String>,
     /// Whether applicants need active list eligibility for the classification.
     #[serde(default)]
@@ -203,6 +203,7 @@ pub struct PostingResponse {
     /// Whether applications are accepted now (open and the filing date not past).
     pub accepting_applications: bool,
     /// Document kinds an application must include.
+    #[schema(value_type = Vec<crate::routes::documents::DocumentKind>)]
     pub required_documents: Vec<String>,
     /// Whether list eligibility is required.
     pub eligibility_required: bool,
