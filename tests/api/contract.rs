@@ -128,6 +128,24 @@ async fn a_control_character_in_free_text_is_422_at_the_fields_path() {
     assert_eq!(response.body["errors"][0]["field"], "first_name");
 }
 
+#[actix_web::test]
+async fn a_value_the_schema_refuses_is_refused_even_where_the_server_would_not_need_it() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let profile = app.get_as(&jane.token, "/api/v1/me/profile").await;
+    let body = json!({"first_name": "Jane", "last_name": "Doe", "email": "jane@example.org",
+        "current_password": ""});
+    let response = app
+        .send(
+            app.request(Method::PUT, "/api/v1/me/profile")
+                .bearer_auth(&jane.token)
+                .header("If-Match", profile.header("etag"))
+                .json(&body),
+        )
+        .await;
+    assert_fields(&response, "length", &["current_password"]);
+}
+
 #[test]
 fn the_schema_states_the_rules_the_server_applies() {
     let document = document();

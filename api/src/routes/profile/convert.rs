@@ -37,6 +37,18 @@ impl ProfileRequest {
             "invalid_phone",
             self.phone.as_deref().map(domain::PhoneNumber::parse),
         );
+        if self
+            .current_password
+            .as_ref()
+            .is_some_and(|p| !(1..=1024).contains(&p.chars().count()))
+        {
+            // Checked even when the email stays, so an empty one is refused as its schema says.
+            fields.push(
+                "current_password",
+                "length",
+                "current_password has 1 to 1024 characters.",
+            );
+        }
         let mailing_address = self
             .mailing_address
             .as_ref()
