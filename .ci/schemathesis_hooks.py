@@ -10,6 +10,7 @@ depend on the server's state or relate two fields; the integration tests cover e
 Schema-valid (positive) parts of a case are made to satisfy them, the same way:
 
 - `If-Match` carries the resource's real ETag (a made-up one is rightly 412);
+- the profile's merge patch is fixed like its replacement (its members are the same);
 - the profile keeps the caller's own email address (a new one needs the current password) and
   names real counties and departments (unknown ones are 422);
 - template periods end no earlier than they start (422 `dates_out_of_order` otherwise);
@@ -142,6 +143,11 @@ def _real_etag(context, case) -> None:
     path = case.operation.path
     if path.endswith("/me/profile"):
         target = "/api/v1/me/profile"
+    elif path.endswith("/postings/{id}"):
+        posting_id = (case.path_parameters or {}).get("id")
+        if not isinstance(posting_id, str):
+            return
+        target = f"/api/v1/postings/{urllib.parse.quote(posting_id, safe='')}"
     elif path.endswith("/me/templates/{id}"):
         template_id = (case.path_parameters or {}).get("id")
         if not isinstance(template_id, str):
@@ -184,7 +190,7 @@ def before_call(context, case, **kwargs):
     if _positive(case, ParameterLocation.HEADER):
         _real_etag(context, case)
     if _positive(case, ParameterLocation.BODY):
-        if path.endswith("/me/profile") and method == "PUT":
+        if path.endswith("/me/profile") and method in ("PUT", "PATCH"):
             _fix_profile(context, case)
         elif "/me/templates" in path and method in ("POST", "PUT"):
             _fix_template(case)

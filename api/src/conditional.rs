@@ -13,7 +13,7 @@ use actix_web::{
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// The `If-Match` header of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,27 +27,59 @@ pub enum IfMatch {
     Tags(Vec<String>),
 }
 
+/// Whether `item` is an entity tag: `"..."` or `W/"..."` of visible ASCII without quotes.
+fn is_entity_tag(item: &str) -> bool {
+    let quoted = item.strip_prefix("W/").unwrap_or(item);
+    quoted.len() >= 2
+        && quoted.starts_with('"')
+        && quoted.ends_with('"')
+        && quoted[1..quoted.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"')
+}
+
+/// 400 `malformed_header` for a conditional header that cannot be read.
+fn malformed(name: &str) -> ApiError {
+    ApiError::new(
+        Code::MalformedHeader,
+        format!(
+            "The {name} header cannot be read: send * or a list of entity tags in quotes, as the ETag header gave them."
+        ),
+    )
+}
+
 impl IfMatch {
-    /// Parses the header's values.
-    pub fn parse<'a>(values: impl Iterator<Item = &'a str>) -> IfMatch {
+    /// Parses the header's values (RFC 9110 §13.1.1): `*`, or a comma-separated list of entity
+    /// tags. Anything else is 400 `malformed_header`; a weak tag is readable but never matches.
+    pub fn parse<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Result<IfMatch, ApiError> {
         let mut tags = Vec::new();
         let mut seen = false;
+        let mut any = false;
+        let mut items = 0;
         for value in values {
             seen = true;
-            for item in value.split(',').map(str::trim) {
+            let value = value.ok_or_else(|| malformed("If-Match"))?;
+            for item in value.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                items += 1;
                 if item == "*" {
-                    return IfMatch::Any;
-                }
-                if item.len() >= 2 && item.starts_with('"') && item.ends_with('"') {
-                    tags.push(item.to_owned());
+                    any = true;
+                } else if is_entity_tag(item) {
+                    if !item.starts_with("W/") {
+                        tags.push(item.to_owned());
+                    }
+                } else {
+                    return Err(malformed("If-Match"));
                 }
             }
         }
-        if seen {
-            IfMatch::Tags(tags)
-        } else {
-            IfMatch::Absent
+        if seen && items == 0 {
+            return Err(malformed("If-Match"));
         }
+        Ok(match (seen, any) {
+            (false, _) => IfMatch::Absent,
+            (true, true) => IfMatch::Any,
+            (true, false) => IfMatch::Tags(tags),
+        })
     }
 
     /// 428 when the header is absent: the update must say which version it is based on.
@@ -82,8 +114,8 @@ impl FromRequest for IfMatch {
         let values = req
             .headers()
             .get_all(header::IF_MATCH)
-            .map(|v| v.to_str().unwrap_or_default());
-        ready(Ok(IfMatch::parse(values)))
+            .map(|v| v.to_str().ok());
+        ready(IfMatch::parse(values))
     }
 }
 
@@ -150,9 +182,13 @@ fn respond(req: &HttpRequest, tag: &str, bytes: Vec<u8>) -> HttpResponse {
 mod tests {
     use super::*;
 
+    fn parse(value: &str) -> Result<IfMatch, ApiError> {
+        IfMatch::parse([Some(value)].into_iter())
+    }
+
     #[test]
     fn a_listed_tag_matches_and_others_do_not() {
-        let header = IfMatch::parse(["\"3\", \"4\""].into_iter());
+        let header = parse("\"3\", \"4\"").unwrap();
         assert!(header.check("\"4\"").is_ok());
         assert_eq!(
             header.check("\"5\"").unwrap_err().code(),
@@ -161,9 +197,30 @@ mod tests {
     }
 
     #[test]
-    fn a_weak_or_unquoted_tag_never_matches() {
-        let header = IfMatch::parse(["W/\"4\", 4"].into_iter());
+    fn a_weak_tag_never_matches() {
+        let header = parse("W/\"4\"").unwrap();
         assert!(header.check("\"4\"").is_err());
+    }
+
+    #[test]
+    fn an_unreadable_header_is_a_bad_request() {
+        for value in [
+            "4", "garbage", "\"4", "\"a\"b\"", "W/4", "\"4\" x", "", " , ",
+        ] {
+            assert_eq!(
+                parse(value).unwrap_err().code(),
+                "malformed_header",
+                "{value}"
+            );
+        }
+        assert_eq!(
+            IfMatch::parse([None].into_iter()).unwrap_err().code(),
+            "malformed_header"
+        );
+        assert_eq!(
+            parse(" , \"4\" ,").unwrap(),
+            IfMatch::Tags(vec!["\"4\"".into()])
+        );
     }
 
     #[test]
@@ -178,9 +235,10 @@ mod tests {
 
     #[test]
     fn a_star_matches_any_version_and_absence_is_required() {
-        assert!(IfMatch::parse(["*"].into_iter()).check("\"9\"").is_ok());
+        assert!(parse("*").unwrap().check("\"9\"").is_ok());
         assert_eq!(
             IfMatch::parse(std::iter::empty())
+                .unwrap()
                 .required()
                 .unwrap_err()
                 .code(),

@@ -21,8 +21,9 @@ impl Db {
         &self.pool
     }
 
-    /// Runs `f` with a pooled connection on the blocking pool, without a transaction.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    /// Runs `f` with a pooled connection on the blocking pool, without a transaction: private,
+    /// so that every use case runs in a transaction, through [`Db::read`] or [`Db::write`].
+    async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,

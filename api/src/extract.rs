@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, Code, FieldError};
 
 /// The largest JSON body accepted.
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -38,7 +38,7 @@ impl<T: DeserializeOwned + ToSchema + 'static> FromRequest for Json<T> {
                     detail: "Send the body as JSON, with Content-Type: application/json.".into(),
                 });
             }
-            parse_json(&body.await?).map(Json)
+            parse_json_body(&body.await?).map(Json)
         })
     }
 }
@@ -62,9 +62,11 @@ pub fn read_body(
         }
         let mut body = web::BytesMut::new();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|_| ApiError::BadRequest {
-                code: "incomplete_body",
-                detail: "The body could not be read completely.".into(),
+            let chunk = chunk.map_err(|_| {
+                ApiError::new(
+                    Code::IncompleteBody,
+                    "The body could not be read completely.",
+                )
             })?;
             if body.len() + chunk.len() > limit {
                 return Err(ApiError::PayloadTooLarge { limit });
@@ -86,15 +88,39 @@ pub fn is_json(req: &HttpRequest) -> bool {
     }
 }
 
+/// Parses a request body of a documented type: like [`parse_json`], and every missing required
+/// field is reported at once, each at its path with code `required` (see [`crate::required`]).
+pub fn parse_json_body<T: DeserializeOwned + ToSchema>(body: &[u8]) -> Result<T, ApiError> {
+    parse(body, |error| {
+        if error.inner().is_data() {
+            let path = error.path().to_string();
+            let message = clean_serde_message(error.inner());
+            if let Some(missing) = crate::required::missing_field_error::<T>(body, &path, &message)
+            {
+                return missing;
+            }
+        }
+        json_error(error)
+    })
+}
+
 /// Parses a body: syntax errors are 400; well-formed JSON of the wrong shape is 422 naming the
-/// field (every missing required field at once, each at its path with code `required`); text
-/// containing NUL is 422 (no database stores it).
-pub fn parse_json<T: DeserializeOwned + ToSchema>(body: &[u8]) -> Result<T, ApiError> {
+/// field; text containing NUL is 422 (no database stores it).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    parse(body, json_error)
+}
+
+fn parse<T: DeserializeOwned>(
+    body: &[u8],
+    on_error: impl FnOnce(serde_path_to_error::Error<serde_json::Error>) -> ApiError,
+) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error::<T>(e, body))?;
-    de.end().map_err(|e| ApiError::BadRequest {
-        code: "malformed_json",
-        detail: format!("The body is not valid JSON: {e}."),
+    let value = serde_path_to_error::deserialize(&mut de).map_err(on_error)?;
+    de.end().map_err(|e| {
+        ApiError::new(
+            Code::MalformedJson,
+            format!("The body is not valid JSON: {e}."),
+        )
     })?;
     // serde's derived structures also accept an array of their fields in order; every body of
     // this API is an object, so anything else is refused.
@@ -115,26 +141,23 @@ pub fn parse_json<T: DeserializeOwned + ToSchema>(body: &[u8]) -> Result<T, ApiE
     Ok(value)
 }
 
-fn json_error<T: ToSchema>(
-    error: serde_path_to_error::Error<serde_json::Error>,
-    body: &[u8],
-) -> ApiError {
+pub(crate) fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let path = error.path().to_string();
     let inner = error.into_inner();
     if inner.is_data() {
-        let message = clean_serde_message(&inner);
-        if let Some(missing) = crate::required::missing_field_error::<T>(body, &path, &message) {
-            return missing;
-        }
         let field = if path == "." { "body".to_owned() } else { path };
         ApiError::Validation {
-            errors: vec![FieldError::new(field, "invalid", message)],
+            errors: vec![FieldError::new(
+                field,
+                "invalid",
+                clean_serde_message(&inner),
+            )],
         }
     } else {
-        ApiError::BadRequest {
-            code: "malformed_json",
-            detail: format!("The body is not valid JSON: {inner}."),
-        }
+        ApiError::new(
+            Code::MalformedJson,
+            format!("The body is not valid JSON: {inner}."),
+        )
     }
 }
 
@@ -151,6 +174,24 @@ fn clean_serde_message(error: &serde_json::Error) -> String {
 fn contains_nul_escape(body: &[u8]) -> bool {
     body.windows(6)
         .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2..].iter().all(|&b| b == b'0'))
+}
+
+/// The `{id}` of a path, as a typed id. Ids are opaque: text that is not the canonical form of
+/// this kind of id names nothing, so it is 404 like an id that names nothing, never 400 or 422.
+#[derive(Debug, Clone, Copy)]
+pub struct PathId<T>(pub T);
+
+impl<T: merit_domain::ids::EntityId> FromRequest for PathId<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let id = req
+            .match_info()
+            .get("id")
+            .and_then(|text| text.parse().ok());
+        std::future::ready(id.map(PathId).ok_or_else(|| ApiError::not_found("item")))
+    }
 }
 
 /// A query string.
@@ -170,10 +211,10 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 /// wrong type is 422 naming the parameter.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     if query.to_ascii_lowercase().contains("%00") {
-        return Err(ApiError::BadRequest {
-            code: "invalid_query",
-            detail: "Query parameters must not contain the NUL character.".into(),
-        });
+        return Err(ApiError::new(
+            Code::InvalidQuery,
+            "Query parameters must not contain the NUL character.",
+        ));
     }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -185,10 +226,10 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             || reason.starts_with("duplicate field")
             || path == "."
         {
-            ApiError::BadRequest {
-                code: "invalid_query",
-                detail: format!("The query string is invalid: {reason}."),
-            }
+            ApiError::new(
+                Code::InvalidQuery,
+                format!("The query string is invalid: {reason}."),
+            )
         } else {
             ApiError::invalid(
                 &path,
@@ -270,7 +311,7 @@ mod tests {
     #[test]
     fn every_missing_field_is_required_at_its_path() {
         let ApiError::Validation { errors } =
-            parse_json::<Body>(br#"{"inner":{"second":"x"}}"#).unwrap_err()
+            parse_json_body::<Body>(br#"{"inner":{"second":"x"}}"#).unwrap_err()
         else {
             panic!("expected a validation error")
         };

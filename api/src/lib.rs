@@ -12,6 +12,8 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod mail;
+pub mod merge_patch;
+pub mod methods;
 pub mod openapi;
 pub mod paging;
 pub mod required;

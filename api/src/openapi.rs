@@ -264,6 +264,7 @@ pub fn document() -> openapi::OpenApi {
         .configure(crate::routes::configure)
         .split_for_parts();
     add_standard_problems(&mut api);
+    crate::merge_patch::add_patch_schemas(&mut api);
     crate::contract::state_common_rules(&mut api);
     api
 }
@@ -283,6 +284,14 @@ struct Route {
     path: ResourceDef,
     methods: Vec<Method>,
     with_token: Vec<Method>,
+}
+
+/// `methods`, with `HEAD` after `GET` when it has `GET`: `HEAD` is served wherever `GET` is.
+fn with_head(mut methods: Vec<Method>) -> Vec<Method> {
+    if let Some(i) = methods.iter().position(|m| *m == Method::GET) {
+        methods.insert(i + 1, Method::HEAD);
+    }
+    methods
 }
 
 /// Paths served outside the document (the docs UI and the document itself).
@@ -310,17 +319,19 @@ impl RouteTable {
                 };
                 Route {
                     path: ResourceDef::new(path.as_str()),
-                    methods: present().map(|(m, _)| m).collect(),
-                    with_token: present()
-                        .filter(|(_, op)| takes_token(op))
-                        .map(|(m, _)| m)
-                        .collect(),
+                    methods: with_head(present().map(|(m, _)| m).collect()),
+                    with_token: with_head(
+                        present()
+                            .filter(|(_, op)| takes_token(op))
+                            .map(|(m, _)| m)
+                            .collect(),
+                    ),
                 }
             })
             .collect();
         routes.extend(UNDOCUMENTED_GET_PATHS.iter().map(|p| Route {
             path: ResourceDef::new(*p),
-            methods: vec![Method::GET],
+            methods: vec![Method::GET, Method::HEAD],
             with_token: Vec::new(),
         }));
         RouteTable(routes)

@@ -7,16 +7,16 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use merit_domain::paging::PageLimit;
 use merit_persistence::Page;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{
-    ToSchema,
+    IntoParams, ToSchema,
     openapi::{
         Ref, RefOr,
         schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type},
     },
 };
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// Checks a requested page size (absent means the default).
 pub fn limit(requested: Option<u64>) -> Result<PageLimit, ApiError> {
@@ -55,11 +55,25 @@ pub fn decode_cursor(list: &str, cursor: &str) -> Result<String, ApiError> {
                 .and_then(|rest| rest.strip_prefix('\n'))
                 .map(str::to_owned)
         })
-        .ok_or_else(|| ApiError::BadRequest {
-            code: "invalid_cursor",
-            detail: "The cursor is not one this list gave out. Start again without a cursor."
-                .into(),
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::InvalidCursor,
+                "The cursor is not one this list gave out. Start again without a cursor.",
+            )
         })
+}
+
+/// The query of a list that has no filters: a page size and where to start.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page of this list.
+    #[param(max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 /// One page of a list, as every list endpoint answers.
@@ -123,6 +137,28 @@ impl<T: ToSchema> PageResponse<T> {
             items: page.items.into_iter().map(to_dto).collect(),
             next_cursor,
         }
+    }
+
+    /// The same for a key that is not text already (a typed id).
+    pub fn from_page_by<U, K: std::fmt::Display>(
+        page: Page<U>,
+        list: &str,
+        key: impl Fn(&U) -> K,
+        to_dto: impl Fn(U) -> T,
+    ) -> Self {
+        Self::from_page(
+            Page {
+                has_more: page.has_more,
+                items: page
+                    .items
+                    .into_iter()
+                    .map(|u| (key(&u).to_string(), u))
+                    .collect(),
+            },
+            list,
+            |(k, _)| k.as_str(),
+            |(_, u)| to_dto(u),
+        )
     }
 }
 

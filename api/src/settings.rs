@@ -18,6 +18,10 @@ use merit_domain::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize};
 
+mod frontend;
+
+pub use frontend::FrontendPage;
+
 /// Every setting Merit reads. Secrets are [`SecretString`]s: their `Debug` output is redacted.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,15 +53,25 @@ pub struct Settings {
     pub password_policy: PasswordPolicyPreset,
     /// The frontend's address, used to build the links in emails.
     pub public_url: String,
+    /// The frontend page that confirms an email address (`?token=` is appended).
+    pub verify_email_path: String,
+    /// The frontend page that sets a new password after a reset (`?token=` is appended).
+    pub reset_password_path: String,
+    /// The frontend page where an activated employee sets a first password (`?token=`).
+    pub set_password_path: String,
+    /// The frontend's sign-in help page.
+    pub forgot_password_path: String,
     /// The sender of Merit's emails.
     pub mail_from: String,
     /// Sign-in attempts per client and minute.
     pub login_rate_per_minute: u32,
     /// Registrations per client and hour.
     pub registration_rate_per_hour: u32,
-    /// Password resets, username reminders and activations per client and minute.
+    /// Password resets, username reminders, activations and re-sent email confirmations per
+    /// client and minute.
     pub recovery_rate_per_minute: u32,
-    /// Password resets and username reminders per email address and hour.
+    /// Password resets, username reminders and re-sent email confirmations per email address
+    /// and hour.
     pub recovery_rate_per_address_per_hour: u32,
     /// Failed sign-ins that lock an account.
     pub lockout_threshold: u32,
@@ -134,6 +148,10 @@ struct Defaults {
     data_dir: &'static str,
     password_policy: PasswordPolicyPreset,
     public_url: &'static str,
+    verify_email_path: &'static str,
+    reset_password_path: &'static str,
+    set_password_path: &'static str,
+    forgot_password_path: &'static str,
     mail_from: &'static str,
     login_rate_per_minute: u32,
     registration_rate_per_hour: u32,
@@ -159,6 +177,10 @@ const DEFAULTS: Defaults = Defaults {
     data_dir: "./data",
     password_policy: PasswordPolicyPreset::Caljobs,
     public_url: "http://127.0.0.1:8080",
+    verify_email_path: "/verify-email",
+    reset_password_path: "/reset-password",
+    set_password_path: "/set-password",
+    forgot_password_path: "/forgot-password",
     mail_from: "Merit <no-reply@merit.localhost>",
     login_rate_per_minute: 30,
     registration_rate_per_hour: 20,

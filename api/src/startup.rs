@@ -33,6 +33,7 @@ use crate::{
     error::ApiError,
     extract,
     mail::{self, delivery::Mailer},
+    methods,
     openapi::{self, RouteTable},
     routes,
     search::SearchService,
@@ -79,6 +80,7 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
 
 /// The state handlers share. Reads or creates the token signing key; call inside the runtime.
 pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::Result<AppState> {
+    settings.check_frontend().map_err(anyhow::Error::msg)?;
     let secret = TokenKeys::load_or_create_secret(settings.jwt_secret.as_ref(), &settings.data_dir)
         .with_context(|| {
             format!(
@@ -252,7 +254,9 @@ fn app(
         .wrap(middleware::from_fn(
             extract::refuse_control_characters_in_path,
         ))
+        .wrap(middleware::from_fn(methods::head_as_get))
         .wrap(metrics)
+        .wrap(middleware::from_fn(methods::bucket_unknown_methods))
         .wrap(middleware::from_fn(telemetry::observe))
 }
 

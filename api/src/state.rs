@@ -15,7 +15,7 @@ use crate::{
     db::Db,
     mail::delivery::Mailer,
     search::SearchService,
-    settings::Settings,
+    settings::{FrontendPage, Settings},
     storage::DocumentStore,
 };
 
@@ -66,13 +66,13 @@ impl AppState {
         self.mail_signal.notify_one();
     }
 
-    /// A page of the frontend: `public_url` + `path`.
-    pub fn page(&self, path: &str) -> String {
-        format!("{}{path}", self.settings.public_url.trim_end_matches('/'))
+    /// The address of a page of the frontend (see [`FrontendPage`]).
+    pub fn page(&self, page: FrontendPage) -> String {
+        self.settings.page_url(page)
     }
 
-    /// A link into the frontend carrying a single-use token: `public_url` + `path?token=...`.
-    pub fn link(&self, path: &str, token: &str) -> String {
-        format!("{}?token={token}", self.page(path))
+    /// A link into the frontend carrying a single-use token: the page's address + `?token=...`.
+    pub fn link(&self, page: FrontendPage, token: &str) -> String {
+        self.settings.page_link(page, token)
     }
 }

@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use merit_domain::profile::{DocumentKind, DocumentUsage, SafeFileName};
+use merit_domain::{
+    ids::DocumentId,
+    profile::{DocumentKind, DocumentUsage, SafeFileName},
+};
 
 use crate::{
     DbConnection,
@@ -31,7 +34,7 @@ struct DocumentRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredDocument {
     /// Its id.
-    pub id: String,
+    pub id: DocumentId,
     /// What it is.
     pub kind: DocumentKind,
     /// The person's title for it.
@@ -58,7 +61,10 @@ impl DocumentRow {
                 reason: format!("{e}"),
             })?,
             size_bytes: u64::try_from(self.size_bytes).unwrap_or_default(),
-            id: self.id,
+            id: DocumentId::parse(&self.id).map_err(|e| RepoError::InvalidRow {
+                table: "documents",
+                reason: e.to_string(),
+            })?,
             title: self.title,
             file_name: SafeFileName::from_stored(self.file_name),
             media_type: self.media_type,
@@ -94,7 +100,7 @@ pub fn insert(
 ) -> RepoResult<()> {
     diesel::insert_into(d::table)
         .values((
-            d::id.eq(&document.id),
+            d::id.eq(document.id.to_string()),
             d::account_id.eq(account_id),
             d::kind.eq(document.kind.as_str()),
             d::title.eq(&document.title),
@@ -113,10 +119,10 @@ pub fn insert(
 pub fn find(
     conn: &mut DbConnection,
     account_id: &str,
-    id: &str,
+    id: DocumentId,
 ) -> RepoResult<Option<StoredDocument>> {
     d::table
-        .filter(d::id.eq(id))
+        .filter(d::id.eq(id.to_string()))
         .filter(d::account_id.eq(account_id))
         .select(DocumentRow::as_select())
         .first(conn)
@@ -161,14 +167,14 @@ pub fn all(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<StoredDo
 pub fn delete(
     conn: &mut DbConnection,
     account_id: &str,
-    id: &str,
+    id: DocumentId,
 ) -> RepoResult<Option<StoredDocument>> {
     let Some(found) = find(conn, account_id, id)? else {
         return Ok(None);
     };
     diesel::delete(
         d::table
-            .filter(d::id.eq(id))
+            .filter(d::id.eq(id.to_string()))
             .filter(d::account_id.eq(account_id)),
     )
     .execute(conn)?;

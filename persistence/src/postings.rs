@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::{dsl::max, prelude::*, sql_types::Bool};
 use merit_domain::{
+    ids::PostingId,
     posting::{Duties, Posting, PostingStatus, PostingTitle, SalaryRange, Viewer, Visibility},
     reference::{ClassificationCode, CountyCode, DepartmentCode},
     terms::{Shift, Tenure, TimeBase},
@@ -75,7 +76,7 @@ impl TryFrom<PostingRow> for Posting {
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
             version: row.version,
-            id: row.id,
+            id: PostingId::parse(&row.id).map_err(bad)?,
         })
     }
 }
@@ -83,7 +84,7 @@ impl TryFrom<PostingRow> for Posting {
 impl From<&Posting> for PostingRow {
     fn from(p: &Posting) -> Self {
         PostingRow {
-            id: p.id.clone(),
+            id: p.id.to_string(),
             department_code: p.department.to_string(),
             classification_code: p.classification.to_string(),
             title: p.title.as_str().to_owned(),
@@ -141,10 +142,10 @@ fn lock_change_log(conn: &mut DbConnection) -> RepoResult<()> {
     Ok(())
 }
 
-fn record_change(conn: &mut DbConnection, id: &str) -> RepoResult<()> {
+fn record_change(conn: &mut DbConnection, id: PostingId) -> RepoResult<()> {
     lock_change_log(conn)?;
     diesel::insert_into(posting_changes::table)
-        .values(posting_changes::posting_id.eq(id))
+        .values(posting_changes::posting_id.eq(id.to_string()))
         .execute(conn)?;
     Ok(())
 }
@@ -157,7 +158,7 @@ pub fn insert(conn: &mut DbConnection, posting: &Posting, created_by: &str) -> R
             postings::created_by.eq(created_by),
         ))
         .execute(conn)?;
-    record_change(conn, &posting.id)
+    record_change(conn, posting.id)
 }
 
 /// Inserts many postings at once (demo data, benchmarks), in batches, logging each change.
@@ -170,7 +171,7 @@ pub fn insert_many(conn: &mut DbConnection, all: &[Posting], created_by: &str) -
             .collect();
         let changes: Vec<_> = chunk
             .iter()
-            .map(|p| posting_changes::posting_id.eq(p.id.clone()))
+            .map(|p| posting_changes::posting_id.eq(p.id.to_string()))
             .collect();
         // Multi-row inserts do not compile on the MultiBackend; each backend takes its own.
         match conn {
@@ -212,21 +213,21 @@ pub fn update(
 ) -> RepoResult<bool> {
     let changed = diesel::update(
         postings::table
-            .find(&posting.id)
+            .find(posting.id.to_string())
             .filter(postings::version.eq(expected_version)),
     )
     .set(PostingRow::from(posting))
     .execute(conn)?;
     if changed == 1 {
-        record_change(conn, &posting.id)?;
+        record_change(conn, posting.id)?;
     }
     Ok(changed == 1)
 }
 
 /// A posting by id, whoever may see it.
-pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<Posting>> {
+pub fn find(conn: &mut DbConnection, id: PostingId) -> RepoResult<Option<Posting>> {
     postings::table
-        .find(id)
+        .find(id.to_string())
         .select(PostingRow::as_select())
         .first(conn)
         .optional()?
@@ -237,11 +238,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<Posting>> {
 /// A posting by id, if `viewer` may see it.
 pub fn find_visible(
     conn: &mut DbConnection,
-    id: &str,
+    id: PostingId,
     viewer: &Viewer,
 ) -> RepoResult<Option<Posting>> {
     postings::table
-        .find(id)
+        .find(id.to_string())
         .filter(visible_to(viewer))
         .select(PostingRow::as_select())
         .first(conn)

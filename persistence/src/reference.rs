@@ -1,5 +1,7 @@
 //! Departments, classifications, locations and offices: rows and repository functions.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use merit_domain::reference::{
     Classification, ClassificationCode, CodeError, CountyCode, Department, DepartmentCode,
@@ -254,13 +256,40 @@ reference_repository!(
 );
 
 /// Every classification's title by code (a few hundred rows at most).
-pub fn classification_titles(
-    conn: &mut DbConnection,
-) -> RepoResult<std::collections::HashMap<String, String>> {
+pub fn classification_titles(conn: &mut DbConnection) -> RepoResult<HashMap<String, String>> {
     let rows: Vec<(String, String)> = classifications::table
         .select((classifications::code, classifications::title))
         .load(conn)?;
     Ok(rows.into_iter().collect())
+}
+
+/// The display names of every department, classification and county (location), by code: what
+/// a search shows beside each code (a few hundred rows each at most).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReferenceNames {
+    /// Department names.
+    pub departments: HashMap<String, String>,
+    /// Classification titles.
+    pub classifications: HashMap<String, String>,
+    /// County (location) names.
+    pub counties: HashMap<String, String>,
+}
+
+/// Every reference name, by code.
+pub fn names(conn: &mut DbConnection) -> RepoResult<ReferenceNames> {
+    Ok(ReferenceNames {
+        departments: departments::table
+            .select((departments::code, departments::name))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect(),
+        classifications: classification_titles(conn)?,
+        counties: locations::table
+            .select((locations::code, locations::name))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect(),
+    })
 }
 
 #[cfg(test)]

@@ -179,6 +179,7 @@ diesel::table! {
         account_id -> Text,
         name -> Text,
         criteria -> Text,
+        criteria_version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

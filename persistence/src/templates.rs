@@ -5,11 +5,11 @@ mod content;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use merit_domain::profile::TemplateContent;
+use merit_domain::{ids::TemplateId, profile::TemplateContent};
 
 use crate::{
     DbConnection,
-    error::RepoResult,
+    error::{RepoError, RepoResult},
     paging::{Page, PageRequest},
     schema::application_templates as t,
     time::{naive, utc},
@@ -31,7 +31,7 @@ struct TemplateRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredTemplate {
     /// Its id.
-    pub id: String,
+    pub id: TemplateId,
     /// Its name, unique among the person's templates (ignoring letter case).
     pub name: String,
     /// Whether it is the person's default template.
@@ -50,7 +50,10 @@ impl TemplateRow {
     fn into_stored(self) -> RepoResult<StoredTemplate> {
         Ok(StoredTemplate {
             content: content::from_json(&self.content)?,
-            id: self.id,
+            id: TemplateId::parse(&self.id).map_err(|e| RepoError::InvalidRow {
+                table: "templates",
+                reason: e.to_string(),
+            })?,
             name: self.name,
             is_default: self.is_default,
             version: self.version,
@@ -88,10 +91,10 @@ pub fn count(conn: &mut DbConnection, account_id: &str) -> RepoResult<i64> {
 pub fn find(
     conn: &mut DbConnection,
     account_id: &str,
-    id: &str,
+    id: TemplateId,
 ) -> RepoResult<Option<StoredTemplate>> {
     t::table
-        .filter(t::id.eq(id))
+        .filter(t::id.eq(id.to_string()))
         .filter(t::account_id.eq(account_id))
         .select(TemplateRow::as_select())
         .first(conn)
@@ -132,12 +135,16 @@ pub fn all(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<StoredTe
 }
 
 /// Makes no template of the person the default, except `keep`.
-pub fn clear_default(conn: &mut DbConnection, account_id: &str, keep: &str) -> RepoResult<()> {
+pub fn clear_default(
+    conn: &mut DbConnection,
+    account_id: &str,
+    keep: TemplateId,
+) -> RepoResult<()> {
     diesel::update(
         t::table
             .filter(t::account_id.eq(account_id))
             .filter(t::is_default.eq(true))
-            .filter(t::id.ne(keep)),
+            .filter(t::id.ne(keep.to_string())),
     )
     .set(t::is_default.eq(false))
     .execute(conn)?;
@@ -149,13 +156,13 @@ pub fn clear_default(conn: &mut DbConnection, account_id: &str, keep: &str) -> R
 pub fn insert(
     conn: &mut DbConnection,
     account_id: &str,
-    id: &str,
+    id: TemplateId,
     write: TemplateWrite<'_>,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     diesel::insert_into(t::table)
         .values((
-            t::id.eq(id),
+            t::id.eq(id.to_string()),
             t::account_id.eq(account_id),
             t::name.eq(write.name),
             t::name_key.eq(name_key(write.name)),
@@ -174,14 +181,14 @@ pub fn insert(
 pub fn update(
     conn: &mut DbConnection,
     account_id: &str,
-    id: &str,
+    id: TemplateId,
     read_version: i64,
     write: TemplateWrite<'_>,
     now: DateTime<Utc>,
 ) -> RepoResult<bool> {
     let updated = diesel::update(
         t::table
-            .filter(t::id.eq(id))
+            .filter(t::id.eq(id.to_string()))
             .filter(t::account_id.eq(account_id))
             .filter(t::version.eq(read_version)),
     )
@@ -198,10 +205,10 @@ pub fn update(
 }
 
 /// Deletes a person's template; `false` when there was none.
-pub fn delete(conn: &mut DbConnection, account_id: &str, id: &str) -> RepoResult<bool> {
+pub fn delete(conn: &mut DbConnection, account_id: &str, id: TemplateId) -> RepoResult<bool> {
     let deleted = diesel::delete(
         t::table
-            .filter(t::id.eq(id))
+            .filter(t::id.eq(id.to_string()))
             .filter(t::account_id.eq(account_id)),
     )
     .execute(conn)?;

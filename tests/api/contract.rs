@@ -146,6 +146,19 @@ async fn a_value_the_schema_refuses_is_refused_even_where_the_server_would_not_n
     assert_fields(&response, "length", &["current_password"]);
 }
 
+#[actix_web::test]
+async fn a_list_longer_than_its_schemas_max_items_is_refused_even_when_repeats_would_merge() {
+    let app = TestApp::spawn().await;
+    app.with_reference_data().await;
+    let employer = app.employer("Maria", "Lopez", "DMV").await;
+    let kinds = vec!["other"; 8];
+    let body = crate::postings::posting_body(json!({"required_documents": kinds}));
+    let response = app
+        .post_as(&employer.token, "/api/v1/postings", &body)
+        .await;
+    assert_fields(&response, "too_many", &["required_documents"]);
+}
+
 #[test]
 fn the_schema_states_the_rules_the_server_applies() {
     let document = document();

@@ -190,9 +190,9 @@ fn stored_files(app: &TestApp) -> (usize, usize) {
 }
 
 async fn object_key(app: &TestApp, owner: &str, id: &str) -> Option<String> {
-    let (owner, id) = (owner.to_owned(), id.to_owned());
+    let (owner, id) = (owner.to_owned(), id.parse().unwrap());
     app.db
-        .read(move |conn| Ok(documents::find(conn, &owner, &id)?))
+        .read(move |conn| Ok(documents::find(conn, &owner, id)?))
         .await
         .unwrap()
         .map(|d| d.object_key)
@@ -656,4 +656,18 @@ async fn a_failed_store_write_is_503_and_leaves_no_row() {
     let list = app.get_as(&jane.token, DOCUMENTS).await;
     assert_eq!(list.body["items"], Value::Array(vec![]));
     assert_eq!(files_under(&app.state.settings.data_dir.join("uploads")), 0);
+}
+
+#[actix_web::test]
+async fn a_document_id_that_is_not_a_canonical_uuid_is_not_found() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    for bad in ["x", "0190A000-0000-7000-8000-000000000000"] {
+        for path in [
+            format!("/api/v1/me/documents/{bad}"),
+            format!("/api/v1/me/documents/{bad}/content"),
+        ] {
+            assert_problem(&app.get_as(&jane.token, &path).await, 404, "not_found");
+        }
+    }
 }

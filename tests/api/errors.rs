@@ -15,9 +15,9 @@ async fn an_unknown_route_is_a_not_found_problem() {
 async fn an_undeclared_method_on_a_known_path_is_405_with_allow() {
     let app = TestApp::spawn().await;
     for (method, path, allow) in [
-        (Method::DELETE, "/api/v1/locations", "GET, POST"),
-        (Method::POST, "/healthz", "GET"),
-        (Method::PUT, "/docs/", "GET"),
+        (Method::DELETE, "/api/v1/locations", "GET, HEAD, POST"),
+        (Method::POST, "/healthz", "GET, HEAD"),
+        (Method::PUT, "/docs/", "GET, HEAD"),
         (Method::GET, "/api/v1/auth/login", "POST"),
     ] {
         let response = app.send(app.request(method, path)).await;
@@ -67,7 +67,7 @@ async fn every_answer_carries_a_request_id_and_safe_headers() {
 async fn an_internal_error_says_nothing_internal() {
     let app = TestApp::spawn().await;
     app.db
-        .run(|conn| {
+        .write(|conn| {
             use diesel::RunQueryDsl;
             let corrupt = diesel::sql_query(
                 "INSERT INTO departments (code, name) VALUES ('not a code!', 'Broken')",

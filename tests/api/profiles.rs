@@ -486,7 +486,7 @@ async fn the_export_holds_everything_merit_keeps_about_the_person_and_nothing_of
     app.post_as(
         &jane.token,
         "/api/v1/me/saved-searches",
-        &json!({"name": "Sacramento", "criteria": {"county": "sacramento"}}),
+        &json!({"name": "Sacramento", "criteria": {"county": ["sacramento"]}}),
     )
     .await
     .assert_status(201);
@@ -512,7 +512,7 @@ async fn the_export_holds_everything_merit_keeps_about_the_person_and_nothing_of
     assert_eq!(body["saved_searches"][0]["name"], "Sacramento");
     assert_eq!(
         body["saved_searches"][0]["criteria"]["county"],
-        "sacramento"
+        json!(["sacramento"])
     );
     let result = &body["exam_results"][0];
     assert_eq!(result["id"], attempt.body["id"]);

@@ -348,3 +348,24 @@ async fn another_persons_template_is_404_for_every_operation_and_stays_unchanged
     assert_eq!(read.body["name"], "Analyst");
     assert_eq!(read.body["version"], 1);
 }
+
+#[actix_web::test]
+async fn a_template_id_that_is_not_a_canonical_uuid_is_not_found() {
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let id = created(&app, &jane, "Analyst").await;
+    for bad in ["x".to_owned(), id.to_uppercase(), format!("urn:uuid:{id}")] {
+        assert_problem(
+            &app.get_as(&jane.token, &path(&bad)).await,
+            404,
+            "not_found",
+        );
+        assert_problem(
+            &replace(&app, &jane, &bad, None, &std_678("Other")).await,
+            404,
+            "not_found",
+        );
+        assert_problem(&delete(&app, &jane, &bad, None).await, 404, "not_found");
+    }
+    app.get_as(&jane.token, &path(&id)).await.assert_status(200);
+}

@@ -21,9 +21,10 @@ pub enum Limited {
     Login,
     /// Registration, per client.
     Registration,
-    /// Password resets, username reminders and employee activations, per client.
+    /// Password resets, username reminders, employee activations and re-sent email
+    /// confirmations, per client.
     Recovery,
-    /// Password resets and username reminders, per email address.
+    /// Password resets, username reminders and re-sent email confirmations, per email address.
     RecoveryAddress,
 }
 

@@ -171,7 +171,9 @@ pub fn generate(count: usize, now: DateTime<Utc>) -> Result<Vec<Posting>, ApiErr
         let mut id = uuid::Uuid::now_v7().into_bytes();
         id[8..16].copy_from_slice(&draw.next().to_be_bytes());
         all.push(Posting {
-            id: uuid::Uuid::from_bytes(id).to_string(),
+            id: <merit_domain::ids::PostingId as merit_domain::ids::EntityId>::from_uuid(
+                uuid::Uuid::from_bytes(id),
+            ),
             department: DepartmentCode::parse(department_code).map_err(invalid)?,
             classification: ClassificationCode::parse(class_code).map_err(invalid)?,
             title: PostingTitle::parse(&title).map_err(invalid)?,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use merit_domain::{
     account::{EmailAddress, LoginIdentifier, PersonName, Role},
+    ids::{DocumentId, EntityId, TemplateId},
     profile::{
         ConditionsOfEmployment, DocumentFormat, DocumentKind, Education, Language, MailingAddress,
         Period, PhoneNumber, PositionSought, PostalCode, Profile, SafeFileName, Salary,
@@ -152,7 +153,8 @@ fn add_person(
             is_default,
             content: &content,
         };
-        templates::insert(conn, &id, &uuid::Uuid::now_v7().to_string(), write, now)?;
+        let template_id = TemplateId::from_uuid(uuid::Uuid::now_v7());
+        templates::insert(conn, &id, template_id, write, now)?;
     }
     for file in files {
         documents::insert(conn, &id, file)?;
@@ -302,7 +304,7 @@ fn documents_of(person: &Person, now: DateTime<Utc>) -> Vec<(StoredDocument, Vec
     .into_iter()
     .map(|(kind, title, file_name, format, bytes)| {
         let document = StoredDocument {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: DocumentId::from_uuid(uuid::Uuid::now_v7()),
             kind,
             title: title.into(),
             file_name: SafeFileName::sanitise(&file_name, format),

@@ -3,10 +3,7 @@
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use merit_persistence::{
-    outbox::{self, Claimed},
-    write_transaction,
-};
+use merit_persistence::outbox::{self, Claimed};
 
 use super::delivery;
 use crate::{error::ApiError, state::AppState};
@@ -37,9 +34,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
         let now = state.clock.now();
         let claimed = state
             .db
-            .run(move |conn| {
-                write_transaction(conn, |c| Ok(outbox::claim_due(c, now, now + LEASE, BATCH)?))
-            })
+            .write(move |conn| Ok(outbox::claim_due(conn, now, now + LEASE, BATCH)?))
             .await?;
         if claimed.is_empty() {
             return Ok(delivered);
@@ -63,7 +58,7 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
         Ok(()) => {
             state
                 .db
-                .run(move |conn| Ok(outbox::mark_sent(conn, &id, now)?))
+                .write(move |conn| Ok(outbox::mark_sent(conn, &id, now)?))
                 .await?;
             Ok(true)
         }
@@ -74,7 +69,7 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
             let reason = error.to_string();
             state
                 .db
-                .run(move |conn| {
+                .write(move |conn| {
                     if attempts >= MAX_ATTEMPTS {
                         Ok(outbox::mark_failed(conn, &id, now, &reason)?)
                     } else {

@@ -10,9 +10,11 @@ use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use merit_domain::{
+    ids::PostingId,
     posting::{Posting, Visibility, filing_closes_at},
     terms::{Shift, Tenure, TimeBase},
 };
+use merit_persistence::reference::ReferenceNames;
 
 use super::text;
 
@@ -25,12 +27,16 @@ pub struct PostingCard {
     pub title: String,
     /// The department's code.
     pub department_code: String,
+    /// The department's name.
+    pub department_name: String,
     /// The classification's code.
     pub classification_code: String,
     /// The classification's title.
     pub classification_title: String,
     /// The county's code.
     pub county_code: String,
+    /// The county's name.
+    pub county_name: String,
     /// Tenure.
     pub tenure: Tenure,
     /// Time base.
@@ -51,21 +57,23 @@ pub struct PostingCard {
     pub eligibility_required: bool,
 }
 
-/// Strings to small integers, for counting facets in arrays.
+/// Codes to small integers, for counting facets in arrays; each code keeps its display name.
 #[derive(Debug, Default)]
 pub(super) struct Interner {
     ids: HashMap<String, u16>,
     pub(super) names: Vec<String>,
+    pub(super) labels: Vec<String>,
 }
 
 impl Interner {
-    pub(super) fn intern(&mut self, name: &str) -> u16 {
+    pub(super) fn intern(&mut self, name: &str, label: &str) -> u16 {
         if let Some(id) = self.ids.get(name) {
             return *id;
         }
         let id = u16::try_from(self.names.len()).unwrap_or(u16::MAX);
         self.ids.insert(name.to_owned(), id);
         self.names.push(name.to_owned());
+        self.labels.push(label.to_owned());
         id
     }
 
@@ -97,7 +105,7 @@ pub(super) struct Doc {
 pub struct Index {
     pub(super) slots: Vec<Option<Doc>>,
     free: Vec<u32>,
-    by_id: HashMap<String, u32>,
+    by_id: HashMap<PostingId, u32>,
     terms: HashMap<String, u32>,
     pub(super) lists: Vec<Vec<(u32, f32)>>,
     pub(super) counties: Interner,
@@ -147,9 +155,16 @@ impl Index {
         self.terms.get(term).copied()
     }
 
-    /// Adds or replaces an open posting.
-    pub fn upsert(&mut self, posting: &Posting, classification_title: &str) {
-        self.remove(&posting.id);
+    /// Adds or replaces an open posting; `names` gives the names shown beside its codes.
+    pub fn upsert(&mut self, posting: &Posting, names: &ReferenceNames) {
+        let name = |map: &std::collections::HashMap<String, String>, code: &str| {
+            map.get(code).cloned().unwrap_or_default()
+        };
+        let classification_title = name(&names.classifications, posting.classification.as_str());
+        let classification_title = classification_title.as_str();
+        let department_name = name(&names.departments, posting.department.as_str());
+        let county_name = name(&names.counties, posting.county.as_str());
+        self.remove(posting.id);
         let mut weights: HashMap<String, f32> = HashMap::new();
         for (field, weight) in [
             posting.title.as_str(),
@@ -180,12 +195,14 @@ impl Index {
             term_ids.push(id);
         }
         let card = PostingCard {
-            id: posting.id.clone(),
+            id: posting.id.to_string(),
             title: posting.title.as_str().to_owned(),
             department_code: posting.department.to_string(),
+            department_name: department_name.clone(),
             classification_code: posting.classification.to_string(),
             classification_title: classification_title.to_owned(),
             county_code: posting.county.to_string(),
+            county_name: county_name.clone(),
             tenure: posting.tenure,
             time_base: posting.time_base,
             shift: posting.shift,
@@ -197,9 +214,13 @@ impl Index {
             eligibility_required: posting.eligibility_required,
         };
         let doc = Doc {
-            county: self.counties.intern(posting.county.as_str()),
-            department: self.departments.intern(posting.department.as_str()),
-            classification: self.classifications.intern(posting.classification.as_str()),
+            county: self.counties.intern(posting.county.as_str(), &county_name),
+            department: self
+                .departments
+                .intern(posting.department.as_str(), &department_name),
+            classification: self
+                .classifications
+                .intern(posting.classification.as_str(), classification_title),
             tenure: posting.tenure,
             time_base: posting.time_base,
             shift: posting.shift,
@@ -215,12 +236,12 @@ impl Index {
         list_insert(&mut self.by_department, doc.department, slot);
         list_insert(&mut self.by_classification, doc.classification, slot);
         self.slots[slot as usize] = Some(doc);
-        self.by_id.insert(posting.id.clone(), slot);
+        self.by_id.insert(posting.id, slot);
     }
 
     /// Removes a posting, if indexed.
-    pub fn remove(&mut self, id: &str) {
-        let Some(slot) = self.by_id.remove(id) else {
+    pub fn remove(&mut self, id: PostingId) {
+        let Some(slot) = self.by_id.remove(&id) else {
             return;
         };
         if let Some(doc) = self.slots[slot as usize].take() {

@@ -7,8 +7,11 @@
 //! two. Search then costs no database round trip: keywords, filters, the visibility rule, the
 //! total and all facets are computed in memory (see `docs/ARCHITECTURE.md` for why).
 
+mod facets;
 mod index;
 mod query;
+#[cfg(test)]
+mod tests;
 pub mod text;
 
 use std::{
@@ -19,11 +22,12 @@ use std::{
     time::Duration,
 };
 
-use merit_persistence::{postings, read_transaction, reference};
+use merit_persistence::{postings, reference};
 use tokio::sync::Mutex;
 
+pub use facets::{FacetCount, Facets};
 pub use index::{Index, PostingCard};
-pub use query::{FacetCount, Facets, Found, Hit, Query, SortKey};
+pub use query::{Found, Hit, Query, SortKey};
 
 use crate::{db::Db, error::ApiError};
 
@@ -89,26 +93,15 @@ impl SearchService {
         let mut applied = self.applied.lock().await;
         match *applied {
             None => {
-                let (open, titles, last) = db
-                    .run(|conn| {
-                        read_transaction(conn, |c| {
-                            let last = postings::last_change(c)?;
-                            Ok::<_, ApiError>((
-                                postings::all_open(c)?,
-                                reference::classification_titles(c)?,
-                                last,
-                            ))
-                        })
+                let (open, names, last) = db
+                    .read(|c| {
+                        let last = postings::last_change(c)?;
+                        Ok((postings::all_open(c)?, reference::names(c)?, last))
                     })
                     .await?;
                 let mut fresh = Index::default();
                 for posting in &open {
-                    fresh.upsert(
-                        posting,
-                        titles
-                            .get(posting.classification.as_str())
-                            .map_or("", String::as_str),
-                    );
+                    fresh.upsert(posting, &names);
                 }
                 *self
                     .index
@@ -118,15 +111,15 @@ impl SearchService {
                 self.loaded.store(true, Ordering::Release);
             }
             Some(last) => {
-                let (changed, titles, newest) = db
-                    .run(move |conn| {
+                let (changed, names, newest) = db
+                    .read(move |conn| {
                         let (ids, newest) = postings::changed_since(conn, last)?;
                         if ids.is_empty() {
                             return Ok((Vec::new(), Default::default(), newest));
                         }
                         Ok((
                             postings::find_many(conn, &ids)?,
-                            reference::classification_titles(conn)?,
+                            reference::names(conn)?,
                             newest,
                         ))
                     })
@@ -138,14 +131,9 @@ impl SearchService {
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
                     for posting in &changed {
                         if posting.status == merit_domain::posting::PostingStatus::Open {
-                            index.upsert(
-                                posting,
-                                titles
-                                    .get(posting.classification.as_str())
-                                    .map_or("", String::as_str),
-                            );
+                            index.upsert(posting, &names);
                         } else {
-                            index.remove(&posting.id);
+                            index.remove(posting.id);
                         }
                     }
                 }

@@ -1,15 +1,13 @@
 //! Running a search over the index: match keywords, filter, count facets, order, page.
 
-use std::{cmp::Ordering, sync::Arc};
+use std::{borrow::Cow, cmp::Ordering, sync::Arc};
 
 use chrono::{DateTime, Utc};
-use merit_domain::{
-    posting::{SearchCriteria, SortOrder, Viewer},
-    terms::{Tenure, TimeBase},
-};
+use merit_domain::posting::{SearchCriteria, SortOrder, Viewer};
 
 use super::{
-    index::{Doc, Index, PostingCard},
+    facets::{Counter, Facets},
+    index::{Doc, Index, Interner, PostingCard},
     text,
 };
 
@@ -51,30 +49,6 @@ pub struct Hit {
     pub score: f32,
 }
 
-/// A facet value and how many results have it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FacetCount {
-    /// The value (a code).
-    pub value: String,
-    /// How many results have it.
-    pub count: usize,
-}
-
-/// Counts of the filtered results by the main filters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Facets {
-    /// By county.
-    pub county: Vec<FacetCount>,
-    /// By department.
-    pub department: Vec<FacetCount>,
-    /// By classification.
-    pub classification: Vec<FacetCount>,
-    /// By tenure.
-    pub tenure: Vec<FacetCount>,
-    /// By time base.
-    pub time_base: Vec<FacetCount>,
-}
-
 /// A page of results with the total and facets of all results.
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -88,65 +62,114 @@ pub struct Found {
     pub facets: Facets,
 }
 
-/// A filter on an interned value: none, a known value, or a value no posting has.
-#[derive(Debug, Clone, Copy)]
+/// A filter on an interned value: none, any of some known values (OR), or only values no
+/// posting has.
+#[derive(Debug, Clone)]
 enum Wanted {
     Any,
-    Is(u16),
+    OneOf(Vec<u16>),
     Nothing,
 }
 
 impl Wanted {
-    fn admits(self, value: u16) -> bool {
+    fn new<'c>(interner: &Interner, codes: impl ExactSizeIterator<Item = &'c str>) -> Self {
+        if codes.len() == 0 {
+            return Wanted::Any;
+        }
+        let known: Vec<u16> = codes.filter_map(|c| interner.get(c)).collect();
+        if known.is_empty() {
+            Wanted::Nothing
+        } else {
+            Wanted::OneOf(known)
+        }
+    }
+
+    fn admits(&self, value: u16) -> bool {
         match self {
             Wanted::Any => true,
-            Wanted::Is(wanted) => wanted == value,
+            Wanted::OneOf(values) => values.contains(&value),
             Wanted::Nothing => false,
         }
     }
-}
 
-fn wanted(interner: &super::index::Interner, code: Option<&str>) -> Wanted {
-    match code {
-        None => Wanted::Any,
-        Some(code) => interner.get(code).map_or(Wanted::Nothing, Wanted::Is),
-    }
-}
-
-/// The candidates of a search: the intersection of the keyword lists (summing weights) and the
-/// lists of the county, department and classification filters, starting from the shortest list
-/// so that documents are only visited once they match all of these. `None` for "every document".
-fn candidates(
-    index: &Index,
-    keywords: Option<&str>,
-    filters: &[Wanted; 3],
-) -> Option<Vec<(u32, f32)>> {
-    let empty: Vec<(u32, f32)> = Vec::new();
-    let mut terms: Vec<&Vec<(u32, f32)>> = Vec::new();
-    if let Some(keywords) = keywords {
-        for term in text::query_terms(keywords, MAX_TERMS) {
-            match index.term(&term) {
-                Some(id) => terms.push(&index.lists[id as usize]),
-                None => return Some(empty),
+    /// The sorted slots having any of the wanted values (`None` for no restriction).
+    fn slots<'i>(&self, lists: &'i [Vec<u32>]) -> Option<Cow<'i, [u32]>> {
+        let list = |value: &u16| {
+            lists
+                .get(usize::from(*value))
+                .map_or(&[][..], Vec::as_slice)
+        };
+        match self {
+            Wanted::Any => None,
+            Wanted::Nothing => Some(Cow::Borrowed(&[])),
+            Wanted::OneOf(values) if values.len() == 1 => Some(Cow::Borrowed(list(&values[0]))),
+            Wanted::OneOf(values) => {
+                let mut union: Vec<u32> = values.iter().flat_map(list).copied().collect();
+                union.sort_unstable();
+                union.dedup();
+                Some(Cow::Owned(union))
             }
         }
     }
-    let mut plain: Vec<&[u32]> = Vec::new();
-    for (wanted, lists) in filters.iter().zip([
-        &index.by_county,
-        &index.by_department,
-        &index.by_classification,
-    ]) {
-        match wanted {
-            Wanted::Any => {}
-            Wanted::Nothing => return Some(empty),
-            Wanted::Is(value) => plain.push(
-                lists
-                    .get(usize::from(*value))
-                    .map_or(&[][..], Vec::as_slice),
+}
+
+/// The interned filters of a search: county, department, classification.
+struct Coded {
+    county: Wanted,
+    department: Wanted,
+    classification: Wanted,
+}
+
+impl Coded {
+    fn new(index: &Index, criteria: &SearchCriteria) -> Self {
+        Coded {
+            county: Wanted::new(
+                &index.counties,
+                criteria.counties.iter().map(|c| c.as_str()),
+            ),
+            department: Wanted::new(
+                &index.departments,
+                criteria.departments.iter().map(|d| d.as_str()),
+            ),
+            classification: Wanted::new(
+                &index.classifications,
+                criteria.classifications.iter().map(|c| c.as_str()),
             ),
         }
     }
+
+    fn admits(&self, doc: &Doc) -> bool {
+        self.county.admits(doc.county)
+            && self.department.admits(doc.department)
+            && self.classification.admits(doc.classification)
+    }
+}
+
+/// The keyword lists of a search, or `None` when a term is in no document.
+fn keyword_lists<'i>(index: &'i Index, keywords: Option<&str>) -> Option<Vec<&'i [(u32, f32)]>> {
+    let mut lists = Vec::new();
+    for term in keywords.map_or_else(Vec::new, |k| text::query_terms(k, MAX_TERMS)) {
+        lists.push(index.lists[index.term(&term)? as usize].as_slice());
+    }
+    Some(lists)
+}
+
+/// The candidates of a search: the intersection of the keyword lists (summing weights) and the
+/// slot lists of the county, department and classification filters (each the union of its
+/// values' lists), starting from the shortest so that documents are only visited once they
+/// match all of these. `None` for "every document".
+fn candidates(index: &Index, keywords: Option<&str>, coded: &Coded) -> Option<Vec<(u32, f32)>> {
+    let Some(mut terms) = keyword_lists(index, keywords) else {
+        return Some(Vec::new());
+    };
+    let mut plain: Vec<Cow<'_, [u32]>> = [
+        coded.county.slots(&index.by_county),
+        coded.department.slots(&index.by_department),
+        coded.classification.slots(&index.by_classification),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let shortest_term = (0..terms.len()).min_by_key(|i| terms[*i].len());
     let shortest_plain = (0..plain.len()).min_by_key(|i| plain[*i].len());
     let mut matches: Vec<(u32, f32)> = match (shortest_term, shortest_plain) {
@@ -155,7 +178,7 @@ fn candidates(
             plain.remove(p).iter().map(|s| (*s, 0.0)).collect()
         }
         (None, Some(p)) => plain.remove(p).iter().map(|s| (*s, 0.0)).collect(),
-        (Some(t), _) => terms.remove(t).clone(),
+        (Some(t), _) => terms.remove(t).to_vec(),
     };
     for list in terms {
         matches.retain_mut(
@@ -195,99 +218,81 @@ fn compare(sort: SortOrder, a: (i64, &str), b: (i64, &str)) -> Ordering {
     })
 }
 
-fn counts(names: &[String], counts: &[usize]) -> Vec<FacetCount> {
-    let mut out: Vec<FacetCount> = counts
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| **n > 0)
-        .map(|(i, n)| FacetCount {
-            value: names[i].clone(),
-            count: *n,
-        })
-        .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    out
+/// Whether a list filter admits `value`: an empty list admits everything.
+fn any_of<T: PartialEq>(values: &[T], value: T) -> bool {
+    values.is_empty() || values.contains(&value)
+}
+
+/// The rules a document must pass besides the coded filters and keywords.
+struct Admission<'q> {
+    criteria: &'q SearchCriteria,
+    own_department: Option<u16>,
+    sees_internal: bool,
+    now: i64,
+    posted_since: Option<i64>,
+}
+
+impl<'q> Admission<'q> {
+    fn new(index: &Index, query: &Query<'q>) -> Self {
+        Admission {
+            criteria: query.criteria,
+            own_department: query
+                .viewer
+                .employer_of
+                .as_ref()
+                .and_then(|d| index.departments.get(d.as_str())),
+            sees_internal: query.viewer.sees_internal(),
+            now: query.now.timestamp_micros(),
+            posted_since: query
+                .criteria
+                .posted_since
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc().timestamp_micros()),
+        }
+    }
+
+    fn visible(&self, doc: &Doc) -> bool {
+        !doc.internal_only || self.sees_internal || self.own_department == Some(doc.department)
+    }
+
+    fn admits(&self, doc: &Doc) -> bool {
+        let c = self.criteria;
+        self.visible(doc)
+            && doc.closes_micros > self.now
+            && (!c.internal_only || doc.internal_only)
+            && any_of(&c.tenures, doc.tenure)
+            && any_of(&c.time_bases, doc.time_base)
+            && any_of(&c.shifts, doc.shift)
+            && c.salary_min.is_none_or(|min| doc.salary_max >= min)
+            && c.salary_max.is_none_or(|max| doc.salary_min <= max)
+            && self
+                .posted_since
+                .is_none_or(|since| doc.published_micros >= since)
+            && c.closing_before
+                .is_none_or(|before| doc.card.final_filing_date <= before)
+    }
 }
 
 impl Index {
     /// Runs `query`.
     pub fn search(&self, query: &Query<'_>) -> Found {
-        let criteria = query.criteria;
-        let sort = criteria.effective_sort();
-        let classification = wanted(
-            &self.classifications,
-            criteria.classification.as_ref().map(|c| c.as_str()),
-        );
-        let department = wanted(
-            &self.departments,
-            criteria.department.as_ref().map(|d| d.as_str()),
-        );
-        let county = wanted(&self.counties, criteria.county.as_ref().map(|c| c.as_str()));
-        let candidates = candidates(
-            self,
-            criteria.keywords.as_deref(),
-            &[county, department, classification],
-        )
-        .unwrap_or_else(|| {
-            (0..self.slots.len())
-                .filter(|s| self.slots[*s].is_some())
-                .map(|s| (s as u32, 0.0))
-                .collect()
-        });
-        let own_department = query
-            .viewer
-            .employer_of
-            .as_ref()
-            .and_then(|d| self.departments.get(d.as_str()));
-        let sees_internal = query.viewer.sees_internal();
-        let now = query.now.timestamp_micros();
-        let posted_since = criteria
-            .posted_since
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t.and_utc().timestamp_micros());
-
-        let mut county_counts = vec![0usize; self.counties.names.len()];
-        let mut department_counts = vec![0usize; self.departments.names.len()];
-        let mut classification_counts = vec![0usize; self.classifications.names.len()];
-        let mut tenure_counts = [0usize; 3];
-        let mut time_base_counts = [0usize; 3];
+        let sort = query.criteria.effective_sort();
+        let coded = Coded::new(self, query.criteria);
+        let admission = Admission::new(self, query);
+        let candidates = candidates(self, query.criteria.keywords.as_deref(), &coded)
+            .unwrap_or_else(|| self.every_slot());
+        let mut counter = Counter::new(self);
         let mut total = 0;
         let mut page: Vec<(i64, u32, f32)> = Vec::new();
         for (slot, score) in candidates {
             let Some(doc) = &self.slots[slot as usize] else {
                 continue;
             };
-            let visible =
-                !doc.internal_only || sees_internal || own_department == Some(doc.department);
-            let admitted = visible
-                && doc.closes_micros > now
-                && classification.admits(doc.classification)
-                && department.admits(doc.department)
-                && county.admits(doc.county)
-                && criteria.tenure.is_none_or(|t| t == doc.tenure)
-                && criteria.time_base.is_none_or(|t| t == doc.time_base)
-                && criteria.shift.is_none_or(|s| s == doc.shift)
-                && criteria.salary_min.is_none_or(|min| doc.salary_max >= min)
-                && criteria.salary_max.is_none_or(|max| doc.salary_min <= max)
-                && posted_since.is_none_or(|since| doc.published_micros >= since)
-                && criteria
-                    .closing_before
-                    .is_none_or(|before| doc.card.final_filing_date <= before);
-            if !admitted {
+            if !(coded.admits(doc) && admission.admits(doc)) {
                 continue;
             }
             total += 1;
-            county_counts[doc.county as usize] += 1;
-            department_counts[doc.department as usize] += 1;
-            classification_counts[doc.classification as usize] += 1;
-            tenure_counts[Tenure::ALL
-                .iter()
-                .position(|t| *t == doc.tenure)
-                .unwrap_or(0)] += 1;
-            time_base_counts[TimeBase::ALL
-                .iter()
-                .position(|t| *t == doc.time_base)
-                .unwrap_or(0)] += 1;
+            counter.add(doc);
             let key = primary(sort, doc, score);
             let after_cursor = query.after.is_none_or(|after| {
                 compare(sort, (key, &doc.card.id), (after.primary, &after.id)) == Ordering::Greater
@@ -296,6 +301,29 @@ impl Index {
                 page.push((key, slot, score));
             }
         }
+        let (hits, has_more) = self.page(sort, page, query.limit);
+        Found {
+            hits,
+            has_more,
+            total,
+            facets: counter.finish(self),
+        }
+    }
+
+    fn every_slot(&self) -> Vec<(u32, f32)> {
+        (0..self.slots.len())
+            .filter(|s| self.slots[*s].is_some())
+            .map(|s| (s as u32, 0.0))
+            .collect()
+    }
+
+    /// The first `limit` results in `sort` order, and whether more follow.
+    fn page(
+        &self,
+        sort: SortOrder,
+        mut page: Vec<(i64, u32, f32)>,
+        limit: usize,
+    ) -> (Vec<Hit>, bool) {
         let id_of = |slot: u32| {
             self.slots[slot as usize]
                 .as_ref()
@@ -304,14 +332,14 @@ impl Index {
         let order = |a: &(i64, u32, f32), b: &(i64, u32, f32)| {
             compare(sort, (a.0, id_of(a.1)), (b.0, id_of(b.1)))
         };
-        let wanted_len = query.limit + 1;
+        let wanted_len = limit + 1;
         if page.len() > wanted_len {
             page.select_nth_unstable_by(wanted_len - 1, order);
             page.truncate(wanted_len);
         }
         page.sort_by(order);
-        let has_more = page.len() > query.limit;
-        page.truncate(query.limit);
+        let has_more = page.len() > limit;
+        page.truncate(limit);
         let hits = page
             .into_iter()
             .filter_map(|(key, slot, score)| {
@@ -326,25 +354,6 @@ impl Index {
                 })
             })
             .collect();
-        let names = |all: &[&'static str]| all.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        let facets = Facets {
-            county: counts(&self.counties.names, &county_counts),
-            department: counts(&self.departments.names, &department_counts),
-            classification: counts(&self.classifications.names, &classification_counts),
-            tenure: counts(
-                &names(&Tenure::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>()),
-                &tenure_counts,
-            ),
-            time_base: counts(
-                &names(&TimeBase::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>()),
-                &time_base_counts,
-            ),
-        };
-        Found {
-            hits,
-            has_more,
-            total,
-            facets,
-        }
+        (hits, has_more)
     }
 }

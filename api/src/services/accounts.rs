@@ -10,12 +10,13 @@ use serde_json::json;
 
 use crate::{
     auth::{AuthUser, hashing::Verified, tokens},
-    error::ApiError,
+    error::{ApiError, Code},
     mail::{self, templates},
     services::{
         audit::{self, AuditKind},
         sessions::record_failure,
     },
+    settings::FrontendPage,
     state::AppState,
     validation::{Fields, password_errors},
 };
@@ -59,7 +60,7 @@ pub fn send_verification(
     )?;
     let message = templates::verify_email(
         account.first_name.as_str(),
-        &state.link("/verify-email", &token),
+        &state.link(FrontendPage::VerifyEmail, &token),
     );
     Ok(mail::enqueue(conn, email.as_str(), message, now)?)
 }
@@ -77,7 +78,7 @@ pub async fn register(state: &AppState, registration: Registration) -> Result<()
             if let Some((existing, _)) = accounts::find_for_login(conn, &email_key)? {
                 let message = templates::already_registered(
                     existing.first_name.as_str(),
-                    &worker.page("/forgot-password"),
+                    &worker.page(FrontendPage::ForgotPassword),
                 );
                 // To the address on file, not the one typed (they match only ignoring case).
                 let to = existing.email.as_ref().unwrap_or(&registration.email);
@@ -99,10 +100,10 @@ pub async fn register(state: &AppState, registration: Registration) -> Result<()
             };
             accounts::insert(conn, &new, now).map_err(|e| match e {
                 RepoError::Conflict { constraint } if constraint == "accounts_username_key" => {
-                    ApiError::Conflict {
-                        code: "username_taken",
-                        detail: "This username is taken. Choose another.".into(),
-                    }
+                    ApiError::new(
+                        Code::UsernameTaken,
+                        "This username is taken. Choose another.",
+                    )
                 }
                 other => other.into(),
             })?;
@@ -124,11 +125,10 @@ pub async fn register(state: &AppState, registration: Registration) -> Result<()
 }
 
 fn invalid_token() -> ApiError {
-    ApiError::BadRequest {
-        code: "invalid_token",
-        detail: "This link is not valid: it was already used, it expired, or a newer one was sent."
-            .into(),
-    }
+    ApiError::new(
+        Code::InvalidToken,
+        "This link is not valid: it was already used, it expired, or a newer one was sent.",
+    )
 }
 
 /// Verifies an address with the token from the link.
@@ -165,16 +165,16 @@ pub fn resend_verification(
 ) -> Result<(), ApiError> {
     let account = &user.account;
     let Some(email) = &account.email else {
-        return Err(ApiError::Conflict {
-            code: "no_email",
-            detail: "This account has no email address to verify.".into(),
-        });
+        return Err(ApiError::new(
+            Code::NoEmail,
+            "This account has no email address to verify.",
+        ));
     };
     if account.email_verified_at.is_some() {
-        return Err(ApiError::Conflict {
-            code: "already_verified",
-            detail: "This email address is already verified.".into(),
-        });
+        return Err(ApiError::new(
+            Code::AlreadyVerified,
+            "This email address is already verified.",
+        ));
     }
     send_verification(conn, state, account, email, now)
 }
@@ -192,7 +192,7 @@ pub async fn check_current_password(
     let id = user.account.id.clone();
     let (account, stored) = state
         .db
-        .run(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
+        .read(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
         .await?
         .ok_or_else(|| ApiError::not_found("account"))?;
     let now = state.clock.now();
@@ -205,7 +205,7 @@ pub async fn check_current_password(
             let id = account.id.clone();
             if let Some(current) = state
                 .db
-                .run(move |conn| Ok(accounts::find(conn, &id)?))
+                .read(move |conn| Ok(accounts::find(conn, &id)?))
                 .await?
             {
                 refuse_while_locked(&current, now)?;

@@ -9,12 +9,14 @@ use merit_domain::{
     },
     reference::{DepartmentCode, OfficeCode},
 };
-use merit_persistence::{DbConnection, RepoError, accounts, reference, sessions};
+use merit_persistence::{
+    DbConnection, Page, PageRequest, RepoError, accounts, audit as audit_log, reference, sessions,
+};
 use serde_json::json;
 
 use crate::{
     auth::{AuthUser, tokens},
-    error::ApiError,
+    error::{ApiError, Code},
     services::audit::{self, AuditKind},
     state::AppState,
 };
@@ -124,10 +126,7 @@ pub async fn create_prefixed(
             };
             accounts::insert(conn, &row, now).map_err(|e| match e {
                 RepoError::Conflict { constraint } if constraint == "accounts_email_key" => {
-                    ApiError::Conflict {
-                        code: "email_taken",
-                        detail: "Another account has this email address.".into(),
-                    }
+                    ApiError::new(Code::EmailTaken, "Another account has this email address.")
                 }
                 other => other.into(),
             })?;
@@ -155,10 +154,10 @@ pub async fn create_prefixed(
 
 fn not_yourself(admin: &AuthUser, id: &str, what: &str) -> Result<(), ApiError> {
     if admin.id() == id {
-        return Err(ApiError::Conflict {
-            code: "cannot_change_own_access",
-            detail: format!("Admins cannot {what} their own account; another admin must."),
-        });
+        return Err(ApiError::new(
+            Code::CannotChangeOwnAccess,
+            format!("Admins cannot {what} their own account; another admin must."),
+        ));
     }
     Ok(())
 }
@@ -194,6 +193,29 @@ pub async fn reset_password(
     Ok(temporary)
 }
 
+/// A page of the accounts matching `filter`.
+pub fn search_accounts(
+    conn: &mut DbConnection,
+    filter: &accounts::AccountFilter,
+    page: PageRequest<'_>,
+) -> Result<Page<Account>, ApiError> {
+    Ok(accounts::search(conn, filter, page)?)
+}
+
+/// A page of the audit events matching `filter`.
+pub fn audit_events(
+    conn: &mut DbConnection,
+    filter: &audit_log::AuditFilter,
+    page: PageRequest<'_>,
+) -> Result<Page<audit_log::AuditEvent>, ApiError> {
+    Ok(audit_log::list(conn, filter, page)?)
+}
+
+/// One account, or 404.
+pub fn get_account(conn: &mut DbConnection, id: &str) -> Result<Account, ApiError> {
+    accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))
+}
+
 /// Lifts a lock and clears failed sign-ins.
 pub fn unlock(
     conn: &mut DbConnection,
@@ -221,10 +243,10 @@ pub struct AccountPatch {
     pub roles: Option<Vec<Role>>,
     /// Disable (`true`) or re-enable (`false`).
     pub disabled: Option<bool>,
-    /// The department for the employer role.
-    pub department: Option<DepartmentCode>,
-    /// The office for the staff role.
-    pub office: Option<OfficeCode>,
+    /// The department for the employer role: `None` keeps it, `Some(None)` unbinds it.
+    pub department: Option<Option<DepartmentCode>>,
+    /// The office for the staff role: `None` keeps it, `Some(None)` unbinds it.
+    pub office: Option<Option<OfficeCode>>,
 }
 
 /// Changes roles, bindings and the disabled flag. Disabling ends every session.
@@ -236,11 +258,11 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<Account, ApiError> {
     let account = accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
-    if let Some(department) = &patch.department {
+    if let Some(Some(department)) = &patch.department {
         reference::find_department(conn, department.as_str())?
             .ok_or_else(|| unknown("department_code", "department", department.as_str()))?;
     }
-    if let Some(office) = &patch.office {
+    if let Some(Some(office)) = &patch.office {
         reference::find_office(conn, office.as_str())?
             .ok_or_else(|| unknown("office_code", "office", office.as_str()))?;
     }
@@ -258,8 +280,11 @@ pub fn update(
     let department = patch
         .department
         .clone()
-        .or_else(|| account.department.clone());
-    let office = patch.office.clone().or_else(|| account.office.clone());
+        .unwrap_or_else(|| account.department.clone());
+    let office = patch
+        .office
+        .clone()
+        .unwrap_or_else(|| account.office.clone());
     if roles.has(Role::Employer) && department.is_none() {
         return Err(ApiError::invalid(
             "department_code",

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::{
     auth::tokens,
-    error::ApiError,
+    error::{ApiError, Code},
     services::audit::{self, AuditKind},
     state::AppState,
 };
@@ -20,7 +20,7 @@ pub const ADMIN_USERNAME: &str = "admin";
 pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
     let exists = state
         .db
-        .run(|conn| Ok(accounts::any_with_role(conn, Role::Admin)?))
+        .read(|conn| Ok(accounts::any_with_role(conn, Role::Admin)?))
         .await;
     if exists.map_err(|e| anyhow::anyhow!("cannot look for an admin: {e}"))? {
         return Ok(None);
@@ -77,7 +77,7 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
     match created {
         Ok(()) => Ok(generated.then_some(password)),
         // Another instance starting at the same moment made it first: nothing to do.
-        Err(ApiError::Conflict { .. }) => Ok(None),
+        Err(e) if e.code() == Code::Conflict => Ok(None),
         Err(e) => Err(anyhow::anyhow!("cannot create the first admin: {e}")),
     }
 }

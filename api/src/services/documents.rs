@@ -3,13 +3,16 @@
 
 use bytes::Bytes;
 use futures_util::Stream;
-use merit_domain::profile::{DocumentKind, DocumentQuota, SafeFileName, settle_format};
+use merit_domain::{
+    ids::{DocumentId, EntityId},
+    profile::{DocumentKind, DocumentQuota, SafeFileName, settle_format},
+};
 use merit_persistence::{
     DbConnection, Page, PageRequest, documents, documents::StoredDocument, profiles,
 };
 
 use crate::{
-    error::ApiError,
+    error::{ApiError, Code},
     state::AppState,
     storage::{
         DocumentStore,
@@ -44,12 +47,12 @@ fn check_quota(
     size: u64,
 ) -> Result<(), ApiError> {
     let usage = documents::usage(conn, owner)?;
-    quota
-        .admits(usage, size)
-        .map_err(|exceeded| ApiError::Conflict {
-            code: "document_quota_exceeded",
-            detail: format!("This document does not fit: {exceeded}."),
-        })
+    quota.admits(usage, size).map_err(|exceeded| {
+        ApiError::new(
+            Code::DocumentQuotaExceeded,
+            format!("This document does not fit: {exceeded}."),
+        )
+    })
 }
 
 /// Stores an upload for `owner`: its content must be an accepted format that agrees with its
@@ -87,7 +90,7 @@ pub async fn upload(
         .read(move |conn| check_quota(conn, &who, quota, size))
         .await?;
     let document = StoredDocument {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: DocumentId::from_uuid(uuid::Uuid::now_v7()),
         kind: upload.kind,
         title: upload.title,
         file_name: SafeFileName::sanitise(&upload.file_name, format),
@@ -134,7 +137,11 @@ pub fn list(
 }
 
 /// One of the owner's documents (404 for anyone else's).
-pub fn get(conn: &mut DbConnection, owner: &str, id: &str) -> Result<StoredDocument, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    owner: &str,
+    id: DocumentId,
+) -> Result<StoredDocument, ApiError> {
     documents::find(conn, owner, id)?.ok_or_else(not_found)
 }
 
@@ -142,7 +149,7 @@ pub fn get(conn: &mut DbConnection, owner: &str, id: &str) -> Result<StoredDocum
 pub async fn open(
     state: &AppState,
     owner: &str,
-    id: &str,
+    id: DocumentId,
 ) -> Result<
     (
         StoredDocument,
@@ -150,18 +157,18 @@ pub async fn open(
     ),
     ApiError,
 > {
-    let (who, id) = (owner.to_owned(), id.to_owned());
-    let document = state.db.read(move |conn| get(conn, &who, &id)).await?;
+    let who = owner.to_owned();
+    let document = state.db.read(move |conn| get(conn, &who, id)).await?;
     let bytes = state.documents.open(&document.object_key).await?;
     Ok((document, bytes))
 }
 
 /// Deletes one of the owner's documents, row and bytes.
-pub async fn delete(state: &AppState, owner: &str, id: &str) -> Result<(), ApiError> {
-    let (who, id) = (owner.to_owned(), id.to_owned());
+pub async fn delete(state: &AppState, owner: &str, id: DocumentId) -> Result<(), ApiError> {
+    let who = owner.to_owned();
     let deleted = state
         .db
-        .write(move |conn| documents::delete(conn, &who, &id)?.ok_or_else(not_found))
+        .write(move |conn| documents::delete(conn, &who, id)?.ok_or_else(not_found))
         .await?;
     // The row goes first (committed above), so the document is gone for its owner at once;
     // then the bytes. Should deleting the bytes fail, they are unreachable (no row names them)

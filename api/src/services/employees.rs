@@ -16,6 +16,7 @@ use crate::{
     error::{ApiError, FieldError},
     mail::{self, templates},
     services::audit::{self, AuditKind},
+    settings::FrontendPage,
     state::AppState,
 };
 
@@ -110,7 +111,7 @@ pub fn activate(
     )?;
     let message = templates::set_password(
         entry.first_name.as_str(),
-        &state.link("/set-password", &token),
+        &state.link(FrontendPage::SetPassword, &token),
     );
     mail::enqueue(conn, business.as_str(), message, now)?;
     let details = json!({"privacy_agreement_version": PRIVACY_AGREEMENT.version});

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use merit_domain::{
+    ids::{EntityId, PostingId},
     posting::{
         Candidate, Consideration, Duties, EligibilityStanding, Posting, PostingAction,
         PostingStatus, PostingTitle, SalaryRange, Viewer, Visibility, consideration,
@@ -11,10 +12,14 @@ use merit_domain::{
 };
 use merit_persistence::{DbConnection, Page, PageRequest, postings, reference};
 
+pub use super::posting_names::{NamedPosting, PostingNames};
+use super::posting_names::{named, named_page};
 use crate::{
     auth::{AuthUser, Employer},
     conditional::{IfMatch, entity_tag, version_tag},
-    error::ApiError,
+    db::Db,
+    error::{ApiError, Code},
+    search::SearchService,
 };
 
 /// The content of a posting, as an employer writes it.
@@ -90,10 +95,10 @@ pub fn create(
     employer: &Employer,
     content: PostingContent,
     now: DateTime<Utc>,
-) -> Result<Posting, ApiError> {
+) -> Result<NamedPosting, ApiError> {
     check_references(conn, &content)?;
     let mut posting = Posting {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: PostingId::from_uuid(uuid::Uuid::now_v7()),
         department: employer.department.clone(),
         classification: content.classification.clone(),
         title: content.title.clone(),
@@ -115,11 +120,11 @@ pub fn create(
     };
     apply(&mut posting, content);
     postings::insert(conn, &posting, employer.user.id())?;
-    Ok(posting)
+    named(conn, posting)
 }
 
 /// The employer's own posting, or 404 (another department's postings do not exist for them).
-fn own(conn: &mut DbConnection, employer: &Employer, id: &str) -> Result<Posting, ApiError> {
+fn own(conn: &mut DbConnection, employer: &Employer, id: PostingId) -> Result<Posting, ApiError> {
     postings::find(conn, id)?
         .filter(|p| p.department == employer.department)
         .ok_or_else(not_found)
@@ -157,45 +162,48 @@ fn save(
     }
 }
 
-/// Replaces the content of an editable posting (draft or open); a version named in `If-Match`
-/// that is no longer current is 412.
+/// Changes the content of an editable posting (draft or open) to what `edit` makes of the
+/// current posting (a merge patch applied to it); a version named in `If-Match` that is no
+/// longer current is 412, before the change is looked at.
 pub fn update(
     conn: &mut DbConnection,
     employer: &Employer,
-    id: &str,
-    content: PostingContent,
+    id: PostingId,
+    edit: impl FnOnce(&Posting) -> Result<PostingContent, ApiError>,
     if_match: &IfMatch,
     now: DateTime<Utc>,
-) -> Result<Posting, ApiError> {
+) -> Result<NamedPosting, ApiError> {
     let mut posting = own(conn, employer, id)?;
     if !posting.status.editable() {
-        return Err(ApiError::Conflict {
-            code: "posting_not_editable",
-            detail: format!("A {} posting cannot be edited.", posting.status.as_str()),
-        });
+        return Err(ApiError::new(
+            Code::PostingNotEditable,
+            format!("A {} posting cannot be edited.", posting.status.as_str()),
+        ));
     }
+    let version = posting.version;
+    if_match.check_any(&[&version_tag(version), &filing_closed_tag(version)])?;
+    let content = edit(&posting)?;
     check_references(conn, &content)?;
     apply(&mut posting, content);
     save(conn, &mut posting, if_match, now)?;
-    Ok(posting)
+    named(conn, posting)
 }
 
 /// Publishes, closes or cancels a posting. Publishing needs a final filing date not yet past.
 pub fn transition(
     conn: &mut DbConnection,
     employer: &Employer,
-    id: &str,
+    id: PostingId,
     action: PostingAction,
     now: DateTime<Utc>,
-) -> Result<Posting, ApiError> {
+) -> Result<NamedPosting, ApiError> {
     let mut posting = own(conn, employer, id)?;
-    let next = posting
-        .status
-        .apply(action)
-        .map_err(|e| ApiError::Conflict {
-            code: "invalid_transition",
-            detail: format!("{}.", capitalise(&e.to_string())),
-        })?;
+    let next = posting.status.apply(action).map_err(|e| {
+        ApiError::new(
+            Code::InvalidTransition,
+            format!("{}.", capitalise(&e.to_string())),
+        )
+    })?;
     if action == PostingAction::Publish {
         posting.status = next;
         if !posting.accepting_applications(now) {
@@ -209,7 +217,23 @@ pub fn transition(
     }
     posting.status = next;
     save(conn, &mut posting, &IfMatch::Absent, now)?;
-    Ok(posting)
+    named(conn, posting)
+}
+
+/// Runs a posting write (one of the use cases above) in one transaction, then brings the search
+/// index up to date, so the writer's next search sees the change.
+pub async fn write_and_reindex<T, F>(
+    db: &Db,
+    index: &SearchService,
+    write: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+{
+    let written = db.write(write).await?;
+    index.refresh_after_write(db).await;
+    Ok(written)
 }
 
 fn capitalise(text: &str) -> String {
@@ -221,8 +245,18 @@ fn capitalise(text: &str) -> String {
 }
 
 /// A posting the viewer may see, or 404.
-pub fn get(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<Posting, ApiError> {
+fn visible(conn: &mut DbConnection, id: PostingId, viewer: &Viewer) -> Result<Posting, ApiError> {
     postings::find_visible(conn, id, viewer)?.ok_or_else(not_found)
+}
+
+/// A posting the viewer may see, with its names, or 404.
+pub fn get(
+    conn: &mut DbConnection,
+    id: PostingId,
+    viewer: &Viewer,
+) -> Result<NamedPosting, ApiError> {
+    let posting = visible(conn, id, viewer)?;
+    named(conn, posting)
 }
 
 /// All postings of the employer's department, every status, newest first.
@@ -231,10 +265,9 @@ pub fn list_department(
     department: &DepartmentCode,
     viewer: &Viewer,
     page: PageRequest<'_>,
-) -> Result<Page<Posting>, ApiError> {
-    Ok(postings::list_for_department(
-        conn, department, viewer, page,
-    )?)
+) -> Result<Page<NamedPosting>, ApiError> {
+    let page = postings::list_for_department(conn, department, viewer, page)?;
+    named_page(conn, page)
 }
 
 /// The viewer's standing on the eligible list of `posting`'s classification.
@@ -251,11 +284,11 @@ pub fn eligibility_standing(
 pub fn preview(
     conn: &mut DbConnection,
     user: &AuthUser,
-    id: &str,
+    id: PostingId,
     viewer: &Viewer,
     now: DateTime<Utc>,
 ) -> Result<(Posting, Consideration), ApiError> {
-    let posting = get(conn, id, viewer)?;
+    let posting = visible(conn, id, viewer)?;
     let standing = eligibility_standing(conn, user, &posting, now)?;
     let candidate = Candidate {
         is_applicant: user.has(merit_domain::account::Role::Applicant),

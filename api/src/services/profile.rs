@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::{
     auth::AuthUser,
     conditional::{IfMatch, entity_tag},
-    error::{ApiError, FieldError},
+    error::{ApiError, Code, FieldError},
     mail::{self, templates},
     services::{
         accounts::{check_current_password, send_verification},
@@ -133,6 +133,23 @@ pub async fn update(
     Ok(view)
 }
 
+/// Changes the caller's profile to what `edit` makes of the current one (a merge patch
+/// applied to it). `If-Match` is required and checked against the version read before the
+/// edit, and again when saving, so the change is always based on the version it names.
+pub async fn patch(
+    state: &AppState,
+    user: &AuthUser,
+    edit: impl FnOnce(&ProfileView) -> Result<ProfileInput, ApiError>,
+    if_match: IfMatch,
+) -> Result<ProfileView, ApiError> {
+    let if_match = if_match.required()?;
+    let id = user.account.id.clone();
+    let current = state.db.read(move |conn| read(conn, &id)).await?;
+    if_match.check(&current.etag)?;
+    let input = edit(&current)?;
+    update(state, user, input, if_match).await
+}
+
 /// A changed email address needs the current password (422 otherwise; a wrong one counts
 /// towards the lockout); removing the address of an account that has one is not possible.
 async fn check_password(
@@ -226,10 +243,7 @@ fn save(
     )
     .map_err(|e| match e {
         RepoError::Conflict { constraint } if constraint == "accounts_email_key" => {
-            ApiError::Conflict {
-                code: "email_taken",
-                detail: "Another account uses this email address.".into(),
-            }
+            ApiError::new(Code::EmailTaken, "Another account uses this email address.")
         }
         other => other.into(),
     })?;

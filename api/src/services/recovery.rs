@@ -11,9 +11,10 @@ use serde_json::json;
 
 use crate::{
     auth::tokens,
-    error::ApiError,
+    error::{ApiError, Code},
     mail::{self, templates},
     services::audit::{self, AuditKind},
+    settings::FrontendPage,
     state::AppState,
     validation::{Fields, password_errors},
 };
@@ -70,7 +71,7 @@ pub fn request_reset(
                 now,
                 now + RESET_TTL,
             )?;
-            templates::reset_password(name, &state.link("/reset-password", &token))
+            templates::reset_password(name, &state.link(FrontendPage::ResetPassword, &token))
         } else {
             templates::contact_service_desk(name)
         };
@@ -117,11 +118,10 @@ pub fn remind_username(
 }
 
 fn invalid_token() -> ApiError {
-    ApiError::BadRequest {
-        code: "invalid_token",
-        detail: "This link is not valid: it was already used, it expired, or a newer one was sent."
-            .into(),
-    }
+    ApiError::new(
+        Code::InvalidToken,
+        "This link is not valid: it was already used, it expired, or a newer one was sent.",
+    )
 }
 
 const PURPOSES: [TokenPurpose; 2] = [TokenPurpose::PasswordReset, TokenPurpose::SetPassword];
@@ -138,7 +138,7 @@ pub async fn confirm_reset(
     let peek_hash = hash.clone();
     let account = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             let Some((found, purpose)) = one_time::peek(conn, &peek_hash, &PURPOSES, now)? else {
                 return Ok(None);
             };

@@ -1,11 +1,16 @@
 //! Saved searches: a person's named search criteria, run again on demand.
 
 use chrono::{DateTime, Utc};
+use merit_domain::{
+    ids::{EntityId, SavedSearchId},
+    posting::SearchCriteria,
+};
 use merit_persistence::{
-    DbConnection, RepoError, profiles, saved_searches, saved_searches::SavedSearch,
+    DbConnection, Page, PageRequest, RepoError, profiles, saved_searches,
+    saved_searches::SavedSearch,
 };
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 fn not_found() -> ApiError {
     ApiError::not_found("saved search")
@@ -14,10 +19,10 @@ fn not_found() -> ApiError {
 fn name_taken(error: RepoError) -> ApiError {
     match error {
         RepoError::Conflict { constraint } if constraint == "saved_searches_name_key" => {
-            ApiError::Conflict {
-                code: "saved_search_name_taken",
-                detail: "You already have a saved search with this name.".into(),
-            }
+            ApiError::new(
+                Code::SavedSearchNameTaken,
+                "You already have a saved search with this name.",
+            )
         }
         other => other.into(),
     }
@@ -29,22 +34,22 @@ pub fn create(
     conn: &mut DbConnection,
     owner: &str,
     name: &str,
-    criteria: &str,
+    criteria: &SearchCriteria,
     limit: u32,
     now: DateTime<Utc>,
 ) -> Result<SavedSearch, ApiError> {
     profiles::lock_person(conn, owner)?;
     if saved_searches::count_for(conn, owner)? >= i64::from(limit) {
-        return Err(ApiError::Conflict {
-            code: "saved_search_limit_reached",
-            detail: format!("You can keep at most {limit} saved searches. Delete one first."),
-        });
+        return Err(ApiError::new(
+            Code::SavedSearchLimitReached,
+            format!("You can keep at most {limit} saved searches. Delete one first."),
+        ));
     }
     let search = SavedSearch {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: SavedSearchId::from_uuid(uuid::Uuid::now_v7()),
         account_id: owner.to_owned(),
         name: name.to_owned(),
-        criteria: criteria.to_owned(),
+        criteria: criteria.clone(),
         created_at: now,
         updated_at: now,
     };
@@ -52,8 +57,26 @@ pub fn create(
     Ok(search)
 }
 
+/// A page of the owner's saved searches, oldest first.
+pub fn list(
+    conn: &mut DbConnection,
+    owner: &str,
+    after: Option<&str>,
+    limit: merit_domain::paging::PageLimit,
+) -> Result<Page<SavedSearch>, ApiError> {
+    Ok(saved_searches::list_own(
+        conn,
+        owner,
+        PageRequest { after, limit },
+    )?)
+}
+
 /// One of the owner's saved searches; another person's is 404.
-pub fn get(conn: &mut DbConnection, owner: &str, id: &str) -> Result<SavedSearch, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    owner: &str,
+    id: SavedSearchId,
+) -> Result<SavedSearch, ApiError> {
     saved_searches::find_own(conn, owner, id)?.ok_or_else(not_found)
 }
 
@@ -61,9 +84,9 @@ pub fn get(conn: &mut DbConnection, owner: &str, id: &str) -> Result<SavedSearch
 pub fn update(
     conn: &mut DbConnection,
     owner: &str,
-    id: &str,
+    id: SavedSearchId,
     name: &str,
-    criteria: &str,
+    criteria: &SearchCriteria,
     now: DateTime<Utc>,
 ) -> Result<SavedSearch, ApiError> {
     if !saved_searches::update_own(conn, owner, id, name, criteria, now).map_err(name_taken)? {
@@ -73,7 +96,7 @@ pub fn update(
 }
 
 /// Deletes the owner's saved search.
-pub fn delete(conn: &mut DbConnection, owner: &str, id: &str) -> Result<(), ApiError> {
+pub fn delete(conn: &mut DbConnection, owner: &str, id: SavedSearchId) -> Result<(), ApiError> {
     if saved_searches::delete_own(conn, owner, id)? {
         Ok(())
     } else {

@@ -2,7 +2,10 @@
 //! person, at most one default (making one the default unsets the other).
 
 use chrono::{DateTime, Utc};
-use merit_domain::profile::{MAX_TEMPLATES_PER_PERSON, TemplateContent};
+use merit_domain::{
+    ids::{EntityId, TemplateId},
+    profile::{MAX_TEMPLATES_PER_PERSON, TemplateContent},
+};
 use merit_persistence::{
     DbConnection, Page, PageRequest, RepoError, profiles,
     templates::{self, StoredTemplate, TemplateWrite},
@@ -10,7 +13,7 @@ use merit_persistence::{
 
 use crate::{
     conditional::{IfMatch, entity_tag},
-    error::ApiError,
+    error::{ApiError, Code},
 };
 
 /// A checked template, as created or replaced.
@@ -46,10 +49,10 @@ fn not_found() -> ApiError {
 fn name_taken(error: RepoError) -> ApiError {
     match error {
         RepoError::Conflict { constraint } if constraint == "application_templates_name_key" => {
-            ApiError::Conflict {
-                code: "template_name_taken",
-                detail: "You already have a template with this name. Choose another.".into(),
-            }
+            ApiError::new(
+                Code::TemplateNameTaken,
+                "You already have a template with this name. Choose another.",
+            )
         }
         other => other.into(),
     }
@@ -65,7 +68,11 @@ pub fn list(
 }
 
 /// One of the owner's templates (404 for anyone else's).
-pub fn get(conn: &mut DbConnection, owner: &str, id: &str) -> Result<StoredTemplate, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    owner: &str,
+    id: TemplateId,
+) -> Result<StoredTemplate, ApiError> {
     templates::find(conn, owner, id)?.ok_or_else(not_found)
 }
 
@@ -78,26 +85,24 @@ pub fn create(
 ) -> Result<StoredTemplate, ApiError> {
     profiles::lock_person(conn, owner)?;
     if templates::count(conn, owner)? >= MAX_TEMPLATES_PER_PERSON as i64 {
-        return Err(ApiError::Conflict {
-            code: "template_limit_reached",
-            detail: format!(
-                "You may keep at most {MAX_TEMPLATES_PER_PERSON} templates. Delete one first."
-            ),
-        });
+        return Err(ApiError::new(
+            Code::TemplateLimitReached,
+            format!("You may keep at most {MAX_TEMPLATES_PER_PERSON} templates. Delete one first."),
+        ));
     }
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = TemplateId::from_uuid(uuid::Uuid::now_v7());
     if draft.is_default {
-        templates::clear_default(conn, owner, &id)?;
+        templates::clear_default(conn, owner, id)?;
     }
-    templates::insert(conn, owner, &id, draft.write(), now).map_err(name_taken)?;
-    get(conn, owner, &id)
+    templates::insert(conn, owner, id, draft.write(), now).map_err(name_taken)?;
+    get(conn, owner, id)
 }
 
 /// Replaces a template; with `If-Match`, only the version it names.
 pub fn replace(
     conn: &mut DbConnection,
     owner: &str,
-    id: &str,
+    id: TemplateId,
     draft: &TemplateDraft,
     if_match: &IfMatch,
     now: DateTime<Utc>,
@@ -120,7 +125,7 @@ pub fn replace(
 pub fn delete(
     conn: &mut DbConnection,
     owner: &str,
-    id: &str,
+    id: TemplateId,
     if_match: &IfMatch,
 ) -> Result<(), ApiError> {
     let current = get(conn, owner, id)?;

@@ -46,23 +46,27 @@ impl SortOrder {
     }
 }
 
-/// A checked search.
+/// A checked search. Each list filter admits a posting with any of its values (OR); an empty
+/// list admits every posting; different filters must all admit it (AND).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchCriteria {
     /// Keywords, matched against title, classification title and duties.
     pub keywords: Option<String>,
-    /// Only this classification.
-    pub classification: Option<ClassificationCode>,
-    /// Only this department.
-    pub department: Option<DepartmentCode>,
-    /// Only this county.
-    pub county: Option<CountyCode>,
-    /// Only this tenure.
-    pub tenure: Option<Tenure>,
-    /// Only this time base.
-    pub time_base: Option<TimeBase>,
-    /// Only this shift.
-    pub shift: Option<Shift>,
+    /// Only these classifications.
+    pub classifications: Vec<ClassificationCode>,
+    /// Only these departments.
+    pub departments: Vec<DepartmentCode>,
+    /// Only these counties.
+    pub counties: Vec<CountyCode>,
+    /// Only these tenures.
+    pub tenures: Vec<Tenure>,
+    /// Only these time bases.
+    pub time_bases: Vec<TimeBase>,
+    /// Only these shifts.
+    pub shifts: Vec<Shift>,
+    /// Only postings for State employees (`internal_only` visibility). Someone who may see no
+    /// such posting finds nothing.
+    pub internal_only: bool,
     /// Only postings whose top monthly salary reaches this (cents).
     pub salary_min: Option<i64>,
     /// Only postings whose lowest monthly salary is at most this (cents).
@@ -84,15 +88,38 @@ pub enum CriteriaError {
     /// A negative salary, or a minimum above the maximum.
     #[error("the salary range is empty or negative")]
     SalaryRange,
+    /// More than [`SearchCriteria::MAX_VALUES`] values for one filter.
+    #[error("a filter takes at most {max} values")]
+    TooManyValues {
+        /// The filter.
+        filter: &'static str,
+        /// The most values allowed.
+        max: usize,
+    },
+}
+
+/// Drops repeated values, keeping the first of each.
+fn dedup<T: PartialEq>(values: &mut Vec<T>) {
+    let mut kept: Vec<T> = Vec::with_capacity(values.len());
+    for value in values.drain(..) {
+        if !kept.contains(&value) {
+            kept.push(value);
+        }
+    }
+    *values = kept;
 }
 
 impl SearchCriteria {
     /// The longest keyword text.
     pub const MAX_KEYWORDS: usize = 200;
+    /// The most values of one filter.
+    pub const MAX_VALUES: usize = 20;
 
     /// Checks the parts that depend on each other or on length; keywords are trimmed and blank
-    /// keywords are none.
+    /// keywords are none; repeated filter values count once.
     pub fn checked(mut self) -> Result<Self, CriteriaError> {
+        self.dedup_filters();
+        self.check_value_counts()?;
         if let Some(keywords) = &self.keywords {
             if keywords.chars().count() > Self::MAX_KEYWORDS {
                 return Err(CriteriaError::KeywordsTooLong(Self::MAX_KEYWORDS));
@@ -108,6 +135,33 @@ impl SearchCriteria {
             return Err(CriteriaError::SalaryRange);
         }
         Ok(self)
+    }
+
+    fn dedup_filters(&mut self) {
+        dedup(&mut self.classifications);
+        dedup(&mut self.departments);
+        dedup(&mut self.counties);
+        dedup(&mut self.tenures);
+        dedup(&mut self.time_bases);
+        dedup(&mut self.shifts);
+    }
+
+    fn check_value_counts(&self) -> Result<(), CriteriaError> {
+        let counts = [
+            ("classification", self.classifications.len()),
+            ("department", self.departments.len()),
+            ("county", self.counties.len()),
+            ("tenure", self.tenures.len()),
+            ("time_base", self.time_bases.len()),
+            ("shift", self.shifts.len()),
+        ];
+        match counts.into_iter().find(|(_, n)| *n > Self::MAX_VALUES) {
+            Some((filter, _)) => Err(CriteriaError::TooManyValues {
+                filter,
+                max: Self::MAX_VALUES,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The effective order: relevance without keywords means newest.
@@ -143,6 +197,32 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(criteria.checked(), Err(CriteriaError::SalaryRange));
+    }
+
+    #[test]
+    fn repeated_values_count_once_and_too_many_are_refused() {
+        let sacramento = CountyCode::parse("sacramento").unwrap();
+        let criteria = SearchCriteria {
+            counties: vec![sacramento.clone(), sacramento.clone()],
+            ..Default::default()
+        }
+        .checked()
+        .unwrap();
+        assert_eq!(criteria.counties, vec![sacramento]);
+        let many = (0..21)
+            .map(|i| DepartmentCode::parse(&format!("D{i:02}")).unwrap())
+            .collect();
+        let criteria = SearchCriteria {
+            departments: many,
+            ..Default::default()
+        };
+        assert_eq!(
+            criteria.checked(),
+            Err(CriteriaError::TooManyValues {
+                filter: "department",
+                max: 20
+            })
+        );
     }
 
     #[test]

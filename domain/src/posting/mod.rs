@@ -161,7 +161,7 @@ pub fn first_open_filing_date(now: DateTime<Utc>) -> NaiveDate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posting {
     /// Opaque id.
-    pub id: String,
+    pub id: crate::ids::PostingId,
     /// The department posting it.
     pub department: DepartmentCode,
     /// The job classification.

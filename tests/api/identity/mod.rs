@@ -6,6 +6,7 @@
 mod admin;
 mod bootstrap;
 mod current_password;
+mod email_links;
 mod employees;
 mod forged_tokens;
 mod outbox;

@@ -34,7 +34,7 @@ async fn enqueue(app: &TestApp, count: usize) {
 /// Each row: (attempts, sent, last error).
 async fn rows(app: &TestApp) -> Vec<(i32, Option<NaiveDateTime>, Option<String>)> {
     app.db
-        .run(|conn| {
+        .read(|conn| {
             outbox_emails::table
                 .select((
                     outbox_emails::attempts,

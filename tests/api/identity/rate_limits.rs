@@ -166,3 +166,33 @@ async fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
     assert_eq!(attempt("198.51.100.2").await.status, 401);
     assert_limited(&attempt("198.51.100.3").await);
 }
+
+#[actix_web::test]
+async fn re_sent_email_confirmations_are_limited_per_address_and_per_client() {
+    let app = TestApp::spawn_with(|f| {
+        f.merge(Serialized::default("recovery_rate_per_address_per_hour", 2))
+            .merge(Serialized::default("recovery_rate_per_minute", 3))
+    })
+    .await;
+    app.register("slow@example.org").await.assert_status(202);
+    let slow = app.signed_in("slow@example.org", PASSWORD).await;
+    let resend = |token: String| {
+        let app = &app;
+        async move {
+            app.post_as(&token, "/api/v1/me/email-verifications", &json!({}))
+                .await
+        }
+    };
+    resend(slow.token.clone()).await.assert_status(202);
+    resend(slow.token.clone()).await.assert_status(202);
+    assert_limited(&resend(slow.token.clone()).await);
+    // The registration email and the two re-sent ones; the refused one sent nothing.
+    assert_eq!(app.mail_to("slow@example.org").await.len(), 3);
+
+    // The client's third request this minute was the refused one; another account's request
+    // from the same client is refused too.
+    app.register("other@example.org").await.assert_status(202);
+    let other = app.signed_in("other@example.org", PASSWORD).await;
+    assert_limited(&resend(other.token.clone()).await);
+    assert_eq!(app.mail_to("other@example.org").await.len(), 1);
+}

@@ -382,3 +382,31 @@ async fn an_employer_lists_every_posting_of_their_department_newest_first() {
     list.assert_status(200);
     assert_eq!(ids(&list.body), [second, first]);
 }
+
+#[actix_web::test]
+async fn a_posting_path_id_that_is_not_a_canonical_uuid_is_not_found() {
+    let (app, employer) = super::with_dmv_employer().await;
+    let id = super::open(&app, &employer, serde_json::json!({})).await;
+    let upper = id.to_uppercase();
+    for bad in [
+        "not-an-id",
+        "1",
+        upper.as_str(),
+        &format!("{{{id}}}"),
+        &id.replace('-', ""),
+    ] {
+        let read = app.get(&format!("/api/v1/postings/{bad}")).await;
+        crate::support::assert_problem(&read, 404, "not_found");
+        let close = app
+            .post_as(
+                &employer.token,
+                &format!("/api/v1/postings/{bad}/close"),
+                &serde_json::json!({}),
+            )
+            .await;
+        crate::support::assert_problem(&close, 404, "not_found");
+    }
+    app.get(&format!("/api/v1/postings/{id}"))
+        .await
+        .assert_status(200);
+}

@@ -18,7 +18,7 @@ async fn a_saved_search_is_created_read_replaced_run_and_deleted() {
         .post_as(
             &me.token,
             "/api/v1/me/saved-searches",
-            &json!({"name": "Sacramento", "criteria": {"county": "sacramento"}}),
+            &json!({"name": "Sacramento", "criteria": {"county": ["sacramento"]}}),
         )
         .await;
     created.assert_status(201);
@@ -27,7 +27,7 @@ async fn a_saved_search_is_created_read_replaced_run_and_deleted() {
         created.header("location"),
         format!("/api/v1/me/saved-searches/{id}")
     );
-    assert_eq!(created.body["criteria"]["county"], "sacramento");
+    assert_eq!(created.body["criteria"]["county"], json!(["sacramento"]));
 
     let results = app
         .get_as(
@@ -44,7 +44,7 @@ async fn a_saved_search_is_created_read_replaced_run_and_deleted() {
             &me.token,
             Method::PUT,
             &format!("/api/v1/me/saved-searches/{id}"),
-            &json!({"name": "Fresno", "criteria": {"county": "fresno"}}),
+            &json!({"name": "Fresno", "criteria": {"county": ["fresno"]}}),
         )
         .await;
     replaced.assert_status(200);
@@ -210,4 +210,111 @@ async fn names_are_unique_per_person_and_criteria_are_checked() {
         401,
         "unauthenticated",
     );
+}
+
+#[actix_web::test]
+async fn saved_criteria_keep_every_value_of_a_filter_and_internal_only() {
+    let (app, employer) = with_dmv_employer().await;
+    let fresno = open(&app, &employer, json!({"county_code": "fresno"})).await;
+    let kern = open(&app, &employer, json!({"county_code": "kern"})).await;
+    open(&app, &employer, json!({"county_code": "sacramento"})).await;
+    let internal = open(
+        &app,
+        &employer,
+        json!({"county_code": "kern", "visibility": "internal_only"}),
+    )
+    .await;
+    let employee = app.employee("1001", "DMV").await;
+    let criteria =
+        json!({"county": ["fresno", "kern"], "tenure": ["permanent"], "internal_only": false});
+    let saved = app
+        .post_as(
+            &employee.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Valley", "criteria": criteria}),
+        )
+        .await;
+    saved.assert_status(201);
+    assert_eq!(saved.body["criteria"]["county"], json!(["fresno", "kern"]));
+    assert_eq!(saved.body["criteria"]["tenure"], json!(["permanent"]));
+    let id = saved.body["id"].as_str().unwrap().to_owned();
+    let results = app
+        .get_as(
+            &employee.token,
+            &format!("/api/v1/me/saved-searches/{id}/results"),
+        )
+        .await;
+    let mut found = ids(&results.body);
+    found.sort();
+    let mut expected = vec![fresno, kern, internal.clone()];
+    expected.sort();
+    assert_eq!(found, expected);
+
+    let only_internal = app
+        .post_as(
+            &employee.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Internal", "criteria": {"internal_only": true}}),
+        )
+        .await;
+    assert_eq!(only_internal.body["criteria"]["internal_only"], true);
+    let id = only_internal.body["id"].as_str().unwrap();
+    let results = app
+        .get_as(
+            &employee.token,
+            &format!("/api/v1/me/saved-searches/{id}/results"),
+        )
+        .await;
+    assert_eq!(ids(&results.body), [internal]);
+}
+
+#[actix_web::test]
+async fn a_search_saved_by_the_first_release_is_read_as_version_one() {
+    let (app, employer) = with_dmv_employer().await;
+    let sacramento = open(&app, &employer, json!({"county_code": "sacramento"})).await;
+    open(&app, &employer, json!({"county_code": "fresno"})).await;
+    let me = app.applicant("old@example.org").await;
+    let (owner, id) = (me.id.clone(), uuid::Uuid::now_v7().to_string());
+    let row_id = id.clone();
+    app.db
+        .write(move |conn| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query(format!(
+                "INSERT INTO saved_searches (id, account_id, name, criteria, created_at, updated_at) \
+                 VALUES ('{row_id}', '{owner}', 'Old', '{{\"county\":\"sacramento\",\"q\":null,\"sort\":\"newest\"}}', \
+                 CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ))
+            .execute(conn)
+            .map(|_| ())
+            .map_err(merit_api::error::ApiError::internal)
+        })
+        .await
+        .expect("the old row is stored");
+    let read = app
+        .get_as(&me.token, &format!("/api/v1/me/saved-searches/{id}"))
+        .await;
+    read.assert_status(200);
+    assert_eq!(read.body["criteria"]["county"], json!(["sacramento"]));
+    assert_eq!(read.body["criteria"]["sort"], "newest");
+    let results = app
+        .get_as(
+            &me.token,
+            &format!("/api/v1/me/saved-searches/{id}/results"),
+        )
+        .await;
+    assert_eq!(ids(&results.body), [sacramento]);
+}
+
+#[actix_web::test]
+async fn a_saved_search_id_that_is_not_a_canonical_uuid_is_not_found() {
+    let app = TestApp::spawn().await;
+    let me = app.applicant("ana@example.org").await;
+    for bad in ["x", "{0190a000-0000-7000-8000-000000000000}"] {
+        for path in [
+            format!("/api/v1/me/saved-searches/{bad}"),
+            format!("/api/v1/me/saved-searches/{bad}/results"),
+        ] {
+            assert_problem(&app.get_as(&me.token, &path).await, 404, "not_found");
+        }
+    }
 }

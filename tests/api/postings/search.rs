@@ -79,6 +79,88 @@ async fn every_filter_narrows_the_results_and_the_total() {
 }
 
 #[actix_web::test]
+async fn a_repeated_filter_matches_any_of_its_values_and_filters_still_combine() {
+    let (app, _, p) = corpus().await;
+    let cases: Vec<(&str, Vec<&String>)> = vec![
+        ("county=fresno&county=kern", vec![&p[2], &p[0]]),
+        ("county=kern&county=no-such-county", vec![&p[2]]),
+        (
+            "classification=5393&classification=5157",
+            vec![&p[3], &p[1]],
+        ),
+        (
+            "department=DMV&department=CDCR",
+            vec![&p[4], &p[3], &p[2], &p[1], &p[0]],
+        ),
+        ("tenure=temporary&tenure=limited_term", vec![&p[3], &p[0]]),
+        (
+            "time_base=part_time&time_base=intermittent",
+            vec![&p[4], &p[0]],
+        ),
+        ("shift=night&shift=evening", vec![&p[2], &p[0]]),
+        (
+            "county=sacramento&county=kern&department=CDCR",
+            vec![&p[3], &p[2]],
+        ),
+        ("county=sacramento&county=sacramento", vec![&p[3], &p[1]]),
+    ];
+    for (query, expected) in cases {
+        let body = search(&app, None, query).await;
+        let expected: Vec<String> = expected.into_iter().cloned().collect();
+        assert_eq!(ids(&body), expected, "{query}");
+        assert_eq!(body["total"], expected.len(), "{query}");
+    }
+    let too_many: String = (b'a'..=b'u')
+        .map(|c| format!("county=x{}&", c as char))
+        .collect();
+    let response = app.get(&format!("/api/v1/postings?{too_many}")).await;
+    assert_problem(&response, 422, "validation_failed");
+    assert_eq!(response.body["errors"][0]["code"], "too_many_values");
+    let bad = app
+        .get("/api/v1/postings?county=kern&county=no%20such")
+        .await;
+    assert_problem(&bad, 422, "validation_failed");
+    assert_eq!(bad.body["errors"][0]["field"], "county[1]");
+    let bad_term = app
+        .get("/api/v1/postings?tenure=permanent&tenure=forever")
+        .await;
+    assert_problem(&bad_term, 422, "validation_failed");
+    assert_eq!(bad_term.body["errors"][0]["field"], "tenure");
+    let repeated = app.get("/api/v1/postings?q=a&q=b").await;
+    assert_problem(&repeated, 400, "invalid_query");
+}
+
+#[actix_web::test]
+async fn results_and_details_carry_the_names_of_their_codes() {
+    let (app, _, p) = corpus().await;
+    let body = search(&app, None, "classification=5393").await;
+    let item = &body["items"][0];
+    assert_eq!(item["department_code"], "DMV");
+    assert_eq!(item["department_name"], "Department of Motor Vehicles");
+    assert_eq!(
+        item["classification_title"],
+        "Associate Governmental Program Analyst"
+    );
+    assert_eq!(item["county_name"], "Sacramento");
+    assert_eq!(
+        body["facets"]["classification"][0]["name"],
+        "Associate Governmental Program Analyst"
+    );
+    let detail = app.get(&format!("/api/v1/postings/{}", p[2])).await;
+    detail.assert_status(200);
+    assert_eq!(
+        detail.body["department_name"],
+        "Department of Corrections and Rehabilitation"
+    );
+    assert_eq!(detail.body["county_name"], "Kern");
+    assert!(
+        detail.body["classification_title"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+}
+
+#[actix_web::test]
 async fn each_order_sorts_as_it_says() {
     let (app, _, p) = corpus().await;
     assert_eq!(
@@ -155,11 +237,14 @@ async fn facets_count_every_match_by_county_department_classification_tenure_and
     let facets = &body["facets"];
     assert_eq!(
         facets["county"][0],
-        json!({"value": "sacramento", "count": 2})
+        json!({"value": "sacramento", "name": "Sacramento", "count": 2})
     );
     assert_eq!(
         facets["department"],
-        json!([{"value": "DMV", "count": 3}, {"value": "CDCR", "count": 2}])
+        json!([
+            {"value": "DMV", "name": "Department of Motor Vehicles", "count": 3},
+            {"value": "CDCR", "name": "Department of Corrections and Rehabilitation", "count": 2}
+        ])
     );
     assert_eq!(facets["classification"].as_array().unwrap().len(), 5);
     assert_eq!(
@@ -171,10 +256,13 @@ async fn facets_count_every_match_by_county_department_classification_tenure_and
         json!({"value": "full_time", "count": 3})
     );
     let narrowed = search(&app, None, "county=sacramento").await;
-    assert_eq!(
-        narrowed["facets"]["department"],
-        json!([{"value": "CDCR", "count": 1}, {"value": "DMV", "count": 1}])
-    );
+    let counts: Vec<(&str, u64)> = narrowed["facets"]["department"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["value"].as_str().unwrap(), f["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts, [("CDCR", 1), ("DMV", 1)]);
 }
 
 #[actix_web::test]
@@ -287,13 +375,17 @@ async fn a_posting_change_log_reader_never_sees_a_later_change_without_an_earlie
     let (app, dmv) = with_dmv_employer().await;
     let first = super::draft(&app, &dmv, json!({})).await;
     let second = super::draft(&app, &dmv, json!({})).await;
-    let mark = app.db.run(|c| Ok(postings::last_change(c)?)).await.unwrap();
+    let mark = app
+        .db
+        .read(|c| Ok(postings::last_change(c)?))
+        .await
+        .unwrap();
     // Rewrites a posting in a write transaction that stays open for `hold` after its change.
     let rewrite = |id: String, hold: std::time::Duration| {
         let db = app.db.clone();
         async move {
             db.write(move |c| {
-                let mut posting = postings::find(c, &id)?.unwrap();
+                let mut posting = postings::find(c, id.parse().unwrap())?.unwrap();
                 let expected = posting.version;
                 let at = posting.updated_at;
                 postings::touch(&mut posting, at);
@@ -311,7 +403,7 @@ async fn a_posting_change_log_reader_never_sees_a_later_change_without_an_earlie
         rewrite(second.clone(), std::time::Duration::ZERO).await;
         // As soon as the later change is committed, read the log as the search index does.
         app.db
-            .run(move |c| Ok(postings::changed_since(c, mark)?))
+            .read(move |c| Ok(postings::changed_since(c, mark)?))
             .await
             .unwrap()
     };

@@ -70,7 +70,7 @@ async fn internal_only_postings_are_seen_by_employees_of_any_department_and_nobo
         );
         assert_eq!(
             results["facets"]["department"],
-            json!([{"value": "DMV", "count": if sees_internal { 2 } else { 1 }}]),
+            json!([{"value": "DMV", "name": "Department of Motor Vehicles", "count": if sees_internal { 2 } else { 1 }}]),
             "{who}: facets"
         );
         for (facet, value) in internal_terms {
@@ -109,6 +109,18 @@ async fn internal_only_postings_are_seen_by_employees_of_any_department_and_nobo
                 "{who}: saved search"
             );
         }
+        let only_internal = search(&app, token.as_deref(), "internal_only=true").await;
+        let expected: Vec<&str> = if sees_internal {
+            vec![internal.as_str()]
+        } else {
+            vec![]
+        };
+        assert_eq!(ids(&only_internal), expected, "{who}: internal_only=true");
+        assert_eq!(
+            only_internal["total"],
+            expected.len(),
+            "{who}: internal_only total"
+        );
         let keyword = search(&app, token.as_deref(), "q=internal").await;
         assert_eq!(
             keyword["total"],
@@ -134,6 +146,10 @@ async fn the_posting_departments_employer_sees_its_internal_only_postings() {
     let internal = open(&app, &dmv_employer, json!({"visibility": "internal_only"})).await;
     assert_eq!(
         ids(&search(&app, Some(&dmv_employer.token), "").await),
+        [internal.as_str()]
+    );
+    assert_eq!(
+        ids(&search(&app, Some(&dmv_employer.token), "internal_only=true").await),
         [internal.as_str()]
     );
     app.get_as(&dmv_employer.token, &format!("/api/v1/postings/{internal}"))

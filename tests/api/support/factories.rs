@@ -160,7 +160,7 @@ impl TestApp {
         };
         let now = self.clock.now();
         let db: Db = self.db.clone();
-        db.run(move |conn| {
+        db.write(move |conn| {
             let exists = roster::find(conn, entry.employee_id.as_str())?.is_some();
             Ok(roster::save(conn, &entry, exists, now)?)
         })

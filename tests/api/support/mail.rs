@@ -17,6 +17,14 @@ pub struct Mail {
 }
 
 impl Mail {
+    /// The first link (a line starting with `http`) in the plain-text body.
+    pub fn link(&self) -> Option<&str> {
+        self.text
+            .lines()
+            .map(str::trim)
+            .find(|line| line.starts_with("http"))
+    }
+
     /// The `token` of the first link in the body.
     pub fn token(&self) -> Option<String> {
         let start = self.text.find("token=")? + "token=".len();
@@ -90,7 +98,7 @@ impl TestApp {
         use merit_persistence::schema::outbox_emails::dsl::*;
         let now = self.clock.now().naive_utc();
         self.db
-            .run(move |conn| {
+            .read(move |conn| {
                 outbox_emails
                     .filter(sent_at.is_null())
                     .filter(failed_at.is_null())

@@ -83,18 +83,27 @@ pub struct AccountQuery {
     pub cursor: Option<String>,
 }
 
-/// Change an account; absent fields stay as they are.
+/// Change an account, as a JSON Merge Patch (RFC 7396): members left out stay as they are;
+/// `null` unbinds the department or office (`roles` and `disabled` cannot be null).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountPatchRequest {
     /// The complete new set of roles. The employee role follows the roster and cannot change here.
-    pub roles: Option<Vec<RoleName>>,
+    #[serde(default, deserialize_with = "crate::merge_patch::present")]
+    #[schema(value_type = Vec<RoleName>)]
+    pub roles: Option<Option<Vec<RoleName>>>,
     /// Disable (`true`: every session ends) or re-enable (`false`).
-    pub disabled: Option<bool>,
-    /// The department, for the employer role.
-    pub department_code: Option<DepartmentCodeValue>,
-    /// The office, for the staff role.
-    pub office_code: Option<OfficeCodeValue>,
+    #[serde(default, deserialize_with = "crate::merge_patch::present")]
+    #[schema(value_type = bool)]
+    pub disabled: Option<Option<bool>>,
+    /// The department, for the employer role; `null` unbinds it.
+    #[serde(default, deserialize_with = "crate::merge_patch::present")]
+    #[schema(value_type = Option<DepartmentCodeValue>)]
+    pub department_code: Option<Option<String>>,
+    /// The office, for the staff role; `null` unbinds it.
+    #[serde(default, deserialize_with = "crate::merge_patch::present")]
+    #[schema(value_type = Option<OfficeCodeValue>)]
+    pub office_code: Option<Option<String>>,
 }
 
 /// Read the audit log.

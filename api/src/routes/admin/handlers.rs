@@ -6,11 +6,7 @@ use merit_domain::{
     profile::contact_email,
     reference::{DepartmentCode, OfficeCode},
 };
-use merit_persistence::{
-    PageRequest, accounts,
-    accounts::AccountFilter,
-    audit::{self, AuditFilter},
-};
+use merit_persistence::{PageRequest, accounts::AccountFilter, audit::AuditFilter};
 
 use super::dto::{
     AccountPatchRequest, AccountQuery, AuditEventResponse, AuditQuery, CreatedAccountResponse,
@@ -20,6 +16,7 @@ use crate::{
     auth::{Admin, AuthUser},
     error::ApiError,
     extract::{Json, Query},
+    merge_patch::{MergePatch, not_null},
     openapi::{Conflict, Forbidden, NotFound},
     paging::{PageResponse, page_params},
     routes::me::AccountResponse,
@@ -198,14 +195,14 @@ pub async fn list_accounts(
     let page = state
         .db
         .read(move |conn| {
-            Ok(accounts::search(
+            admin::search_accounts(
                 conn,
                 &filter,
                 PageRequest {
                     after: after.as_deref(),
                     limit,
                 },
-            )?)
+            )
         })
         .await?;
     let now = state.clock.now();
@@ -235,9 +232,8 @@ pub async fn get_account(
     let id = id.into_inner();
     let account = state
         .db
-        .run(move |conn| Ok(accounts::find(conn, &id)?))
-        .await?
-        .ok_or_else(|| ApiError::not_found("account"))?;
+        .read(move |conn| admin::get_account(conn, &id))
+        .await?;
     Ok(web::Json(AccountResponse::new(
         account,
         true,
@@ -253,7 +249,10 @@ pub async fn get_account(
     tag = "admin",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The account's id.")),
-    request_body = AccountPatchRequest,
+    request_body(
+        description = "A JSON Merge Patch (RFC 7396) of the account's roles, bindings and status; sent as `application/json`, it is read the same way.",
+        content((AccountPatchRequest = "application/merge-patch+json"))
+    ),
     responses(
         (status = 200, description = "The changed account.", body = AccountResponse),
         (status = 403, response = Forbidden),
@@ -266,27 +265,35 @@ pub async fn update_account(
     state: web::Data<AppState>,
     Admin(admin): Admin,
     id: web::Path<String>,
-    Json(body): Json<AccountPatchRequest>,
+    patch: MergePatch,
 ) -> Result<web::Json<AccountResponse>, ApiError> {
+    let body: AccountPatchRequest = patch.read()?;
     let mut fields = Fields::new();
     let department = fields.check_optional(
         "department_code",
         "invalid_code",
-        body.department_code.as_deref().map(DepartmentCode::parse),
+        body.department_code
+            .clone()
+            .flatten()
+            .as_deref()
+            .map(DepartmentCode::parse),
     );
     let office = fields.check_optional(
         "office_code",
         "invalid_code",
-        body.office_code.as_deref().map(OfficeCode::parse),
+        body.office_code
+            .clone()
+            .flatten()
+            .as_deref()
+            .map(OfficeCode::parse),
     );
     fields.finish()?;
     let patch = AccountPatch {
-        roles: body
-            .roles
+        roles: not_null("roles", body.roles)?
             .map(|roles| roles.into_iter().map(Role::from).collect()),
-        disabled: body.disabled,
-        department,
-        office,
+        disabled: not_null("disabled", body.disabled)?,
+        department: body.department_code.map(|_| department),
+        office: body.office_code.map(|_| office),
     };
     let now = state.clock.now();
     let account = state
@@ -399,14 +406,14 @@ pub async fn list_audit_events(
     let page = state
         .db
         .read(move |conn| {
-            Ok(audit::list(
+            admin::audit_events(
                 conn,
                 &filter,
                 PageRequest {
                     after: after.as_deref(),
                     limit,
                 },
-            )?)
+            )
         })
         .await?;
     Ok(web::Json(PageResponse::from_page(

@@ -13,8 +13,8 @@ use utoipa::ToSchema;
 
 use crate::{
     auth::Admin,
-    error::ApiError,
-    extract::{is_json, parse_json, read_body},
+    error::{ApiError, Code},
+    extract::{is_json, parse_json_body, read_body},
     openapi::Forbidden,
     services::employees,
     state::AppState,
@@ -115,10 +115,10 @@ fn parse_csv(body: &[u8]) -> Result<Vec<RosterRow>, ApiError> {
 }
 
 fn malformed_csv(reason: &str) -> ApiError {
-    ApiError::BadRequest {
-        code: "malformed_csv",
-        detail: format!("The CSV roster cannot be read: {reason}."),
-    }
+    ApiError::new(
+        Code::MalformedCsv,
+        format!("The CSV roster cannot be read: {reason}."),
+    )
 }
 
 /// Checks every row; every problem of every row is reported together.
@@ -239,7 +239,7 @@ pub async fn import_employee_roster(
         check_rows(parse_csv(&body)?, "rows")?
     } else {
         check_rows(
-            parse_json::<RosterImportRequest>(&body)?.employees,
+            parse_json_body::<RosterImportRequest>(&body)?.employees,
             "employees",
         )?
     };

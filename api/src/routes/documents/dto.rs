@@ -88,7 +88,7 @@ impl DocumentResponse {
     /// The response for a stored document.
     pub fn new(d: StoredDocument) -> Self {
         DocumentResponse {
-            id: d.id,
+            id: d.id.to_string(),
             kind: d.kind.into(),
             title: d.title,
             file_name: d.file_name.as_str().to_owned(),

@@ -5,6 +5,7 @@ use actix_web::{
     http::header::{self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue},
     post, web,
 };
+use merit_domain::ids::DocumentId;
 use merit_persistence::PageRequest;
 
 use super::{
@@ -14,7 +15,7 @@ use super::{
 use crate::{
     auth::AuthUser,
     error::ApiError,
-    extract::Query,
+    extract::{PathId, Query},
     openapi::{Conflict, NotFound},
     paging::{PageResponse, page_params},
     services::documents,
@@ -48,10 +49,10 @@ pub async fn list_documents(
             documents::list(conn, &owner, page)
         })
         .await?;
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         page,
         "documents",
-        |d| d.id.as_str(),
+        |d| d.id,
         DocumentResponse::new,
     )))
 }
@@ -109,12 +110,12 @@ pub async fn upload_document(
 pub async fn get_document(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<DocumentId>,
 ) -> Result<web::Json<DocumentResponse>, ApiError> {
-    let (owner, id) = (user.account.id.clone(), id.into_inner());
+    let owner = user.account.id.clone();
     let found = state
         .db
-        .read(move |conn| documents::get(conn, &owner, &id))
+        .read(move |conn| documents::get(conn, &owner, id))
         .await?;
     Ok(web::Json(DocumentResponse::new(found)))
 }
@@ -144,9 +145,9 @@ pub async fn get_document(
 pub async fn download_document(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<DocumentId>,
 ) -> Result<HttpResponse, ApiError> {
-    let (document, bytes) = documents::open(&state, user.id(), &id).await?;
+    let (document, bytes) = documents::open(&state, user.id(), id).await?;
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
         parameters: vec![
@@ -180,8 +181,8 @@ pub async fn download_document(
 pub async fn delete_document(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<DocumentId>,
 ) -> Result<HttpResponse, ApiError> {
-    documents::delete(&state, user.id(), &id).await?;
+    documents::delete(&state, user.id(), id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

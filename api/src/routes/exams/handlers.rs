@@ -10,13 +10,13 @@ use merit_domain::{
 use merit_persistence::{PageRequest, exams as repo, exams::ListKey, time::utc};
 
 use super::dto::{
-    AttemptRequest, AttemptResponse, EligibilityResponse, EligibleListEntry, EligibleListQuery,
-    ExamQuery, ExamResponse, NewExamRequest,
+    AttemptRequest, AttemptResponse, EligibleListEntry, EligibleListQuery, ExamQuery, ExamResponse,
+    NewExamRequest,
 };
 use crate::routes::strings::RankBandName;
 use crate::{
     auth::{AuthUser, MaybeUser},
-    error::ApiError,
+    error::{ApiError, Code},
     extract::{Json, Query},
     openapi::{Conflict, Forbidden, NotFound},
     paging::{self, PageResponse, decode_cursor, encode_cursor, page_params},
@@ -75,7 +75,7 @@ pub async fn list_exams(
     };
     let page = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             exams::list(
                 conn,
                 &filter,
@@ -111,10 +111,10 @@ pub async fn create_exam(
     Json(body): Json<NewExamRequest>,
 ) -> Result<HttpResponse, ApiError> {
     if !manages_exams(&user) {
-        return Err(ApiError::Forbidden {
-            code: "forbidden",
-            detail: "Only employers and admins create exams.".into(),
-        });
+        return Err(ApiError::new(
+            Code::Forbidden,
+            "Only employers and admins create exams.",
+        ));
     }
     let now = state.clock.now();
     let exam = body.parse(uuid::Uuid::now_v7().to_string(), now)?;
@@ -143,7 +143,7 @@ pub async fn get_exam(
     MaybeUser(user): MaybeUser,
     id: web::Path<String>,
 ) -> Result<web::Json<ExamResponse>, ApiError> {
-    let exam = state.db.run(move |conn| exams::get(conn, &id)).await?;
+    let exam = state.db.read(move |conn| exams::get(conn, &id)).await?;
     let show_points = user.as_ref().is_some_and(manages_exams);
     Ok(web::Json(ExamResponse::new(
         exam,
@@ -190,65 +190,6 @@ pub async fn take_exam(
     Ok(HttpResponse::Created().json(AttemptResponse::from(attempt)))
 }
 
-/// My exam results
-///
-/// Every attempt, newest first.
-#[utoipa::path(
-    tag = "exams",
-    security(("bearer" = [])),
-    responses((status = 200, description = "Every attempt.", body = Vec<AttemptResponse>), (status = 403, response = Forbidden))
-)]
-#[get("/me/exam-results")]
-pub async fn list_my_exam_results(
-    state: web::Data<AppState>,
-    user: AuthUser,
-) -> Result<web::Json<Vec<AttemptResponse>>, ApiError> {
-    let attempts = state
-        .db
-        .run(move |conn| Ok(repo::attempts_of(conn, user.id())?))
-        .await?;
-    Ok(web::Json(
-        attempts.into_iter().map(AttemptResponse::from).collect(),
-    ))
-}
-
-/// My eligibilities
-///
-/// Per classification the person passed: the eligibility that counts (the best active one),
-/// its status (active, expiring within 60 days, expired), days left, and when a re-take is
-/// possible.
-#[utoipa::path(
-    tag = "exams",
-    security(("bearer" = [])),
-    responses((status = 200, description = "Per classification.", body = Vec<EligibilityResponse>), (status = 403, response = Forbidden))
-)]
-#[get("/me/eligibilities")]
-pub async fn list_my_eligibilities(
-    state: web::Data<AppState>,
-    user: AuthUser,
-) -> Result<web::Json<Vec<EligibilityResponse>>, ApiError> {
-    let now = state.clock.now();
-    let standings = state
-        .db
-        .run(move |conn| exams::standings(conn, &user, now))
-        .await?;
-    Ok(web::Json(
-        standings
-            .into_iter()
-            .map(|s| EligibilityResponse {
-                classification_code: s.classification,
-                classification_title: s.classification_title,
-                status: s.status.into(),
-                score: s.score,
-                rank_band: RankBandName::of(s.rank_band),
-                expires_at: s.expires_at,
-                days_left: s.days_left,
-                retake_allowed_from: s.retake_allowed_from,
-            })
-            .collect(),
-    ))
-}
-
 fn encode_list_key(key: &ListKey) -> String {
     encode_cursor(
         "eligible-list",
@@ -269,10 +210,10 @@ fn decode_list_key(cursor: &str) -> Result<ListKey, ApiError> {
             score,
             account_id: account_id.to_owned(),
         }),
-        _ => Err(ApiError::BadRequest {
-            code: "invalid_cursor",
-            detail: "The cursor is not one this list gave out.".into(),
-        }),
+        _ => Err(ApiError::new(
+            Code::InvalidCursor,
+            "The cursor is not one this list gave out.",
+        )),
     }
 }
 
@@ -300,10 +241,10 @@ pub async fn get_eligible_list(
     Query(query): Query<EligibleListQuery>,
 ) -> Result<web::Json<PageResponse<EligibleListEntry>>, ApiError> {
     if !(user.has(Role::Employer) || user.has(Role::Staff) || user.has(Role::Admin)) {
-        return Err(ApiError::Forbidden {
-            code: "forbidden",
-            detail: "Eligible lists are for employers, staff and admins.".into(),
-        });
+        return Err(ApiError::new(
+            Code::Forbidden,
+            "Eligible lists are for employers, staff and admins.",
+        ));
     }
     let classification =
         ClassificationCode::parse(&code).map_err(|_| ApiError::not_found("classification"))?;

@@ -1,10 +1,10 @@
 //! The caller's own account.
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 
 use super::dto::{AccountResponse, PasswordChangeRequest};
 use crate::{
-    auth::{AnySession, AuthUser},
+    auth::{AnySession, AuthUser, limits::Limited},
     error::ApiError,
     extract::Json,
     openapi::{Conflict, Forbidden, TooManyRequests},
@@ -59,6 +59,8 @@ pub async fn change_password(
 /// Resend the email confirmation
 ///
 /// Sends a new link to confirm the account's email address; earlier links stop working.
+/// Rate-limited like the other emails people can ask for: per client and per address (429
+/// with `Retry-After`).
 #[utoipa::path(
     tag = "me",
     security(("bearer" = [])),
@@ -66,13 +68,21 @@ pub async fn change_password(
         (status = 202, description = "A new link is on its way.", body = AcceptedResponse),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/me/email-verifications")]
 pub async fn resend_email_verification(
     state: web::Data<AppState>,
     user: AuthUser,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    state
+        .limits
+        .check(Limited::Recovery, &state.limits.client(&req))?;
+    if let Some(email) = &user.account.email {
+        state.limits.check(Limited::RecoveryAddress, &email.key())?;
+    }
     let (now, worker) = (state.clock.now(), state.get_ref().clone());
     state
         .db

@@ -2,20 +2,19 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use merit_domain::{
-    posting::{
-        Duties, Posting, PostingStatus, PostingTitle, SalaryRange, SearchCriteria, SortOrder,
-        Visibility,
-    },
-    reference::{ClassificationCode, CountyCode, DepartmentCode},
+    posting::{Duties, PostingStatus, PostingTitle, SalaryRange, SortOrder, Visibility},
+    reference::{ClassificationCode, CountyCode},
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 pub use crate::routes::terms::{
     Shift as ShiftName, Tenure as TenureName, TimeBase as TimeBaseName,
 };
 use crate::{
-    error::ApiError, routes::terms::api_enum, services::postings::PostingContent,
+    error::ApiError,
+    routes::terms::api_enum,
+    services::postings::{NamedPosting, PostingContent},
     validation::Fields,
 };
 
@@ -134,6 +133,13 @@ impl PostingRequest {
             "invalid_salary_range",
             SalaryRange::new(self.salary_min_cents, self.salary_max_cents),
         );
+        // At most one of each kind, as the schema's `maxItems` says (repeats are not merged).
+        crate::validation::at_most(
+            &mut fields,
+            "required_documents",
+            &self.required_documents,
+            DOCUMENT_KINDS.len(),
+        );
         let mut documents = Vec::new();
         for (i, kind) in self.required_documents.iter().enumerate() {
             if !DOCUMENT_KINDS.contains(&kind.as_str()) {
@@ -180,14 +186,20 @@ pub struct PostingResponse {
     pub id: String,
     /// The posting department's code.
     pub department_code: String,
+    /// The posting department's name.
+    pub department_name: String,
     /// The job classification's code.
     pub classification_code: String,
+    /// The job classification's title.
+    pub classification_title: String,
     /// Working title.
     pub title: String,
     /// The duties statement.
     pub duties: String,
     /// The county's code.
     pub county_code: String,
+    /// The county's name.
+    pub county_name: String,
     /// Tenure.
     pub tenure: TenureName,
     /// Time base.
@@ -223,15 +235,19 @@ pub struct PostingResponse {
 
 impl PostingResponse {
     /// The response for `posting` at `now`.
-    pub fn new(posting: Posting, now: DateTime<Utc>) -> Self {
+    pub fn new(named: NamedPosting, now: DateTime<Utc>) -> Self {
+        let NamedPosting { posting, names } = named;
         PostingResponse {
             accepting_applications: posting.accepting_applications(now),
-            id: posting.id,
+            id: posting.id.to_string(),
             department_code: posting.department.to_string(),
+            department_name: names.department,
             classification_code: posting.classification.to_string(),
+            classification_title: names.classification,
             title: posting.title.as_str().to_owned(),
             duties: posting.duties.as_str().to_owned(),
             county_code: posting.county.to_string(),
+            county_name: names.county,
             tenure: posting.tenure.into(),
             time_base: posting.time_base.into(),
             shift: posting.shift.into(),
@@ -274,95 +290,4 @@ pub struct ConsiderationResponse {
     pub considered: bool,
     /// Every reason that applies, as codes.
     pub reasons: Vec<ReasonResponse>,
-}
-
-/// The filters shared by search and saved searches.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct SearchFilters {
-    /// Keywords, matched against title, classification title and duties (all must match).
-    #[param(max_length = 200, pattern = r"^[^\u0000]*$")]
-    #[schema(max_length = 200, example = "analyst")]
-    pub q: Option<String>,
-    /// Only this classification (code).
-    #[param(pattern = "^[A-Za-z0-9]{1,8}$")]
-    #[schema(pattern = "^[A-Za-z0-9]{1,8}$")]
-    pub classification: Option<String>,
-    /// Only this department (code).
-    #[param(pattern = "^[A-Za-z0-9]{2,12}$")]
-    #[schema(pattern = "^[A-Za-z0-9]{2,12}$")]
-    pub department: Option<String>,
-    /// Only this county (code).
-    #[param(pattern = "^[A-Za-z-]{2,32}$")]
-    #[schema(pattern = "^[A-Za-z-]{2,32}$")]
-    pub county: Option<String>,
-    /// Only this tenure.
-    pub tenure: Option<TenureName>,
-    /// Only this time base.
-    pub time_base: Option<TimeBaseName>,
-    /// Only this shift.
-    pub shift: Option<ShiftName>,
-    /// Only postings whose highest monthly salary reaches this (cents).
-    #[param(minimum = 0)]
-    #[schema(minimum = 0)]
-    pub salary_min_cents: Option<i64>,
-    /// Only postings whose lowest monthly salary is at most this (cents).
-    #[param(minimum = 0)]
-    #[schema(minimum = 0)]
-    pub salary_max_cents: Option<i64>,
-    /// Only postings opened on or after this day.
-    pub posted_since: Option<NaiveDate>,
-    /// Only postings whose final filing date is on or before this day.
-    pub closing_before: Option<NaiveDate>,
-    /// The order (default `relevance`, which is `newest` without keywords).
-    pub sort: Option<SortName>,
-}
-
-impl SearchFilters {
-    /// The checked criteria, or 422 naming every bad field.
-    pub fn criteria(&self) -> Result<SearchCriteria, ApiError> {
-        let mut fields = Fields::new();
-        let classification = fields.check_optional(
-            "classification",
-            "invalid_code",
-            self.classification
-                .as_deref()
-                .map(ClassificationCode::parse),
-        );
-        let department = fields.check_optional(
-            "department",
-            "invalid_code",
-            self.department.as_deref().map(DepartmentCode::parse),
-        );
-        let county = fields.check_optional(
-            "county",
-            "invalid_code",
-            self.county.as_deref().map(CountyCode::parse),
-        );
-        fields.finish()?;
-        SearchCriteria {
-            keywords: self.q.clone(),
-            classification,
-            department,
-            county,
-            tenure: self.tenure.map(Into::into),
-            time_base: self.time_base.map(Into::into),
-            shift: self.shift.map(Into::into),
-            salary_min: self.salary_min_cents,
-            salary_max: self.salary_max_cents,
-            posted_since: self.posted_since,
-            closing_before: self.closing_before,
-            sort: self.sort.map_or(SortOrder::Relevance, Into::into),
-        }
-        .checked()
-        .map_err(|e| match e {
-            merit_domain::posting::CriteriaError::KeywordsTooLong(_) => {
-                ApiError::invalid("q", "too_long", e.to_string())
-            }
-            merit_domain::posting::CriteriaError::SalaryRange => {
-                ApiError::invalid("salary_min_cents", "invalid_salary_range", e.to_string())
-            }
-        })
-    }
 }

@@ -1,7 +1,11 @@
 //! Posting details, the consideration preview, and employers' management.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use merit_domain::{posting::PostingAction, reference::DepartmentCode};
+use merit_domain::{
+    ids::PostingId,
+    posting::{Posting, PostingAction},
+    reference::DepartmentCode,
+};
 use merit_persistence::PageRequest;
 
 use super::{
@@ -12,10 +16,11 @@ use crate::{
     auth::{AuthUser, Employer, MaybeUser, viewer_of},
     conditional::{IfMatch, json_with_tag},
     error::ApiError,
-    extract::{Json, Query},
+    extract::{Json, PathId, Query},
+    merge_patch::MergePatch,
     openapi::{Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized},
     paging::{PageResponse, page_params},
-    services::postings,
+    services::postings::{self, NamedPosting},
     state::AppState,
 };
 
@@ -38,13 +43,13 @@ use crate::{
 pub async fn get_posting(
     state: web::Data<AppState>,
     MaybeUser(user): MaybeUser,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = viewer_of(user.as_ref());
     let posting = state
         .db
-        .run(move |conn| postings::get(conn, &id, &viewer))
+        .read(move |conn| postings::get(conn, id, &viewer))
         .await?;
     let now = state.clock.now();
     let tag = postings::posting_tag(&posting, now);
@@ -71,16 +76,16 @@ pub async fn get_posting(
 pub async fn get_posting_eligibility(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
 ) -> Result<web::Json<ConsiderationResponse>, ApiError> {
     let now = state.clock.now();
     let viewer = viewer_of(Some(&user));
     let (posting, answer) = state
         .db
-        .run(move |conn| postings::preview(conn, &user, &id, &viewer, now))
+        .read(move |conn| postings::preview(conn, &user, id, &viewer, now))
         .await?;
     Ok(web::Json(ConsiderationResponse {
-        posting_id: posting.id,
+        posting_id: posting.id.to_string(),
         may_apply: answer.may_apply,
         considered: answer.considered,
         reasons: answer
@@ -125,13 +130,19 @@ pub async fn create_posting(
 
 /// Change a posting
 ///
-/// Replaces the content of a draft or open posting of the employer's department. Send the
-/// `ETag` in `If-Match` to refuse (412) a change made since you read it.
+/// Changes the content of a draft or open posting of the employer's department with a JSON
+/// Merge Patch (RFC 7396): members left out stay unchanged, `null` clears
+/// `required_documents` and `eligibility_required`, and the result must be a valid posting
+/// (`null` for any other member is 422 `required`). Send the `ETag` in `If-Match` to refuse
+/// (412) a change made since you read it.
 #[utoipa::path(
     tag = "postings",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The posting's id.")),
-    request_body = PostingRequest,
+    request_body(
+        description = "A JSON Merge Patch (RFC 7396) of the posting's content; sent as `application/json`, it is read the same way.",
+        content((PostingRequest = "application/merge-patch+json"))
+    ),
     responses(
         (status = 200, description = "Changed.", body = PostingResponse),
         (status = 403, response = Forbidden),
@@ -144,17 +155,19 @@ pub async fn create_posting(
 pub async fn update_posting(
     state: web::Data<AppState>,
     employer: Employer,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
     if_match: IfMatch,
-    Json(body): Json<PostingRequest>,
+    MergePatch(patch): MergePatch,
 ) -> Result<HttpResponse, ApiError> {
-    let content = body.parse()?;
     let now = state.clock.now();
-    let posting = state
-        .db
-        .write(move |conn| postings::update(conn, &employer, &id, content, &if_match, now))
-        .await?;
-    state.search.refresh_after_write(&state.db).await;
+    let edit = move |current: &Posting| {
+        let base = PostingResponse::new(NamedPosting::unnamed(current.clone()), now);
+        MergePatch(patch).apply::<PostingRequest>(&base)?.parse()
+    };
+    let posting = postings::write_and_reindex(&state.db, &state.search, move |conn| {
+        postings::update(conn, &employer, id, edit, &if_match, now)
+    })
+    .await?;
     let tag = postings::posting_tag(&posting, now);
     Ok(HttpResponse::Ok()
         .insert_header(("etag", tag))
@@ -164,15 +177,14 @@ pub async fn update_posting(
 async fn transition(
     state: web::Data<AppState>,
     employer: Employer,
-    id: String,
+    id: PostingId,
     action: PostingAction,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let posting = state
-        .db
-        .write(move |conn| postings::transition(conn, &employer, &id, action, now))
-        .await?;
-    state.search.refresh_after_write(&state.db).await;
+    let posting = postings::write_and_reindex(&state.db, &state.search, move |conn| {
+        postings::transition(conn, &employer, id, action, now)
+    })
+    .await?;
     let tag = postings::posting_tag(&posting, now);
     Ok(HttpResponse::Ok()
         .insert_header(("etag", tag))
@@ -197,9 +209,9 @@ async fn transition(
 pub async fn publish_posting(
     state: web::Data<AppState>,
     employer: Employer,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, employer, id.into_inner(), PostingAction::Publish).await
+    transition(state, employer, id, PostingAction::Publish).await
 }
 
 /// Close a posting
@@ -220,9 +232,9 @@ pub async fn publish_posting(
 pub async fn close_posting(
     state: web::Data<AppState>,
     employer: Employer,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, employer, id.into_inner(), PostingAction::Close).await
+    transition(state, employer, id, PostingAction::Close).await
 }
 
 /// Cancel a posting
@@ -243,9 +255,9 @@ pub async fn close_posting(
 pub async fn cancel_posting(
     state: web::Data<AppState>,
     employer: Employer,
-    id: web::Path<String>,
+    PathId(id): PathId<PostingId>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, employer, id.into_inner(), PostingAction::Cancel).await
+    transition(state, employer, id, PostingAction::Cancel).await
 }
 
 /// A department's postings
@@ -277,7 +289,7 @@ pub async fn list_department_postings(
     let viewer = viewer_of(Some(&employer.user));
     let found = state
         .db
-        .run(move |conn| {
+        .read(move |conn| {
             postings::list_department(
                 conn,
                 &department,
@@ -290,10 +302,10 @@ pub async fn list_department_postings(
         })
         .await?;
     let now = state.clock.now();
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         found,
         "department-postings",
-        |p| p.id.as_str(),
+        |p| p.id,
         |p| PostingResponse::new(p, now),
     )))
 }

@@ -1,10 +1,12 @@
 //! Postings: search, details, the consideration preview, and employers' management.
 
 mod dto;
+mod filters;
 mod handlers;
 mod search;
 
 pub use dto::*;
+pub use filters::*;
 pub use handlers::*;
 pub use search::*;
 

@@ -2,19 +2,21 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use merit_domain::posting::SortOrder;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::dto::{SearchFilters, ShiftName, TenureName, TimeBaseName, VisibilityName};
+use super::{
+    dto::{ShiftName, TenureName, TimeBaseName, VisibilityName},
+    filters::SearchFilters,
+};
 use crate::{
     auth::{MaybeUser, viewer_of},
     conditional::json_with_etag,
     error::ApiError,
-    extract::parse_query_parts,
     openapi::Unauthorized,
-    paging::{self, decode_cursor, encode_cursor},
-    search::{FacetCount, Found, Query, SortKey},
+    paging,
+    search::FacetCount,
+    services::search::{self, PageCommand, SearchPage},
     state::AppState,
 };
 
@@ -41,12 +43,16 @@ pub struct PostingSummary {
     pub title: String,
     /// The department's code.
     pub department_code: String,
+    /// The department's name.
+    pub department_name: String,
     /// The classification's code.
     pub classification_code: String,
     /// The classification's title.
     pub classification_title: String,
     /// The county's code.
     pub county_code: String,
+    /// The county's name.
+    pub county_name: String,
     /// Tenure.
     pub tenure: TenureName,
     /// Time base.
@@ -71,8 +77,20 @@ pub struct PostingSummary {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
 pub struct FacetValue {
-    /// The value (a code).
+    /// The value (a term).
     pub value: String,
+    /// How many results have it.
+    pub count: usize,
+}
+
+/// A facet code, its name and its count.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+pub struct NamedFacetValue {
+    /// The value (a code, as the filter takes it).
+    pub value: String,
+    /// The code's display name (a county or department name, a classification title).
+    pub name: String,
     /// How many results have it.
     pub count: usize,
 }
@@ -82,11 +100,11 @@ pub struct FacetValue {
 #[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
 pub struct SearchFacets {
     /// By county code.
-    pub county: Vec<FacetValue>,
+    pub county: Vec<NamedFacetValue>,
     /// By department code.
-    pub department: Vec<FacetValue>,
+    pub department: Vec<NamedFacetValue>,
     /// By classification code.
-    pub classification: Vec<FacetValue>,
+    pub classification: Vec<NamedFacetValue>,
     /// By tenure.
     pub tenure: Vec<FacetValue>,
     /// By time base.
@@ -118,65 +136,52 @@ fn facet(values: Vec<FacetCount>) -> Vec<FacetValue> {
         .collect()
 }
 
-fn cursor_of(sort: SortOrder, key: &SortKey) -> String {
-    encode_cursor(
-        "postings",
-        &format!("{}|{}|{}", sort.as_str(), key.primary, key.id),
-    )
+fn named_facet(values: Vec<FacetCount>) -> Vec<NamedFacetValue> {
+    values
+        .into_iter()
+        .map(|f| NamedFacetValue {
+            name: f.name.unwrap_or_default(),
+            value: f.value,
+            count: f.count,
+        })
+        .collect()
 }
 
-/// Decodes a search cursor; it must belong to the same order.
-pub fn decode_search_cursor(cursor: &str, sort: SortOrder) -> Result<SortKey, ApiError> {
-    let text = decode_cursor("postings", cursor)?;
-    let mut parts = text.splitn(3, '|');
-    match (parts.next(), parts.next().and_then(|p| p.parse::<i64>().ok()), parts.next()) {
-        (Some(name), Some(primary), Some(id)) if name == sort.as_str() => Ok(SortKey { primary, id: id.to_owned() }),
-        _ => Err(ApiError::BadRequest {
-            code: "invalid_cursor",
-            detail: "The cursor is not one this search gave out (or the order changed). Start again without a cursor.".into(),
-        }),
+impl From<&crate::search::PostingCard> for PostingSummary {
+    fn from(card: &crate::search::PostingCard) -> Self {
+        PostingSummary {
+            id: card.id.clone(),
+            title: card.title.clone(),
+            department_code: card.department_code.clone(),
+            department_name: card.department_name.clone(),
+            classification_code: card.classification_code.clone(),
+            classification_title: card.classification_title.clone(),
+            county_code: card.county_code.clone(),
+            county_name: card.county_name.clone(),
+            tenure: card.tenure.into(),
+            time_base: card.time_base.into(),
+            shift: card.shift.into(),
+            salary_min_cents: card.salary_min_cents,
+            salary_max_cents: card.salary_max_cents,
+            final_filing_date: card.final_filing_date,
+            published_at: card.published_at,
+            visibility: card.visibility.into(),
+            eligibility_required: card.eligibility_required,
+        }
     }
 }
 
-impl SearchResponse {
-    /// The response for what the index found, in `sort` order.
-    pub fn new(found: Found, sort: SortOrder) -> Self {
-        let next_cursor = if found.has_more {
-            found.hits.last().map(|h| cursor_of(sort, &h.key))
-        } else {
-            None
-        };
+impl From<SearchPage> for SearchResponse {
+    fn from(page: SearchPage) -> Self {
+        let found = page.found;
         SearchResponse {
-            items: found
-                .hits
-                .into_iter()
-                .map(|hit| {
-                    let card = &hit.card;
-                    PostingSummary {
-                        id: card.id.clone(),
-                        title: card.title.clone(),
-                        department_code: card.department_code.clone(),
-                        classification_code: card.classification_code.clone(),
-                        classification_title: card.classification_title.clone(),
-                        county_code: card.county_code.clone(),
-                        tenure: card.tenure.into(),
-                        time_base: card.time_base.into(),
-                        shift: card.shift.into(),
-                        salary_min_cents: card.salary_min_cents,
-                        salary_max_cents: card.salary_max_cents,
-                        final_filing_date: card.final_filing_date,
-                        published_at: card.published_at,
-                        visibility: card.visibility.into(),
-                        eligibility_required: card.eligibility_required,
-                    }
-                })
-                .collect(),
-            next_cursor,
+            items: found.hits.iter().map(|hit| (&*hit.card).into()).collect(),
+            next_cursor: page.next_cursor,
             total: found.total,
             facets: SearchFacets {
-                county: facet(found.facets.county),
-                department: facet(found.facets.department),
-                classification: facet(found.facets.classification),
+                county: named_facet(found.facets.county),
+                department: named_facet(found.facets.department),
+                classification: named_facet(found.facets.classification),
                 tenure: facet(found.facets.tenure),
                 time_base: facet(found.facets.time_base),
             },
@@ -184,12 +189,25 @@ impl SearchResponse {
     }
 }
 
+impl PageParams {
+    /// The checked page request.
+    pub fn command(&self) -> Result<PageCommand, ApiError> {
+        Ok(PageCommand {
+            limit: paging::limit(self.limit)?.get() as usize,
+            cursor: self.cursor.clone(),
+        })
+    }
+}
+
 /// Search postings
 ///
 /// Open postings the caller may see (internal-only ones only for signed-in State employees),
 /// matching every keyword and filter, in the chosen order, with the total and facet counts of
-/// all matches. Postings past their final filing date are left out. Answers carry an `ETag`;
-/// send it back in `If-None-Match` to get 304 when nothing changed.
+/// all matches. A filter repeated (`county=fresno&county=kern`) matches any of its values;
+/// different filters must all match. `internal_only=true` keeps only postings for State
+/// employees, so it finds nothing for anyone who may not see them. Codes come with their names.
+/// Postings past their final filing date are left out. Answers carry an `ETag`; send it back in
+/// `If-None-Match` to get 304 when nothing changed.
 #[utoipa::path(
     tag = "postings",
     security((), ("bearer" = [])),
@@ -207,24 +225,10 @@ pub async fn search_postings(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (filters, page): (SearchFilters, PageParams) =
-        parse_query_parts(req.query_string(), &["limit", "cursor"])?;
-    let criteria = filters.criteria()?;
-    let limit = paging::limit(page.limit)?;
-    let sort = criteria.effective_sort();
-    let after = page
-        .cursor
-        .as_deref()
-        .map(|c| decode_search_cursor(c, sort))
-        .transpose()?;
-    state.search.ready(&state.db).await?;
+        SearchFilters::from_query(req.query_string(), &["limit", "cursor"])?;
+    let (criteria, page) = (filters.criteria()?, page.command()?);
     let viewer = viewer_of(user.as_ref());
-    let query = Query {
-        criteria: &criteria,
-        viewer: &viewer,
-        now: state.clock.now(),
-        after: after.as_ref(),
-        limit: limit.get() as usize,
-    };
-    let found = state.search.search(&query);
-    json_with_etag(&req, &SearchResponse::new(found, sort))
+    let now = state.clock.now();
+    let found = search::postings(&state.db, &state.search, &viewer, &criteria, &page, now).await?;
+    json_with_etag(&req, &SearchResponse::from(found))
 }

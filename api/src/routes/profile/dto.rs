@@ -78,7 +78,8 @@ pub struct ConditionsOfEmployment {
     pub accepts_contact: bool,
 }
 
-/// Replace the profile (send every field; what is left out is cleared).
+/// The whole profile, to replace it: `first_name` and `last_name` are required; any other
+/// member left out is cleared (to null, or to an empty list or the default conditions).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileRequest {

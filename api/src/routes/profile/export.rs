@@ -145,8 +145,8 @@ impl ExportResponse {
             saved_searches: export
                 .saved_searches
                 .into_iter()
-                .map(SavedSearchResponse::try_from)
-                .collect::<Result<_, _>>()?,
+                .map(SavedSearchResponse::from)
+                .collect(),
             exam_results: export.exam_attempts.into_iter().map(Into::into).collect(),
             eligibilities: export.eligibilities.into_iter().map(Into::into).collect(),
             sessions: export

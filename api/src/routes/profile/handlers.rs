@@ -1,6 +1,6 @@
 //! Profile and export handlers.
 
-use actix_web::{HttpRequest, HttpResponse, get, http::header, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::header, patch, put, web};
 
 use super::{
     dto::{ProfileRequest, ProfileResponse},
@@ -11,8 +11,9 @@ use crate::{
     conditional::{IfMatch, not_modified},
     error::ApiError,
     extract::Json,
+    merge_patch::MergePatch,
     openapi::{Conflict, PreconditionFailed, PreconditionRequired, TooManyRequests},
-    services::{export, profile},
+    services::{export, profile, profile::ProfileView},
     state::AppState,
 };
 
@@ -62,7 +63,7 @@ pub async fn get_profile(
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
-    params(("If-Match" = String, Header, description = "The `ETag` of the profile as last read.")),
+    params(("If-Match" = String, Header, description = "The `ETag` of the profile as last read (`*` for any version). Anything but `*` or entity tags in quotes is 400 `malformed_header`.", pattern = r#"^\s*(\*|(W/)?"[!#-~]*"(\s*,\s*(W/)?"[!#-~]*")*)\s*$"#)),
     request_body = ProfileRequest,
     responses(
         (
@@ -85,6 +86,53 @@ pub async fn replace_profile(
     Json(body): Json<ProfileRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let view = profile::update(&state, &user, body.parse(), if_match).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, view.etag.clone()))
+        .json(ProfileResponse::new(view)))
+}
+
+/// Change my profile
+///
+/// Changes some fields of the profile with a JSON Merge Patch (RFC 7396): members left out
+/// stay unchanged, objects (`mailing_address`, `conditions`) are merged, arrays
+/// (`supervisors`) replace, and `null` clears an optional member (`first_name` and
+/// `last_name` cannot be cleared: 422 `required`). `If-Match` must carry the `ETag` of the
+/// version the patch is based on (412 when the profile changed since, 428 without it). The
+/// rules of `PUT` apply to the result, `current_password` for a new email address included.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    params(("If-Match" = String, Header, description = "The `ETag` of the profile as last read (`*` for any version). Anything but `*` or entity tags in quotes is 400 `malformed_header`.", pattern = r#"^\s*(\*|(W/)?"[!#-~]*"(\s*,\s*(W/)?"[!#-~]*")*)\s*$"#)),
+    request_body(
+        description = "A JSON Merge Patch (RFC 7396) of the profile; sent as `application/json`, it is read the same way.",
+        content((ProfileRequest = "application/merge-patch+json"))
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The saved profile.",
+            body = ProfileResponse,
+            headers(("ETag" = String, description = "The new version of the profile."))
+        ),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 428, response = PreconditionRequired),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[patch("/me/profile")]
+pub async fn patch_profile(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    if_match: IfMatch,
+    MergePatch(patch): MergePatch,
+) -> Result<HttpResponse, ApiError> {
+    let edit = |current: &ProfileView| {
+        MergePatch(patch)
+            .apply::<ProfileRequest>(&ProfileResponse::new(current.clone()))
+            .map(ProfileRequest::parse)
+    };
+    let view = profile::patch(&state, &user, edit, if_match).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, view.etag.clone()))
         .json(ProfileResponse::new(view)))

@@ -15,5 +15,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_profile)
         .service(replace_profile)
+        .service(patch_profile)
         .service(get_export);
 }

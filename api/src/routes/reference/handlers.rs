@@ -2,7 +2,7 @@
 //! admin additions.
 
 use actix_web::{HttpResponse, get, post, web};
-use merit_persistence::reference as repo;
+use merit_domain::reference::{Classification, Department, Location, Office};
 
 use super::dto::{
     ClassificationResponse, DepartmentResponse, LocationResponse, NewClassificationRequest,
@@ -36,7 +36,7 @@ pub async fn list_departments(
     let list = query.into_list("departments", str::to_ascii_uppercase)?;
     let page = state
         .db
-        .read(move |conn| reference::list(conn, &list, repo::list_departments))
+        .read(move |conn| reference::list::<Department>(conn, &list))
         .await?;
     Ok(web::Json(PageResponse::from_page(
         page,
@@ -62,7 +62,7 @@ pub async fn list_classifications(
     let list = query.into_list("classifications", str::to_ascii_uppercase)?;
     let page = state
         .db
-        .read(move |conn| reference::list(conn, &list, repo::list_classifications))
+        .read(move |conn| reference::list::<Classification>(conn, &list))
         .await?;
     Ok(web::Json(PageResponse::from_page(
         page,
@@ -88,7 +88,7 @@ pub async fn list_locations(
     let list = query.into_list("locations", str::to_ascii_lowercase)?;
     let page = state
         .db
-        .read(move |conn| reference::list(conn, &list, repo::list_locations))
+        .read(move |conn| reference::list::<Location>(conn, &list))
         .await?;
     Ok(web::Json(PageResponse::from_page(
         page,
@@ -114,7 +114,7 @@ pub async fn list_offices(
     let list = query.into_list("offices", str::to_ascii_uppercase)?;
     let page = state
         .db
-        .read(move |conn| reference::list(conn, &list, repo::list_offices))
+        .read(move |conn| reference::list::<Office>(conn, &list))
         .await?;
     Ok(web::Json(PageResponse::from_page(
         page,
@@ -150,10 +150,7 @@ pub async fn create_department(
     let code = department.code.to_string();
     let department = state
         .db
-        .write(move |conn| {
-            reference::create(conn, &department, repo::insert_department, "department")
-                .map(|()| department)
-        })
+        .write(move |conn| reference::create(conn, &department).map(|()| department))
         .await?;
     Ok(created(
         "departments",
@@ -181,15 +178,7 @@ pub async fn create_classification(
     let code = classification.code.to_string();
     let classification = state
         .db
-        .write(move |conn| {
-            reference::create(
-                conn,
-                &classification,
-                repo::insert_classification,
-                "classification",
-            )
-            .map(|()| classification)
-        })
+        .write(move |conn| reference::create(conn, &classification).map(|()| classification))
         .await?;
     Ok(created(
         "classifications",
@@ -218,9 +207,7 @@ pub async fn create_location(
     let code = location.code.to_string();
     let location = state
         .db
-        .write(move |conn| {
-            reference::create(conn, &location, repo::insert_location, "location").map(|()| location)
-        })
+        .write(move |conn| reference::create(conn, &location).map(|()| location))
         .await?;
     Ok(created(
         "locations",

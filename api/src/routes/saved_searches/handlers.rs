@@ -2,20 +2,20 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Utc};
-use merit_persistence::{PageRequest, saved_searches::SavedSearch};
+use merit_domain::{ids::SavedSearchId, posting::SearchCriteria};
+use merit_persistence::saved_searches::SavedSearch;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    auth::{AuthUser, viewer_of},
+    auth::AuthUser,
     conditional::json_with_etag,
     error::ApiError,
-    extract::{Json, Query},
+    extract::{Json, PathId, Query},
     openapi::{Conflict, Forbidden, NotFound},
     paging::{PageResponse, page_params},
-    routes::postings::{PageParams, SearchFilters, SearchResponse, decode_search_cursor},
-    search::Query as SearchQuery,
-    services::saved_searches,
+    routes::postings::{PageParams, SearchFilters, SearchResponse},
+    services::{saved_searches, search},
     state::AppState,
 };
 
@@ -50,21 +50,20 @@ pub struct SavedSearchResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl TryFrom<SavedSearch> for SavedSearchResponse {
-    type Error = ApiError;
-    fn try_from(s: SavedSearch) -> Result<Self, ApiError> {
-        Ok(SavedSearchResponse {
-            criteria: serde_json::from_str(&s.criteria).map_err(ApiError::internal)?,
-            id: s.id,
+impl From<SavedSearch> for SavedSearchResponse {
+    fn from(s: SavedSearch) -> Self {
+        SavedSearchResponse {
+            criteria: SearchFilters::from(&s.criteria),
+            id: s.id.to_string(),
             name: s.name,
             created_at: s.created_at,
             updated_at: s.updated_at,
-        })
+        }
     }
 }
 
-/// The checked name and the criteria as stored JSON.
-fn checked(body: &SavedSearchRequest) -> Result<(String, String), ApiError> {
+/// The checked name and criteria.
+fn checked(body: &SavedSearchRequest) -> Result<(String, SearchCriteria), ApiError> {
     let name = body.name.trim();
     if name.is_empty() || body.name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(ApiError::invalid(
@@ -73,7 +72,7 @@ fn checked(body: &SavedSearchRequest) -> Result<(String, String), ApiError> {
             "A name has 1 to 100 printable characters.",
         ));
     }
-    body.criteria.criteria().map_err(|e| match e {
+    let criteria = body.criteria.criteria().map_err(|e| match e {
         ApiError::Validation { errors } => ApiError::Validation {
             errors: errors
                 .into_iter()
@@ -85,10 +84,7 @@ fn checked(body: &SavedSearchRequest) -> Result<(String, String), ApiError> {
         },
         other => other,
     })?;
-    Ok((
-        name.to_owned(),
-        serde_json::to_string(&body.criteria).map_err(ApiError::internal)?,
-    ))
+    Ok((name.to_owned(), criteria))
 }
 
 /// List my saved searches
@@ -110,32 +106,14 @@ pub async fn list_saved_searches(
     let owner = user.id().to_owned();
     let found = state
         .db
-        .run(move |conn| {
-            Ok(merit_persistence::saved_searches::list_own(
-                conn,
-                &owner,
-                PageRequest {
-                    after: after.as_deref(),
-                    limit,
-                },
-            )?)
-        })
+        .read(move |conn| saved_searches::list(conn, &owner, after.as_deref(), limit))
         .await?;
-    let next_cursor = found
-        .has_more
-        .then(|| {
-            found
-                .items
-                .last()
-                .map(|s| crate::paging::encode_cursor("saved-searches", &s.id))
-        })
-        .flatten();
-    let items = found
-        .items
-        .into_iter()
-        .map(SavedSearchResponse::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(web::Json(PageResponse { items, next_cursor }))
+    Ok(web::Json(PageResponse::from_page_by(
+        found,
+        "saved-searches",
+        |s| s.id,
+        SavedSearchResponse::from,
+    )))
 }
 
 /// Save a search
@@ -166,7 +144,7 @@ pub async fn create_saved_search(
     let location = format!("/api/v1/me/saved-searches/{}", saved.id);
     Ok(HttpResponse::Created()
         .insert_header(("location", location))
-        .json(SavedSearchResponse::try_from(saved)?))
+        .json(SavedSearchResponse::from(saved)))
 }
 
 /// Get a saved search
@@ -182,14 +160,14 @@ pub async fn create_saved_search(
 pub async fn get_saved_search(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<SavedSearchId>,
 ) -> Result<web::Json<SavedSearchResponse>, ApiError> {
     let owner = user.id().to_owned();
     let saved = state
         .db
-        .run(move |conn| saved_searches::get(conn, &owner, &id))
+        .read(move |conn| saved_searches::get(conn, &owner, id))
         .await?;
-    Ok(web::Json(SavedSearchResponse::try_from(saved)?))
+    Ok(web::Json(SavedSearchResponse::from(saved)))
 }
 
 /// Replace a saved search
@@ -212,16 +190,16 @@ pub async fn get_saved_search(
 pub async fn replace_saved_search(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<SavedSearchId>,
     Json(body): Json<SavedSearchRequest>,
 ) -> Result<web::Json<SavedSearchResponse>, ApiError> {
     let (name, criteria) = checked(&body)?;
     let (now, owner) = (state.clock.now(), user.id().to_owned());
     let saved = state
         .db
-        .write(move |conn| saved_searches::update(conn, &owner, &id, &name, &criteria, now))
+        .write(move |conn| saved_searches::update(conn, &owner, id, &name, &criteria, now))
         .await?;
-    Ok(web::Json(SavedSearchResponse::try_from(saved)?))
+    Ok(web::Json(SavedSearchResponse::from(saved)))
 }
 
 /// Delete a saved search
@@ -237,12 +215,12 @@ pub async fn replace_saved_search(
 pub async fn delete_saved_search(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<SavedSearchId>,
 ) -> Result<HttpResponse, ApiError> {
     let owner = user.id().to_owned();
     state
         .db
-        .write(move |conn| saved_searches::delete(conn, &owner, &id))
+        .write(move |conn| saved_searches::delete(conn, &owner, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -265,36 +243,12 @@ pub async fn delete_saved_search(
 pub async fn run_saved_search(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<SavedSearchId>,
     Query(page): Query<PageParams>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = user.id().to_owned();
-    let saved = state
-        .db
-        .run(move |conn| saved_searches::get(conn, &owner, &id))
-        .await?;
-    let filters: SearchFilters =
-        serde_json::from_str(&saved.criteria).map_err(ApiError::internal)?;
-    let criteria = filters.criteria()?;
-    let limit = crate::paging::limit(page.limit)?;
-    let sort = criteria.effective_sort();
-    let after = page
-        .cursor
-        .as_deref()
-        .map(|c| decode_search_cursor(c, sort))
-        .transpose()?;
-    state.search.ready(&state.db).await?;
-    let viewer = viewer_of(Some(&user));
-    let query = SearchQuery {
-        criteria: &criteria,
-        viewer: &viewer,
-        now: state.clock.now(),
-        after: after.as_ref(),
-        limit: limit.get() as usize,
-    };
-    json_with_etag(
-        &req,
-        &SearchResponse::new(state.search.search(&query), sort),
-    )
+    let (page, now) = (page.command()?, state.clock.now());
+    let found =
+        search::saved_search_results(&state.db, &state.search, &user, id, &page, now).await?;
+    json_with_etag(&req, &SearchResponse::from(found))
 }

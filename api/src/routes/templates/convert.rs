@@ -278,7 +278,7 @@ impl TemplateResponse {
     pub fn new(t: StoredTemplate) -> Self {
         let c = t.content;
         TemplateResponse {
-            id: t.id,
+            id: t.id.to_string(),
             name: t.name,
             is_default: t.is_default,
             position_sought: c.position_sought.map(|p| PositionSought {

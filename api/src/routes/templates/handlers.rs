@@ -1,6 +1,7 @@
 //! Template handlers: the owner's templates only (anyone else's id is 404).
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
+use merit_domain::ids::TemplateId;
 use merit_persistence::PageRequest;
 
 use super::dto::{TemplateQuery, TemplateRequest, TemplateResponse};
@@ -8,7 +9,7 @@ use crate::{
     auth::AuthUser,
     conditional::{IfMatch, not_modified},
     error::ApiError,
-    extract::{Json, Query},
+    extract::{Json, PathId, Query},
     openapi::{Conflict, NotFound, PreconditionFailed},
     paging::{PageResponse, page_params},
     services::templates,
@@ -49,10 +50,10 @@ pub async fn list_templates(
             templates::list(conn, &owner, page)
         })
         .await?;
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         page,
         "templates",
-        |t| t.id.as_str(),
+        |t| t.id,
         TemplateResponse::new,
     )))
 }
@@ -124,13 +125,13 @@ pub async fn create_template(
 pub async fn get_template(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<TemplateId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (owner, id) = (user.account.id.clone(), id.into_inner());
+    let owner = user.account.id.clone();
     let found = state
         .db
-        .read(move |conn| templates::get(conn, &owner, &id))
+        .read(move |conn| templates::get(conn, &owner, id))
         .await?;
     let etag = templates::etag(&found);
     if not_modified(&req, &etag) {
@@ -171,15 +172,15 @@ pub async fn get_template(
 pub async fn replace_template(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<TemplateId>,
     if_match: IfMatch,
     Json(body): Json<TemplateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.parse()?;
-    let (owner, id, now) = (user.account.id.clone(), id.into_inner(), state.clock.now());
+    let (owner, id, now) = (user.account.id.clone(), id, state.clock.now());
     let saved = state
         .db
-        .write(move |conn| templates::replace(conn, &owner, &id, &draft, &if_match, now))
+        .write(move |conn| templates::replace(conn, &owner, id, &draft, &if_match, now))
         .await?;
     let mut response = HttpResponse::Ok();
     with_etag(&mut response, &saved);
@@ -206,13 +207,13 @@ pub async fn replace_template(
 pub async fn delete_template(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<TemplateId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let (owner, id) = (user.account.id.clone(), id.into_inner());
+    let owner = user.account.id.clone();
     state
         .db
-        .write(move |conn| templates::delete(conn, &owner, &id, &if_match))
+        .write(move |conn| templates::delete(conn, &owner, id, &if_match))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,27 +1,30 @@
-//! Saved searches: named criteria, kept as JSON.
+//! Saved searches: named criteria, kept as versioned JSON (see [`criteria`]).
+
+mod criteria;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use merit_domain::{ids::SavedSearchId, posting::SearchCriteria};
 
 use crate::{
     DbConnection,
-    error::RepoResult,
+    error::{RepoError, RepoResult},
     paging::{Page, PageRequest},
     schema::saved_searches,
     time::{naive, utc},
 };
 
-/// A stored saved search; `criteria` is the API's JSON form of the search.
+/// A stored saved search.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedSearch {
     /// Opaque id.
-    pub id: String,
+    pub id: SavedSearchId,
     /// Its owner.
     pub account_id: String,
     /// Its name, unique per person.
     pub name: String,
-    /// The criteria as JSON text.
-    pub criteria: String,
+    /// What it searches for.
+    pub criteria: SearchCriteria,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -35,31 +38,41 @@ struct SavedSearchRow {
     account_id: String,
     name: String,
     criteria: String,
+    criteria_version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
 
-impl From<SavedSearchRow> for SavedSearch {
-    fn from(r: SavedSearchRow) -> Self {
-        SavedSearch {
-            id: r.id,
+impl TryFrom<SavedSearchRow> for SavedSearch {
+    type Error = RepoError;
+    fn try_from(r: SavedSearchRow) -> RepoResult<Self> {
+        Ok(SavedSearch {
+            criteria: criteria::decode(r.criteria_version, &r.criteria)?,
+            id: SavedSearchId::parse(&r.id).map_err(|e| RepoError::InvalidRow {
+                table: "saved_searches",
+                reason: e.to_string(),
+            })?,
             account_id: r.account_id,
             name: r.name,
-            criteria: r.criteria,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
-        }
+        })
     }
+}
+
+fn searches(rows: Vec<SavedSearchRow>) -> RepoResult<Vec<SavedSearch>> {
+    rows.into_iter().map(SavedSearch::try_from).collect()
 }
 
 /// Stores a new saved search. A name the owner already uses is a `Conflict` on
 /// `saved_searches_name_key`.
 pub fn insert(conn: &mut DbConnection, search: &SavedSearch) -> RepoResult<()> {
     let row = SavedSearchRow {
-        id: search.id.clone(),
+        id: search.id.to_string(),
         account_id: search.account_id.clone(),
         name: search.name.clone(),
-        criteria: search.criteria.clone(),
+        criteria: criteria::encode(&search.criteria)?,
+        criteria_version: criteria::CURRENT,
         created_at: naive(search.created_at),
         updated_at: naive(search.updated_at),
     };
@@ -81,15 +94,16 @@ pub fn count_for(conn: &mut DbConnection, account_id: &str) -> RepoResult<i64> {
 pub fn find_own(
     conn: &mut DbConnection,
     account_id: &str,
-    id: &str,
+    id: SavedSearchId,
 ) -> RepoResult<Option<SavedSearch>> {
-    Ok(saved_searches::table
-        .find(id)
+    saved_searches::table
+        .find(id.to_string())
         .filter(saved_searches::account_id.eq(account_id))
         .select(SavedSearchRow::as_select())
         .first(conn)
         .optional()?
-        .map(SavedSearch::from))
+        .map(SavedSearch::try_from)
+        .transpose()
 }
 
 /// The owner's saved searches, oldest first.
@@ -109,10 +123,7 @@ pub fn list_own(
         .order(saved_searches::id.asc())
         .limit(page.fetch())
         .load(conn)?;
-    Ok(Page::from_overfetch(
-        rows.into_iter().map(SavedSearch::from).collect(),
-        page.limit,
-    ))
+    Ok(Page::from_overfetch(searches(rows)?, page.limit))
 }
 
 /// All of the owner's saved searches, oldest first (a person has a few dozen at most).
@@ -122,26 +133,28 @@ pub fn all_own(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<Save
         .select(SavedSearchRow::as_select())
         .order(saved_searches::id.asc())
         .load(conn)?;
-    Ok(rows.into_iter().map(SavedSearch::from).collect())
+    searches(rows)
 }
 
 /// Replaces the name and criteria of the owner's saved search; false when it is not theirs.
 pub fn update_own(
     conn: &mut DbConnection,
     account_id: &str,
-    id: &str,
+    id: SavedSearchId,
     name: &str,
-    criteria: &str,
+    criteria: &SearchCriteria,
     now: DateTime<Utc>,
 ) -> RepoResult<bool> {
+    let criteria = criteria::encode(criteria)?;
     let changed = diesel::update(
         saved_searches::table
-            .find(id)
+            .find(id.to_string())
             .filter(saved_searches::account_id.eq(account_id)),
     )
     .set((
         saved_searches::name.eq(name),
         saved_searches::criteria.eq(criteria),
+        saved_searches::criteria_version.eq(criteria::CURRENT),
         saved_searches::updated_at.eq(naive(now)),
     ))
     .execute(conn)?;
@@ -149,10 +162,14 @@ pub fn update_own(
 }
 
 /// Deletes the owner's saved search; false when it is not theirs.
-pub fn delete_own(conn: &mut DbConnection, account_id: &str, id: &str) -> RepoResult<bool> {
+pub fn delete_own(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: SavedSearchId,
+) -> RepoResult<bool> {
     let deleted = diesel::delete(
         saved_searches::table
-            .find(id)
+            .find(id.to_string())
             .filter(saved_searches::account_id.eq(account_id)),
     )
     .execute(conn)?;

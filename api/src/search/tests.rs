@@ -1,0 +1,442 @@
+//! The index on its own, without HTTP: intersections, filters (a list filter is OR), facets,
+//! paging and visibility, by example and against a plain model of the rules (proptest).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use merit_domain::{
+    ids::{EntityId, PostingId, Uuid},
+    posting::{
+        Duties, Posting, PostingStatus, PostingTitle, SalaryRange, SearchCriteria, SortOrder,
+        Viewer, Visibility,
+    },
+    reference::{ClassificationCode, CountyCode, DepartmentCode},
+    terms::{Shift, Tenure, TimeBase},
+};
+use merit_persistence::reference::ReferenceNames;
+use proptest::prelude::*;
+
+use super::{Found, Index, Query, SortKey, text};
+
+const COUNTIES: [&str; 3] = ["fresno", "kern", "sacramento"];
+const DEPARTMENTS: [&str; 3] = ["DMV", "CDCR", "EDD"];
+const CLASSIFICATIONS: [&str; 3] = ["5393", "1139", "9662"];
+const WORDS: [&str; 5] = ["analyst", "officer", "nurse", "clerk", "engineer"];
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+}
+
+fn names() -> ReferenceNames {
+    let named = |codes: &[&str], prefix: &str| {
+        codes
+            .iter()
+            .map(|c| ((*c).to_owned(), format!("{prefix} {c}")))
+            .collect()
+    };
+    ReferenceNames {
+        departments: named(&DEPARTMENTS, "Department"),
+        classifications: named(&CLASSIFICATIONS, "Class"),
+        counties: named(&COUNTIES, "County"),
+    }
+}
+
+/// The varying parts of a generated posting (indexes into the constants above).
+#[derive(Debug, Clone)]
+struct Spec {
+    county: usize,
+    department: usize,
+    classification: usize,
+    tenure: usize,
+    time_base: usize,
+    shift: usize,
+    internal: bool,
+    word: usize,
+    salary_max: i64,
+    days_open: i64,
+    published_hours: i64,
+}
+
+fn posting(n: usize, s: &Spec) -> Posting {
+    let at = now() - Duration::hours(s.published_hours);
+    Posting {
+        id: PostingId::from_uuid(Uuid::from_u128(
+            0x0190_0000_0000_7000_8000_0000_0000_0000 + n as u128,
+        )),
+        department: DepartmentCode::parse(DEPARTMENTS[s.department]).unwrap(),
+        classification: ClassificationCode::parse(CLASSIFICATIONS[s.classification]).unwrap(),
+        title: PostingTitle::parse(&format!("Senior {} job", WORDS[s.word])).unwrap(),
+        duties: Duties::parse("Does the work.").unwrap(),
+        county: CountyCode::parse(COUNTIES[s.county]).unwrap(),
+        tenure: Tenure::ALL[s.tenure],
+        time_base: TimeBase::ALL[s.time_base],
+        shift: Shift::ALL[s.shift],
+        salary: SalaryRange::new(s.salary_max / 2, s.salary_max).unwrap(),
+        final_filing_date: now().date_naive() + Duration::days(s.days_open),
+        required_documents: Vec::new(),
+        eligibility_required: false,
+        visibility: if s.internal {
+            Visibility::InternalOnly
+        } else {
+            Visibility::Public
+        },
+        status: PostingStatus::Open,
+        published_at: Some(at),
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    }
+}
+
+fn index_of(postings: &[Posting]) -> Index {
+    let mut index = Index::default();
+    let names = names();
+    for p in postings {
+        index.upsert(p, &names);
+    }
+    index
+}
+
+fn run(index: &Index, criteria: &SearchCriteria, viewer: &Viewer, limit: usize) -> Found {
+    index.search(&Query {
+        criteria,
+        viewer,
+        now: now(),
+        after: None,
+        limit,
+    })
+}
+
+fn ids(found: &Found) -> Vec<String> {
+    found.hits.iter().map(|h| h.card.id.clone()).collect()
+}
+
+fn spec(county: usize, department: usize, internal: bool) -> Spec {
+    Spec {
+        county,
+        department,
+        classification: 0,
+        tenure: 0,
+        time_base: 0,
+        shift: 0,
+        internal,
+        word: 0,
+        salary_max: 500_000,
+        days_open: 30,
+        published_hours: 1,
+    }
+}
+
+fn employee_of(code: &str) -> Viewer {
+    Viewer {
+        employee_of: Some(DepartmentCode::parse(code).unwrap()),
+        employer_of: None,
+    }
+}
+
+#[test]
+fn a_repeated_filter_is_an_or_and_different_filters_an_and() {
+    let postings: Vec<Posting> = [spec(0, 0, false), spec(1, 1, false), spec(2, 0, false)]
+        .iter()
+        .enumerate()
+        .map(|(n, s)| posting(n, s))
+        .collect();
+    let index = index_of(&postings);
+    let county = |c: &str| CountyCode::parse(c).unwrap();
+    let criteria = SearchCriteria {
+        counties: vec![county("fresno"), county("kern")],
+        ..Default::default()
+    };
+    let found = run(&index, &criteria, &Viewer::anonymous(), 10);
+    assert_eq!(found.total, 2);
+    let criteria = SearchCriteria {
+        counties: vec![county("fresno"), county("kern"), county("no-such")],
+        departments: vec![DepartmentCode::parse("DMV").unwrap()],
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&run(&index, &criteria, &Viewer::anonymous(), 10)),
+        [postings[0].id.to_string()]
+    );
+    let nothing_known = SearchCriteria {
+        counties: vec![county("no-such")],
+        ..Default::default()
+    };
+    assert_eq!(
+        run(&index, &nothing_known, &Viewer::anonymous(), 10).total,
+        0
+    );
+}
+
+#[test]
+fn internal_only_finds_what_only_employees_and_the_departments_employers_see() {
+    let postings: Vec<Posting> = [spec(0, 0, true), spec(1, 1, false), spec(2, 1, true)]
+        .iter()
+        .enumerate()
+        .map(|(n, s)| posting(n, s))
+        .collect();
+    let index = index_of(&postings);
+    let internal = SearchCriteria {
+        internal_only: true,
+        ..Default::default()
+    };
+    assert_eq!(run(&index, &internal, &Viewer::anonymous(), 10).total, 0);
+    assert_eq!(
+        run(&index, &SearchCriteria::default(), &Viewer::anonymous(), 10).total,
+        1
+    );
+    assert_eq!(run(&index, &internal, &employee_of("EDD"), 10).total, 2);
+    let employer = Viewer {
+        employee_of: None,
+        employer_of: Some(DepartmentCode::parse("CDCR").unwrap()),
+    };
+    assert_eq!(
+        ids(&run(&index, &internal, &employer, 10)),
+        [postings[2].id.to_string()]
+    );
+}
+
+#[test]
+fn facets_name_their_codes_and_cards_carry_names() {
+    let index = index_of(&[posting(0, &spec(2, 0, false))]);
+    let found = run(&index, &SearchCriteria::default(), &Viewer::anonymous(), 10);
+    let county = &found.facets.county[0];
+    assert_eq!(
+        (county.value.as_str(), county.name.as_deref(), county.count),
+        ("sacramento", Some("County sacramento"), 1)
+    );
+    assert_eq!(found.facets.tenure[0].name, None);
+    let card = &found.hits[0].card;
+    assert_eq!(card.department_name, "Department DMV");
+    assert_eq!(card.classification_title, "Class 5393");
+    assert_eq!(card.county_name, "County sacramento");
+}
+
+#[test]
+fn a_removed_posting_is_gone_from_lists_and_facets() {
+    let postings: Vec<Posting> = (0..3).map(|n| posting(n, &spec(n, n, false))).collect();
+    let mut index = index_of(&postings);
+    index.remove(postings[1].id);
+    let found = run(&index, &SearchCriteria::default(), &Viewer::anonymous(), 10);
+    assert_eq!(found.total, 2);
+    assert!(found.facets.county.iter().all(|f| f.value != "kern"));
+    assert_eq!(index.len(), 2);
+}
+
+fn spec_strategy() -> impl Strategy<Value = Spec> {
+    (
+        (
+            0..3usize,
+            0..3usize,
+            0..3usize,
+            0..3usize,
+            0..3usize,
+            0..5usize,
+        ),
+        (any::<bool>(), 0..5usize, 1..20i64, -3..20i64, 0..48i64),
+    )
+        .prop_map(
+            |((county, department, classification, tenure, time_base, shift), rest)| Spec {
+                county,
+                department,
+                classification,
+                tenure,
+                time_base,
+                shift,
+                internal: rest.0,
+                word: rest.1,
+                salary_max: rest.2 * 100_000,
+                days_open: rest.3,
+                published_hours: rest.4,
+            },
+        )
+}
+
+fn subset<T: Clone + std::fmt::Debug>(all: &'static [T]) -> impl Strategy<Value = Vec<T>> {
+    proptest::sample::subsequence(all.to_vec(), 0..=all.len())
+}
+
+fn criteria_strategy() -> impl Strategy<Value = SearchCriteria> {
+    (
+        (
+            subset(&COUNTIES),
+            subset(&DEPARTMENTS),
+            subset(&CLASSIFICATIONS),
+            subset(Tenure::ALL),
+            subset(Shift::ALL),
+        ),
+        (
+            any::<bool>(),
+            proptest::option::of(0..5usize),
+            proptest::option::of(1..20i64),
+            proptest::sample::select(vec![
+                SortOrder::Relevance,
+                SortOrder::Newest,
+                SortOrder::ClosingSoon,
+                SortOrder::Salary,
+            ]),
+        ),
+    )
+        .prop_map(
+            |((counties, departments, classifications, tenures, shifts), rest)| SearchCriteria {
+                counties: counties
+                    .iter()
+                    .map(|c| CountyCode::parse(c).unwrap())
+                    .collect(),
+                departments: departments
+                    .iter()
+                    .map(|d| DepartmentCode::parse(d).unwrap())
+                    .collect(),
+                classifications: classifications
+                    .iter()
+                    .map(|c| ClassificationCode::parse(c).unwrap())
+                    .collect(),
+                tenures,
+                shifts,
+                internal_only: rest.0,
+                keywords: rest.1.map(|w| WORDS[w].to_owned()),
+                salary_min: rest.2.map(|s| s * 100_000),
+                sort: rest.3,
+                ..Default::default()
+            },
+        )
+}
+
+fn viewer_strategy() -> impl Strategy<Value = Viewer> {
+    let department = proptest::option::of(proptest::sample::select(DEPARTMENTS.to_vec()));
+    (department.clone(), department).prop_map(|(employee, employer)| Viewer {
+        employee_of: employee.map(|d| DepartmentCode::parse(d).unwrap()),
+        employer_of: employer.map(|d| DepartmentCode::parse(d).unwrap()),
+    })
+}
+
+/// The rules, written plainly: what a search must find.
+fn model(postings: &[Posting], c: &SearchCriteria, viewer: &Viewer) -> BTreeSet<String> {
+    let any_of = |values: &[String], value: &str| {
+        values.is_empty() || values.iter().any(|v| v.eq_ignore_ascii_case(value))
+    };
+    let codes = |v: Vec<String>| v;
+    postings
+        .iter()
+        .filter(|p| {
+            let visible = p.visibility == Visibility::Public
+                || viewer.sees_internal()
+                || viewer.employer_of.as_ref() == Some(&p.department);
+            let words = text::terms(&format!(
+                "{} {} {}",
+                p.title.as_str(),
+                names().classifications[p.classification.as_str()],
+                p.duties.as_str()
+            ));
+            visible
+                && p.accepting_applications(now())
+                && (!c.internal_only || p.visibility == Visibility::InternalOnly)
+                && any_of(
+                    &codes(c.counties.iter().map(|x| x.to_string()).collect()),
+                    p.county.as_str(),
+                )
+                && any_of(
+                    &codes(c.departments.iter().map(|x| x.to_string()).collect()),
+                    p.department.as_str(),
+                )
+                && any_of(
+                    &codes(c.classifications.iter().map(|x| x.to_string()).collect()),
+                    p.classification.as_str(),
+                )
+                && (c.tenures.is_empty() || c.tenures.contains(&p.tenure))
+                && (c.shifts.is_empty() || c.shifts.contains(&p.shift))
+                && c.salary_min.is_none_or(|min| p.salary.max_cents() >= min)
+                && c.keywords
+                    .as_deref()
+                    .is_none_or(|k| text::query_terms(k, 16).iter().all(|t| words.contains(t)))
+        })
+        .map(|p| p.id.to_string())
+        .collect()
+}
+
+/// Every page of a search, following the cursor key.
+fn all_pages(index: &Index, c: &SearchCriteria, viewer: &Viewer, limit: usize) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut after: Option<SortKey> = None;
+    loop {
+        let found = index.search(&Query {
+            criteria: c,
+            viewer,
+            now: now(),
+            after: after.as_ref(),
+            limit,
+        });
+        assert!(found.hits.len() <= limit);
+        seen.extend(ids(&found));
+        match (found.has_more, found.hits.last()) {
+            (true, Some(last)) => after = Some(last.key.clone()),
+            _ => return seen,
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn the_index_finds_what_the_rules_say_counts_it_and_pages_it_whole(
+        specs in proptest::collection::vec(spec_strategy(), 0..24),
+        criteria in criteria_strategy(),
+        viewer in viewer_strategy(),
+        limit in 1..7usize,
+    ) {
+        let postings: Vec<Posting> =
+            specs.iter().enumerate().map(|(n, s)| posting(n, s)).collect();
+        let index = index_of(&postings);
+        let expected = model(&postings, &criteria, &viewer);
+        let found = run(&index, &criteria, &viewer, 100);
+        let got: BTreeSet<String> = ids(&found).into_iter().collect();
+        prop_assert_eq!(&got, &expected);
+        prop_assert_eq!(found.total, expected.len());
+
+        let by_id: BTreeMap<String, &Posting> =
+            postings.iter().map(|p| (p.id.to_string(), p)).collect();
+        let mut counties: BTreeMap<String, usize> = BTreeMap::new();
+        for id in &expected {
+            *counties.entry(by_id[id].county.to_string()).or_default() += 1;
+        }
+        let facet: BTreeMap<String, usize> =
+            found.facets.county.iter().map(|f| (f.value.clone(), f.count)).collect();
+        prop_assert_eq!(facet, counties);
+        let tenure_sum: usize = found.facets.tenure.iter().map(|f| f.count).sum();
+        prop_assert_eq!(tenure_sum, expected.len());
+
+        let paged = all_pages(&index, &criteria, &viewer, limit);
+        prop_assert_eq!(&paged, &ids(&found), "pages concatenate to the whole, in order");
+    }
+}
+
+#[test]
+fn pages_follow_each_order() {
+    let postings: Vec<Posting> = (0..9)
+        .map(|n| {
+            let mut s = spec(n % 3, n % 3, false);
+            s.salary_max = 100_000 * (1 + (n as i64 % 4));
+            s.days_open = 5 + (n as i64 % 3);
+            s.published_hours = (n as i64) % 2;
+            posting(n, &s)
+        })
+        .collect();
+    let index = index_of(&postings);
+    for sort in [SortOrder::Newest, SortOrder::ClosingSoon, SortOrder::Salary] {
+        let criteria = SearchCriteria {
+            sort,
+            ..Default::default()
+        };
+        let whole = ids(&run(&index, &criteria, &Viewer::anonymous(), 100));
+        assert_eq!(whole.len(), 9);
+        assert_eq!(all_pages(&index, &criteria, &Viewer::anonymous(), 2), whole);
+    }
+    let first_closing = NaiveDate::from_ymd_opt(2026, 3, 6).unwrap();
+    let criteria = SearchCriteria {
+        sort: SortOrder::ClosingSoon,
+        ..Default::default()
+    };
+    let found = run(&index, &criteria, &Viewer::anonymous(), 1);
+    assert_eq!(found.hits[0].card.final_filing_date, first_closing);
+}
