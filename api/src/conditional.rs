@@ -27,40 +27,6 @@ pub enum IfMatch {
     Tags(Vec<String>),
 }
 
-/// Types every `If-Match` header parameter of the document as a string, never null: a header
-/// is text or absent. (Its syntax, `*` or entity tags in quotes, is in its description: a
-/// `pattern` on a header sends schemathesis's coverage phase to values it cannot check.)
-pub fn describe_if_match(api: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{
-        RefOr,
-        path::ParameterIn,
-        schema::{Schema, SchemaType, Type},
-    };
-    for item in api.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for operation in operations.into_iter().flatten() {
-            for parameter in operation.parameters.iter_mut().flatten() {
-                let RefOr::T(parameter) = parameter else {
-                    continue;
-                };
-                if parameter.parameter_in == ParameterIn::Header
-                    && parameter.name.eq_ignore_ascii_case("if-match")
-                    && let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut()
-                {
-                    // A header is text or absent, never null.
-                    schema.schema_type = SchemaType::Type(Type::String);
-                }
-            }
-        }
-    }
-}
-
 /// Whether `item` is an entity tag: `"..."` or `W/"..."` of visible ASCII without quotes.
 fn is_entity_tag(item: &str) -> bool {
     let quoted = item.strip_prefix("W/").unwrap_or(item);

@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use merit_domain::{
     account::{EmailAddress, PersonName, Role},
+    profile::contact_email,
     reference::{DepartmentCode, OfficeCode},
 };
 use merit_persistence::{PageRequest, accounts::AccountFilter, audit::AuditFilter};
@@ -51,7 +52,7 @@ fn names_and_email(
     (
         fields.check("first_name", "invalid_name", PersonName::parse(first)),
         fields.check("last_name", "invalid_name", PersonName::parse(last)),
-        fields.check_optional("email", "invalid_email", email.map(EmailAddress::parse)),
+        fields.check_optional("email", "invalid_email", email.map(contact_email)),
     )
 }
 
@@ -214,6 +215,8 @@ pub async fn list_accounts(
 }
 
 /// Get an account
+///
+/// Any account, as admins see it: roles, bindings, status and a current lock.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -369,7 +372,7 @@ pub async fn list_audit_events(
     let (limit, after) = page_params("audit-events", query.limit, query.cursor.as_deref())?;
     let filter = AuditFilter {
         account_id: query.account_id,
-        kind: query.kind,
+        kind: query.kind.map(|kind| kind.0),
         since: query.since,
         until: query.until,
     };
@@ -394,7 +397,7 @@ pub async fn list_audit_events(
             details: serde_json::from_str(&e.details).unwrap_or_default(),
             id: e.id,
             occurred_at: e.occurred_at,
-            kind: e.kind,
+            kind: e.kind.into(),
             actor_account_id: e.actor_account_id,
             subject_account_id: e.subject_account_id,
         },

@@ -88,6 +88,8 @@ fn checked(body: &SavedSearchRequest) -> Result<(String, SearchCriteria), ApiErr
 }
 
 /// List my saved searches
+///
+/// The caller's saved searches, one page at a time.
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
@@ -146,6 +148,8 @@ pub async fn create_saved_search(
 }
 
 /// Get a saved search
+///
+/// One of the caller's saved searches; another person's is 404.
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
@@ -167,6 +171,9 @@ pub async fn get_saved_search(
 }
 
 /// Replace a saved search
+///
+/// Replaces the name and criteria of one of the caller's saved searches (names stay unique per
+/// person: 409 otherwise).
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
@@ -196,6 +203,8 @@ pub async fn replace_saved_search(
 }
 
 /// Delete a saved search
+///
+/// Removes one of the caller's saved searches.
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
