@@ -162,6 +162,15 @@ pub enum ApiError {
         /// Each invalid field.
         errors: Vec<FieldError>,
     },
+    /// Well-formed input the request cannot be processed with, that is not a field's value
+    /// (422 with its own code, such as `idempotency_key_reused`).
+    #[error("{detail}")]
+    Unprocessable {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+    },
     /// A rate limit was hit.
     #[error("too many requests")]
     TooManyRequests {
@@ -219,6 +228,7 @@ impl ApiError {
             | ApiError::Unauthorized { code, .. }
             | ApiError::Forbidden { code, .. }
             | ApiError::Conflict { code, .. }
+            | ApiError::Unprocessable { code, .. }
             | ApiError::Unavailable { code, .. } => code,
             ApiError::NotFound { .. } => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
@@ -331,7 +341,9 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedDocumentType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation { .. } | ApiError::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

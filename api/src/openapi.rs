@@ -44,6 +44,7 @@ use crate::error::{FieldError, Problem};
         (name = "profile", description = "The caller's profile: contact details, previous supervisors, conditions of employment, and the export of everything Merit holds about them."),
         (name = "templates", description = "The caller's application templates (the State application, STD 678)."),
         (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),
+        (name = "applications", description = "Applications: drafts, submission (with Idempotency-Key), the status timeline and withdrawal; for departments, a posting's applications, moves through their own stages, and submitted documents."),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&SecuritySchemes)

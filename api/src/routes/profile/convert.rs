@@ -126,7 +126,8 @@ impl MailingAddress {
         })
     }
 
-    fn from_domain(a: &domain::MailingAddress) -> Self {
+    /// The DTO of a domain address.
+    pub fn from_domain(a: &domain::MailingAddress) -> Self {
         MailingAddress {
             line1: a.line1.clone(),
             line2: a.line2.clone(),
@@ -225,7 +226,8 @@ impl ConditionsOfEmployment {
         })
     }
 
-    fn from_domain(c: &DomainConditions) -> Self {
+    /// The DTO of domain conditions.
+    pub fn from_domain(c: &DomainConditions) -> Self {
         ConditionsOfEmployment {
             tenures: c.tenures.iter().copied().map(Into::into).collect(),
             time_bases: c.time_bases.iter().copied().map(Into::into).collect(),
@@ -241,6 +243,19 @@ impl ConditionsOfEmployment {
                 .collect(),
             shifts: c.shifts.iter().copied().map(Into::into).collect(),
             accepts_contact: c.accepts_contact,
+        }
+    }
+}
+
+impl Supervisor {
+    /// The DTO of a domain supervisor.
+    pub fn from_domain(s: &domain::Supervisor) -> Self {
+        Supervisor {
+            name: s.name.clone(),
+            title: s.title.clone(),
+            phone: s.phone.as_ref().map(|p| p.as_str().to_owned()),
+            email: s.email.as_ref().map(ToString::to_string),
+            employer: s.employer.clone(),
         }
     }
 }
@@ -262,13 +277,7 @@ impl ProfileResponse {
             supervisors: profile
                 .supervisors
                 .iter()
-                .map(|s| Supervisor {
-                    name: s.name.clone(),
-                    title: s.title.clone(),
-                    phone: s.phone.as_ref().map(|p| p.as_str().to_owned()),
-                    email: s.email.as_ref().map(ToString::to_string),
-                    employer: s.employer.clone(),
-                })
+                .map(Supervisor::from_domain)
                 .collect(),
             conditions: ConditionsOfEmployment::from_domain(&profile.conditions),
             updated_at: view.updated_at,
