@@ -6,6 +6,7 @@
 
 mod support;
 
+mod applications;
 mod documents;
 mod errors;
 mod exams;
