@@ -59,7 +59,16 @@ pub fn remember(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> RepoResult<()> {
-    diesel::delete(k::table.find((at.account_id, at.scope, at.key))).execute(conn)?;
+    // The same key (expired, or it would have been found) and every other expired key of
+    // this caller go, so keys never pile up past their 24 hours.
+    diesel::delete(
+        k::table.filter(k::account_id.eq(at.account_id)).filter(
+            k::expires_at
+                .le(naive(now))
+                .or(k::scope.eq(at.scope).and(k::idempotency_key.eq(at.key))),
+        ),
+    )
+    .execute(conn)?;
     diesel::insert_into(k::table)
         .values((
             k::account_id.eq(at.account_id),

@@ -78,3 +78,31 @@ async fn two_concurrent_submissions_with_one_key_make_one_application() {
         .await;
     assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn a_key_is_forgotten_after_24_hours() {
+    let w = world().await;
+    let resume = upload_resume(&w.app, &w.applicant).await;
+    let draft = start(&w.app, &w.applicant, &w.posting, &[&resume]).await;
+    let id = draft.body["id"].as_str().unwrap();
+    submit(&w.app, &w.applicant, id, Some("day-key"))
+        .await
+        .assert_status(201);
+    w.app.clock.advance(chrono::Duration::hours(23));
+    let applicant = w
+        .app
+        .signed_in(&w.applicant.login, &w.applicant.password)
+        .await;
+    let replay = submit(&w.app, &applicant, id, Some("day-key")).await;
+    assert_eq!(replay.header("idempotency-replayed"), "true");
+    w.app.clock.advance(chrono::Duration::hours(2));
+    let applicant = w
+        .app
+        .signed_in(&w.applicant.login, &w.applicant.password)
+        .await;
+    assert_problem(
+        &submit(&w.app, &applicant, id, Some("day-key")).await,
+        409,
+        "application_not_draft",
+    );
+}

@@ -6,6 +6,7 @@ mod department;
 mod idempotency;
 mod journey;
 mod lifecycle;
+mod ranking;
 mod roles;
 mod submission;
 

@@ -9,7 +9,7 @@ use merit_persistence::{
     templates::StoredTemplate,
 };
 
-use super::dto::*;
+use super::{department_dto::*, dto::*};
 use crate::{
     error::{ApiError, FieldError},
     routes::{

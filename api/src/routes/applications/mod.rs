@@ -3,12 +3,18 @@
 
 mod convert;
 mod department;
+mod department_dto;
 mod dto;
 mod handlers;
+mod me;
+mod stages;
 
 pub use department::*;
+pub use department_dto::*;
 pub use dto::*;
 pub use handlers::*;
+pub use me::*;
+pub use stages::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

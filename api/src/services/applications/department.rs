@@ -7,15 +7,13 @@ use chrono::{DateTime, Utc};
 use merit_domain::{
     account::Role,
     application::{
-        Actor, ApplicationStatus, ClosingReason, MAX_BULK, ReasonCode, Stage, StageSet,
-        TransitionError,
+        Actor, ApplicationStatus, ClosingReason, MAX_BULK, ReasonCode, Stage, TransitionError,
     },
     ids::{ApplicationId, PostingId},
-    posting::{Posting, PostingStatus},
-    reference::DepartmentCode,
+    posting::Posting,
 };
 use merit_persistence::{
-    DbConnection, Page, PageRequest, RepoError,
+    DbConnection, Page, PageRequest,
     applications::{self, Application},
     postings,
 };
@@ -56,7 +54,7 @@ pub struct BulkCommand {
     pub command: MoveCommand,
 }
 
-fn require_department_role(user: &AuthUser) -> Result<(), ApiError> {
+pub(super) fn require_department_role(user: &AuthUser) -> Result<(), ApiError> {
     if user.has(Role::Employer) || user.has(Role::Admin) {
         Ok(())
     } else {
@@ -67,41 +65,7 @@ fn require_department_role(user: &AuthUser) -> Result<(), ApiError> {
     }
 }
 
-/// The department's stages, for its employers and admins (404 for other departments).
-pub fn stages(
-    conn: &mut DbConnection,
-    user: &AuthUser,
-    department: &DepartmentCode,
-) -> Result<Vec<Stage>, ApiError> {
-    own_department(user, department)?;
-    Ok(applications::stages::of(conn, department)?)
-}
-
-fn own_department(user: &AuthUser, department: &DepartmentCode) -> Result<(), ApiError> {
-    require_department_role(user)?;
-    if user.has(Role::Admin) || user.account.department.as_ref() == Some(department) {
-        Ok(())
-    } else {
-        Err(ApiError::not_found("department"))
-    }
-}
-
-/// Replaces the department's stages.
-pub fn replace_stages(
-    conn: &mut DbConnection,
-    user: &AuthUser,
-    department: &DepartmentCode,
-    set: StageSet,
-) -> Result<Vec<Stage>, ApiError> {
-    own_department(user, department)?;
-    if merit_persistence::reference::find_department(conn, department.as_str())?.is_none() {
-        return Err(ApiError::not_found("department"));
-    }
-    applications::stages::replace(conn, department, set.stages())?;
-    Ok(set.stages().to_vec())
-}
-
-fn worked_posting(
+pub(super) fn worked_posting(
     conn: &mut DbConnection,
     user: &AuthUser,
     posting: PostingId,
@@ -124,7 +88,7 @@ pub fn list_for_posting(
     Ok(applications::list_for_posting(conn, posting, status, page)?)
 }
 
-fn transition_error(error: TransitionError) -> ApiError {
+pub(super) fn transition_error(error: TransitionError) -> ApiError {
     match error {
         TransitionError::ReasonRequired { .. } | TransitionError::ReasonNotAllowed { .. } => {
             ApiError::invalid(
@@ -275,68 +239,4 @@ fn in_bulk(error: ApiError, id: ApplicationId) -> ApiError {
         },
         other => other,
     }
-}
-
-/// Cancels every open application of a posting being cancelled, in the caller's transaction.
-pub fn cancel_open(
-    conn: &mut DbConnection,
-    posting: &Posting,
-    actor_id: &str,
-    now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
-    let id: PostingId = posting.id.parse().map_err(ApiError::internal)?;
-    let open = applications::open_for_posting(conn, id)?;
-    let count = open.len();
-    let reason = ClosingReason::ProcessEnded;
-    for mut application in open {
-        application
-            .status
-            .transition(ApplicationStatus::Cancelled, Actor::System, Some(reason))
-            .map_err(transition_error)?;
-        let mv = Move {
-            to: ApplicationStatus::Cancelled,
-            stage: None,
-            reason: Some(ReasonCode::Closing(reason)),
-            note: None,
-            actor_id: Some(actor_id),
-            notify: true,
-        };
-        record(conn, &mut application, posting, mv, now)?;
-    }
-    Ok(count)
-}
-
-/// Marks a closed posting filled: refused (409 `applications_not_final`) while any of its
-/// applications lacks a final status.
-pub fn fill_posting(
-    conn: &mut DbConnection,
-    user: &AuthUser,
-    id: PostingId,
-    now: DateTime<Utc>,
-) -> Result<(Posting, DateTime<Utc>), ApiError> {
-    let posting = worked_posting(conn, user, id)?;
-    if posting.status != PostingStatus::Closed {
-        return Err(ApiError::Conflict {
-            code: "posting_not_closed",
-            detail: format!(
-                "A {} posting cannot be filled; close it first.",
-                posting.status.as_str()
-            ),
-        });
-    }
-    let open = applications::count_open(conn, id)?;
-    if open > 0 {
-        return Err(ApiError::Conflict {
-            code: "applications_not_final",
-            detail: format!("{open} application(s) of this posting have no final status yet."),
-        });
-    }
-    applications::fills::insert(conn, id, user.id(), now).map_err(|e| match e {
-        RepoError::Conflict { .. } => ApiError::Conflict {
-            code: "already_filled",
-            detail: "This posting is marked filled already.".into(),
-        },
-        other => other.into(),
-    })?;
-    Ok((posting, now))
 }

@@ -5,16 +5,19 @@
 
 mod department;
 mod drafts;
+mod posting;
 mod reads;
+mod stages;
 mod submit;
+mod withdraw;
 
-pub use department::{
-    BulkCommand, MoveCommand, Target, bulk_move, cancel_open, fill_posting, list_for_posting,
-    move_one, replace_stages, stages,
-};
+pub use department::{BulkCommand, MoveCommand, Target, bulk_move, list_for_posting, move_one};
 pub use drafts::{DraftCommand, DraftPatch, create_draft, delete_draft, patch_draft};
+pub use posting::{cancel_open, fill_posting};
 pub use reads::{ApplicationView, Snapshot, file, get, list_mine, my_application};
-pub use submit::{IdempotencyKey, SubmitAnswer, submit, withdraw};
+pub use stages::{replace_stages, stages};
+pub use submit::{IdempotencyKey, SubmitAnswer, submit};
+pub use withdraw::withdraw;
 
 use chrono::{DateTime, Utc};
 use merit_domain::{

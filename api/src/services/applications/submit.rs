@@ -2,10 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::{
-    application::{
-        Actor, ApplicationStatus, ClosingReason, Outcome, ReasonCode, Withdrawal,
-        missing_documents, outcome, withdraw as withdrawal,
-    },
+    application::{ApplicationStatus, Outcome, ReasonCode, missing_documents, outcome},
     exam::best_active,
     ids::ApplicationId,
     posting::{Posting, Reason},
@@ -23,7 +20,7 @@ use sha2::{Digest, Sha256};
 use super::{
     Access, ApplicationView, Move,
     drafts::{filing_closed, refuse_second},
-    log, not_found, readable, reads, record,
+    log, not_found, readable, reads,
 };
 use crate::{auth::AuthUser, error::ApiError, services::postings::consider};
 
@@ -299,44 +296,4 @@ fn summary(
         score,
         sort_key,
     })
-}
-
-/// Withdraws the caller's application (any time before a final status; again is a no-op).
-pub fn withdraw(
-    conn: &mut DbConnection,
-    user: &AuthUser,
-    id: ApplicationId,
-    note: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<Application, ApiError> {
-    let (mut application, posting, access) = readable(conn, user, id)?;
-    if access != Access::Owner {
-        return Err(not_found());
-    }
-    match withdrawal(application.status) {
-        Err(e) => Err(ApiError::Conflict {
-            code: e.code(),
-            detail: format!("This application cannot be withdrawn: {e}."),
-        }),
-        Ok(Withdrawal::AlreadyWithdrawn) => Ok(application),
-        Ok(Withdrawal::Withdraw) => {
-            application
-                .status
-                .transition(ApplicationStatus::Withdrawn, Actor::Applicant, None)
-                .map_err(|e| ApiError::Conflict {
-                    code: e.code(),
-                    detail: format!("{e}."),
-                })?;
-            let mv = Move {
-                to: ApplicationStatus::Withdrawn,
-                stage: None,
-                reason: Some(ReasonCode::Closing(ClosingReason::TheyDeclined)),
-                note,
-                actor_id: Some(user.id()),
-                notify: true,
-            };
-            record(conn, &mut application, &posting, mv, now)?;
-            Ok(application)
-        }
-    }
 }
