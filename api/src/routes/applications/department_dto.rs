@@ -16,7 +16,10 @@ pub struct StatusChangeRequest {
     pub status: Option<ApplicationStatus>,
     /// The department's stage to move to (its status; emailed unless the stage says no notice).
     #[serde(default)]
-    #[schema(max_length = 60)]
+    #[schema(
+        max_length = 60,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub stage: Option<String>,
     /// Required when closing (`not_considered`, `not_eligible`, `not_referred`,
     /// `not_selected`); refused otherwise.
@@ -24,7 +27,10 @@ pub struct StatusChangeRequest {
     pub reason: Option<ClosingReason>,
     /// A note kept in the history, at most 1,000 characters.
     #[serde(default)]
-    #[schema(max_length = 1000)]
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub note: Option<String>,
 }
 
@@ -40,14 +46,20 @@ pub struct BulkStatusChangeRequest {
     pub status: Option<ApplicationStatus>,
     /// As in a single move.
     #[serde(default)]
-    #[schema(max_length = 60)]
+    #[schema(
+        max_length = 60,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub stage: Option<String>,
     /// As in a single move.
     #[serde(default)]
     pub reason: Option<ClosingReason>,
     /// As in a single move.
     #[serde(default)]
-    #[schema(max_length = 1000)]
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub note: Option<String>,
 }
 
@@ -64,7 +76,11 @@ pub struct BulkStatusChangeResponse {
 #[serde(deny_unknown_fields)]
 pub struct StageDto {
     /// The department's name for it, 1 to 60 characters, unique ignoring letter case.
-    #[schema(min_length = 1, max_length = 60)]
+    #[schema(
+        min_length = 1,
+        max_length = 60,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub name: String,
     /// The public status the applicant sees at this stage (not `draft`, `received`,
     /// `withdrawn` or `cancelled`).

@@ -98,7 +98,10 @@ pub struct ApplicationPatch {
 pub struct WithdrawRequest {
     /// Why, in your words (kept in the history), at most 1,000 characters.
     #[serde(default)]
-    #[schema(max_length = 1000)]
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub note: Option<String>,
 }
 

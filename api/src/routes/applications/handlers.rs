@@ -220,7 +220,7 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiError
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The application's id."),
-        ("Idempotency-Key" = Option<String>, Header, description = "A unique key for this submission (1 to 255 visible ASCII characters; quotes of an RFC 8941 string allowed), remembered 24 hours.")
+        ("Idempotency-Key" = Option<String>, Header, max_length = 257, pattern = r#"^([!#-\[\]-~]{1,255}|"[!#-\[\]-~]{1,255}")$"#, description = "A unique key for this submission (1 to 255 visible ASCII characters but `\"` and `\\`; the quotes of an RFC 8941 string allowed), remembered 24 hours.")
     ),
     responses(
         (
