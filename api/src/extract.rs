@@ -15,7 +15,7 @@ use actix_web::{
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, Code, FieldError};
 
 /// The largest JSON body accepted.
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -87,9 +87,11 @@ pub fn read_body(
         }
         let mut body = web::BytesMut::new();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|_| ApiError::BadRequest {
-                code: "incomplete_body",
-                detail: "The body could not be read completely.".into(),
+            let chunk = chunk.map_err(|_| {
+                ApiError::new(
+                    Code::IncompleteBody,
+                    "The body could not be read completely.",
+                )
             })?;
             if body.len() + chunk.len() > limit {
                 return Err(ApiError::PayloadTooLarge { limit });
@@ -116,9 +118,11 @@ pub fn is_json(req: &HttpRequest) -> bool {
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
-    de.end().map_err(|e| ApiError::BadRequest {
-        code: "malformed_json",
-        detail: format!("The body is not valid JSON: {e}."),
+    de.end().map_err(|e| {
+        ApiError::new(
+            Code::MalformedJson,
+            format!("The body is not valid JSON: {e}."),
+        )
     })?;
     // serde's derived structures also accept an array of their fields in order; every body of
     // this API is an object, so anything else is refused.
@@ -152,10 +156,10 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
             )],
         }
     } else {
-        ApiError::BadRequest {
-            code: "malformed_json",
-            detail: format!("The body is not valid JSON: {inner}."),
-        }
+        ApiError::new(
+            Code::MalformedJson,
+            format!("The body is not valid JSON: {inner}."),
+        )
     }
 }
 
@@ -191,10 +195,10 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 /// wrong type is 422 naming the parameter.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     if query.to_ascii_lowercase().contains("%00") {
-        return Err(ApiError::BadRequest {
-            code: "invalid_query",
-            detail: "Query parameters must not contain the NUL character.".into(),
-        });
+        return Err(ApiError::new(
+            Code::InvalidQuery,
+            "Query parameters must not contain the NUL character.",
+        ));
     }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -206,10 +210,10 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             || reason.starts_with("duplicate field")
             || path == "."
         {
-            ApiError::BadRequest {
-                code: "invalid_query",
-                detail: format!("The query string is invalid: {reason}."),
-            }
+            ApiError::new(
+                Code::InvalidQuery,
+                format!("The query string is invalid: {reason}."),
+            )
         } else {
             ApiError::invalid(
                 &path,

@@ -7,10 +7,10 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use merit_domain::paging::PageLimit;
 use merit_persistence::Page;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// Checks a requested page size (absent means the default).
 pub fn limit(requested: Option<u64>) -> Result<PageLimit, ApiError> {
@@ -49,11 +49,25 @@ pub fn decode_cursor(list: &str, cursor: &str) -> Result<String, ApiError> {
                 .and_then(|rest| rest.strip_prefix('\n'))
                 .map(str::to_owned)
         })
-        .ok_or_else(|| ApiError::BadRequest {
-            code: "invalid_cursor",
-            detail: "The cursor is not one this list gave out. Start again without a cursor."
-                .into(),
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::InvalidCursor,
+                "The cursor is not one this list gave out. Start again without a cursor.",
+            )
         })
+}
+
+/// The query of a list that has no filters: a page size and where to start.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page of this list.
+    #[param(max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 /// One page of a list, as every list endpoint answers.

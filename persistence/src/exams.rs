@@ -7,6 +7,7 @@ use diesel::{
 };
 use merit_domain::{
     exam::{AnswerOption, Exam, ListDuration, Question, Score},
+    paging::PageLimit,
     reference::ClassificationCode,
 };
 use serde::{Deserialize, Serialize};
@@ -284,10 +285,27 @@ type AttemptTuple = (
     Option<NaiveDateTime>,
 );
 
+/// Where a page of a person's attempts starts: after this attempt, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptKey {
+    /// When the last attempt seen was taken.
+    pub taken_at: DateTime<Utc>,
+    /// Its id (breaks ties between attempts taken at the same instant).
+    pub id: String,
+}
+
+/// Which of a person's attempts to read.
+#[derive(Debug, Clone, Copy, Default)]
+struct AttemptFilter<'a> {
+    exam_id: Option<&'a str>,
+    after: Option<&'a AttemptKey>,
+    fetch: Option<i64>,
+}
+
 fn attempts_where(
     conn: &mut DbConnection,
     account_id: &str,
-    exam_id: Option<&str>,
+    filter: AttemptFilter<'_>,
 ) -> RepoResult<Vec<Attempt>> {
     let mut query = exam_attempts::table
         .inner_join(exams::table)
@@ -307,8 +325,21 @@ fn attempts_where(
             eligibilities::expires_at.nullable(),
         ))
         .into_boxed();
-    if let Some(exam_id) = exam_id {
+    if let Some(exam_id) = filter.exam_id {
         query = query.filter(exam_attempts::exam_id.eq(exam_id.to_owned()));
+    }
+    if let Some(after) = filter.after {
+        let taken_at = naive(after.taken_at);
+        query = query.filter(
+            exam_attempts::taken_at
+                .lt(taken_at)
+                .or(exam_attempts::taken_at
+                    .eq(taken_at)
+                    .and(exam_attempts::id.lt(after.id.clone()))),
+        );
+    }
+    if let Some(fetch) = filter.fetch {
+        query = query.limit(fetch);
     }
     let rows: Vec<AttemptTuple> = query
         .order((exam_attempts::taken_at.desc(), exam_attempts::id.desc()))
@@ -348,7 +379,23 @@ fn attempts_where(
 
 /// A person's attempts, newest first.
 pub fn attempts_of(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<Attempt>> {
-    attempts_where(conn, account_id, None)
+    attempts_where(conn, account_id, AttemptFilter::default())
+}
+
+/// One page of a person's attempts, newest first, after `after`.
+pub fn attempts_page(
+    conn: &mut DbConnection,
+    account_id: &str,
+    after: Option<&AttemptKey>,
+    limit: PageLimit,
+) -> RepoResult<Page<Attempt>> {
+    let filter = AttemptFilter {
+        after,
+        fetch: Some(i64::from(limit.get()) + 1),
+        ..AttemptFilter::default()
+    };
+    let rows = attempts_where(conn, account_id, filter)?;
+    Ok(Page::from_overfetch(rows, limit))
 }
 
 /// A person's attempts at one exam, newest first.
@@ -357,7 +404,11 @@ pub fn attempts_at(
     account_id: &str,
     exam_id: &str,
 ) -> RepoResult<Vec<Attempt>> {
-    attempts_where(conn, account_id, Some(exam_id))
+    let filter = AttemptFilter {
+        exam_id: Some(exam_id),
+        ..AttemptFilter::default()
+    };
+    attempts_where(conn, account_id, filter)
 }
 
 /// The latest expiry of a person's eligibilities for a classification.

@@ -5,6 +5,7 @@ mod attempts;
 mod catalogue;
 mod eligible_list;
 mod filing;
+mod mine;
 
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -168,11 +169,14 @@ async fn a_pass_is_scored_at_once_and_grants_eligibility_for_the_list_duration()
     let eligibilities = app
         .get_as(&applicant.token, "/api/v1/me/eligibilities")
         .await;
-    assert_eq!(eligibilities.body[0]["classification_code"], "5393");
-    assert_eq!(eligibilities.body[0]["status"], "active");
-    assert_eq!(eligibilities.body[0]["days_left"], 731);
     assert_eq!(
-        eligibilities.body[0]["retake_allowed_from"],
+        eligibilities.body["items"][0]["classification_code"],
+        "5393"
+    );
+    assert_eq!(eligibilities.body["items"][0]["status"], "active");
+    assert_eq!(eligibilities.body["items"][0]["days_left"], 731);
+    assert_eq!(
+        eligibilities.body["items"][0]["retake_allowed_from"],
         "2026-08-29T09:30:00Z"
     );
 }
@@ -193,7 +197,7 @@ async fn a_fail_grants_nothing_and_the_retake_waits() {
     assert_eq!(
         app.get_as(&applicant.token, "/api/v1/me/eligibilities")
             .await
-            .body,
+            .body["items"],
         json!([])
     );
     let refused = take(&app, &applicant, &id, 100).await;
@@ -211,8 +215,7 @@ async fn a_fail_grants_nothing_and_the_retake_waits() {
     let results = app
         .get_as(&applicant.token, "/api/v1/me/exam-results")
         .await;
-    let scores: Vec<u64> = results
-        .body
+    let scores: Vec<u64> = results.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -243,12 +246,12 @@ async fn eligibility_becomes_expiring_soon_then_expired_and_a_retake_renews_it()
     let soon = app
         .get_as(&applicant.token, "/api/v1/me/eligibilities")
         .await;
-    assert_eq!(soon.body[0]["status"], "expiring_soon");
-    assert_eq!(soon.body[0]["days_left"], 60);
+    assert_eq!(soon.body["items"][0]["status"], "expiring_soon");
+    assert_eq!(soon.body["items"][0]["days_left"], 60);
     let refused = take(&app, &applicant, &id, 100).await;
     assert_problem(&refused, 409, "retake_not_allowed_yet");
     assert_eq!(
-        refused.body["retake_allowed_from"], soon.body[0]["expires_at"],
+        refused.body["retake_allowed_from"], soon.body["items"][0]["expires_at"],
         "the wait outlasts the list: a re-take is allowed when the eligibility expires"
     );
     assert_eq!(refused.body["retake_allowed_from"], "2027-03-02T09:30:00Z");
@@ -258,16 +261,16 @@ async fn eligibility_becomes_expiring_soon_then_expired_and_a_retake_renews_it()
     let expired = app
         .get_as(&applicant.token, "/api/v1/me/eligibilities")
         .await;
-    assert_eq!(expired.body[0]["status"], "expired");
-    assert_eq!(expired.body[0]["days_left"], 0);
-    assert_eq!(expired.body[0]["retake_allowed_from"], Value::Null);
+    assert_eq!(expired.body["items"][0]["status"], "expired");
+    assert_eq!(expired.body["items"][0]["days_left"], 0);
+    assert_eq!(expired.body["items"][0]["retake_allowed_from"], Value::Null);
     let renewed = take(&app, &applicant, &id, 100).await;
     renewed.assert_status(201);
     let now = app
         .get_as(&applicant.token, "/api/v1/me/eligibilities")
         .await;
-    assert_eq!(now.body[0]["status"], "active");
-    assert_eq!(now.body[0]["score"], 100);
+    assert_eq!(now.body["items"][0]["status"], "active");
+    assert_eq!(now.body["items"][0]["score"], 100);
 }
 
 #[actix_web::test]
@@ -310,7 +313,7 @@ async fn a_closed_exam_and_bad_answers_are_refused_and_nothing_is_recorded() {
     assert_eq!(
         app.get_as(&applicant.token, "/api/v1/me/exam-results")
             .await
-            .body,
+            .body["items"],
         json!([])
     );
     let expired_filing = app
@@ -563,7 +566,8 @@ async fn the_demo_applicants_have_active_expiring_expired_and_failed_results() {
         .await;
     let statuses = app.get_as(&maria.token, "/api/v1/me/eligibilities").await;
     let by_class = |body: &Value, code: &str| {
-        body.as_array()
+        body["items"]
+            .as_array()
             .unwrap()
             .iter()
             .find(|e| e["classification_code"] == code)
@@ -581,8 +585,7 @@ async fn the_demo_applicants_have_active_expiring_expired_and_failed_results() {
     assert_eq!(by_class(&his.body, "5157"), Some(json!("expired")));
     let results = app.get_as(&david.token, "/api/v1/me/exam-results").await;
     assert!(
-        results
-            .body
+        results.body["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -594,7 +597,7 @@ async fn the_demo_applicants_have_active_expiring_expired_and_failed_results() {
     assert_eq!(
         app.get_as(&david.token, "/api/v1/me/exam-results")
             .await
-            .body
+            .body["items"]
             .as_array()
             .unwrap()
             .len(),

@@ -18,7 +18,7 @@ use argon2::{Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier
 use thread_priority::ThreadPriority;
 use tokio::sync::{Semaphore, oneshot};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
@@ -78,7 +78,7 @@ impl PasswordHasher {
     ) -> Result<T, ApiError> {
         let Ok(admitted) = self.admitted.clone().try_acquire_owned() else {
             return Err(ApiError::Unavailable {
-                code: "busy",
+                code: Code::Busy,
                 detail: "Too many sign-ins at once. Try again in a moment.".into(),
                 retry_after: 1,
             });

@@ -34,7 +34,11 @@ use merit_persistence::{
     sessions::{self, SignedIn},
 };
 
-use crate::{error::ApiError, openapi::RouteTable, state::AppState};
+use crate::{
+    error::{ApiError, Code},
+    openapi::RouteTable,
+    state::AppState,
+};
 
 /// A signed-in caller.
 #[derive(Debug, Clone)]
@@ -66,19 +70,16 @@ impl AuthUser {
         if self.has(role) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden {
-                code: "forbidden",
-                detail: format!("This needs the {role} role."),
-            })
+            Err(ApiError::new(
+                Code::Forbidden,
+                format!("This needs the {role} role."),
+            ))
         }
     }
 }
 
 fn unauthenticated(detail: &str) -> ApiError {
-    ApiError::Unauthorized {
-        code: "unauthenticated",
-        detail: detail.into(),
-    }
+    ApiError::new(Code::Unauthenticated, detail)
 }
 
 fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
@@ -106,10 +107,10 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no state")))?;
     let now = state.clock.now();
     let claims = state.tokens.verify(&token, now).map_err(|e| match e {
-        tokens::TokenError::Expired => ApiError::Unauthorized {
-            code: "token_expired",
-            detail: "The access token has expired. Refresh it or sign in again.".into(),
-        },
+        tokens::TokenError::Expired => ApiError::new(
+            Code::TokenExpired,
+            "The access token has expired. Refresh it or sign in again.",
+        ),
         tokens::TokenError::Invalid => unauthenticated("The access token is not valid."),
     })?;
     let user = state
@@ -134,9 +135,8 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
             }))
         })
         .await?
-        .ok_or_else(|| ApiError::Unauthorized {
-            code: "session_ended",
-            detail: "This session has ended. Sign in again.".into(),
+        .ok_or_else(|| {
+            ApiError::new(Code::SessionEnded, "This session has ended. Sign in again.")
         })?;
     tracing::Span::current().record("account.id", user.account.id.as_str());
     Ok(user)
@@ -198,12 +198,10 @@ impl FromRequest for AuthUser {
         Box::pin(async move {
             let user = signed_in_caller(req).await?;
             if user.account.password_change_required() {
-                return Err(ApiError::Forbidden {
-                    code: "password_change_required",
-                    detail:
-                        "Your password is temporary. Change it with PUT /api/v1/me/password first."
-                            .into(),
-                });
+                return Err(ApiError::new(
+                    Code::PasswordChangeRequired,
+                    "Your password is temporary. Change it with PUT /api/v1/me/password first.",
+                ));
             }
             Ok(user)
         })
@@ -281,14 +279,12 @@ impl FromRequest for Employer {
         Box::pin(async move {
             let user = user.await?;
             user.require(Role::Employer)?;
-            let department =
-                user.account
-                    .department
-                    .clone()
-                    .ok_or_else(|| ApiError::Forbidden {
-                        code: "no_department",
-                        detail: "This employer account is not bound to a department.".into(),
-                    })?;
+            let department = user.account.department.clone().ok_or_else(|| {
+                ApiError::new(
+                    Code::NoDepartment,
+                    "This employer account is not bound to a department.",
+                )
+            })?;
             Ok(Employer { user, department })
         })
     }

@@ -6,7 +6,10 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{error::ApiError, state::AppState};
+use crate::{
+    error::{ApiError, Code},
+    state::AppState,
+};
 
 /// The body of health answers.
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,7 +51,7 @@ pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<HealthRe
         Ok(web::Json(HealthResponse { status: "ready" }))
     } else {
         Err(ApiError::Unavailable {
-            code: "not_ready",
+            code: Code::NotReady,
             detail: "The database cannot be reached.".into(),
             retry_after: 5,
         })

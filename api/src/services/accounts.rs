@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::{
     auth::{AuthUser, hashing::Verified, tokens},
-    error::ApiError,
+    error::{ApiError, Code},
     mail::{self, templates},
     services::{
         audit::{self, AuditKind},
@@ -99,10 +99,10 @@ pub async fn register(state: &AppState, registration: Registration) -> Result<()
             };
             accounts::insert(conn, &new, now).map_err(|e| match e {
                 RepoError::Conflict { constraint } if constraint == "accounts_username_key" => {
-                    ApiError::Conflict {
-                        code: "username_taken",
-                        detail: "This username is taken. Choose another.".into(),
-                    }
+                    ApiError::new(
+                        Code::UsernameTaken,
+                        "This username is taken. Choose another.",
+                    )
                 }
                 other => other.into(),
             })?;
@@ -124,11 +124,10 @@ pub async fn register(state: &AppState, registration: Registration) -> Result<()
 }
 
 fn invalid_token() -> ApiError {
-    ApiError::BadRequest {
-        code: "invalid_token",
-        detail: "This link is not valid: it was already used, it expired, or a newer one was sent."
-            .into(),
-    }
+    ApiError::new(
+        Code::InvalidToken,
+        "This link is not valid: it was already used, it expired, or a newer one was sent.",
+    )
 }
 
 /// Verifies an address with the token from the link.
@@ -165,16 +164,16 @@ pub fn resend_verification(
 ) -> Result<(), ApiError> {
     let account = &user.account;
     let Some(email) = &account.email else {
-        return Err(ApiError::Conflict {
-            code: "no_email",
-            detail: "This account has no email address to verify.".into(),
-        });
+        return Err(ApiError::new(
+            Code::NoEmail,
+            "This account has no email address to verify.",
+        ));
     };
     if account.email_verified_at.is_some() {
-        return Err(ApiError::Conflict {
-            code: "already_verified",
-            detail: "This email address is already verified.".into(),
-        });
+        return Err(ApiError::new(
+            Code::AlreadyVerified,
+            "This email address is already verified.",
+        ));
     }
     send_verification(conn, state, account, email, now)
 }

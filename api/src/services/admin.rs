@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::{
     auth::{AuthUser, tokens},
-    error::ApiError,
+    error::{ApiError, Code},
     services::audit::{self, AuditKind},
     state::AppState,
 };
@@ -124,10 +124,7 @@ pub async fn create_prefixed(
             };
             accounts::insert(conn, &row, now).map_err(|e| match e {
                 RepoError::Conflict { constraint } if constraint == "accounts_email_key" => {
-                    ApiError::Conflict {
-                        code: "email_taken",
-                        detail: "Another account has this email address.".into(),
-                    }
+                    ApiError::new(Code::EmailTaken, "Another account has this email address.")
                 }
                 other => other.into(),
             })?;
@@ -155,10 +152,10 @@ pub async fn create_prefixed(
 
 fn not_yourself(admin: &AuthUser, id: &str, what: &str) -> Result<(), ApiError> {
     if admin.id() == id {
-        return Err(ApiError::Conflict {
-            code: "cannot_change_own_access",
-            detail: format!("Admins cannot {what} their own account; another admin must."),
-        });
+        return Err(ApiError::new(
+            Code::CannotChangeOwnAccess,
+            format!("Admins cannot {what} their own account; another admin must."),
+        ));
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::{
     auth::tokens,
-    error::ApiError,
+    error::{ApiError, Code},
     services::audit::{self, AuditKind},
     state::AppState,
 };
@@ -77,7 +77,7 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
     match created {
         Ok(()) => Ok(generated.then_some(password)),
         // Another instance starting at the same moment made it first: nothing to do.
-        Err(ApiError::Conflict { .. }) => Ok(None),
+        Err(e) if e.code() == Code::Conflict => Ok(None),
         Err(e) => Err(anyhow::anyhow!("cannot create the first admin: {e}")),
     }
 }

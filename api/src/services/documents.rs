@@ -9,7 +9,7 @@ use merit_persistence::{
 };
 
 use crate::{
-    error::ApiError,
+    error::{ApiError, Code},
     state::AppState,
     storage::{
         DocumentStore,
@@ -44,12 +44,12 @@ fn check_quota(
     size: u64,
 ) -> Result<(), ApiError> {
     let usage = documents::usage(conn, owner)?;
-    quota
-        .admits(usage, size)
-        .map_err(|exceeded| ApiError::Conflict {
-            code: "document_quota_exceeded",
-            detail: format!("This document does not fit: {exceeded}."),
-        })
+    quota.admits(usage, size).map_err(|exceeded| {
+        ApiError::new(
+            Code::DocumentQuotaExceeded,
+            format!("This document does not fit: {exceeded}."),
+        )
+    })
 }
 
 /// Stores an upload for `owner`: its content must be an accepted format that agrees with its

@@ -7,19 +7,20 @@ use merit_domain::{
         self, AnswerError, EligibilityStatus, Exam, days_left, eligibility_expires_at, rank_band,
         retake_allowed_from, status_at,
     },
+    paging::PageLimit,
     posting::EligibilityStanding,
     profile::{ConditionsOfEmployment, TermsFilter},
     reference::ClassificationCode,
 };
 use merit_persistence::{
     DbConnection, Page, PageRequest, exams,
-    exams::{Attempt, ListEntry, ListKey},
+    exams::{Attempt, AttemptKey, ListEntry, ListKey},
     profiles, reference,
 };
 
 use crate::{
     auth::AuthUser,
-    error::{ApiError, FieldError},
+    error::{ApiError, Code, FieldError},
 };
 
 fn not_found() -> ApiError {
@@ -84,10 +85,10 @@ pub fn take(
     profiles::lock_person(conn, user.id())?;
     let exam = get(conn, exam_id)?;
     if !exam.accepting_attempts(now) {
-        return Err(ApiError::Conflict {
-            code: "exam_closed",
-            detail: "This exam is not taking attempts.".into(),
-        });
+        return Err(ApiError::new(
+            Code::ExamClosed,
+            "This exam is not taking attempts.",
+        ));
     }
     if let Some(last) = exams::attempts_at(conn, user.id(), exam_id)?
         .into_iter()
@@ -187,6 +188,38 @@ pub fn standings(
         });
     }
     Ok(out)
+}
+
+/// One page of the person's attempts, newest first, after `after`.
+pub fn results_page(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    after: Option<AttemptKey>,
+    limit: PageLimit,
+) -> Result<Page<Attempt>, ApiError> {
+    Ok(exams::attempts_page(
+        conn,
+        user.id(),
+        after.as_ref(),
+        limit,
+    )?)
+}
+
+/// One page of the person's standings, in classification code order, after the classification
+/// `after`. A person passes a few classifications at most, so the page is cut from all of them.
+pub fn standings_page(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    now: DateTime<Utc>,
+    after: Option<String>,
+    limit: PageLimit,
+) -> Result<Page<Standing>, ApiError> {
+    let rows: Vec<Standing> = standings(conn, user, now)?
+        .into_iter()
+        .filter(|s| after.as_ref().is_none_or(|a| s.classification > *a))
+        .take(limit.get() as usize + 1)
+        .collect();
+    Ok(Page::from_overfetch(rows, limit))
 }
 
 /// The standing the consideration preview needs for one classification.

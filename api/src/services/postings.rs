@@ -14,7 +14,7 @@ use merit_persistence::{DbConnection, Page, PageRequest, postings, reference};
 use crate::{
     auth::{AuthUser, Employer},
     conditional::{IfMatch, entity_tag, version_tag},
-    error::ApiError,
+    error::{ApiError, Code},
 };
 
 /// The content of a posting, as an employer writes it.
@@ -169,10 +169,10 @@ pub fn update(
 ) -> Result<Posting, ApiError> {
     let mut posting = own(conn, employer, id)?;
     if !posting.status.editable() {
-        return Err(ApiError::Conflict {
-            code: "posting_not_editable",
-            detail: format!("A {} posting cannot be edited.", posting.status.as_str()),
-        });
+        return Err(ApiError::new(
+            Code::PostingNotEditable,
+            format!("A {} posting cannot be edited.", posting.status.as_str()),
+        ));
     }
     check_references(conn, &content)?;
     apply(&mut posting, content);
@@ -189,13 +189,12 @@ pub fn transition(
     now: DateTime<Utc>,
 ) -> Result<Posting, ApiError> {
     let mut posting = own(conn, employer, id)?;
-    let next = posting
-        .status
-        .apply(action)
-        .map_err(|e| ApiError::Conflict {
-            code: "invalid_transition",
-            detail: format!("{}.", capitalise(&e.to_string())),
-        })?;
+    let next = posting.status.apply(action).map_err(|e| {
+        ApiError::new(
+            Code::InvalidTransition,
+            format!("{}.", capitalise(&e.to_string())),
+        )
+    })?;
     if action == PostingAction::Publish {
         posting.status = next;
         if !posting.accepting_applications(now) {

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::{
     auth::AuthUser,
     conditional::{IfMatch, entity_tag},
-    error::{ApiError, FieldError},
+    error::{ApiError, Code, FieldError},
     mail::{self, templates},
     services::{
         accounts::{check_current_password, send_verification},
@@ -226,10 +226,7 @@ fn save(
     )
     .map_err(|e| match e {
         RepoError::Conflict { constraint } if constraint == "accounts_email_key" => {
-            ApiError::Conflict {
-                code: "email_taken",
-                detail: "Another account uses this email address.".into(),
-            }
+            ApiError::new(Code::EmailTaken, "Another account uses this email address.")
         }
         other => other.into(),
     })?;

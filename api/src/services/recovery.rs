@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::{
     auth::tokens,
-    error::ApiError,
+    error::{ApiError, Code},
     mail::{self, templates},
     services::audit::{self, AuditKind},
     state::AppState,
@@ -117,11 +117,10 @@ pub fn remind_username(
 }
 
 fn invalid_token() -> ApiError {
-    ApiError::BadRequest {
-        code: "invalid_token",
-        detail: "This link is not valid: it was already used, it expired, or a newer one was sent."
-            .into(),
-    }
+    ApiError::new(
+        Code::InvalidToken,
+        "This link is not valid: it was already used, it expired, or a newer one was sent.",
+    )
 }
 
 const PURPOSES: [TokenPurpose; 2] = [TokenPurpose::PasswordReset, TokenPurpose::SetPassword];

@@ -3,7 +3,7 @@
 use merit_domain::{paging::PageLimit, reference::Office};
 use merit_persistence::{DbConnection, Page, PageRequest, RepoResult, reference::ReferenceFilter};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// A checked request for one page of a reference list.
 #[derive(Debug, Clone)]
@@ -50,10 +50,10 @@ pub fn create<T>(
     what: &str,
 ) -> Result<(), ApiError> {
     insert(conn, item).map_err(|e| match e {
-        merit_persistence::RepoError::Conflict { .. } => ApiError::Conflict {
-            code: "already_exists",
-            detail: format!("A {what} with this code already exists."),
-        },
+        merit_persistence::RepoError::Conflict { .. } => ApiError::new(
+            Code::AlreadyExists,
+            format!("A {what} with this code already exists."),
+        ),
         other => other.into(),
     })
 }

@@ -5,7 +5,7 @@ use merit_persistence::{
     DbConnection, RepoError, profiles, saved_searches, saved_searches::SavedSearch,
 };
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 fn not_found() -> ApiError {
     ApiError::not_found("saved search")
@@ -14,10 +14,10 @@ fn not_found() -> ApiError {
 fn name_taken(error: RepoError) -> ApiError {
     match error {
         RepoError::Conflict { constraint } if constraint == "saved_searches_name_key" => {
-            ApiError::Conflict {
-                code: "saved_search_name_taken",
-                detail: "You already have a saved search with this name.".into(),
-            }
+            ApiError::new(
+                Code::SavedSearchNameTaken,
+                "You already have a saved search with this name.",
+            )
         }
         other => other.into(),
     }
@@ -35,10 +35,10 @@ pub fn create(
 ) -> Result<SavedSearch, ApiError> {
     profiles::lock_person(conn, owner)?;
     if saved_searches::count_for(conn, owner)? >= i64::from(limit) {
-        return Err(ApiError::Conflict {
-            code: "saved_search_limit_reached",
-            detail: format!("You can keep at most {limit} saved searches. Delete one first."),
-        });
+        return Err(ApiError::new(
+            Code::SavedSearchLimitReached,
+            format!("You can keep at most {limit} saved searches. Delete one first."),
+        ));
     }
     let search = SavedSearch {
         id: uuid::Uuid::now_v7().to_string(),

@@ -18,7 +18,7 @@ use crate::{
         hashing::Verified,
         tokens::{self, ACCESS_TTL, TokenKeys},
     },
-    error::ApiError,
+    error::{ApiError, Code},
     services::audit::{self, AuditKind},
     state::AppState,
 };
@@ -42,10 +42,10 @@ pub struct IssuedTokens {
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::Unauthorized {
-        code: "invalid_credentials",
-        detail: "The sign-in name or the password is wrong.".into(),
-    }
+    ApiError::new(
+        Code::InvalidCredentials,
+        "The sign-in name or the password is wrong.",
+    )
 }
 
 /// Adds a refresh token to `session_id` and signs an access token for it.
@@ -224,11 +224,10 @@ async fn succeed(
     now: DateTime<Utc>,
 ) -> Result<Option<IssuedTokens>, ApiError> {
     if account.temporary_password_expired(now) {
-        return Err(ApiError::Unauthorized {
-            code: "temporary_password_expired",
-            detail: "This temporary password has expired. Ask the service desk for a new one."
-                .into(),
-        });
+        return Err(ApiError::new(
+            Code::TemporaryPasswordExpired,
+            "This temporary password has expired. Ask the service desk for a new one.",
+        ));
     }
     let keys = state.tokens.clone();
     state

@@ -10,7 +10,7 @@ use merit_persistence::{
 
 use crate::{
     conditional::{IfMatch, entity_tag},
-    error::ApiError,
+    error::{ApiError, Code},
 };
 
 /// A checked template, as created or replaced.
@@ -46,10 +46,10 @@ fn not_found() -> ApiError {
 fn name_taken(error: RepoError) -> ApiError {
     match error {
         RepoError::Conflict { constraint } if constraint == "application_templates_name_key" => {
-            ApiError::Conflict {
-                code: "template_name_taken",
-                detail: "You already have a template with this name. Choose another.".into(),
-            }
+            ApiError::new(
+                Code::TemplateNameTaken,
+                "You already have a template with this name. Choose another.",
+            )
         }
         other => other.into(),
     }
@@ -78,12 +78,10 @@ pub fn create(
 ) -> Result<StoredTemplate, ApiError> {
     profiles::lock_person(conn, owner)?;
     if templates::count(conn, owner)? >= MAX_TEMPLATES_PER_PERSON as i64 {
-        return Err(ApiError::Conflict {
-            code: "template_limit_reached",
-            detail: format!(
-                "You may keep at most {MAX_TEMPLATES_PER_PERSON} templates. Delete one first."
-            ),
-        });
+        return Err(ApiError::new(
+            Code::TemplateLimitReached,
+            format!("You may keep at most {MAX_TEMPLATES_PER_PERSON} templates. Delete one first."),
+        ));
     }
     let id = uuid::Uuid::now_v7().to_string();
     if draft.is_default {

@@ -23,7 +23,10 @@ use object_store::{
 use secrecy::ExposeSecret;
 use tokio::io::AsyncReadExt;
 
-use crate::{error::ApiError, settings::Settings};
+use crate::{
+    error::{ApiError, Code},
+    settings::Settings,
+};
 
 /// How much of a file is read from disk at a time.
 const READ_BUFFER: usize = 64 * 1024;
@@ -181,7 +184,7 @@ impl DocumentStore {
     fn unavailable(&self, error: object_store::Error) -> ApiError {
         tracing::warn!(store = self.kind, error = %error, "document store failed");
         ApiError::Unavailable {
-            code: "storage_unavailable",
+            code: Code::StorageUnavailable,
             detail: "The document store is unavailable. Try again in a few seconds.".into(),
             retry_after: 5,
         }

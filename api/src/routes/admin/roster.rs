@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::{
     auth::Admin,
-    error::ApiError,
+    error::{ApiError, Code},
     extract::{is_json, parse_json, read_body},
     openapi::Forbidden,
     services::employees,
@@ -115,10 +115,10 @@ fn parse_csv(body: &[u8]) -> Result<Vec<RosterRow>, ApiError> {
 }
 
 fn malformed_csv(reason: &str) -> ApiError {
-    ApiError::BadRequest {
-        code: "malformed_csv",
-        detail: format!("The CSV roster cannot be read: {reason}."),
-    }
+    ApiError::new(
+        Code::MalformedCsv,
+        format!("The CSV roster cannot be read: {reason}."),
+    )
 }
 
 /// Checks every row; every problem of every row is reported together.

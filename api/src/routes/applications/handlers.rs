@@ -7,7 +7,7 @@ use super::{convert::note, dto::*};
 use crate::{
     auth::AuthUser,
     conditional::{IfMatch, json_with_tag},
-    error::ApiError,
+    error::{ApiError, Code},
     extract::{Json, OptionalJson},
     openapi::{Conflict, NotFound, PreconditionFailed},
     services::applications::{self as service, IdempotencyKey, etag},
@@ -183,10 +183,11 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiError
     let Some(first) = values.next() else {
         return Ok(None);
     };
-    let bad = || ApiError::BadRequest {
-        code: "invalid_idempotency_key",
-        detail: "Send one Idempotency-Key of 1 to 255 visible ASCII characters (a UUID is best)."
-            .into(),
+    let bad = || {
+        ApiError::new(
+            Code::InvalidIdempotencyKey,
+            "Send one Idempotency-Key of 1 to 255 visible ASCII characters (a UUID is best).",
+        )
     };
     if values.next().is_some() {
         return Err(bad());

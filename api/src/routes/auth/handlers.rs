@@ -10,7 +10,7 @@ use super::dto::{
 };
 use crate::{
     auth::{AnySession, limits::Limited},
-    error::ApiError,
+    error::{ApiError, Code},
     extract::Json,
     openapi::{TooManyRequests, Unauthorized},
     services::{
@@ -134,10 +134,10 @@ pub async fn refresh_session(
         .await?
     {
         Refreshed::Rotated(issued) => Ok(web::Json(issued.into())),
-        Refreshed::Refused | Refreshed::Reused => Err(ApiError::Unauthorized {
-            code: "invalid_refresh_token",
-            detail: "This refresh token is not valid. Sign in again.".into(),
-        }),
+        Refreshed::Refused | Refreshed::Reused => Err(ApiError::new(
+            Code::InvalidRefreshToken,
+            "This refresh token is not valid. Sign in again.",
+        )),
     }
 }
 

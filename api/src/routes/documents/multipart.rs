@@ -14,7 +14,7 @@ use futures_util::StreamExt;
 use merit_domain::profile::DocumentKind;
 
 use crate::{
-    error::ApiError,
+    error::{ApiError, Code},
     services::documents::Upload,
     storage::upload::{IncomingFile, ReceivedFile},
     validation::{Fields, line},
@@ -26,10 +26,10 @@ const FORM_OVERHEAD: u64 = 64 * 1024;
 const TEXT_PART_LIMIT: usize = 4 * 1024;
 
 fn malformed() -> ApiError {
-    ApiError::BadRequest {
-        code: "malformed_multipart",
-        detail: "The body is not a readable multipart/form-data form.".into(),
-    }
+    ApiError::new(
+        Code::MalformedMultipart,
+        "The body is not a readable multipart/form-data form.",
+    )
 }
 
 fn multipart_error(error: MultipartError, limit: u64) -> ApiError {
@@ -37,10 +37,10 @@ fn multipart_error(error: MultipartError, limit: u64) -> ApiError {
         MultipartError::Payload(PayloadError::Overflow) => ApiError::PayloadTooLarge {
             limit: usize::try_from(limit).unwrap_or(usize::MAX),
         },
-        MultipartError::Payload(_) => ApiError::BadRequest {
-            code: "incomplete_body",
-            detail: "The body could not be read completely.".into(),
-        },
+        MultipartError::Payload(_) => ApiError::new(
+            Code::IncompleteBody,
+            "The body could not be read completely.",
+        ),
         _ => malformed(),
     }
 }

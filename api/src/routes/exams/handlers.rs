@@ -10,12 +10,12 @@ use merit_domain::{
 use merit_persistence::{PageRequest, exams as repo, exams::ListKey, time::utc};
 
 use super::dto::{
-    AttemptRequest, AttemptResponse, EligibilityResponse, EligibleListEntry, EligibleListQuery,
-    ExamQuery, ExamResponse, NewExamRequest, band_label,
+    AttemptRequest, AttemptResponse, EligibleListEntry, EligibleListQuery, ExamQuery, ExamResponse,
+    NewExamRequest, band_label,
 };
 use crate::{
     auth::{AuthUser, MaybeUser},
-    error::ApiError,
+    error::{ApiError, Code},
     extract::{Json, Query},
     openapi::{Conflict, Forbidden, NotFound},
     paging::{self, PageResponse, decode_cursor, encode_cursor, page_params},
@@ -110,10 +110,10 @@ pub async fn create_exam(
     Json(body): Json<NewExamRequest>,
 ) -> Result<HttpResponse, ApiError> {
     if !manages_exams(&user) {
-        return Err(ApiError::Forbidden {
-            code: "forbidden",
-            detail: "Only employers and admins create exams.".into(),
-        });
+        return Err(ApiError::new(
+            Code::Forbidden,
+            "Only employers and admins create exams.",
+        ));
     }
     let now = state.clock.now();
     let exam = body.parse(uuid::Uuid::now_v7().to_string(), now)?;
@@ -189,65 +189,6 @@ pub async fn take_exam(
     Ok(HttpResponse::Created().json(AttemptResponse::from(attempt)))
 }
 
-/// My exam results
-///
-/// Every attempt, newest first.
-#[utoipa::path(
-    tag = "exams",
-    security(("bearer" = [])),
-    responses((status = 200, description = "Every attempt.", body = Vec<AttemptResponse>), (status = 403, response = Forbidden))
-)]
-#[get("/me/exam-results")]
-pub async fn list_my_exam_results(
-    state: web::Data<AppState>,
-    user: AuthUser,
-) -> Result<web::Json<Vec<AttemptResponse>>, ApiError> {
-    let attempts = state
-        .db
-        .run(move |conn| Ok(repo::attempts_of(conn, user.id())?))
-        .await?;
-    Ok(web::Json(
-        attempts.into_iter().map(AttemptResponse::from).collect(),
-    ))
-}
-
-/// My eligibilities
-///
-/// Per classification the person passed: the eligibility that counts (the best active one),
-/// its status (active, expiring within 60 days, expired), days left, and when a re-take is
-/// possible.
-#[utoipa::path(
-    tag = "exams",
-    security(("bearer" = [])),
-    responses((status = 200, description = "Per classification.", body = Vec<EligibilityResponse>), (status = 403, response = Forbidden))
-)]
-#[get("/me/eligibilities")]
-pub async fn list_my_eligibilities(
-    state: web::Data<AppState>,
-    user: AuthUser,
-) -> Result<web::Json<Vec<EligibilityResponse>>, ApiError> {
-    let now = state.clock.now();
-    let standings = state
-        .db
-        .run(move |conn| exams::standings(conn, &user, now))
-        .await?;
-    Ok(web::Json(
-        standings
-            .into_iter()
-            .map(|s| EligibilityResponse {
-                classification_code: s.classification,
-                classification_title: s.classification_title,
-                status: s.status.as_str(),
-                score: s.score,
-                rank_band: band_label(s.rank_band),
-                expires_at: s.expires_at,
-                days_left: s.days_left,
-                retake_allowed_from: s.retake_allowed_from,
-            })
-            .collect(),
-    ))
-}
-
 fn encode_list_key(key: &ListKey) -> String {
     encode_cursor(
         "eligible-list",
@@ -268,10 +209,10 @@ fn decode_list_key(cursor: &str) -> Result<ListKey, ApiError> {
             score,
             account_id: account_id.to_owned(),
         }),
-        _ => Err(ApiError::BadRequest {
-            code: "invalid_cursor",
-            detail: "The cursor is not one this list gave out.".into(),
-        }),
+        _ => Err(ApiError::new(
+            Code::InvalidCursor,
+            "The cursor is not one this list gave out.",
+        )),
     }
 }
 
@@ -299,10 +240,10 @@ pub async fn get_eligible_list(
     Query(query): Query<EligibleListQuery>,
 ) -> Result<web::Json<PageResponse<EligibleListEntry>>, ApiError> {
     if !(user.has(Role::Employer) || user.has(Role::Staff) || user.has(Role::Admin)) {
-        return Err(ApiError::Forbidden {
-            code: "forbidden",
-            detail: "Eligible lists are for employers, staff and admins.".into(),
-        });
+        return Err(ApiError::new(
+            Code::Forbidden,
+            "Eligible lists are for employers, staff and admins.",
+        ));
     }
     let classification =
         ClassificationCode::parse(&code).map_err(|_| ApiError::not_found("classification"))?;

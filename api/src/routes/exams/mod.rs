@@ -2,9 +2,11 @@
 
 mod dto;
 mod handlers;
+mod mine;
 
 pub use dto::*;
 pub use handlers::*;
+pub use mine::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

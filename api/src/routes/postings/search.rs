@@ -10,7 +10,7 @@ use super::dto::{SearchFilters, ShiftName, TenureName, TimeBaseName, VisibilityN
 use crate::{
     auth::{MaybeUser, viewer_of},
     conditional::json_with_etag,
-    error::ApiError,
+    error::{ApiError, Code},
     extract::parse_query_parts,
     openapi::Unauthorized,
     paging::{self, decode_cursor, encode_cursor},
@@ -129,12 +129,19 @@ fn cursor_of(sort: SortOrder, key: &SortKey) -> String {
 pub fn decode_search_cursor(cursor: &str, sort: SortOrder) -> Result<SortKey, ApiError> {
     let text = decode_cursor("postings", cursor)?;
     let mut parts = text.splitn(3, '|');
-    match (parts.next(), parts.next().and_then(|p| p.parse::<i64>().ok()), parts.next()) {
-        (Some(name), Some(primary), Some(id)) if name == sort.as_str() => Ok(SortKey { primary, id: id.to_owned() }),
-        _ => Err(ApiError::BadRequest {
-            code: "invalid_cursor",
-            detail: "The cursor is not one this search gave out (or the order changed). Start again without a cursor.".into(),
+    match (
+        parts.next(),
+        parts.next().and_then(|p| p.parse::<i64>().ok()),
+        parts.next(),
+    ) {
+        (Some(name), Some(primary), Some(id)) if name == sort.as_str() => Ok(SortKey {
+            primary,
+            id: id.to_owned(),
         }),
+        _ => Err(ApiError::new(
+            Code::InvalidCursor,
+            "The cursor is not one this search gave out (or the order changed). Start again without a cursor.",
+        )),
     }
 }
 

@@ -22,7 +22,7 @@ use super::{Access, Move, readable, record, works_for};
 use crate::{
     auth::AuthUser,
     conditional::{IfMatch, version_tag},
-    error::ApiError,
+    error::{ApiError, Code},
 };
 
 /// Where a move goes: a public status, or one of the department's stages.
@@ -58,10 +58,10 @@ pub(super) fn require_department_role(user: &AuthUser) -> Result<(), ApiError> {
     if user.has(Role::Employer) || user.has(Role::Admin) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden {
-            code: "forbidden",
-            detail: "This needs the employer or admin role.".into(),
-        })
+        Err(ApiError::new(
+            Code::Forbidden,
+            "This needs the employer or admin role.",
+        ))
     }
 }
 
@@ -97,10 +97,14 @@ pub(super) fn transition_error(error: TransitionError) -> ApiError {
                 format!("{}.", capitalise(&error.to_string())),
             )
         }
-        _ => ApiError::Conflict {
-            code: error.code(),
-            detail: format!("{}.", capitalise(&error.to_string())),
-        },
+        TransitionError::Final { .. } => ApiError::new(
+            Code::ApplicationFinal,
+            format!("{}.", capitalise(&error.to_string())),
+        ),
+        TransitionError::NotAllowed { .. } => ApiError::new(
+            Code::InvalidTransition,
+            format!("{}.", capitalise(&error.to_string())),
+        ),
     }
 }
 
@@ -230,7 +234,7 @@ pub fn bulk_move(
 /// Names the application a bulk move failed on.
 fn in_bulk(error: ApiError, id: ApplicationId) -> ApiError {
     match error {
-        ApiError::Conflict { code, detail } => ApiError::Conflict {
+        ApiError::Problem { code, detail } => ApiError::Problem {
             code,
             detail: format!("Application {id}: {detail} Nothing was changed."),
         },

@@ -14,7 +14,7 @@ use super::{Access, not_found, readable};
 use crate::{
     auth::{AuthUser, viewer_of},
     conditional::{IfMatch, version_tag},
-    error::{ApiError, FieldError},
+    error::{ApiError, Code, FieldError},
     services::postings::candidate_of,
 };
 
@@ -94,11 +94,10 @@ pub(super) fn refuse_second(
     posting: PostingId,
 ) -> Result<(), ApiError> {
     if applications::submitted_to(conn, user.id(), posting)? {
-        return Err(ApiError::Conflict {
-            code: "already_applied",
-            detail: "You already applied to this posting; follow it under your applications."
-                .into(),
-        });
+        return Err(ApiError::new(
+            Code::AlreadyApplied,
+            "You already applied to this posting; follow it under your applications.",
+        ));
     }
     Ok(())
 }
@@ -111,10 +110,10 @@ pub fn create_draft(
     now: DateTime<Utc>,
 ) -> Result<Application, ApiError> {
     if !candidate_of(user).is_applicant {
-        return Err(ApiError::Forbidden {
-            code: "not_an_applicant",
-            detail: "Only applicants apply (staff, employer and admin accounts do not).".into(),
-        });
+        return Err(ApiError::new(
+            Code::NotAnApplicant,
+            "Only applicants apply (staff, employer and admin accounts do not).",
+        ));
     }
     let posting =
         postings::find_visible(conn, &cmd.posting_id.to_string(), &viewer_of(Some(user)))?
@@ -150,10 +149,10 @@ pub fn create_draft(
 
 /// 409 `filing_closed`.
 pub(super) fn filing_closed() -> ApiError {
-    ApiError::Conflict {
-        code: "filing_closed",
-        detail: "This posting no longer accepts applications: it is not open or its final filing date has passed.".into(),
-    }
+    ApiError::new(
+        Code::FilingClosed,
+        "This posting no longer accepts applications: it is not open or its final filing date has passed.",
+    )
 }
 
 fn own_draft(
@@ -166,11 +165,10 @@ fn own_draft(
         return Err(not_found());
     }
     if application.status != ApplicationStatus::Draft {
-        return Err(ApiError::Conflict {
-            code: "application_not_draft",
-            detail: "This application was submitted; it can no longer be changed or deleted."
-                .into(),
-        });
+        return Err(ApiError::new(
+            Code::ApplicationNotDraft,
+            "This application was submitted; it can no longer be changed or deleted.",
+        ));
     }
     Ok(application)
 }

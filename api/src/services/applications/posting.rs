@@ -13,7 +13,10 @@ use super::{
     department::{transition_error, worked_posting},
     record,
 };
-use crate::{auth::AuthUser, error::ApiError};
+use crate::{
+    auth::AuthUser,
+    error::{ApiError, Code},
+};
 
 /// Cancels every open application of a posting being cancelled, in the caller's transaction.
 pub fn cancel_open(
@@ -54,26 +57,26 @@ pub fn fill_posting(
 ) -> Result<(Posting, DateTime<Utc>), ApiError> {
     let posting = worked_posting(conn, user, id)?;
     if posting.status != PostingStatus::Closed {
-        return Err(ApiError::Conflict {
-            code: "posting_not_closed",
-            detail: format!(
+        return Err(ApiError::new(
+            Code::PostingNotClosed,
+            format!(
                 "A {} posting cannot be filled; close it first.",
                 posting.status.as_str()
             ),
-        });
+        ));
     }
     let open = applications::count_open(conn, id)?;
     if open > 0 {
-        return Err(ApiError::Conflict {
-            code: "applications_not_final",
-            detail: format!("{open} application(s) of this posting have no final status yet."),
-        });
+        return Err(ApiError::new(
+            Code::ApplicationsNotFinal,
+            format!("{open} application(s) of this posting have no final status yet."),
+        ));
     }
     applications::fills::insert(conn, id, user.id(), now).map_err(|e| match e {
-        RepoError::Conflict { .. } => ApiError::Conflict {
-            code: "already_filled",
-            detail: "This posting is marked filled already.".into(),
-        },
+        RepoError::Conflict { .. } => ApiError::new(
+            Code::AlreadyFilled,
+            "This posting is marked filled already.",
+        ),
         other => other.into(),
     })?;
     Ok((posting, now))

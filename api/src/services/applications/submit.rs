@@ -22,7 +22,11 @@ use super::{
     drafts::{filing_closed, refuse_second},
     log, not_found, readable, reads,
 };
-use crate::{auth::AuthUser, error::ApiError, services::postings::consider};
+use crate::{
+    auth::AuthUser,
+    error::{ApiError, Code},
+    services::postings::consider,
+};
 
 /// How long an idempotency key is remembered.
 pub const KEY_LIFETIME: TimeDelta = TimeDelta::hours(24);
@@ -92,10 +96,10 @@ pub fn submit(
         && let Some(found) = idempotency::find(conn, at, now)?
     {
         if found.fingerprint != fingerprint(id) {
-            return Err(ApiError::Unprocessable {
-                code: "idempotency_key_reused",
-                detail: "This Idempotency-Key was used for another request. Use a new key for each submission.".into(),
-            });
+            return Err(ApiError::new(
+                Code::IdempotencyKeyReused,
+                "This Idempotency-Key was used for another request. Use a new key for each submission.",
+            ));
         }
         return Ok(SubmitAnswer {
             status: found.status_code,
@@ -129,21 +133,19 @@ pub fn submit(
 fn refused(reason: Reason) -> ApiError {
     match reason {
         Reason::FilingClosed => filing_closed(),
-        Reason::NotAnApplicant => ApiError::Forbidden {
-            code: "not_an_applicant",
-            detail: "Only applicants apply.".into(),
-        },
-        other => ApiError::Conflict {
-            code: other.code(),
-            detail: match other {
-                Reason::EmailNotVerified => "Confirm your email address before applying.",
-                Reason::EligibilityExpired => {
-                    "Your eligibility for this classification has expired."
-                }
-                _ => "This posting requires list eligibility for its classification.",
-            }
-            .into(),
-        },
+        Reason::NotAnApplicant => ApiError::new(Code::NotAnApplicant, "Only applicants apply."),
+        Reason::EmailNotVerified => ApiError::new(
+            Code::EmailNotVerified,
+            "Confirm your email address before applying.",
+        ),
+        Reason::EligibilityExpired => ApiError::new(
+            Code::EligibilityExpired,
+            "Your eligibility for this classification has expired.",
+        ),
+        Reason::EligibilityRequired | Reason::InternalOnlyOtherDepartment => ApiError::new(
+            Code::EligibilityRequired,
+            "This posting requires list eligibility for its classification.",
+        ),
     }
 }
 
@@ -158,10 +160,10 @@ fn submit_draft(
         return Err(not_found());
     }
     if application.status != ApplicationStatus::Draft {
-        return Err(ApiError::Conflict {
-            code: "application_not_draft",
-            detail: "This application was submitted already.".into(),
-        });
+        return Err(ApiError::new(
+            Code::ApplicationNotDraft,
+            "This application was submitted already.",
+        ));
     }
     let result = outcome(&consider(conn, user, &posting, now)?);
     let status = match result {
@@ -205,10 +207,7 @@ fn already_applied(error: merit_persistence::RepoError) -> ApiError {
         merit_persistence::RepoError::Conflict { constraint }
             if constraint == "applications_one_submitted_key" =>
         {
-            ApiError::Conflict {
-                code: "already_applied",
-                detail: "You already applied to this posting.".into(),
-            }
+            ApiError::new(Code::AlreadyApplied, "You already applied to this posting.")
         }
         other => other.into(),
     }
@@ -229,13 +228,13 @@ fn attached_files(
     let kinds: Vec<_> = stored.iter().map(|d| d.kind).collect();
     let missing = missing_documents(&posting.required_documents, &kinds);
     if !missing.is_empty() {
-        return Err(ApiError::Conflict {
-            code: "documents_missing",
-            detail: format!(
+        return Err(ApiError::new(
+            Code::DocumentsMissing,
+            format!(
                 "This posting requires documents of these kinds, which the application lacks: {}.",
                 missing.join(", ")
             ),
-        });
+        ));
     }
     Ok(stored.iter().map(FrozenFile::of).collect())
 }

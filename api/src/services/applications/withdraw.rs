@@ -3,14 +3,18 @@
 use chrono::{DateTime, Utc};
 use merit_domain::{
     application::{
-        Actor, ApplicationStatus, ClosingReason, ReasonCode, Withdrawal, withdraw as withdrawal,
+        Actor, ApplicationStatus, ClosingReason, ReasonCode, WithdrawError, Withdrawal,
+        withdraw as withdrawal,
     },
     ids::ApplicationId,
 };
 use merit_persistence::{DbConnection, applications::Application};
 
 use super::{Access, Move, not_found, readable, record};
-use crate::{auth::AuthUser, error::ApiError};
+use crate::{
+    auth::AuthUser,
+    error::{ApiError, Code},
+};
 
 /// Withdraws the caller's application (any time before a final status; again is a no-op).
 pub fn withdraw(
@@ -25,19 +29,20 @@ pub fn withdraw(
         return Err(not_found());
     }
     match withdrawal(application.status) {
-        Err(e) => Err(ApiError::Conflict {
-            code: e.code(),
-            detail: format!("This application cannot be withdrawn: {e}."),
-        }),
+        Err(e) => Err(ApiError::new(
+            match e {
+                WithdrawError::NotSubmitted => Code::ApplicationNotSubmitted,
+                WithdrawError::Hired => Code::AlreadyHired,
+                WithdrawError::Closed(_) => Code::ApplicationFinal,
+            },
+            format!("This application cannot be withdrawn: {e}."),
+        )),
         Ok(Withdrawal::AlreadyWithdrawn) => Ok(application),
         Ok(Withdrawal::Withdraw) => {
             application
                 .status
                 .transition(ApplicationStatus::Withdrawn, Actor::Applicant, None)
-                .map_err(|e| ApiError::Conflict {
-                    code: e.code(),
-                    detail: format!("{e}."),
-                })?;
+                .map_err(|e| ApiError::new(Code::InvalidTransition, format!("{e}.")))?;
             let mv = Move {
                 to: ApplicationStatus::Withdrawn,
                 stage: None,

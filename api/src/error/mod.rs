@@ -1,8 +1,12 @@
 //! The one error type at the edge: every failure becomes an RFC 9457 problem response.
 //!
-//! Each variant names a class of problem and carries a stable `code` that clients program
-//! against; the registry of codes is in `docs/API-DESIGN.md`. Internal errors log their cause
-//! once, here, and tell the client nothing internal.
+//! Every problem has a stable [`Code`] that clients program against; its row in [`codes`] gives
+//! the status and title, and the registry in `docs/API-DESIGN.md` is checked against that table
+//! by a test. Most problems are [`ApiError::new`]`(code, detail)`; the variants below that are
+//! not are the ones that carry more than a detail. Internal errors log their cause once, here,
+//! and tell the client nothing internal.
+
+mod codes;
 
 use std::fmt;
 
@@ -14,6 +18,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use merit_persistence::RepoError;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+pub use codes::Code;
 
 use crate::telemetry::current_request_id;
 
@@ -80,27 +86,11 @@ pub struct Problem {
 /// Everything that can go wrong in a request, by the kind of answer it deserves.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// The request is malformed (syntax, unparsable parameter, bad cursor).
+    /// A problem that is fully described by its code and a detail (its status is the code's).
     #[error("{detail}")]
-    BadRequest {
+    Problem {
         /// Stable code.
-        code: &'static str,
-        /// Explanation.
-        detail: String,
-    },
-    /// No valid credentials.
-    #[error("{detail}")]
-    Unauthorized {
-        /// Stable code.
-        code: &'static str,
-        /// Explanation.
-        detail: String,
-    },
-    /// Credentials are valid but do not allow this.
-    #[error("{detail}")]
-    Forbidden {
-        /// Stable code.
-        code: &'static str,
+        code: Code,
         /// Explanation.
         detail: String,
     },
@@ -115,14 +105,6 @@ pub enum ApiError {
     MethodNotAllowed {
         /// The methods the path accepts.
         allow: Vec<Method>,
-    },
-    /// The request conflicts with the current state (duplicate, limit reached, wrong state).
-    #[error("{detail}")]
-    Conflict {
-        /// Stable code.
-        code: &'static str,
-        /// Explanation.
-        detail: String,
     },
     /// A re-take of an exam before its waiting period ends (409); the problem carries the
     /// instant as the `retake_allowed_from` member.
@@ -162,15 +144,6 @@ pub enum ApiError {
         /// Each invalid field.
         errors: Vec<FieldError>,
     },
-    /// Well-formed input the request cannot be processed with, that is not a field's value
-    /// (422 with its own code, such as `idempotency_key_reused`).
-    #[error("{detail}")]
-    Unprocessable {
-        /// Stable code.
-        code: &'static str,
-        /// Explanation.
-        detail: String,
-    },
     /// A rate limit was hit.
     #[error("too many requests")]
     TooManyRequests {
@@ -180,8 +153,8 @@ pub enum ApiError {
     /// A dependency (the database, the hashing pool) cannot serve now; retrying later may work.
     #[error("{detail}")]
     Unavailable {
-        /// Stable code.
-        code: &'static str,
+        /// Stable code (one with status 503).
+        code: Code,
         /// Explanation.
         detail: String,
         /// Seconds until a retry may succeed.
@@ -193,6 +166,14 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A problem with `code` (its status and title come from the code's row).
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
+        ApiError::Problem {
+            code,
+            detail: detail.into(),
+        }
+    }
+
     /// A 404 for `what` (never saying whether it exists for someone else).
     pub fn not_found(what: &str) -> Self {
         ApiError::NotFound {
@@ -215,32 +196,27 @@ impl ApiError {
     /// The database could not be reached.
     pub fn database_unavailable() -> Self {
         ApiError::Unavailable {
-            code: "database_unavailable",
+            code: Code::DatabaseUnavailable,
             detail: "The database is unavailable. Try again in a few seconds.".into(),
             retry_after: 5,
         }
     }
 
     /// The stable code of this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            ApiError::BadRequest { code, .. }
-            | ApiError::Unauthorized { code, .. }
-            | ApiError::Forbidden { code, .. }
-            | ApiError::Conflict { code, .. }
-            | ApiError::Unprocessable { code, .. }
-            | ApiError::Unavailable { code, .. } => code,
-            ApiError::NotFound { .. } => "not_found",
-            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
-            ApiError::RetakeNotAllowedYet { .. } => "retake_not_allowed_yet",
-            ApiError::PreconditionFailed => "precondition_failed",
-            ApiError::PreconditionRequired => "precondition_required",
-            ApiError::UnsupportedDocumentType { .. } => "unsupported_document_type",
-            ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
-            ApiError::Validation { .. } => "validation_failed",
-            ApiError::TooManyRequests { .. } => "too_many_requests",
-            ApiError::Internal(_) => "internal_error",
+            ApiError::Problem { code, .. } | ApiError::Unavailable { code, .. } => *code,
+            ApiError::NotFound { .. } => Code::NotFound,
+            ApiError::MethodNotAllowed { .. } => Code::MethodNotAllowed,
+            ApiError::RetakeNotAllowedYet { .. } => Code::RetakeNotAllowedYet,
+            ApiError::PreconditionFailed => Code::PreconditionFailed,
+            ApiError::PreconditionRequired => Code::PreconditionRequired,
+            ApiError::UnsupportedDocumentType { .. } => Code::UnsupportedDocumentType,
+            ApiError::PayloadTooLarge { .. } => Code::PayloadTooLarge,
+            ApiError::UnsupportedMediaType { .. } => Code::UnsupportedMediaType,
+            ApiError::Validation { .. } => Code::ValidationFailed,
+            ApiError::TooManyRequests { .. } => Code::TooManyRequests,
+            ApiError::Internal(_) => Code::InternalError,
         }
     }
 
@@ -274,10 +250,6 @@ impl ApiError {
         }
     }
 
-    fn title(&self) -> &'static str {
-        self.status_code().canonical_reason().unwrap_or("Error")
-    }
-
     fn to_problem(&self) -> Problem {
         let errors = match self {
             ApiError::Validation { errors } => errors.clone(),
@@ -285,10 +257,10 @@ impl ApiError {
         };
         Problem {
             problem_type: format!("urn:merit:problem:{}", self.code()),
-            title: self.title().to_owned(),
+            title: self.code().title().to_owned(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
-            code: self.code().to_owned(),
+            code: self.code().as_str().to_owned(),
             errors,
             request_id: current_request_id().unwrap_or_default(),
             retake_allowed_from: match self {
@@ -327,34 +299,14 @@ impl fmt::Display for Chain<'_> {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
-            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } | ApiError::RetakeNotAllowedYet { .. } => {
-                StatusCode::CONFLICT
-            }
-            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::UnsupportedDocumentType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Validation { .. } | ApiError::Unprocessable { .. } => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.code().status()
     }
 
     fn error_response(&self) -> HttpResponse {
         match self {
             ApiError::Internal(cause) => tracing::error!(error = %Chain(cause), "internal error"),
             ApiError::Unavailable { code, detail, .. } => {
-                tracing::warn!(code, detail, "unavailable")
+                tracing::warn!(code = code.as_str(), detail, "unavailable")
             }
             _ => {}
         }
@@ -368,7 +320,7 @@ impl ResponseError for ApiError {
             | ApiError::Unavailable { retry_after, .. } => {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
-            ApiError::Unauthorized { .. } => {
+            _ if self.status_code() == StatusCode::UNAUTHORIZED => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
             _ => {}
@@ -386,17 +338,14 @@ impl From<RepoError> for ApiError {
             RepoError::NotFound => ApiError::not_found("such item"),
             RepoError::Conflict { constraint } => {
                 tracing::info!(constraint, "unique constraint refused a write");
-                ApiError::Conflict {
-                    code: "conflict",
-                    detail: "This would duplicate an existing item.".into(),
-                }
+                ApiError::new(Code::Conflict, "This would duplicate an existing item.")
             }
-            RepoError::MissingReference => ApiError::Conflict {
-                code: "missing_reference",
-                detail: "An item this refers to does not exist.".into(),
-            },
+            RepoError::MissingReference => ApiError::new(
+                Code::MissingReference,
+                "An item this refers to does not exist.",
+            ),
             RepoError::Contended => ApiError::Unavailable {
-                code: "busy",
+                code: Code::Busy,
                 detail: "The database is busy. Try again in a moment.".into(),
                 retry_after: 1,
             },
