@@ -11,7 +11,7 @@
 # Usage: bench/applications.sh [sqlite|postgres|both]       (default: both)
 # Environment: BENCH_RUSH, BENCH_WORKERS, BENCH_LIST, BENCH_DURATION,
 #              BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres),
-#              MERIT_BIN (a release `merit` already built; otherwise it is built once).
+#              BENCH_BIN (a release `merit` already built; otherwise it is built once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-both}"
@@ -25,7 +25,7 @@ base="http://127.0.0.1:$port"
 work=$(mktemp -d)
 mkdir -p bench/results
 report="bench/results/applications-$(date -u +%Y-%m-%d).md"
-bin="${MERIT_BIN:-}"
+bin="${BENCH_BIN:-}"
 if [ -z "$bin" ]; then
   cargo build --release --locked --bin merit
   bin="${CARGO_TARGET_DIR:-target}/release/merit"

@@ -137,6 +137,12 @@ fn log(
         notice_sent,
     };
     applications::events::append(conn, application.id, &event)?;
+    tracing::info!(
+        application.id = %application.id,
+        status = event.status.as_str(),
+        notice_sent,
+        "application moved"
+    );
     Ok(())
 }
 
