@@ -43,6 +43,32 @@ impl<T: DeserializeOwned + ToSchema + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A JSON request body that may be left out (no body at all); one that is sent must be JSON.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json(req);
+        let body = read_body(req, payload, JSON_LIMIT);
+        Box::pin(async move {
+            let body = body.await?;
+            if body.trim_ascii().is_empty() || body.trim_ascii() == b"null" {
+                return Ok(OptionalJson(None));
+            }
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType {
+                    detail: "Send the body as JSON, with Content-Type: application/json.".into(),
+                });
+            }
+            parse_json(&body).map(|v| OptionalJson(Some(v)))
+        })
+    }
+}
+
 /// Reads a whole body of at most `limit` bytes: 413 as soon as it is known to be larger (from
 /// `Content-Length`, or while reading), without reading the rest.
 pub fn read_body(

@@ -44,6 +44,7 @@ use crate::error::{FieldError, Problem};
         (name = "saved searches", description = "A signed-in person's saved searches."),
         (name = "service", description = "Health, readiness and metrics."),
         (name = "templates", description = "The caller's application templates (the State application, STD 678)."),
+        (name = "applications", description = "Applications: drafts, submission (with Idempotency-Key), the status timeline and withdrawal; for departments, a posting's applications, moves through their own stages, and submitted documents."),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&SecuritySchemes)

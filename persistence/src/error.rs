@@ -111,6 +111,33 @@ const SQLITE_UNIQUE_COLUMNS: &[(&str, &str)] = &[
     ),
     ("documents.id", "documents_pkey"),
     ("documents.object_key", "documents_object_key_key"),
+    ("applications.id", "applications_pkey"),
+    (
+        "applications.account_id, applications.posting_id",
+        "applications_one_submitted_key",
+    ),
+    (
+        "application_attachments.application_id, application_attachments.document_id",
+        "application_attachments_pkey",
+    ),
+    (
+        "application_files.application_id, application_files.document_id",
+        "application_files_pkey",
+    ),
+    ("application_events.id", "application_events_pkey"),
+    (
+        "department_stages.department_code, department_stages.position",
+        "department_stages_pkey",
+    ),
+    (
+        "department_stages.department_code, department_stages.name_key",
+        "department_stages_name_key",
+    ),
+    (
+        "idempotency_keys.account_id, idempotency_keys.scope, idempotency_keys.idempotency_key",
+        "idempotency_keys_pkey",
+    ),
+    ("posting_fills.posting_id", "posting_fills_pkey"),
 ];
 
 fn constraint_name(named: Option<&str>, message: &str) -> String {

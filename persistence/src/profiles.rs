@@ -331,3 +331,53 @@ pub fn account_stamp(conn: &mut DbConnection, account_id: &str) -> RepoResult<Da
         .first(conn)?;
     Ok(utc(stamp))
 }
+
+/// A profile as frozen in an application's snapshot: the stored columns as one JSON object.
+#[derive(Debug, Serialize, Deserialize)]
+struct ProfileSnapshot {
+    phone: Option<String>,
+    address_line1: Option<String>,
+    address_line2: Option<String>,
+    address_city: Option<String>,
+    address_state: Option<String>,
+    address_postal_code: Option<String>,
+    supervisors: String,
+    conditions: String,
+    accepts_contact: bool,
+}
+
+/// Encodes a profile for an application's snapshot (read back by [`profile_from_snapshot`]).
+pub fn profile_to_snapshot(profile: &Profile) -> RepoResult<String> {
+    let c = ProfileChangeset::new(profile, 0, DateTime::UNIX_EPOCH)?;
+    let snapshot = ProfileSnapshot {
+        phone: c.phone,
+        address_line1: c.address_line1,
+        address_line2: c.address_line2,
+        address_city: c.address_city,
+        address_state: c.address_state,
+        address_postal_code: c.address_postal_code,
+        supervisors: c.supervisors,
+        conditions: c.conditions,
+        accepts_contact: c.accepts_contact,
+    };
+    serde_json::to_string(&snapshot).map_err(bad)
+}
+
+/// Decodes a profile frozen by [`profile_to_snapshot`].
+pub fn profile_from_snapshot(text: &str) -> RepoResult<Profile> {
+    let s: ProfileSnapshot = serde_json::from_str(text).map_err(bad)?;
+    let row = ProfileRow {
+        phone: s.phone,
+        address_line1: s.address_line1,
+        address_line2: s.address_line2,
+        address_city: s.address_city,
+        address_state: s.address_state,
+        address_postal_code: s.address_postal_code,
+        supervisors: s.supervisors,
+        conditions: s.conditions,
+        accepts_contact: s.accepts_contact,
+        version: 0,
+        updated_at: naive(DateTime::UNIX_EPOCH),
+    };
+    Ok(row.into_stored()?.profile)
+}

@@ -276,6 +276,102 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        posting_id -> Text,
+        account_id -> Text,
+        template_id -> Nullable<Text>,
+        status -> Text,
+        stage -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        profile_snapshot -> Nullable<Text>,
+        template_name -> Nullable<Text>,
+        template_snapshot -> Nullable<Text>,
+        conditions_fit -> Nullable<Bool>,
+        rank_band -> Nullable<Integer>,
+        score -> Nullable<Integer>,
+        sort_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    application_attachments (application_id, document_id) {
+        application_id -> Text,
+        document_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    application_files (application_id, document_id) {
+        application_id -> Text,
+        document_id -> Text,
+        position -> Integer,
+        kind -> Text,
+        title -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        object_key -> Text,
+    }
+}
+
+diesel::table! {
+    application_events (id) {
+        id -> Text,
+        application_id -> Text,
+        at -> Timestamp,
+        status -> Text,
+        stage -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        note -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        notice_sent -> Bool,
+    }
+}
+
+diesel::table! {
+    department_stages (department_code, position) {
+        department_code -> Text,
+        position -> Integer,
+        name -> Text,
+        name_key -> Text,
+        status -> Text,
+        notify -> Bool,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (account_id, scope, idempotency_key) {
+        account_id -> Text,
+        scope -> Text,
+        idempotency_key -> Text,
+        fingerprint -> Text,
+        status_code -> Integer,
+        resource_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    posting_fills (posting_id) {
+        posting_id -> Text,
+        filled_at -> Timestamp,
+        filled_by -> Text,
+    }
+}
+
 diesel::joinable!(offices -> locations (county_code));
 diesel::joinable!(exam_attempts -> exams (exam_id));
 diesel::joinable!(eligibilities -> accounts (account_id));
@@ -287,6 +383,12 @@ diesel::joinable!(one_time_tokens -> accounts (account_id));
 diesel::joinable!(profiles -> accounts (account_id));
 diesel::joinable!(application_templates -> accounts (account_id));
 diesel::joinable!(documents -> accounts (account_id));
+diesel::joinable!(applications -> postings (posting_id));
+diesel::joinable!(applications -> accounts (account_id));
+diesel::joinable!(application_events -> applications (application_id));
+diesel::joinable!(application_files -> applications (application_id));
+diesel::joinable!(application_attachments -> applications (application_id));
+diesel::joinable!(application_attachments -> documents (document_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
@@ -310,4 +412,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     profiles,
     application_templates,
     documents,
+    applications,
+    application_attachments,
+    application_files,
+    application_events,
+    department_stages,
+    idempotency_keys,
+    posting_fills,
 );

@@ -1,7 +1,7 @@
 //! Application templates: several named templates per person, at most one the default, each
 //! with its content as JSON text and a version that grows with every save.
 
-mod content;
+pub(crate) mod content;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;

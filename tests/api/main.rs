@@ -6,6 +6,7 @@
 
 mod support;
 
+mod applications;
 mod contract;
 mod documents;
 mod errors;

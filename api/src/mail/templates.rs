@@ -146,6 +146,19 @@ pub fn email_changed(name: &str) -> Message {
     )
 }
 
+/// Tells an applicant their application's status changed.
+pub fn application_status(name: &str, posting_title: &str, status: &str) -> Message {
+    message(
+        &format!("Your application: {status}"),
+        name,
+        &[
+            &format!("The status of your application for \"{posting_title}\" is now: {status}."),
+            "Sign in to see its whole history under your applications.",
+        ],
+        None,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! HTTP routes: one module per area, each with thin handlers and its DTOs.
 
 pub mod admin;
+pub mod applications;
 pub mod auth;
 pub mod documents;
 pub mod exams;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(admin::configure)
             .configure(postings::configure)
             .configure(saved_searches::configure)
-            .configure(exams::configure),
+            .configure(exams::configure)
+            .configure(applications::configure),
     );
 }

@@ -8,7 +8,7 @@ use merit_domain::{
     profile::{DocumentKind, DocumentQuota, SafeFileName, settle_format},
 };
 use merit_persistence::{
-    DbConnection, Page, PageRequest, documents, documents::StoredDocument, profiles,
+    DbConnection, Page, PageRequest, applications, documents, documents::StoredDocument, profiles,
 };
 
 use crate::{
@@ -166,10 +166,18 @@ pub async fn open(
 /// Deletes one of the owner's documents, row and bytes.
 pub async fn delete(state: &AppState, owner: &str, id: DocumentId) -> Result<(), ApiError> {
     let who = owner.to_owned();
-    let deleted = state
+    let (deleted, kept) = state
         .db
-        .write(move |conn| documents::delete(conn, &who, id)?.ok_or_else(not_found))
+        .write(move |conn| {
+            let deleted = documents::delete(conn, &who, id)?.ok_or_else(not_found)?;
+            let kept = applications::files::object_key_in_use(conn, &deleted.object_key)?;
+            Ok((deleted, kept))
+        })
         .await?;
+    // A submitted application holds this version: its bytes stay for the department to read.
+    if kept {
+        return Ok(());
+    }
     // The row goes first (committed above), so the document is gone for its owner at once;
     // then the bytes. Should deleting the bytes fail, they are unreachable (no row names them)
     // and the failure is logged: never a row whose bytes are missing.

@@ -217,6 +217,10 @@ pub fn transition(
     }
     posting.status = next;
     save(conn, &mut posting, &IfMatch::Absent, now)?;
+    if action == PostingAction::Cancel {
+        // Every open application is cancelled in the same transaction, each with its notice.
+        super::applications::cancel_open(conn, &posting, employer.user.id(), now)?;
+    }
     named(conn, posting)
 }
 
@@ -289,12 +293,27 @@ pub fn preview(
     now: DateTime<Utc>,
 ) -> Result<(Posting, Consideration), ApiError> {
     let posting = visible(conn, id, viewer)?;
-    let standing = eligibility_standing(conn, user, &posting, now)?;
-    let candidate = Candidate {
+    let answer = consider(conn, user, &posting, now)?;
+    Ok((posting, answer))
+}
+
+/// The signed-in person as the consideration rule sees them.
+pub fn candidate_of(user: &AuthUser) -> Candidate {
+    Candidate {
         is_applicant: user.has(merit_domain::account::Role::Applicant),
         email_verified: user.account.email_verified_at.is_some() || user.employee.is_some(),
         employee_of: user.employee.as_ref().map(|e| e.department.clone()),
-    };
-    let answer = consideration(&posting, &candidate, standing, now);
-    Ok((posting, answer))
+    }
+}
+
+/// The consideration rule for `user` and a posting they can see, at `now`: the preview's
+/// answer, and what submission checks again.
+pub fn consider(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    posting: &Posting,
+    now: DateTime<Utc>,
+) -> Result<Consideration, ApiError> {
+    let standing = eligibility_standing(conn, user, posting, now)?;
+    Ok(consideration(posting, &candidate_of(user), standing, now))
 }

@@ -236,7 +236,8 @@ pub async fn close_posting(
 
 /// Cancel a posting
 ///
-/// Withdraws a draft or an open posting.
+/// Withdraws a draft or an open posting. Every open application to it becomes `cancelled`
+/// (reason `process_ended`) in the same transaction, and each applicant is emailed.
 #[utoipa::path(
     tag = "postings",
     security(("bearer" = [])),
@@ -246,6 +247,7 @@ pub async fn close_posting(
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
     )
 )]
 #[post("/postings/{id}/cancel")]

@@ -139,7 +139,8 @@ impl MailingAddress {
         })
     }
 
-    fn from_domain(a: &domain::MailingAddress) -> Self {
+    /// The DTO of a domain address.
+    pub fn from_domain(a: &domain::MailingAddress) -> Self {
         MailingAddress {
             line1: a.line1.clone().into(),
             line2: a.line2.clone().map(Into::into),
@@ -238,7 +239,8 @@ impl ConditionsOfEmployment {
         })
     }
 
-    fn from_domain(c: &DomainConditions) -> Self {
+    /// The DTO of domain conditions.
+    pub fn from_domain(c: &DomainConditions) -> Self {
         ConditionsOfEmployment {
             tenures: c.tenures.iter().copied().map(Into::into).collect(),
             time_bases: c.time_bases.iter().copied().map(Into::into).collect(),
@@ -254,6 +256,19 @@ impl ConditionsOfEmployment {
                 .collect(),
             shifts: c.shifts.iter().copied().map(Into::into).collect(),
             accepts_contact: c.accepts_contact,
+        }
+    }
+}
+
+impl Supervisor {
+    /// The DTO of a domain supervisor.
+    pub fn from_domain(s: &domain::Supervisor) -> Self {
+        Supervisor {
+            name: s.name.clone().into(),
+            title: s.title.clone().map(Into::into),
+            phone: s.phone.as_ref().map(|p| p.as_str().to_owned().into()),
+            email: s.email.as_ref().map(|e| e.to_string().into()),
+            employer: s.employer.clone().map(Into::into),
         }
     }
 }
@@ -275,13 +290,7 @@ impl ProfileResponse {
             supervisors: profile
                 .supervisors
                 .iter()
-                .map(|s| Supervisor {
-                    name: s.name.clone().into(),
-                    title: s.title.clone().map(Into::into),
-                    phone: s.phone.as_ref().map(|p| p.as_str().to_owned().into()),
-                    email: s.email.as_ref().map(|e| e.to_string().into()),
-                    employer: s.employer.clone().map(Into::into),
-                })
+                .map(Supervisor::from_domain)
                 .collect(),
             conditions: ConditionsOfEmployment::from_domain(&profile.conditions),
             updated_at: view.updated_at,

@@ -14,7 +14,10 @@ use super::dto::{
 };
 use crate::{
     error::ApiError,
-    routes::text::{Line, Paragraphs},
+    routes::{
+        applications::dto::SubmittedTemplate,
+        text::{Line, Paragraphs},
+    },
     services::templates::TemplateDraft,
     validation::{Fields, at_most},
 };
@@ -276,11 +279,29 @@ impl StandardAnswers {
 impl TemplateResponse {
     /// The response for a stored template.
     pub fn new(t: StoredTemplate) -> Self {
-        let c = t.content;
+        let c = SubmittedTemplate::new(t.name, t.content);
         TemplateResponse {
             id: t.id.to_string(),
-            name: t.name,
+            name: c.name,
             is_default: t.is_default,
+            position_sought: c.position_sought,
+            education: c.education,
+            work_experience: c.work_experience,
+            licences: c.licences,
+            languages: c.languages,
+            answers: c.answers,
+            version: t.version,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+        }
+    }
+}
+
+impl SubmittedTemplate {
+    /// A template's name and content as answered, in a template and in a submitted snapshot.
+    pub fn new(name: String, c: TemplateContent) -> Self {
+        SubmittedTemplate {
+            name,
             position_sought: c.position_sought.map(|p| PositionSought {
                 title: p.title.into(),
                 classification_code: p.classification.map(|c| c.to_string().into()),
@@ -343,9 +364,6 @@ impl TemplateResponse {
                 })
                 .collect(),
             answers: StandardAnswers::from_domain(&c.answers),
-            version: t.version,
-            created_at: t.created_at,
-            updated_at: t.updated_at,
         }
     }
 }

@@ -1,0 +1,271 @@
+//! Applications between the API's shapes and the use cases'.
+
+use merit_domain::{
+    application::ClosingReason as DomainReason,
+    ids::{ApplicationId, DocumentId, PostingId, TemplateId},
+};
+use merit_persistence::applications::{Application, events::Event, files::FrozenFile};
+
+use super::{department_dto::*, dto::*};
+use crate::{
+    error::{ApiError, FieldError},
+    routes::profile::{ConditionsOfEmployment, MailingAddress, Supervisor},
+    services::applications::{
+        Access, ApplicationView, DraftCommand, DraftPatch, MoveCommand, Snapshot, Target,
+    },
+};
+
+/// Parses an id from a body field (422 when it is not an id of this kind).
+fn id<T: std::str::FromStr>(field: String, text: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+    let parsed = text.parse().ok();
+    if parsed.is_none() {
+        errors.push(FieldError::new(
+            field,
+            "invalid_id",
+            "This is not a valid id.",
+        ));
+    }
+    parsed
+}
+
+fn ids<T: std::str::FromStr>(
+    field: &str,
+    texts: &[String],
+    errors: &mut Vec<FieldError>,
+) -> Vec<T> {
+    texts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| id(format!("{field}[{i}]"), t, errors))
+        .collect()
+}
+
+fn done<T>(value: T, errors: Vec<FieldError>) -> Result<T, ApiError> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(ApiError::Validation { errors })
+    }
+}
+
+impl CreateApplicationRequest {
+    /// The checked command.
+    pub fn parse(self) -> Result<DraftCommand, ApiError> {
+        let mut errors = Vec::new();
+        let posting: Option<PostingId> = id("posting_id".into(), &self.posting_id, &mut errors);
+        let template: Option<TemplateId> = self
+            .template_id
+            .as_deref()
+            .and_then(|t| id("template_id".into(), t, &mut errors));
+        let document_ids: Vec<DocumentId> = ids("document_ids", &self.document_ids, &mut errors);
+        match posting {
+            Some(posting_id) => done(
+                DraftCommand {
+                    posting_id,
+                    template_id: template,
+                    document_ids,
+                },
+                errors,
+            ),
+            None => Err(ApiError::Validation { errors }),
+        }
+    }
+}
+
+impl ApplicationPatch {
+    /// The checked patch.
+    pub fn parse(self) -> Result<DraftPatch, ApiError> {
+        let mut errors = Vec::new();
+        let template_id = self.template_id.map(|t| {
+            t.as_deref()
+                .and_then(|t| id::<TemplateId>("template_id".into(), t, &mut errors))
+        });
+        let document_ids = self
+            .document_ids
+            .map(|d| ids("document_ids", &d.unwrap_or_default(), &mut errors));
+        done(
+            DraftPatch {
+                template_id,
+                document_ids,
+            },
+            errors,
+        )
+    }
+}
+
+/// A note: at most 1,000 characters, no control characters but line breaks; blank is none.
+pub fn note(raw: Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(text) = raw.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > 1000
+        || text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(ApiError::invalid(
+            "note",
+            "invalid",
+            "A note is at most 1,000 characters, without control characters.",
+        ));
+    }
+    Ok(Some(text))
+}
+
+/// The move a status change asks for.
+pub fn move_command(
+    status: Option<ApplicationStatus>,
+    stage: Option<String>,
+    reason: Option<ClosingReason>,
+    raw_note: Option<String>,
+) -> Result<MoveCommand, ApiError> {
+    let target = match (status, stage) {
+        (Some(status), None) => Target::Status(status.into()),
+        (None, Some(stage)) => Target::Stage(stage),
+        _ => {
+            return Err(ApiError::invalid(
+                "status",
+                "status_or_stage",
+                "Give exactly one of status and stage.",
+            ));
+        }
+    };
+    Ok(MoveCommand {
+        target,
+        reason: reason.map(DomainReason::from),
+        note: note(raw_note)?,
+    })
+}
+
+/// Parses the ids of a bulk move.
+pub fn bulk_ids(texts: &[String]) -> Result<Vec<ApplicationId>, ApiError> {
+    let mut errors = Vec::new();
+    let parsed = ids("application_ids", texts, &mut errors);
+    done(parsed, errors)
+}
+
+fn timeline_entry(e: Event, access: Access, owner: &str) -> TimelineEntry {
+    let department = access == Access::Department;
+    let own_note = e.actor_id.as_deref() == Some(owner);
+    TimelineEntry {
+        at: e.at,
+        status: e.status.into(),
+        reason: e.reason,
+        notice_sent: e.notice_sent,
+        stage: e.stage.filter(|_| department),
+        note: e.note.filter(|_| department || own_note),
+        actor_id: e.actor_id.filter(|_| department),
+    }
+}
+
+fn document(f: FrozenFile) -> SubmittedDocument {
+    SubmittedDocument {
+        id: f.document_id,
+        kind: f.kind,
+        title: f.title,
+        file_name: f.file_name,
+        media_type: f.media_type,
+        size_bytes: f.size_bytes,
+        sha256: f.sha256,
+    }
+}
+
+fn snapshot(s: Snapshot) -> SnapshotResponse {
+    let p = s.frozen.profile;
+    let template = s
+        .frozen
+        .template
+        .map(|(name, content)| SubmittedTemplate::new(name, content));
+    SnapshotResponse {
+        profile: SubmittedProfile {
+            first_name: s.summary.first_name,
+            last_name: s.summary.last_name,
+            email: s.summary.email,
+            phone: s.summary.phone,
+            mailing_address: p.mailing_address.as_ref().map(MailingAddress::from_domain),
+            supervisors: p.supervisors.iter().map(Supervisor::from_domain).collect(),
+            conditions: ConditionsOfEmployment::from_domain(&p.conditions),
+        },
+        template,
+        rank_band: s.summary.rank_band,
+        score: s.summary.score,
+        conditions_fit: s.summary.conditions_fit,
+    }
+}
+
+impl ApplicationResponse {
+    /// The response for a view.
+    pub fn new(v: ApplicationView) -> Self {
+        let a = v.application;
+        let owner = a.account_id.to_string();
+        let department = v.access == Access::Department;
+        ApplicationResponse {
+            id: a.id.to_string(),
+            posting_id: a.posting_id.to_string(),
+            posting_title: v.posting_title,
+            status: a.status.into(),
+            stage: a.stage.clone().filter(|_| department),
+            template_id: a.template_id.map(|t| t.to_string()),
+            document_ids: v.document_ids.iter().map(ToString::to_string).collect(),
+            documents: v.files.into_iter().map(document).collect(),
+            version: a.version,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+            submitted_at: a.submitted_at,
+            timeline: v
+                .timeline
+                .into_iter()
+                .map(|e| timeline_entry(e, v.access, &owner))
+                .collect(),
+            snapshot: v.snapshot.map(snapshot),
+        }
+    }
+}
+
+impl MyApplicationSummary {
+    /// The list item of an application and its posting's title.
+    pub fn new((a, posting_title): (Application, String)) -> Self {
+        MyApplicationSummary {
+            id: a.id.to_string(),
+            posting_id: a.posting_id.to_string(),
+            posting_title,
+            status: a.status.into(),
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+            submitted_at: a.submitted_at,
+        }
+    }
+}
+
+impl DepartmentApplicationRow {
+    /// The row of a submitted application.
+    pub fn new(a: Application) -> Self {
+        let s = a
+            .summary
+            .unwrap_or_else(|| merit_persistence::applications::Summary {
+                first_name: String::new(),
+                last_name: String::new(),
+                email: None,
+                phone: None,
+                conditions_fit: false,
+                rank_band: None,
+                score: None,
+                sort_key: String::new(),
+            });
+        DepartmentApplicationRow {
+            id: a.id.to_string(),
+            applicant_id: a.account_id.to_string(),
+            first_name: s.first_name,
+            last_name: s.last_name,
+            email: s.email,
+            phone: s.phone,
+            status: a.status.into(),
+            stage: a.stage,
+            rank_band: s.rank_band,
+            score: s.score,
+            conditions_fit: s.conditions_fit,
+            submitted_at: a.submitted_at.unwrap_or(a.created_at),
+            version: a.version,
+        }
+    }
+}
