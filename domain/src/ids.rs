@@ -23,6 +23,9 @@ pub trait EntityId: Copy + Eq + fmt::Display + FromStr<Err = InvalidId> {
     fn uuid(&self) -> Uuid;
 }
 
+/// The canonical text of an id, as a regular expression (what [`parse_uuid`] accepts).
+pub const ID_PATTERN: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
 /// Parses the canonical text of a UUID (36 characters, lowercase hyphenated), refusing the
 /// other forms `uuid` would take (braces, URNs, no hyphens, upper case), so each id has exactly
 /// one spelling and compares equal to what the database holds.

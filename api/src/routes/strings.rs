@@ -56,6 +56,19 @@ macro_rules! string_schema {
 }
 
 string_schema!(
+    /// The id of something Merit holds, in a request body.
+    IdValue,
+    "An id as Merit gave it out: a UUID in its canonical lower-case form. Anything else is \
+     refused with 422 `invalid_id`; an id that names nothing of yours is 404 or 422 as the \
+     operation says.",
+    |b| b
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Uuid
+        )))
+        .pattern(Some(merit_domain::ids::ID_PATTERN))
+        .examples(["0192f0c4-5b7e-7d1a-9c3e-2f4a6b8c0d1e"])
+);
+string_schema!(
     /// A USPS state code.
     StateCode,
     "A USPS state, territory or military mail code, upper case.",

@@ -10,6 +10,9 @@ use super::ApplicationStatus;
 /// The most stages a department may configure.
 pub const MAX_STAGES: usize = 50;
 
+/// The longest stage name, in characters.
+pub const MAX_STAGE_NAME: usize = 60;
+
 /// One stage of a department's process.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stage {
@@ -51,10 +54,8 @@ impl StageSet {
         let mut seen = BTreeSet::new();
         let mut checked = Vec::with_capacity(stages.len());
         for (index, stage) in stages.into_iter().enumerate() {
-            let name = stage.name.trim().to_owned();
-            if !(1..=60).contains(&name.chars().count()) || name.chars().any(char::is_control) {
-                return Err(StageError::Name(index));
-            }
+            let name = crate::text::line(&stage.name, MAX_STAGE_NAME)
+                .map_err(|_| StageError::Name(index))?;
             if !seen.insert(name.to_lowercase()) {
                 return Err(StageError::Duplicate(index));
             }

@@ -9,10 +9,15 @@ use merit_persistence::applications::{Application, events::Event, files::FrozenF
 use super::{department_dto::*, dto::*};
 use crate::{
     error::{ApiError, FieldError},
-    routes::profile::{ConditionsOfEmployment, MailingAddress, Supervisor},
+    routes::{
+        profile::{ConditionsOfEmployment, MailingAddress, Supervisor},
+        strings::IdValue,
+        text::{Line, Paragraphs},
+    },
     services::applications::{
         Access, ApplicationView, DraftCommand, DraftPatch, MoveCommand, Snapshot, Target,
     },
+    validation::Fields,
 };
 
 /// Parses an id from a body field (422 when it is not an id of this kind).
@@ -30,7 +35,7 @@ fn id<T: std::str::FromStr>(field: String, text: &str, errors: &mut Vec<FieldErr
 
 fn ids<T: std::str::FromStr>(
     field: &str,
-    texts: &[String],
+    texts: &[IdValue],
     errors: &mut Vec<FieldError>,
 ) -> Vec<T> {
     texts
@@ -93,35 +98,28 @@ impl ApplicationPatch {
     }
 }
 
-/// A note: at most 1,000 characters, no control characters but line breaks; blank is none.
-pub fn note(raw: Option<String>) -> Result<Option<String>, ApiError> {
-    let Some(text) = raw.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    if text.chars().count() > 1000
-        || text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(ApiError::invalid(
-            "note",
-            "invalid",
-            "A note is at most 1,000 characters, without control characters.",
-        ));
-    }
-    Ok(Some(text))
+/// A note: trimmed, or a 422 at `note` (blank, too long, control characters).
+pub fn note(raw: Option<&Paragraphs<1000>>) -> Result<Option<String>, ApiError> {
+    let mut fields = Fields::new();
+    let note = Paragraphs::check_optional(raw, &mut fields, "note");
+    fields.finish()?;
+    Ok(note)
 }
 
 /// The move a status change asks for.
 pub fn move_command(
     status: Option<ApplicationStatus>,
-    stage: Option<String>,
+    stage: Option<Line<60>>,
     reason: Option<ClosingReason>,
-    raw_note: Option<String>,
+    raw_note: Option<Paragraphs<1000>>,
 ) -> Result<MoveCommand, ApiError> {
     let target = match (status, stage) {
         (Some(status), None) => Target::Status(status.into()),
-        (None, Some(stage)) => Target::Stage(stage),
+        (None, Some(stage)) => {
+            let mut fields = Fields::new();
+            let name = stage.check(&mut fields, "stage");
+            fields.into_result(name).map(Target::Stage)?
+        }
         _ => {
             return Err(ApiError::invalid(
                 "status",
@@ -133,12 +131,12 @@ pub fn move_command(
     Ok(MoveCommand {
         target,
         reason: reason.map(DomainReason::from),
-        note: note(raw_note)?,
+        note: note(raw_note.as_ref())?,
     })
 }
 
 /// Parses the ids of a bulk move.
-pub fn bulk_ids(texts: &[String]) -> Result<Vec<ApplicationId>, ApiError> {
+pub fn bulk_ids(texts: &[IdValue]) -> Result<Vec<ApplicationId>, ApiError> {
     let mut errors = Vec::new();
     let parsed = ids("application_ids", texts, &mut errors);
     done(parsed, errors)

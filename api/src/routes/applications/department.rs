@@ -7,7 +7,7 @@ use actix_web::{
     },
     post, web,
 };
-use merit_domain::ids::{DocumentId, PostingId};
+use merit_domain::ids::{ApplicationId, DocumentId, PostingId};
 use merit_persistence::PageRequest;
 
 use super::{
@@ -19,17 +19,13 @@ use crate::{
     auth::AuthUser,
     conditional::IfMatch,
     error::ApiError,
-    extract::{Json, Query},
+    extract::{Json, PathId, Query},
     openapi::{Conflict, NotFound, PreconditionFailed, PreconditionRequired},
     paging::{PageResponse, page_params},
     routes::documents::DocumentContent,
     services::applications::{self as service, BulkCommand, etag},
     state::AppState,
 };
-
-fn posting_id(text: &str) -> Result<PostingId, ApiError> {
-    PostingId::parse(text).map_err(|_| ApiError::not_found("posting"))
-}
 
 /// A posting's applications
 ///
@@ -50,10 +46,9 @@ fn posting_id(text: &str) -> Result<PostingId, ApiError> {
 pub async fn list_posting_applications(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(posting): PathId<PostingId>,
     Query(query): Query<ApplicationListQuery>,
 ) -> Result<web::Json<PageResponse<DepartmentApplicationRow>>, ApiError> {
-    let posting = posting_id(&id)?;
     let (limit, after) = page_params("posting-applications", query.limit, query.cursor.as_deref())?;
     let status = query.status.map(Into::into);
     let found = state
@@ -101,11 +96,10 @@ pub async fn list_posting_applications(
 pub async fn change_application_status(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<ApplicationId>,
     if_match: IfMatch,
     Json(body): Json<StatusChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = application_id(&id)?;
     let command = move_command(body.status, body.stage, body.reason, body.note)?;
     let now = state.clock.now();
     let moved = state
@@ -236,9 +230,8 @@ pub async fn download_application_document(
 pub async fn fill_posting(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(posting): PathId<PostingId>,
 ) -> Result<web::Json<FilledResponse>, ApiError> {
-    let posting = posting_id(&id)?;
     let now = state.clock.now();
     let (filled, at) = state
         .db

@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{ApplicationStatus, ClosingReason};
+use crate::routes::{
+    strings::IdValue,
+    text::{Line, Paragraphs},
+};
 
 /// Move an application: to a public `status`, or to one of the department's `stage`s (exactly
 /// one of the two).
@@ -16,22 +20,14 @@ pub struct StatusChangeRequest {
     pub status: Option<ApplicationStatus>,
     /// The department's stage to move to (its status; emailed unless the stage says no notice).
     #[serde(default)]
-    #[schema(
-        max_length = 60,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub stage: Option<String>,
+    pub stage: Option<Line<60>>,
     /// Required when closing (`not_considered`, `not_eligible`, `not_referred`,
     /// `not_selected`); refused otherwise.
     #[serde(default)]
     pub reason: Option<ClosingReason>,
-    /// A note kept in the history, at most 1,000 characters.
+    /// A note kept in the history.
     #[serde(default)]
-    #[schema(
-        max_length = 1000,
-        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
-    )]
-    pub note: Option<String>,
+    pub note: Option<Paragraphs<1000>>,
 }
 
 /// Move many applications the same way, all or none.
@@ -40,27 +36,19 @@ pub struct StatusChangeRequest {
 pub struct BulkStatusChangeRequest {
     /// The applications, 1 to 500, each once.
     #[schema(min_items = 1, max_items = 500)]
-    pub application_ids: Vec<String>,
+    pub application_ids: Vec<IdValue>,
     /// As in a single move.
     #[serde(default)]
     pub status: Option<ApplicationStatus>,
     /// As in a single move.
     #[serde(default)]
-    #[schema(
-        max_length = 60,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub stage: Option<String>,
+    pub stage: Option<Line<60>>,
     /// As in a single move.
     #[serde(default)]
     pub reason: Option<ClosingReason>,
     /// As in a single move.
     #[serde(default)]
-    #[schema(
-        max_length = 1000,
-        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
-    )]
-    pub note: Option<String>,
+    pub note: Option<Paragraphs<1000>>,
 }
 
 /// The applications a bulk move changed.
@@ -75,13 +63,8 @@ pub struct BulkStatusChangeResponse {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageDto {
-    /// The department's name for it, 1 to 60 characters, unique ignoring letter case.
-    #[schema(
-        min_length = 1,
-        max_length = 60,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub name: String,
+    /// The department's name for it, unique ignoring letter case.
+    pub name: Line<60>,
     /// The public status the applicant sees at this stage (not `draft`, `received`,
     /// `withdrawn` or `cancelled`).
     pub status: ApplicationStatus,

@@ -2,13 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use merit_domain::application as domain;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::routes::{
     profile::{ConditionsOfEmployment, MailingAddress, Supervisor},
+    strings::IdValue,
     templates::{Education, Language, Licence, PositionSought, StandardAnswers, WorkExperience},
     terms::api_enum,
+    text::Paragraphs,
 };
 
 api_enum!(
@@ -62,20 +64,14 @@ api_enum!(
 #[serde(deny_unknown_fields)]
 pub struct CreateApplicationRequest {
     /// The posting to apply to (open, and visible to you).
-    #[schema(max_length = 64)]
-    pub posting_id: String,
+    pub posting_id: IdValue,
     /// One of your templates to apply with; without it the profile alone is sent.
     #[serde(default)]
-    #[schema(max_length = 64)]
-    pub template_id: Option<String>,
+    pub template_id: Option<IdValue>,
     /// Your documents to attach, in order (at most 20).
     #[serde(default)]
     #[schema(max_items = 20)]
-    pub document_ids: Vec<String>,
-}
-
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
+    pub document_ids: Vec<IdValue>,
 }
 
 /// A JSON Merge Patch (RFC 7396) of a draft: members left out stay as they are.
@@ -83,26 +79,22 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 #[serde(deny_unknown_fields)]
 pub struct ApplicationPatch {
     /// Another of your templates, or null to apply with the profile alone.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 64)]
-    pub template_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::merge_patch::present")]
+    #[schema(value_type = Option<IdValue>)]
+    pub template_id: Option<Option<IdValue>>,
     /// The documents, replacing the list (null empties it).
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Vec<String>>, max_items = 20)]
-    pub document_ids: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "crate::merge_patch::present")]
+    #[schema(value_type = Option<Vec<IdValue>>, max_items = 20)]
+    pub document_ids: Option<Option<Vec<IdValue>>>,
 }
 
 /// Withdraw an application.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawRequest {
-    /// Why, in your words (kept in the history), at most 1,000 characters.
+    /// Why, in your words (kept in the history).
     #[serde(default)]
-    #[schema(
-        max_length = 1000,
-        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
-    )]
-    pub note: Option<String>,
+    pub note: Option<Paragraphs<1000>>,
 }
 
 /// One transition in an application's history.

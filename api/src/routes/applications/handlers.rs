@@ -8,7 +8,7 @@ use crate::{
     auth::AuthUser,
     conditional::{IfMatch, json_with_tag},
     error::{ApiError, Code},
-    extract::{Json, OptionalJson},
+    extract::{Json, OptionalJson, PathId},
     openapi::{Conflict, NotFound, PreconditionFailed},
     services::applications::{self as service, IdempotencyKey, etag},
     state::AppState,
@@ -92,10 +92,9 @@ pub async fn create_application(
 pub async fn get_application(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<ApplicationId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = application_id(&id)?;
     let view = state
         .db
         .read(move |conn| service::get(conn, &user, id))
@@ -128,11 +127,10 @@ pub async fn get_application(
 pub async fn update_application(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<ApplicationId>,
     if_match: IfMatch,
     Json(body): Json<ApplicationPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = application_id(&id)?;
     let patch = body.parse()?;
     let now = state.clock.now();
     let view = state
@@ -167,10 +165,9 @@ pub async fn update_application(
 pub async fn delete_application(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<ApplicationId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = application_id(&id)?;
     state
         .db
         .write(move |conn| service::delete_draft(conn, &user, id, &if_match))
@@ -241,10 +238,9 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<IdempotencyKey>, ApiError
 pub async fn submit_application(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<ApplicationId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = application_id(&id)?;
     let key = idempotency_key(&req)?;
     let now = state.clock.now();
     let answer = state
@@ -291,11 +287,10 @@ pub async fn submit_application(
 pub async fn withdraw_application(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<ApplicationId>,
     OptionalJson(body): OptionalJson<WithdrawRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = application_id(&id)?;
-    let note = note(body.unwrap_or_default().note)?;
+    let note = note(body.unwrap_or_default().note.as_ref())?;
     let now = state.clock.now();
     let view = state
         .db

@@ -1,14 +1,15 @@
 //! The caller's own applications: the list and one with its timeline.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use merit_domain::ids::ApplicationId;
 use merit_persistence::PageRequest;
 
-use super::{dto::*, handlers::application_id};
+use super::dto::*;
 use crate::{
     auth::AuthUser,
     conditional::json_with_tag,
     error::ApiError,
-    extract::Query,
+    extract::{PathId, Query},
     openapi::NotFound,
     paging::{PageQuery, PageResponse, page_params},
     services::applications::{self as service, etag},
@@ -67,10 +68,9 @@ pub async fn list_my_applications(
 pub async fn get_my_application(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<ApplicationId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = application_id(&id)?;
     let view = state
         .db
         .read(move |conn| service::my_application(conn, &user, id))

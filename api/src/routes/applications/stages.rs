@@ -21,7 +21,7 @@ fn stages_dto(stages: Vec<Stage>) -> StagesDto {
         stages: stages
             .into_iter()
             .map(|s| StageDto {
-                name: s.name,
+                name: s.name.into(),
                 status: s.status.into(),
                 notify: s.notify,
             })
@@ -92,7 +92,7 @@ pub async fn replace_application_stages(
         .stages
         .into_iter()
         .map(|s| Stage {
-            name: s.name,
+            name: s.name.0,
             status: s.status.into(),
             notify: s.notify,
         })
