@@ -33,6 +33,7 @@ use crate::error::{FieldError, Problem};
     tags(
         (name = "accounts", description = "Registration, email confirmation and recovery."),
         (name = "admin", description = "Administration: accounts, the employee roster and the audit log."),
+        (name = "applications", description = "Applications: drafts, submission (with Idempotency-Key), the status timeline and withdrawal; for departments, a posting's applications, moves through their own stages, and submitted documents."),
         (name = "auth", description = "Signing in, refreshing and signing out."),
         (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),
         (name = "employees", description = "State employees: the privacy agreement and Employee ID activation."),
@@ -44,7 +45,6 @@ use crate::error::{FieldError, Problem};
         (name = "saved searches", description = "A signed-in person's saved searches."),
         (name = "service", description = "Health, readiness and metrics."),
         (name = "templates", description = "The caller's application templates (the State application, STD 678)."),
-        (name = "applications", description = "Applications: drafts, submission (with Idempotency-Key), the status timeline and withdrawal; for departments, a posting's applications, moves through their own stages, and submitted documents."),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&SecuritySchemes)

@@ -77,7 +77,7 @@ impl CreateApplicationRequest {
     }
 }
 
-impl ApplicationPatch {
+impl ApplicationPatchRequest {
     /// The checked patch.
     pub fn parse(self) -> Result<DraftPatch, ApiError> {
         let mut errors = Vec::new();

@@ -77,7 +77,7 @@ pub struct CreateApplicationRequest {
 /// A JSON Merge Patch (RFC 7396) of a draft: members left out stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ApplicationPatch {
+pub struct ApplicationPatchRequest {
     /// Another of your templates, or null to apply with the profile alone.
     #[serde(default, deserialize_with = "crate::merge_patch::present")]
     #[schema(value_type = Option<IdValue>)]

@@ -115,7 +115,7 @@ pub async fn get_application(
         ("id" = String, Path, description = "The application's id."),
         ("If-Match" = Option<String>, Header, description = "Change only this version (its `ETag`).")
     ),
-    request_body(content = ApplicationPatch, content_type = "application/merge-patch+json"),
+    request_body(content = ApplicationPatchRequest, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Changed.", body = ApplicationResponse, headers(("ETag" = String, description = "The new version."))),
         (status = 404, response = NotFound),
@@ -129,7 +129,7 @@ pub async fn update_application(
     user: AuthUser,
     PathId(id): PathId<ApplicationId>,
     if_match: IfMatch,
-    Json(body): Json<ApplicationPatch>,
+    Json(body): Json<ApplicationPatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.parse()?;
     let now = state.clock.now();
