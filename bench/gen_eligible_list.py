@@ -53,9 +53,9 @@ def main():
             f"INSERT INTO profiles (account_id, supervisors, conditions, accepts_contact, version, updated_at) "
             f"VALUES ('{account}', '[]', '{json.dumps(conditions)}', {accepts}, 1, '{ts(now)}');\n"
             f"INSERT INTO exam_attempts (id, exam_id, account_id, classification_code, score, passed, rank_band, answers, taken_at) "
-            f"VALUES ('{attempt}', 'demo-exam-5393', '{account}', '5393', {score}, TRUE, {band(score)}, '[]', '{ts(granted)}');\n"
+            f"VALUES ('{attempt}', '00000000-0000-8000-8000-000000005393', '{account}', '5393', {score}, TRUE, {band(score)}, '[]', '{ts(granted)}');\n"
             f"INSERT INTO eligibilities (attempt_id, account_id, classification_code, exam_id, score, rank_band, granted_at, expires_at) "
-            f"VALUES ('{attempt}', '{account}', '5393', 'demo-exam-5393', {score}, {band(score)}, '{ts(granted)}', '{ts(expires)}');\n"
+            f"VALUES ('{attempt}', '{account}', '5393', '00000000-0000-8000-8000-000000005393', {score}, {band(score)}, '{ts(granted)}', '{ts(expires)}');\n"
         )
     out.write("COMMIT;\n")
 

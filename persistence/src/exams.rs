@@ -7,6 +7,7 @@ use diesel::{
 };
 use merit_domain::{
     exam::{AnswerOption, Exam, ListDuration, Question, Score},
+    ids::ExamId,
     paging::PageLimit,
     reference::ClassificationCode,
 };
@@ -63,7 +64,7 @@ impl TryFrom<ExamRow> for Exam {
     fn try_from(row: ExamRow) -> RepoResult<Self> {
         let questions: Vec<QuestionJson> = serde_json::from_str(&row.questions).map_err(bad)?;
         Ok(Exam {
-            id: row.id,
+            id: ExamId::parse(&row.id).map_err(bad)?,
             classification: ClassificationCode::parse(&row.classification_code).map_err(bad)?,
             title: row.title,
             description: row.description,
@@ -117,7 +118,7 @@ pub fn insert(conn: &mut DbConnection, exam: &Exam, created_by: &str) -> RepoRes
         })
         .collect();
     let row = ExamRow {
-        id: exam.id.clone(),
+        id: exam.id.to_string(),
         classification_code: exam.classification.to_string(),
         title: exam.title.clone(),
         description: exam.description.clone(),
@@ -140,9 +141,9 @@ pub fn insert(conn: &mut DbConnection, exam: &Exam, created_by: &str) -> RepoRes
 }
 
 /// An exam by id.
-pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<Exam>> {
+pub fn find(conn: &mut DbConnection, id: ExamId) -> RepoResult<Option<Exam>> {
     exams::table
-        .find(id)
+        .find(id.to_string())
         .select(ExamRow::as_select())
         .first(conn)
         .optional()?
@@ -214,7 +215,7 @@ pub struct Attempt {
     /// Opaque id.
     pub id: String,
     /// The exam.
-    pub exam_id: String,
+    pub exam_id: ExamId,
     /// The exam's title (when read back).
     pub exam_title: String,
     /// Who took it.
@@ -240,7 +241,7 @@ pub fn insert_attempt(conn: &mut DbConnection, attempt: &Attempt) -> RepoResult<
     diesel::insert_into(exam_attempts::table)
         .values((
             exam_attempts::id.eq(&attempt.id),
-            exam_attempts::exam_id.eq(&attempt.exam_id),
+            exam_attempts::exam_id.eq(attempt.exam_id.to_string()),
             exam_attempts::account_id.eq(&attempt.account_id),
             exam_attempts::classification_code.eq(&attempt.classification),
             exam_attempts::score.eq(i32::from(attempt.score)),
@@ -260,7 +261,7 @@ pub fn insert_attempt(conn: &mut DbConnection, attempt: &Attempt) -> RepoResult<
                 eligibilities::attempt_id.eq(&attempt.id),
                 eligibilities::account_id.eq(&attempt.account_id),
                 eligibilities::classification_code.eq(&attempt.classification),
-                eligibilities::exam_id.eq(&attempt.exam_id),
+                eligibilities::exam_id.eq(attempt.exam_id.to_string()),
                 eligibilities::score.eq(i32::from(attempt.score)),
                 eligibilities::rank_band.eq(i32::from(band)),
                 eligibilities::granted_at.eq(naive(attempt.taken_at)),
@@ -297,7 +298,7 @@ pub struct AttemptKey {
 /// Which of a person's attempts to read.
 #[derive(Debug, Clone, Copy, Default)]
 struct AttemptFilter<'a> {
-    exam_id: Option<&'a str>,
+    exam_id: Option<ExamId>,
     after: Option<&'a AttemptKey>,
     fetch: Option<i64>,
 }
@@ -326,7 +327,7 @@ fn attempts_where(
         ))
         .into_boxed();
     if let Some(exam_id) = filter.exam_id {
-        query = query.filter(exam_attempts::exam_id.eq(exam_id.to_owned()));
+        query = query.filter(exam_attempts::exam_id.eq(exam_id.to_string()));
     }
     if let Some(after) = filter.after {
         let taken_at = naive(after.taken_at);
@@ -361,7 +362,7 @@ fn attempts_where(
             )| {
                 Ok(Attempt {
                     id,
-                    exam_id,
+                    exam_id: ExamId::parse(&exam_id).map_err(bad)?,
                     exam_title,
                     account_id,
                     classification,
@@ -402,7 +403,7 @@ pub fn attempts_page(
 pub fn attempts_at(
     conn: &mut DbConnection,
     account_id: &str,
-    exam_id: &str,
+    exam_id: ExamId,
 ) -> RepoResult<Vec<Attempt>> {
     let filter = AttemptFilter {
         exam_id: Some(exam_id),
@@ -431,7 +432,7 @@ pub struct Eligibility {
     /// The attempt that granted it.
     pub attempt_id: String,
     /// The exam passed.
-    pub exam_id: String,
+    pub exam_id: ExamId,
     /// The classification it is for.
     pub classification: String,
     /// The attempt's score.
@@ -475,7 +476,7 @@ pub fn eligibilities_of(conn: &mut DbConnection, account_id: &str) -> RepoResult
             |(attempt_id, exam_id, classification, score, band, granted, expires)| {
                 Ok(Eligibility {
                     attempt_id,
-                    exam_id,
+                    exam_id: ExamId::parse(&exam_id).map_err(bad)?,
                     classification,
                     score: u8::try_from(score).map_err(bad)?,
                     rank_band: u8::try_from(band).map_err(bad)?,

@@ -5,6 +5,7 @@ mod attempts;
 mod catalogue;
 mod eligible_list;
 mod filing;
+mod migration;
 mod mine;
 
 use chrono::Duration;
@@ -604,4 +605,21 @@ async fn the_demo_applicants_have_active_expiring_expired_and_failed_results() {
         2,
         "loading twice adds nothing"
     );
+}
+
+#[actix_web::test]
+async fn an_exam_id_that_is_not_a_canonical_uuid_is_not_found() {
+    let (app, _, id) = setup().await;
+    let applicant = app.applicant("ana@example.org").await;
+    for bad in ["demo-exam-5393".to_owned(), id.to_uppercase()] {
+        assert_problem(
+            &app.get(&format!("/api/v1/exams/{bad}")).await,
+            404,
+            "not_found",
+        );
+        assert_problem(&take(&app, &applicant, &bad, 10).await, 404, "not_found");
+    }
+    app.get(&format!("/api/v1/exams/{id}"))
+        .await
+        .assert_status(200);
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::{
     exam::{AnswerOption, Exam, ListDuration, Question, Score},
+    ids::ExamId,
     reference::ClassificationCode,
 };
 use merit_persistence::{DbConnection, exams};
@@ -54,13 +55,22 @@ fn questions(title: &str) -> Vec<Question> {
     ]
 }
 
+/// The id of the demo exam of classification `code`, stable across loads:
+/// `00000000-0000-8000-8000-<code zero-padded to 12>`, a UUIDv8 (application-defined) that no
+/// exam made through the API (UUIDv7) can have. The migration `demo_exam_ids` moved the demo
+/// exams of earlier releases, stored as `demo-exam-<code>`, to these ids; its down.sql tells
+/// demo exams apart by this prefix, so keep the two in step.
+fn demo_exam_id(code: &str) -> Result<ExamId, ApiError> {
+    ExamId::parse(&format!("00000000-0000-8000-8000-{code:0>12}")).map_err(ApiError::internal)
+}
+
 /// The demo exams, with ids stable across loads.
 pub fn all(now: DateTime<Utc>) -> Result<Vec<Exam>, ApiError> {
     EXAMS
         .iter()
         .map(|(code, title, months)| {
             Ok(Exam {
-                id: format!("demo-exam-{code}"),
+                id: demo_exam_id(code)?,
                 classification: ClassificationCode::parse(code).map_err(ApiError::internal)?,
                 title: format!("{title} (Training and Experience)"),
                 description: format!("An online Training and Experience questionnaire for {title}. Answer every question; your score is given at once. A passing score of 70 puts you on the eligible list."),
@@ -80,7 +90,7 @@ pub fn all(now: DateTime<Utc>) -> Result<Vec<Exam>, ApiError> {
 pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
     let mut added = 0;
     for exam in all(now)? {
-        if exams::find(conn, &exam.id)?.is_none() {
+        if exams::find(conn, exam.id)?.is_none() {
             exams::insert(conn, &exam, DEMO_AUTHOR)?;
             added += 1;
         }
@@ -121,11 +131,11 @@ pub fn load_results(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize
         let Some((account, _)) = accounts::find_for_login(conn, &key)? else {
             continue;
         };
-        let exam_id = format!("demo-exam-{code}");
-        let Some(exam) = exams::find(conn, &exam_id)? else {
+        let exam_id = demo_exam_id(code)?;
+        let Some(exam) = exams::find(conn, exam_id)? else {
             continue;
         };
-        if !exams::attempts_at(conn, &account.id, &exam_id)?.is_empty() {
+        if !exams::attempts_at(conn, &account.id, exam_id)?.is_empty() {
             continue;
         }
         let answers: Vec<(String, String)> = picks
@@ -160,4 +170,18 @@ pub fn load_results(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize
         added += 1;
     }
     Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_demo_exam_id_is_the_one_the_migration_gives_its_old_id() {
+        assert_eq!(
+            demo_exam_id("5393").unwrap().to_string(),
+            "00000000-0000-8000-8000-000000005393"
+        );
+        assert!(EXAMS.iter().all(|(code, _, _)| demo_exam_id(code).is_ok()));
+    }
 }

@@ -7,6 +7,7 @@ use merit_domain::{
         self, AnswerError, EligibilityStatus, Exam, days_left, eligibility_expires_at, rank_band,
         retake_allowed_from, status_at,
     },
+    ids::ExamId,
     paging::PageLimit,
     posting::EligibilityStanding,
     profile::{ConditionsOfEmployment, TermsFilter},
@@ -42,7 +43,7 @@ pub fn create(conn: &mut DbConnection, author: &AuthUser, exam: Exam) -> Result<
 }
 
 /// An exam by id.
-pub fn get(conn: &mut DbConnection, id: &str) -> Result<Exam, ApiError> {
+pub fn get(conn: &mut DbConnection, id: ExamId) -> Result<Exam, ApiError> {
     exams::find(conn, id)?.ok_or_else(not_found)
 }
 
@@ -78,7 +79,7 @@ fn answer_errors(errors: Vec<AnswerError>) -> ApiError {
 pub fn take(
     conn: &mut DbConnection,
     user: &AuthUser,
-    exam_id: &str,
+    exam_id: ExamId,
     answers: Vec<(String, String)>,
     now: DateTime<Utc>,
 ) -> Result<Attempt, ApiError> {
@@ -103,7 +104,7 @@ pub fn take(
     let passed = score.passes(exam.passing_score);
     let attempt = Attempt {
         id: uuid::Uuid::now_v7().to_string(),
-        exam_id: exam.id.clone(),
+        exam_id: exam.id,
         exam_title: exam.title.clone(),
         account_id: user.id().to_owned(),
         classification: exam.classification.to_string(),
@@ -169,7 +170,7 @@ pub fn standings(
         let latest = attempts.iter().find(|a| a.classification == classification);
         let retake = match latest {
             Some(last) => {
-                let wait = exams::find(conn, &last.exam_id)?
+                let wait = exams::find(conn, last.exam_id)?
                     .map(|e| e.retake_wait)
                     .unwrap_or_default();
                 retake_allowed_from(last.taken_at, wait, last.eligibility_expires_at, now)

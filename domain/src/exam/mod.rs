@@ -55,7 +55,7 @@ use crate::{posting::filing_closes_at, reference::ClassificationCode};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exam {
     /// Opaque id.
-    pub id: String,
+    pub id: crate::ids::ExamId,
     /// The classification a pass puts people on the list for.
     pub classification: ClassificationCode,
     /// Its title.
@@ -97,7 +97,7 @@ mod tests {
 
     fn exam(open: bool, final_filing_date: Option<NaiveDate>) -> Exam {
         Exam {
-            id: "e1".into(),
+            id: crate::ids::ExamId::parse("0190a000-0000-7000-8000-000000000001").unwrap(),
             classification: ClassificationCode::parse("5393").unwrap(),
             title: "Analyst".into(),
             description: String::new(),

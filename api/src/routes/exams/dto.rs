@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use merit_domain::{
     exam::{AnswerOption, Exam, ListDuration, Question, Score},
+    ids::ExamId,
     reference::ClassificationCode,
 };
 use merit_persistence::exams::Attempt;
@@ -129,7 +130,7 @@ fn length_ok(text: &str, min: usize, max: usize) -> bool {
 impl NewExamRequest {
     /// The checked exam (ids assigned: questions `q1`, `q2`, ...; options `a`, `b`, ...), or 422
     /// naming every bad field.
-    pub fn parse(self, id: String, now: DateTime<Utc>) -> Result<Exam, ApiError> {
+    pub fn parse(self, id: ExamId, now: DateTime<Utc>) -> Result<Exam, ApiError> {
         let mut fields = Fields::new();
         let classification = fields.check(
             "classification_code",
@@ -292,7 +293,7 @@ impl ExamResponse {
     pub fn new(exam: Exam, show_points: bool, now: DateTime<Utc>) -> Self {
         ExamResponse {
             accepting_attempts: exam.accepting_attempts(now),
-            id: exam.id,
+            id: exam.id.to_string(),
             classification_code: exam.classification.to_string(),
             title: exam.title,
             description: exam.description,
@@ -412,7 +413,7 @@ impl From<Attempt> for AttemptResponse {
     fn from(a: Attempt) -> Self {
         AttemptResponse {
             id: a.id,
-            exam_id: a.exam_id,
+            exam_id: a.exam_id.to_string(),
             exam_title: a.exam_title,
             classification_code: a.classification,
             score: a.score,

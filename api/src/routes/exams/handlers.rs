@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use merit_domain::{
     account::Role,
+    ids::{EntityId, ExamId},
     posting::first_open_filing_date,
     profile::TermsFilter,
     reference::{ClassificationCode, CountyCode},
@@ -17,7 +18,7 @@ use crate::routes::strings::RankBandName;
 use crate::{
     auth::{AuthUser, MaybeUser},
     error::{ApiError, Code},
-    extract::{Json, Query},
+    extract::{Json, PathId, Query},
     openapi::{Conflict, Forbidden, NotFound},
     paging::{self, PageResponse, decode_cursor, encode_cursor, page_params},
     services::exams,
@@ -87,10 +88,10 @@ pub async fn list_exams(
         })
         .await?;
     let show_points = user.as_ref().is_some_and(manages_exams);
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         page,
         "exams",
-        |e| e.id.as_str(),
+        |e| e.id,
         |e| ExamResponse::new(e, show_points, now),
     )))
 }
@@ -117,7 +118,7 @@ pub async fn create_exam(
         ));
     }
     let now = state.clock.now();
-    let exam = body.parse(uuid::Uuid::now_v7().to_string(), now)?;
+    let exam = body.parse(ExamId::from_uuid(uuid::Uuid::now_v7()), now)?;
     let exam = state
         .db
         .write(move |conn| exams::create(conn, &user, exam))
@@ -141,9 +142,9 @@ pub async fn create_exam(
 pub async fn get_exam(
     state: web::Data<AppState>,
     MaybeUser(user): MaybeUser,
-    id: web::Path<String>,
+    PathId(id): PathId<ExamId>,
 ) -> Result<web::Json<ExamResponse>, ApiError> {
-    let exam = state.db.read(move |conn| exams::get(conn, &id)).await?;
+    let exam = state.db.read(move |conn| exams::get(conn, id)).await?;
     let show_points = user.as_ref().is_some_and(manages_exams);
     Ok(web::Json(ExamResponse::new(
         exam,
@@ -173,7 +174,7 @@ pub async fn get_exam(
 pub async fn take_exam(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    PathId(id): PathId<ExamId>,
     Json(body): Json<AttemptRequest>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Role::Applicant)?;
@@ -185,7 +186,7 @@ pub async fn take_exam(
     let now = state.clock.now();
     let attempt = state
         .db
-        .write(move |conn| exams::take(conn, &user, &id, answers, now))
+        .write(move |conn| exams::take(conn, &user, id, answers, now))
         .await?;
     Ok(HttpResponse::Created().json(AttemptResponse::from(attempt)))
 }

@@ -168,7 +168,7 @@ impl From<Attempt> for ExportedAttempt {
     fn from(a: Attempt) -> Self {
         ExportedAttempt {
             id: a.id,
-            exam_id: a.exam_id,
+            exam_id: a.exam_id.to_string(),
             exam_title: a.exam_title,
             classification_code: a.classification,
             score: a.score,
@@ -192,7 +192,7 @@ impl From<(Eligibility, EligibilityStatus)> for ExportedEligibility {
     fn from((e, status): (Eligibility, EligibilityStatus)) -> Self {
         ExportedEligibility {
             attempt_id: e.attempt_id,
-            exam_id: e.exam_id,
+            exam_id: e.exam_id.to_string(),
             classification_code: e.classification,
             status: status.as_str(),
             score: e.score,
