@@ -11,6 +11,8 @@ Schema-valid (positive) parts of a case are made to satisfy them, the same way:
 
 - `If-Match` carries the resource's real ETag, or `*` when there is none (a made-up tag is
   rightly 412, and an unreadable value 400);
+- an application move names a status or a stage, not both, and a reason exactly when it
+  closes the application;
 - the profile's merge patch is fixed like its replacement (its members are the same);
 - the profile keeps the caller's own email address (a new one needs the current password) and
   names real counties and departments (unknown ones are 422);
@@ -137,29 +139,64 @@ def _fix_template(case) -> None:
                 _ordered(item, start, end)
 
 
+# The path whose GET answers the ETag that an operation's `If-Match` is checked against: the
+# resource itself, or for an action on it (`/applications/{id}/status`) the resource it acts on.
+_ACTIONS = ("/status", "/withdraw", "/submit", "/publish", "/close", "/cancel", "/fill")
+
+
+def _etag_source(path: str) -> str | None:
+    if path.endswith("/me/profile"):
+        return path
+    for action in _ACTIONS:
+        if path.endswith("{id}" + action):
+            return path[: -len(action)]
+    return path if path.endswith("{id}") else None
+
+
 def _real_etag(context, case) -> None:
     headers = case.headers
     if not headers or not isinstance(headers.get("If-Match"), str):
         return
-    path = case.operation.path
-    if path.endswith("/me/profile"):
-        target = "/api/v1/me/profile"
-    elif path.endswith("/postings/{id}"):
-        posting_id = (case.path_parameters or {}).get("id")
-        if not isinstance(posting_id, str):
-            return
-        target = f"/api/v1/postings/{urllib.parse.quote(posting_id, safe='')}"
-    elif path.endswith("/me/templates/{id}"):
-        template_id = (case.path_parameters or {}).get("id")
-        if not isinstance(template_id, str):
-            return
-        target = f"/api/v1/me/templates/{urllib.parse.quote(template_id, safe='')}"
-    else:
+    source = _etag_source(case.operation.path)
+    if source is None:
+        return
+    parameters = {
+        name: urllib.parse.quote(value, safe="")
+        for name, value in (case.path_parameters or {}).items()
+        if isinstance(value, str)
+    }
+    try:
+        target = source.format(**parameters)
+    except (KeyError, IndexError, ValueError):
         return
     status, etag, _ = _get(target, _auth(context, case))
     # The real tag when there is one; otherwise `*`, a well-formed value (the generator does
     # not always follow the header's pattern, and an unreadable If-Match is rightly 400).
     headers["If-Match"] = etag if status == 200 and etag else "*"
+
+
+# Public statuses that close an application without a hire: a department's move to one needs a
+# reason, and a move to any other refuses one.
+_CLOSING = {"not_considered", "not_eligible", "not_referred", "not_selected"}
+
+
+def _fix_move(case) -> None:
+    """A move names exactly one of `status` and `stage`, and a reason exactly when it closes.
+
+    The demo departments define no stages, so a positive case moves to a status."""
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    status = body.get("status")
+    if body.get("stage") is not None or status is None:
+        body.pop("stage", None)
+        if not isinstance(status, str):
+            status = body["status"] = "under_review"
+    if status in _CLOSING:
+        if body.get("reason") is None:
+            body["reason"] = "we_declined"
+    else:
+        body.pop("reason", None)
 
 
 @schemathesis.hook
@@ -196,3 +233,5 @@ def before_call(context, case, **kwargs):
             _fix_profile(context, case)
         elif "/me/templates" in path and method in ("POST", "PUT"):
             _fix_template(case)
+        elif path.endswith("/status") or path.endswith("/application-status-changes"):
+            _fix_move(case)

@@ -5,24 +5,13 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, assert_problem};
+use crate::{
+    identity::field_errors,
+    support::{TestApp, assert_problem},
+};
 
 fn document() -> Value {
     serde_json::to_value(merit_api::openapi::document()).expect("serialises")
-}
-
-fn field_errors(response: &crate::support::TestResponse) -> Vec<(String, String)> {
-    response.body["errors"]
-        .as_array()
-        .expect("errors")
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap_or_default().to_owned(),
-                e["code"].as_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect()
 }
 
 /// Asserts a 422 naming exactly `fields`, in order, each with `code`.

@@ -112,14 +112,16 @@ fn dedup<T: PartialEq>(values: &mut Vec<T>) {
 impl SearchCriteria {
     /// The longest keyword text.
     pub const MAX_KEYWORDS: usize = 200;
-    /// The most values of one filter.
+    /// The most values of one code filter (classification, department, county); an
+    /// enumerated filter (tenure, time base, shift) takes at most as many values as it has.
     pub const MAX_VALUES: usize = 20;
 
     /// Checks the parts that depend on each other or on length; keywords are trimmed and blank
-    /// keywords are none; repeated filter values count once.
+    /// keywords are none. Every value sent counts towards a filter's limit (the contract states
+    /// the limit as the list's `maxItems`); repeated values are then kept once.
     pub fn checked(mut self) -> Result<Self, CriteriaError> {
-        self.dedup_filters();
         self.check_value_counts()?;
+        self.dedup_filters();
         if let Some(keywords) = &self.keywords {
             if keywords.chars().count() > Self::MAX_KEYWORDS {
                 return Err(CriteriaError::KeywordsTooLong(Self::MAX_KEYWORDS));
@@ -148,18 +150,15 @@ impl SearchCriteria {
 
     fn check_value_counts(&self) -> Result<(), CriteriaError> {
         let counts = [
-            ("classification", self.classifications.len()),
-            ("department", self.departments.len()),
-            ("county", self.counties.len()),
-            ("tenure", self.tenures.len()),
-            ("time_base", self.time_bases.len()),
-            ("shift", self.shifts.len()),
+            ("classification", self.classifications.len(), Self::MAX_VALUES),
+            ("department", self.departments.len(), Self::MAX_VALUES),
+            ("county", self.counties.len(), Self::MAX_VALUES),
+            ("tenure", self.tenures.len(), Tenure::ALL.len()),
+            ("time_base", self.time_bases.len(), TimeBase::ALL.len()),
+            ("shift", self.shifts.len(), Shift::ALL.len()),
         ];
-        match counts.into_iter().find(|(_, n)| *n > Self::MAX_VALUES) {
-            Some((filter, _)) => Err(CriteriaError::TooManyValues {
-                filter,
-                max: Self::MAX_VALUES,
-            }),
+        match counts.into_iter().find(|(_, n, max)| n > max) {
+            Some((filter, _, max)) => Err(CriteriaError::TooManyValues { filter, max }),
             None => Ok(()),
         }
     }
@@ -200,7 +199,7 @@ mod tests {
     }
 
     #[test]
-    fn repeated_values_count_once_and_too_many_are_refused() {
+    fn repeated_values_are_kept_once_and_count_towards_the_limit() {
         let sacramento = CountyCode::parse("sacramento").unwrap();
         let criteria = SearchCriteria {
             counties: vec![sacramento.clone(), sacramento.clone()],
@@ -221,6 +220,18 @@ mod tests {
             Err(CriteriaError::TooManyValues {
                 filter: "department",
                 max: 20
+            })
+        );
+        // Repeats count: six shifts, though all the same, are more than the five there are.
+        let criteria = SearchCriteria {
+            shifts: vec![Shift::ALL[0]; Shift::ALL.len() + 1],
+            ..Default::default()
+        };
+        assert_eq!(
+            criteria.checked(),
+            Err(CriteriaError::TooManyValues {
+                filter: "shift",
+                max: Shift::ALL.len()
             })
         );
     }

@@ -4,6 +4,7 @@
 
 mod department;
 mod idempotency;
+mod inputs;
 mod journey;
 mod lifecycle;
 mod ranking;

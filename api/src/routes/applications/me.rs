@@ -61,6 +61,7 @@ pub async fn list_my_applications(
     params(("id" = String, Path, description = "The application's id.")),
     responses(
         (status = 200, description = "The application.", body = ApplicationResponse, headers(("ETag" = String, description = "Its version."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
         (status = 404, response = NotFound),
     )
 )]

@@ -225,3 +225,23 @@ impl From<&SearchCriteria> for SearchFilters {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use merit_domain::terms::{Shift, Tenure, TimeBase};
+    use utoipa::PartialSchema;
+
+    use super::*;
+
+    #[test]
+    fn each_lists_max_items_is_the_limit_the_criteria_check() {
+        let schema = serde_json::to_value(SearchFilters::schema()).unwrap();
+        let max = |field: &str| schema["properties"][field]["maxItems"].as_u64().unwrap() as usize;
+        for code in ["classification", "department", "county"] {
+            assert_eq!(max(code), SearchCriteria::MAX_VALUES, "{code}");
+        }
+        assert_eq!(max("tenure"), Tenure::ALL.len());
+        assert_eq!(max("time_base"), TimeBase::ALL.len());
+        assert_eq!(max("shift"), Shift::ALL.len());
+    }
+}
