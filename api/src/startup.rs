@@ -29,6 +29,7 @@ use crate::{
         tokens::{self, TokenKeys},
     },
     clock::Clock,
+    connections::{self, ConnectionCap},
     db::Db,
     error::ApiError,
     extract,
@@ -157,6 +158,7 @@ impl Application {
                     .forget_idle(forgetful.clock.now());
             }
         });
+        let cap = ConnectionCap::new(state.settings.connections_per_client);
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {
             app(
@@ -166,6 +168,7 @@ impl Application {
                 document.clone(),
             )
         })
+        .on_connect(move |connection, extensions| cap.on_connect(connection, extensions))
         .workers(workers)
         .shutdown_timeout(10)
         .listen(listener)?
@@ -257,6 +260,7 @@ fn app(
         .wrap(middleware::from_fn(methods::head_as_get))
         .wrap(metrics)
         .wrap(middleware::from_fn(methods::bucket_unknown_methods))
+        .wrap(middleware::from_fn(connections::cut_slow_bodies))
         .wrap(middleware::from_fn(telemetry::observe))
 }
 

@@ -16,5 +16,6 @@ mod openapi;
 mod postings;
 mod profiles;
 mod reference;
+mod robustness;
 mod service;
 mod templates;

@@ -84,6 +84,7 @@ problem_codes! {
     DocumentQuotaExceeded     "document_quota_exceeded"     CONFLICT                "Document quota exceeded";
     ExamClosed                "exam_closed"                 CONFLICT                "Exam closed";
     RetakeNotAllowedYet       "retake_not_allowed_yet"      CONFLICT                "Retake not allowed yet";
+    RequestTimeout            "request_timeout"             REQUEST_TIMEOUT         "Request timeout";
     PreconditionFailed        "precondition_failed"         PRECONDITION_FAILED     "Precondition failed";
     PayloadTooLarge           "payload_too_large"           PAYLOAD_TOO_LARGE       "Payload too large";
     UnsupportedMediaType      "unsupported_media_type"      UNSUPPORTED_MEDIA_TYPE  "Unsupported media type";
