@@ -94,10 +94,15 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
     }
     let tokens = TokenKeys::new(&secret, settings.jwt_previous_secret.as_ref());
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let metrics = Registry::new();
+    let search = SearchService::new();
+    search
+        .register_metrics(&metrics)
+        .context("cannot register the search index's metrics")?;
     Ok(AppState {
         db,
         clock,
-        metrics: Registry::new(),
+        metrics,
         tokens: Arc::new(tokens),
         hasher: PasswordHasher::new(cores, settings.hashing_queue),
         limits: Arc::new(RateLimits::new(&settings)),
@@ -105,7 +110,7 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
         current_password_slowdown: Arc::new(SignInSlowdown::new(settings.lockout_policy())),
         mailer: Arc::new(Mailer::from_settings(&settings)?),
         mail_signal: Arc::new(Notify::new()),
-        search: Arc::new(SearchService::new()),
+        search: Arc::new(search),
         documents: DocumentStore::from_settings(&settings)?,
         settings: Arc::new(settings),
     })

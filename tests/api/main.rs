@@ -15,6 +15,7 @@ mod merge_patch;
 mod openapi;
 mod postings;
 mod profiles;
+mod readiness;
 mod reference;
 mod robustness;
 mod service;

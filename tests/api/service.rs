@@ -71,6 +71,7 @@ async fn readiness_comes_back_by_itself_when_postgres_returns() {
         .await
         .expect("migrates through the proxy");
     let app = TestApp::serve(settings, db, database, data_dir);
+    app.wait_for_search_index().await;
     app.get("/readyz").await.assert_status(200);
 
     proxy.cut();

@@ -34,11 +34,18 @@ const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Readiness
 ///
-/// 200 when the database answers; 503 with `Retry-After` when it does not. It recovers by
-/// itself when the database comes back.
+/// 200 when the database answers and the search index is loaded; 503 with `Retry-After` until
+/// then. It recovers by itself when the database comes back.
 #[utoipa::path(tag = "service", responses((status = 200, description = "Ready to serve.", body = HealthResponse)))]
 #[get("/readyz")]
 pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<HealthResponse>, ApiError> {
+    if !state.search.is_loaded() {
+        return Err(ApiError::Unavailable {
+            code: Code::NotReady,
+            detail: "The search index is still loading.".into(),
+            retry_after: 5,
+        });
+    }
     let pool = state.db.pool().clone();
     let reachable = web::block(move || {
         pool.get_timeout(READINESS_TIMEOUT)
@@ -60,13 +67,15 @@ pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<HealthRe
 
 /// Metrics
 ///
-/// Prometheus text format: request counts and latency histograms by route, method and status.
+/// Prometheus text format: request counts and latency histograms by route, method and status,
+/// and the search index's size and lag.
 #[utoipa::path(
     tag = "service",
     responses((status = 200, description = "Prometheus metrics.", content_type = "text/plain; version=0.0.4", body = String))
 )]
 #[get("/metrics")]
 pub async fn get_metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state.search.observe_metrics();
     let text = prometheus::TextEncoder::new()
         .encode_to_string(&state.metrics.gather())
         .map_err(ApiError::internal)?;
