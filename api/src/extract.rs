@@ -14,6 +14,7 @@ use actix_web::{
 };
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
 
 use crate::error::{ApiError, Code, FieldError};
 
@@ -24,7 +25,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 #[derive(Debug)]
 pub struct Json<T>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+impl<T: DeserializeOwned + ToSchema + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -37,7 +38,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     detail: "Send the body as JSON, with Content-Type: application/json.".into(),
                 });
             }
-            parse_json(&body.await?).map(Json)
+            parse_json_body(&body.await?).map(Json)
         })
     }
 }
@@ -87,11 +88,34 @@ pub fn is_json(req: &HttpRequest) -> bool {
     }
 }
 
+/// Parses a request body of a documented type: like [`parse_json`], and every missing required
+/// field is reported at once, each at its path with code `required` (see [`crate::required`]).
+pub fn parse_json_body<T: DeserializeOwned + ToSchema>(body: &[u8]) -> Result<T, ApiError> {
+    parse(body, |error| {
+        if error.inner().is_data() {
+            let path = error.path().to_string();
+            let message = clean_serde_message(error.inner());
+            if let Some(missing) = crate::required::missing_field_error::<T>(body, &path, &message)
+            {
+                return missing;
+            }
+        }
+        json_error(error)
+    })
+}
+
 /// Parses a body: syntax errors are 400; well-formed JSON of the wrong shape is 422 naming the
 /// field; text containing NUL is 422 (no database stores it).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    parse(body, json_error)
+}
+
+fn parse<T: DeserializeOwned>(
+    body: &[u8],
+    on_error: impl FnOnce(serde_path_to_error::Error<serde_json::Error>) -> ApiError,
+) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(on_error)?;
     de.end().map_err(|e| {
         ApiError::new(
             Code::MalformedJson,
@@ -267,12 +291,42 @@ mod tests {
 
     use super::*;
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, Deserialize, ToSchema)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Body {
         name: String,
         limit: u32,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        first: String,
+        second: String,
+    }
+
+    #[test]
+    fn every_missing_field_is_required_at_its_path() {
+        let ApiError::Validation { errors } =
+            parse_json_body::<Body>(br#"{"inner":{"second":"x"}}"#).unwrap_err()
+        else {
+            panic!("expected a validation error")
+        };
+        let fields: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", "required"),
+                ("limit", "required"),
+                ("inner.first", "required")
+            ]
+        );
     }
 
     #[test]

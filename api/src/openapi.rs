@@ -26,24 +26,24 @@ use crate::error::{FieldError, Problem};
     info(
         title = "Merit",
         description = "Merit is an open-source JSON REST API for public-sector hiring: the back end of a state's careers portal. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; lists paginate with `limit` and an opaque `cursor`.",
-        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+        license(name = "Apache-2.0", url = "https://www.apache.org/licenses/LICENSE-2.0"),
         contact(name = "Merit maintainers", url = "https://github.com/merit-hiring/merit")
     ),
     servers((url = "/", description = "This server")),
     tags(
-        (name = "service", description = "Health, readiness and metrics."),
-        (name = "reference", description = "Departments, classifications, locations and offices."),
-        (name = "auth", description = "Signing in, refreshing and signing out."),
         (name = "accounts", description = "Registration, email confirmation and recovery."),
+        (name = "admin", description = "Administration: accounts, the employee roster and the audit log."),
+        (name = "auth", description = "Signing in, refreshing and signing out."),
+        (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),
         (name = "employees", description = "State employees: the privacy agreement and Employee ID activation."),
+        (name = "exams", description = "Exams, attempts scored at once, eligibilities that expire, and eligible lists."),
         (name = "me", description = "The signed-in person's own account."),
         (name = "postings", description = "Job postings: search, details, the consideration preview and employers' management."),
-        (name = "saved searches", description = "A signed-in person's saved searches."),
-        (name = "exams", description = "Exams, attempts scored at once, eligibilities that expire, and eligible lists."),
-        (name = "admin", description = "Administration: accounts, the employee roster and the audit log."),
         (name = "profile", description = "The caller's profile: contact details, previous supervisors, conditions of employment, and the export of everything Merit holds about them."),
+        (name = "reference", description = "Departments, classifications, locations and offices."),
+        (name = "saved searches", description = "A signed-in person's saved searches."),
+        (name = "service", description = "Health, readiness and metrics."),
         (name = "templates", description = "The caller's application templates (the State application, STD 678)."),
-        (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&SecuritySchemes)
@@ -170,12 +170,10 @@ problem_responses!(
     TooManyRequests
 );
 
-/// Adds each operation's standard problem responses and states public operations as such
-/// (`security: [{}]`), then registers the problem response components that are referenced.
-fn add_standard_problems(api: &mut openapi::OpenApi) {
-    let mut referenced = BTreeSet::new();
-    for item in api.paths.paths.values_mut() {
-        for operation in [
+/// Every operation of the document.
+pub(crate) fn operations_mut(api: &mut openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+    api.paths.paths.values_mut().flat_map(|item| {
+        [
             &mut item.get,
             &mut item.put,
             &mut item.post,
@@ -184,24 +182,28 @@ fn add_standard_problems(api: &mut openapi::OpenApi) {
         ]
         .into_iter()
         .flatten()
-        {
-            add_operation_problems(operation);
+    })
+}
+
+/// Adds each operation's standard problem responses, then registers the problem response
+/// components that are referenced. Public operations carry no `security` at all (the document
+/// has no global requirement), so generated clients call them without credentials.
+fn add_standard_problems(api: &mut openapi::OpenApi) {
+    let mut referenced = BTreeSet::new();
+    for operation in operations_mut(api) {
+        add_operation_problems(operation);
+        referenced.extend(
             operation
-                .security
-                .get_or_insert_with(|| vec![SecurityRequirement::default()]);
-            referenced.extend(
-                operation
-                    .responses
-                    .responses
-                    .values()
-                    .filter_map(|response| match response {
-                        RefOr::Ref(reference) => {
-                            reference.ref_location.rsplit('/').next().map(str::to_owned)
-                        }
-                        RefOr::T(_) => None,
-                    }),
-            );
-        }
+                .responses
+                .responses
+                .values()
+                .filter_map(|response| match response {
+                    RefOr::Ref(reference) => {
+                        reference.ref_location.rsplit('/').next().map(str::to_owned)
+                    }
+                    RefOr::T(_) => None,
+                }),
+        );
     }
     let components = api.components.get_or_insert_with(Default::default);
     for (name, description, header) in PROBLEMS
@@ -263,6 +265,7 @@ pub fn document() -> openapi::OpenApi {
         .split_for_parts();
     add_standard_problems(&mut api);
     crate::merge_patch::add_patch_schemas(&mut api);
+    crate::contract::state_common_rules(&mut api);
     api
 }
 

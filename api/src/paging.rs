@@ -8,7 +8,13 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use merit_domain::paging::PageLimit;
 use merit_persistence::Page;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{
+    IntoParams, ToSchema,
+    openapi::{
+        Ref, RefOr,
+        schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type},
+    },
+};
 
 use crate::error::{ApiError, Code};
 
@@ -71,14 +77,48 @@ pub struct PageQuery {
 }
 
 /// One page of a list, as every list endpoint answers.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
+///
+/// Its schema is written here rather than derived: utoipa would copy the item's schema into
+/// every page schema, where a `$ref` lets generated clients share the item type.
+#[derive(Debug, Serialize)]
 pub struct PageResponse<T: ToSchema> {
     /// The items of this page, in order.
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; null on the last page.
-    #[schema(required = true)]
     pub next_cursor: Option<String>,
+}
+
+impl<T: ToSchema> utoipa::__dev::ComposeSchema for PageResponse<T> {
+    fn compose(_: Vec<RefOr<Schema>>) -> RefOr<Schema> {
+        let items = ArrayBuilder::new()
+            .items(Ref::from_schema_name(T::name()))
+            .description(Some("The items of this page, in order."));
+        let next_cursor = ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .description(Some(
+                "Pass as `cursor` to get the next page; null on the last page.",
+            ));
+        ObjectBuilder::new()
+            .description(Some("One page of a list, as every list endpoint answers."))
+            .property("items", items)
+            .required("items")
+            .property("next_cursor", next_cursor)
+            .required("next_cursor")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl<T: ToSchema> ToSchema for PageResponse<T> {
+    // utoipa appends the item's name where the page is used: `PageResponse_TemplateResponse`.
+    fn name() -> std::borrow::Cow<'static, str> {
+        "PageResponse".into()
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+    }
 }
 
 impl<T: ToSchema> PageResponse<T> {

@@ -89,32 +89,8 @@ pub fn password_errors(
     }
 }
 
-/// Checks one line of free text (see [`merit_domain::text::line`]) under `field`.
-pub fn line(fields: &mut Fields, field: &str, raw: &str, max: usize) -> Option<String> {
-    text(fields, field, merit_domain::text::line(raw, max))
-}
-
-/// Checks an optional line of free text under `field`.
-pub fn optional_line(
-    fields: &mut Fields,
-    field: &str,
-    raw: Option<&str>,
-    max: usize,
-) -> Option<String> {
-    raw.and_then(|raw| line(fields, field, raw, max))
-}
-
-/// Checks optional paragraphs of free text (see [`merit_domain::text::paragraphs`]).
-pub fn optional_paragraphs(
-    fields: &mut Fields,
-    field: &str,
-    raw: Option<&str>,
-    max: usize,
-) -> Option<String> {
-    raw.and_then(|raw| text(fields, field, merit_domain::text::paragraphs(raw, max)))
-}
-
-fn text(
+/// Records a free-text check's error under `field` (see [`crate::routes::text`]).
+pub(crate) fn text(
     fields: &mut Fields,
     field: &str,
     checked: Result<String, merit_domain::text::TextError>,

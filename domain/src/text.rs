@@ -7,6 +7,15 @@
 
 use thiserror::Error;
 
+/// The rule of [`line`] as an ECMA-262 regular expression, for schemas: no control character,
+/// and at least one character that is neither white space nor control. (The limit is a
+/// schema's `maxLength`.)
+pub const LINE_PATTERN: &str = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$";
+
+/// The rule of [`paragraphs`] as an ECMA-262 regular expression: like [`LINE_PATTERN`], but
+/// tabs and line breaks (`\t`, `\n`, `\r`) are allowed.
+pub const PARAGRAPHS_PATTERN: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+
 /// Why a text was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum TextError {
@@ -89,7 +98,28 @@ mod tests {
         assert_eq!(paragraphs("a\u{7}b", 20), Err(TextError::ControlCharacter));
     }
 
+    /// The schema pattern in the `regex` crate's syntax (`\u{..}` for ECMA's `\u....`).
+    fn schema_regex(pattern: &str) -> regex::Regex {
+        let mut rust = String::new();
+        let mut rest = pattern;
+        while let Some(i) = rest.find("\\u") {
+            rust.push_str(&rest[..i]);
+            rust.push_str(&format!("\\x{{{}}}", &rest[i + 2..i + 6]));
+            rest = &rest[i + 6..];
+        }
+        rust.push_str(rest);
+        regex::Regex::new(&rust).expect("the pattern compiles")
+    }
+
     proptest! {
+        #[test]
+        fn the_schema_patterns_state_the_rules(raw in "[ a\t\n\r\u{0}\u{1f}\u{7f}\u{85}\u{9f}\u{a0}\u{2028}é]{0,6}") {
+            let line_ok = line(&raw, 100).is_ok();
+            prop_assert_eq!(schema_regex(LINE_PATTERN).is_match(&raw), line_ok);
+            let paragraphs_ok = paragraphs(&raw, 100).is_ok();
+            prop_assert_eq!(schema_regex(PARAGRAPHS_PATTERN).is_match(&raw), paragraphs_ok);
+        }
+
         #[test]
         fn accepted_text_is_trimmed_non_blank_and_within_the_limit(raw in "\\PC{0,40}", max in 1usize..30) {
             if let Ok(text) = line(&raw, max) {

@@ -165,16 +165,17 @@ async fn an_unknown_field_or_a_wrong_type_is_422_naming_the_field() {
         (
             json!({"login": "admin", "password": "x", "role": "admin"}),
             "role",
+            "invalid",
         ),
-        (json!({"login": 42, "password": "x"}), "login"),
-        (json!({"login": "admin"}), "body"),
-        (json!("admin"), "body"),
+        (json!({"login": 42, "password": "x"}), "login", "invalid"),
+        (json!({"login": "admin"}), "password", "required"),
+        (json!("admin"), "body", "invalid"),
     ];
-    for (body, field) in cases {
+    for (body, field, code) in cases {
         let response = app.post("/api/v1/auth/login", &body).await;
         assert_problem(&response, 422, "validation_failed");
         assert_eq!(response.body["errors"][0]["field"], field, "{body}");
-        assert_eq!(response.body["errors"][0]["code"], "invalid");
+        assert_eq!(response.body["errors"][0]["code"], code, "{body}");
     }
     let admin = app.admin().await;
     let nested = app

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod contract;
 mod documents;
 mod errors;
 mod exams;

@@ -198,13 +198,23 @@ async fn missing_required_fields_and_oversized_lists_are_refused() {
     let app = TestApp::spawn().await;
     let jane = app.applicant("jane@example.org").await;
     let mut body = std_678("Bad");
-    body["work_experience"][0]
-        .as_object_mut()
-        .unwrap()
-        .remove("start_date");
+    body.as_object_mut().unwrap().remove("name");
+    for field in ["start_date", "title"] {
+        body["work_experience"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove(field);
+    }
     let missing = create(&app, &jane, &body).await;
     assert_problem(&missing, 422, "validation_failed");
-    assert_eq!(missing.body["errors"][0]["field"], "work_experience[0]");
+    assert_eq!(
+        missing.body["errors"],
+        json!([
+            {"field": "name", "code": "required", "message": "name is required."},
+            {"field": "work_experience[0].title", "code": "required", "message": "work_experience[0].title is required."},
+            {"field": "work_experience[0].start_date", "code": "required", "message": "work_experience[0].start_date is required."},
+        ])
+    );
     let mut body = std_678("Bad");
     body["education"] = json!(vec![json!({"school": "A"}); 11]);
     let too_many = create(&app, &jane, &body).await;

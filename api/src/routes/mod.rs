@@ -11,8 +11,10 @@ pub mod profile;
 pub mod reference;
 pub mod saved_searches;
 pub mod service;
+pub mod strings;
 pub mod templates;
 pub mod terms;
+pub mod text;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 

@@ -16,8 +16,17 @@ use crate::{
 #[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
 pub struct HealthResponse {
     /// `ok` for liveness, `ready` for readiness.
-    #[schema(example = "ok")]
-    pub status: &'static str,
+    pub status: HealthStatus,
+}
+
+/// What a health answer says.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    /// The process is up.
+    Ok,
+    /// The process is up and its database answers.
+    Ready,
 }
 
 /// Liveness
@@ -26,7 +35,9 @@ pub struct HealthResponse {
 #[utoipa::path(tag = "service", responses((status = 200, description = "The process is up.", body = HealthResponse)))]
 #[get("/healthz")]
 pub async fn get_healthz() -> web::Json<HealthResponse> {
-    web::Json(HealthResponse { status: "ok" })
+    web::Json(HealthResponse {
+        status: HealthStatus::Ok,
+    })
 }
 
 /// How long readiness waits for a database connection.
@@ -55,7 +66,9 @@ pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<HealthRe
     .await
     .map_err(ApiError::internal)?;
     if reachable {
-        Ok(web::Json(HealthResponse { status: "ready" }))
+        Ok(web::Json(HealthResponse {
+            status: HealthStatus::Ready,
+        }))
     } else {
         Err(ApiError::Unavailable {
             code: Code::NotReady,

@@ -57,6 +57,33 @@ pub struct PostingCard {
     pub eligibility_required: bool,
 }
 
+impl PostingCard {
+    /// The card of `posting`, with the names of its codes (blank for a code `names` lacks).
+    fn new(posting: &Posting, names: &ReferenceNames) -> Self {
+        let name =
+            |map: &HashMap<String, String>, code: &str| map.get(code).cloned().unwrap_or_default();
+        PostingCard {
+            id: posting.id.to_string(),
+            title: posting.title.as_str().to_owned(),
+            department_code: posting.department.to_string(),
+            department_name: name(&names.departments, posting.department.as_str()),
+            classification_code: posting.classification.to_string(),
+            classification_title: name(&names.classifications, posting.classification.as_str()),
+            county_code: posting.county.to_string(),
+            county_name: name(&names.counties, posting.county.as_str()),
+            tenure: posting.tenure,
+            time_base: posting.time_base,
+            shift: posting.shift,
+            salary_min_cents: posting.salary.min_cents(),
+            salary_max_cents: posting.salary.max_cents(),
+            final_filing_date: posting.final_filing_date,
+            published_at: posting.published_at,
+            visibility: posting.visibility,
+            eligibility_required: posting.eligibility_required,
+        }
+    }
+}
+
 /// Codes to small integers, for counting facets in arrays; each code keeps its display name.
 #[derive(Debug, Default)]
 pub(super) struct Interner {
@@ -157,31 +184,49 @@ impl Index {
 
     /// Adds or replaces an open posting; `names` gives the names shown beside its codes.
     pub fn upsert(&mut self, posting: &Posting, names: &ReferenceNames) {
-        let name = |map: &std::collections::HashMap<String, String>, code: &str| {
-            map.get(code).cloned().unwrap_or_default()
-        };
-        let classification_title = name(&names.classifications, posting.classification.as_str());
-        let classification_title = classification_title.as_str();
-        let department_name = name(&names.departments, posting.department.as_str());
-        let county_name = name(&names.counties, posting.county.as_str());
         self.remove(posting.id);
-        let mut weights: HashMap<String, f32> = HashMap::new();
-        for (field, weight) in [
-            posting.title.as_str(),
-            classification_title,
-            posting.duties.as_str(),
-        ]
-        .into_iter()
-        .zip(FIELD_WEIGHTS)
-        {
-            for term in text::terms(field) {
-                *weights.entry(term).or_default() += weight;
-            }
-        }
+        let card = PostingCard::new(posting, names);
         let slot = self.free.pop().unwrap_or_else(|| {
             self.slots.push(None);
             u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
         });
+        let terms = self.index_terms(&card, posting.duties.as_str(), slot);
+        let doc = Doc {
+            county: self.counties.intern(&card.county_code, &card.county_name),
+            department: self
+                .departments
+                .intern(&card.department_code, &card.department_name),
+            classification: self
+                .classifications
+                .intern(&card.classification_code, &card.classification_title),
+            tenure: posting.tenure,
+            time_base: posting.time_base,
+            shift: posting.shift,
+            internal_only: posting.visibility == Visibility::InternalOnly,
+            salary_min: posting.salary.min_cents(),
+            salary_max: posting.salary.max_cents(),
+            published_micros: posting.published_at.map_or(0, |t| t.timestamp_micros()),
+            closes_micros: filing_closes_at(posting.final_filing_date).timestamp_micros(),
+            terms,
+            card: Arc::new(card),
+        };
+        list_insert(&mut self.by_county, doc.county, slot);
+        list_insert(&mut self.by_department, doc.department, slot);
+        list_insert(&mut self.by_classification, doc.classification, slot);
+        self.slots[slot as usize] = Some(doc);
+        self.by_id.insert(posting.id, slot);
+    }
+
+    /// Adds `slot` to the list of every term of its title, classification title and duties,
+    /// with its saturated weight; the ids of those terms.
+    fn index_terms(&mut self, card: &PostingCard, duties: &str, slot: u32) -> Vec<u32> {
+        let mut weights: HashMap<String, f32> = HashMap::new();
+        let fields = [card.title.as_str(), &card.classification_title, duties];
+        for (field, weight) in fields.into_iter().zip(FIELD_WEIGHTS) {
+            for term in text::terms(field) {
+                *weights.entry(term).or_default() += weight;
+            }
+        }
         let mut term_ids = Vec::with_capacity(weights.len());
         for (term, weight) in weights {
             let next = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
@@ -194,49 +239,7 @@ impl Index {
             list.insert(at, (slot, weight / (weight + 1.2)));
             term_ids.push(id);
         }
-        let card = PostingCard {
-            id: posting.id.to_string(),
-            title: posting.title.as_str().to_owned(),
-            department_code: posting.department.to_string(),
-            department_name: department_name.clone(),
-            classification_code: posting.classification.to_string(),
-            classification_title: classification_title.to_owned(),
-            county_code: posting.county.to_string(),
-            county_name: county_name.clone(),
-            tenure: posting.tenure,
-            time_base: posting.time_base,
-            shift: posting.shift,
-            salary_min_cents: posting.salary.min_cents(),
-            salary_max_cents: posting.salary.max_cents(),
-            final_filing_date: posting.final_filing_date,
-            published_at: posting.published_at,
-            visibility: posting.visibility,
-            eligibility_required: posting.eligibility_required,
-        };
-        let doc = Doc {
-            county: self.counties.intern(posting.county.as_str(), &county_name),
-            department: self
-                .departments
-                .intern(posting.department.as_str(), &department_name),
-            classification: self
-                .classifications
-                .intern(posting.classification.as_str(), classification_title),
-            tenure: posting.tenure,
-            time_base: posting.time_base,
-            shift: posting.shift,
-            internal_only: posting.visibility == Visibility::InternalOnly,
-            salary_min: posting.salary.min_cents(),
-            salary_max: posting.salary.max_cents(),
-            published_micros: posting.published_at.map_or(0, |t| t.timestamp_micros()),
-            closes_micros: filing_closes_at(posting.final_filing_date).timestamp_micros(),
-            terms: term_ids,
-            card: Arc::new(card),
-        };
-        list_insert(&mut self.by_county, doc.county, slot);
-        list_insert(&mut self.by_department, doc.department, slot);
-        list_insert(&mut self.by_classification, doc.classification, slot);
-        self.slots[slot as usize] = Some(doc);
-        self.by_id.insert(posting.id, slot);
+        term_ids
     }
 
     /// Removes a posting, if indexed.

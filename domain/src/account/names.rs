@@ -26,7 +26,7 @@ impl PersonName {
         if value.is_empty() || raw.chars().count() > 100 {
             return Err(PersonNameError::Length);
         }
-        if value.chars().any(char::is_control) {
+        if raw.chars().any(char::is_control) {
             return Err(PersonNameError::Characters);
         }
         Ok(PersonName(value.to_owned()))

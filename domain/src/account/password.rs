@@ -107,6 +107,17 @@ impl PasswordPolicy {
         }
     }
 
+    /// The shortest password the policy accepts.
+    pub fn min_length(&self) -> usize {
+        self.min
+    }
+
+    /// Whether the policy asks for an upper-case letter, a lower-case letter, a digit and one
+    /// of [`SPECIAL_CHARACTERS`].
+    pub fn asks_for_composition(&self) -> bool {
+        self.composition
+    }
+
     /// The longest password the policy accepts.
     pub fn max_length(&self) -> usize {
         self.max

@@ -9,8 +9,8 @@ mod template;
 
 pub use conditions::{ConditionsOfEmployment, TermsFilter};
 pub use contact::{
-    ContactError, MailingAddress, PhoneNumber, PostalCode, Supervisor, US_STATES, UsState,
-    contact_email,
+    ContactError, EMAIL_PATTERN, MailingAddress, PhoneNumber, PostalCode, Supervisor, US_STATES,
+    UsState, contact_email,
 };
 pub use document::{
     DocumentFormat, DocumentKind, DocumentQuota, DocumentTypeError, DocumentUsage, PlainTextCheck,

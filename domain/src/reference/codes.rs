@@ -103,12 +103,23 @@ code_type!(
 pub struct ReferenceName(String);
 
 impl ReferenceName {
-    /// Trims surrounding space, then checks length and characters.
+    /// The most characters of a name, counted as sent.
+    pub const MAX: usize = 200;
+
+    /// One line of text (see [`crate::text::line`]): at most [`Self::MAX`] characters, no
+    /// control characters, not blank; kept trimmed.
     pub fn parse(raw: &str) -> Result<Self, CodeError> {
-        let value = raw.trim();
-        check_length(value, 1, 200)?;
-        check_chars(value, "printable characters", |c| !c.is_control())?;
-        Ok(Self(value.to_owned()))
+        crate::text::line(raw, Self::MAX)
+            .map(Self)
+            .map_err(|error| match error {
+                crate::text::TextError::ControlCharacter => CodeError::Characters {
+                    allowed: "printable characters",
+                },
+                _ => CodeError::Length {
+                    min: 1,
+                    max: Self::MAX,
+                },
+            })
     }
 
     /// The name as text.

@@ -4,24 +4,35 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::routes::me::RoleName;
+use merit_domain::{
+    account::Role,
+    reference::{DepartmentCode, OfficeCode},
+};
+
+use crate::{
+    error::ApiError,
+    merge_patch::not_null,
+    routes::{
+        me::RoleName,
+        strings::{AuditKindName, DepartmentCodeValue, EmailAddressValue, OfficeCodeValue},
+        text::Line,
+    },
+    services::admin::AccountPatch,
+    validation::Fields,
+};
 
 /// Create a staff account for an office.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaffAccountRequest {
     /// Given name.
-    #[schema(min_length = 1, max_length = 100, example = "John")]
-    pub first_name: String,
+    pub first_name: Line<100>,
     /// Family name.
-    #[schema(min_length = 1, max_length = 100, example = "Doe")]
-    pub last_name: String,
+    pub last_name: Line<100>,
     /// The office: its code prefixes the username (`LAO` + J + DOE = `LAOJDOE`).
-    #[schema(min_length = 2, max_length = 6, example = "LAO")]
-    pub office_code: String,
+    pub office_code: OfficeCodeValue,
     /// A contact address, optional.
-    #[schema(min_length = 3, max_length = 254)]
-    pub email: Option<String>,
+    pub email: Option<EmailAddressValue>,
 }
 
 /// Create an employer account for a department.
@@ -29,17 +40,13 @@ pub struct NewStaffAccountRequest {
 #[serde(deny_unknown_fields)]
 pub struct NewEmployerAccountRequest {
     /// Given name.
-    #[schema(min_length = 1, max_length = 100, example = "Maria")]
-    pub first_name: String,
+    pub first_name: Line<100>,
     /// Family name.
-    #[schema(min_length = 1, max_length = 100, example = "Lopez")]
-    pub last_name: String,
+    pub last_name: Line<100>,
     /// The department: its code prefixes the username (`DMV` + M + LOPEZ = `DMVMLOPEZ`).
-    #[schema(min_length = 2, max_length = 12, example = "DMV")]
-    pub department_code: String,
+    pub department_code: DepartmentCodeValue,
     /// A contact address, optional.
-    #[schema(min_length = 3, max_length = 254)]
-    pub email: Option<String>,
+    pub email: Option<EmailAddressValue>,
 }
 
 /// A new account and its temporary password, shown once.
@@ -102,12 +109,45 @@ pub struct AccountPatchRequest {
     pub disabled: Option<Option<bool>>,
     /// The department, for the employer role; `null` unbinds it.
     #[serde(default, deserialize_with = "crate::merge_patch::present")]
-    #[schema(value_type = Option<String>, min_length = 2, max_length = 12)]
+    #[schema(value_type = Option<DepartmentCodeValue>)]
     pub department_code: Option<Option<String>>,
     /// The office, for the staff role; `null` unbinds it.
     #[serde(default, deserialize_with = "crate::merge_patch::present")]
-    #[schema(value_type = Option<String>, min_length = 2, max_length = 6)]
+    #[schema(value_type = Option<OfficeCodeValue>)]
     pub office_code: Option<Option<String>>,
+}
+
+impl AccountPatchRequest {
+    /// The checked change: 422 for codes that cannot be codes and for `null` roles or status.
+    pub fn into_patch(self) -> Result<AccountPatch, ApiError> {
+        let mut fields = Fields::new();
+        let department = fields.check_optional(
+            "department_code",
+            "invalid_code",
+            self.department_code
+                .clone()
+                .flatten()
+                .as_deref()
+                .map(DepartmentCode::parse),
+        );
+        let office = fields.check_optional(
+            "office_code",
+            "invalid_code",
+            self.office_code
+                .clone()
+                .flatten()
+                .as_deref()
+                .map(OfficeCode::parse),
+        );
+        fields.finish()?;
+        Ok(AccountPatch {
+            roles: not_null("roles", self.roles)?
+                .map(|roles| roles.into_iter().map(Role::from).collect()),
+            disabled: not_null("disabled", self.disabled)?,
+            department: self.department_code.map(|_| department),
+            office: self.office_code.map(|_| office),
+        })
+    }
 }
 
 /// Read the audit log.
@@ -118,9 +158,8 @@ pub struct AuditQuery {
     /// Events done by or to this account.
     #[param(max_length = 64, pattern = r"^[^\u0000]*$")]
     pub account_id: Option<String>,
-    /// Events of this kind (`sign_in`, `sign_in_failed`, `account_locked`, ...).
-    #[param(max_length = 64, pattern = r"^[^\u0000]*$")]
-    pub kind: Option<String>,
+    /// Events of this kind.
+    pub kind: Option<AuditKindName>,
     /// Events at or after this instant (RFC 3339).
     pub since: Option<DateTime<Utc>>,
     /// Events before this instant (RFC 3339).
@@ -142,8 +181,7 @@ pub struct AuditEventResponse {
     /// When it happened.
     pub occurred_at: DateTime<Utc>,
     /// What happened.
-    #[schema(example = "sign_in_failed")]
-    pub kind: String,
+    pub kind: AuditKindName,
     /// Who did it, when it was someone signed in.
     pub actor_account_id: Option<String>,
     /// Whose account it concerns.

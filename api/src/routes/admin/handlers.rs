@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use merit_domain::{
     account::{EmailAddress, PersonName, Role},
+    profile::contact_email,
     reference::{DepartmentCode, OfficeCode},
 };
 use merit_persistence::{PageRequest, accounts::AccountFilter, audit::AuditFilter};
@@ -15,12 +16,12 @@ use crate::{
     auth::{Admin, AuthUser},
     error::ApiError,
     extract::{Json, Query},
-    merge_patch::{MergePatch, not_null},
+    merge_patch::MergePatch,
     openapi::{Conflict, Forbidden, NotFound},
     paging::{PageResponse, page_params},
     routes::me::AccountResponse,
     services::{
-        admin::{self, AccountPatch, Binding, NewPrefixedAccount},
+        admin::{self, Binding, NewPrefixedAccount},
         audit::AuditKind,
     },
     state::AppState,
@@ -51,7 +52,7 @@ fn names_and_email(
     (
         fields.check("first_name", "invalid_name", PersonName::parse(first)),
         fields.check("last_name", "invalid_name", PersonName::parse(last)),
-        fields.check_optional("email", "invalid_email", email.map(EmailAddress::parse)),
+        fields.check_optional("email", "invalid_email", email.map(contact_email)),
     )
 }
 
@@ -214,6 +215,8 @@ pub async fn list_accounts(
 }
 
 /// Get an account
+///
+/// Any account, as admins see it: roles, bindings, status and a current lock.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -264,34 +267,7 @@ pub async fn update_account(
     id: web::Path<String>,
     patch: MergePatch,
 ) -> Result<web::Json<AccountResponse>, ApiError> {
-    let body: AccountPatchRequest = patch.read()?;
-    let mut fields = Fields::new();
-    let department = fields.check_optional(
-        "department_code",
-        "invalid_code",
-        body.department_code
-            .clone()
-            .flatten()
-            .as_deref()
-            .map(DepartmentCode::parse),
-    );
-    let office = fields.check_optional(
-        "office_code",
-        "invalid_code",
-        body.office_code
-            .clone()
-            .flatten()
-            .as_deref()
-            .map(OfficeCode::parse),
-    );
-    fields.finish()?;
-    let patch = AccountPatch {
-        roles: not_null("roles", body.roles)?
-            .map(|roles| roles.into_iter().map(Role::from).collect()),
-        disabled: not_null("disabled", body.disabled)?,
-        department: body.department_code.map(|_| department),
-        office: body.office_code.map(|_| office),
-    };
+    let patch = patch.read::<AccountPatchRequest>()?.into_patch()?;
     let now = state.clock.now();
     let account = state
         .db
@@ -396,7 +372,7 @@ pub async fn list_audit_events(
     let (limit, after) = page_params("audit-events", query.limit, query.cursor.as_deref())?;
     let filter = AuditFilter {
         account_id: query.account_id,
-        kind: query.kind,
+        kind: query.kind.map(|kind| kind.0),
         since: query.since,
         until: query.until,
     };
@@ -421,7 +397,7 @@ pub async fn list_audit_events(
             details: serde_json::from_str(&e.details).unwrap_or_default(),
             id: e.id,
             occurred_at: e.occurred_at,
-            kind: e.kind,
+            kind: e.kind.into(),
             actor_account_id: e.actor_account_id,
             subject_account_id: e.subject_account_id,
         },

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::{
     auth::Admin,
     error::{ApiError, Code},
-    extract::{is_json, parse_json, read_body},
+    extract::{is_json, parse_json_body, read_body},
     openapi::Forbidden,
     services::employees,
     state::AppState,
@@ -239,7 +239,7 @@ pub async fn import_employee_roster(
         check_rows(parse_csv(&body)?, "rows")?
     } else {
         check_rows(
-            parse_json::<RosterImportRequest>(&body)?.employees,
+            parse_json_body::<RosterImportRequest>(&body)?.employees,
             "employees",
         )?
     };

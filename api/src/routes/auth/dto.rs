@@ -3,7 +3,13 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::services::sessions::IssuedTokens;
+use crate::{
+    routes::{
+        strings::{EmailAddressValue, NewPasswordValue, OpaqueTokenValue},
+        text::Line,
+    },
+    services::sessions::IssuedTokens,
+};
 
 /// Sign in.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -17,6 +23,13 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// How an access token is sent.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum TokenType {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+}
+
 /// A new pair of tokens.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
@@ -24,8 +37,7 @@ pub struct TokenResponse {
     /// The access token: send it as `Authorization: Bearer <token>`.
     pub access_token: String,
     /// Always `Bearer`.
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
+    pub token_type: TokenType,
     /// Seconds until the access token expires.
     #[schema(example = 900)]
     pub expires_in: i64,
@@ -39,7 +51,7 @@ impl From<IssuedTokens> for TokenResponse {
     fn from(t: IssuedTokens) -> Self {
         TokenResponse {
             access_token: t.access_token,
-            token_type: "Bearer",
+            token_type: TokenType::Bearer,
             expires_in: t.expires_in,
             refresh_token: t.refresh_token,
             password_change_required: t.password_change_required,
@@ -52,8 +64,7 @@ impl From<IssuedTokens> for TokenResponse {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token from the last sign-in or refresh.
-    #[schema(min_length = 1, max_length = 256)]
-    pub refresh_token: String,
+    pub refresh_token: OpaqueTokenValue,
 }
 
 /// Register as an applicant.
@@ -61,17 +72,13 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct RegistrationRequest {
     /// Email address; a link to confirm it is sent there.
-    #[schema(min_length = 3, max_length = 254, example = "jane.doe@example.org")]
-    pub email: String,
+    pub email: EmailAddressValue,
     /// The password, checked against the password policy.
-    #[schema(min_length = 1, max_length = 1024)]
-    pub password: String,
+    pub password: NewPasswordValue,
     /// Given name.
-    #[schema(min_length = 1, max_length = 100, example = "Jane")]
-    pub first_name: String,
+    pub first_name: Line<100>,
     /// Family name.
-    #[schema(min_length = 1, max_length = 100, example = "Doe")]
-    pub last_name: String,
+    pub last_name: Line<100>,
     /// An optional username to sign in with, besides the email address.
     #[schema(
         min_length = 3,
@@ -95,8 +102,7 @@ pub struct AcceptedResponse {
 #[serde(deny_unknown_fields)]
 pub struct TokenConfirmation {
     /// The `token` parameter of the link.
-    #[schema(min_length = 1, max_length = 256)]
-    pub token: String,
+    pub token: OpaqueTokenValue,
 }
 
 /// Ask for a reset link or a username reminder.
@@ -104,8 +110,7 @@ pub struct TokenConfirmation {
 #[serde(deny_unknown_fields)]
 pub struct EmailRequest {
     /// The email address of the account.
-    #[schema(min_length = 3, max_length = 254, example = "jane.doe@example.org")]
-    pub email: String,
+    pub email: EmailAddressValue,
 }
 
 /// Set a new password with a reset or set-password link.
@@ -113,11 +118,9 @@ pub struct EmailRequest {
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetConfirmation {
     /// The `token` parameter of the link.
-    #[schema(min_length = 1, max_length = 256)]
-    pub token: String,
+    pub token: OpaqueTokenValue,
     /// The new password, checked against the password policy.
-    #[schema(min_length = 1, max_length = 1024)]
-    pub new_password: String,
+    pub new_password: NewPasswordValue,
 }
 
 /// The privacy agreement of the employee career section.

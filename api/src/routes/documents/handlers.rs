@@ -97,6 +97,9 @@ pub async fn upload_document(
 }
 
 /// Read a document's metadata
+///
+/// Kind, title, file name, media type, size and SHA-256 of one of the caller's documents;
+/// another person's is 404. The bytes are at `/content`.
 #[utoipa::path(
     tag = "documents",
     security(("bearer" = [])),
@@ -119,7 +122,8 @@ pub async fn get_document(
 
 /// Download a document
 ///
-/// The bytes as uploaded, as an attachment with a safe file name (never displayed inline).
+/// The bytes as uploaded, as an attachment with a safe file name (never displayed inline), as
+/// `application/octet-stream`; the document's real media type is in its metadata.
 #[utoipa::path(
     tag = "documents",
     security(("bearer" = [])),
@@ -127,17 +131,8 @@ pub async fn get_document(
     responses(
         (
             status = 200,
-            description = "The document's bytes, with its media type.",
-            content(
-                (DocumentContent = "application/pdf"),
-                (DocumentContent = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-                (DocumentContent = "application/msword"),
-                (DocumentContent = "application/vnd.oasis.opendocument.text"),
-                (DocumentContent = "application/rtf"),
-                (DocumentContent = "text/plain"),
-                (DocumentContent = "image/png"),
-                (DocumentContent = "image/jpeg"),
-            ),
+            description = "The document's bytes, always sent as `application/octet-stream` (one media type, so clients, generated ones included, hand back bytes and nothing renders them). The real media type is the document's `media_type` (`GET /api/v1/me/documents/{id}`): `application/pdf`, `application/vnd.openxmlformats-officedocument.wordprocessingml.document`, `application/msword`, `application/vnd.oasis.opendocument.text`, `application/rtf`, `text/plain`, `image/png` or `image/jpeg`; the file name in `Content-Disposition` carries the matching extension.",
+            content((DocumentContent = "application/octet-stream")),
             headers(
                 ("Content-Disposition" = String, description = "`attachment` with the safe file name, in ASCII and in UTF-8 (RFC 6266)."),
                 ("ETag" = String, description = "The SHA-256 of the bytes, in quotes.")
@@ -165,7 +160,7 @@ pub async fn download_document(
         ],
     };
     Ok(HttpResponse::Ok()
-        .content_type(document.media_type.as_str())
+        .content_type("application/octet-stream")
         .insert_header(disposition)
         .insert_header((header::ETAG, format!("\"{}\"", document.sha256)))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -15,9 +15,10 @@ use merit_domain::profile::DocumentKind;
 
 use crate::{
     error::{ApiError, Code},
+    routes::documents::dto::DocumentTitle,
     services::documents::Upload,
     storage::upload::{IncomingFile, ReceivedFile},
-    validation::{Fields, line},
+    validation::Fields,
 };
 
 /// Room for the form's boundaries, part headers and text parts besides the file.
@@ -179,7 +180,7 @@ fn check(parts: Parts) -> Result<Upload, ApiError> {
             fields.push("title", "required", "Give the document a title.");
             None
         }
-        Some(raw) => line(&mut fields, "title", raw, 200),
+        Some(raw) => DocumentTitle::from(raw.to_owned()).check(&mut fields, "title"),
     };
     let file = match parts.file {
         None => {

@@ -14,9 +14,25 @@ use utoipa::{
 
 use crate::{
     error::ApiError,
-    routes::postings::{TenureName, TimeBaseName},
+    routes::{
+        postings::{TenureName, TimeBaseName},
+        strings::{ClassificationCodeValue, CountyCodeValue, RankBandName},
+        terms::api_enum,
+    },
     validation::Fields,
 };
+
+api_enum!(
+    /// Where a person's eligibility stands.
+    EligibilityStatusName => merit_domain::exam::EligibilityStatus {
+        /// On the list, with more than 60 days left.
+        Active,
+        /// On the list, with 60 days or less left.
+        ExpiringSoon,
+        /// Off the list.
+        Expired,
+    }
+);
 
 /// An option of a new question.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -52,8 +68,7 @@ pub struct NewQuestion {
 #[serde(deny_unknown_fields)]
 pub struct NewExamRequest {
     /// The classification a pass puts people on the list for.
-    #[schema(pattern = "^[A-Za-z0-9]{1,8}$", example = "5393")]
-    pub classification_code: String,
+    pub classification_code: ClassificationCodeValue,
     /// Its title.
     #[schema(
         min_length = 3,
@@ -314,8 +329,7 @@ impl ExamResponse {
 #[into_params(parameter_in = Query)]
 pub struct ExamQuery {
     /// Only exams for this classification (code).
-    #[param(pattern = "^[A-Za-z0-9]{1,8}$")]
-    pub classification: Option<String>,
+    pub classification: Option<ClassificationCodeValue>,
     /// Only exams whose title or description contains this text.
     #[param(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*$")]
     pub q: Option<String>,
@@ -366,12 +380,19 @@ pub struct AttemptResponse {
     pub score: u8,
     /// Whether it passed.
     pub passed: bool,
-    /// The rank band of a pass, such as `95-100` or `85-89`.
-    pub rank_band: Option<&'static str>,
+    /// The rank band of a pass.
+    pub rank_band: Option<RankBandName>,
     /// When it was taken.
     pub taken_at: DateTime<Utc>,
     /// When the eligibility a pass granted ends.
     pub eligibility_expires_at: Option<DateTime<Utc>>,
+}
+
+impl RankBandName {
+    /// The name of band `n`.
+    pub fn of(n: u8) -> Self {
+        RankBandName(band_label(n).to_owned())
+    }
 }
 
 /// The label of band `n`.
@@ -396,7 +417,7 @@ impl From<Attempt> for AttemptResponse {
             classification_code: a.classification,
             score: a.score,
             passed: a.passed,
-            rank_band: a.rank_band.map(band_label),
+            rank_band: a.rank_band.map(RankBandName::of),
             taken_at: a.taken_at,
             eligibility_expires_at: a.eligibility_expires_at,
         }
@@ -411,13 +432,12 @@ pub struct EligibilityResponse {
     pub classification_code: String,
     /// Its title.
     pub classification_title: String,
-    /// `active`, `expiring_soon` (60 days or less) or `expired`.
-    #[schema(example = "active")]
-    pub status: &'static str,
+    /// Where the eligibility stands.
+    pub status: EligibilityStatusName,
     /// The score that counts (the best active one).
     pub score: u8,
     /// Its rank band.
-    pub rank_band: &'static str,
+    pub rank_band: RankBandName,
     /// When it ends.
     pub expires_at: DateTime<Utc>,
     /// Whole days left, counting a started day (0 once expired).
@@ -432,8 +452,7 @@ pub struct EligibilityResponse {
 #[into_params(parameter_in = Query)]
 pub struct EligibleListQuery {
     /// People who will work in this county (code).
-    #[param(pattern = "^[A-Za-z-]{2,32}$")]
-    pub county: Option<String>,
+    pub county: Option<CountyCodeValue>,
     /// People who will take this tenure.
     pub tenure: Option<TenureName>,
     /// People who will take this time base.
@@ -460,8 +479,8 @@ pub struct EligibleListEntry {
     pub last_name: String,
     /// Contact email.
     pub email: Option<String>,
-    /// Rank band, such as `95-100`.
-    pub rank_band: &'static str,
+    /// Rank band.
+    pub rank_band: RankBandName,
     /// When their eligibility ends.
     pub expires_at: DateTime<Utc>,
 }

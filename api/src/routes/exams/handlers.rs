@@ -11,8 +11,9 @@ use merit_persistence::{PageRequest, exams as repo, exams::ListKey, time::utc};
 
 use super::dto::{
     AttemptRequest, AttemptResponse, EligibleListEntry, EligibleListQuery, ExamQuery, ExamResponse,
-    NewExamRequest, band_label,
+    NewExamRequest,
 };
+use crate::routes::strings::RankBandName;
 use crate::{
     auth::{AuthUser, MaybeUser},
     error::{ApiError, Code},
@@ -287,7 +288,7 @@ pub async fn get_eligible_list(
             first_name: e.first_name,
             last_name: e.last_name,
             email: e.email,
-            rank_band: band_label(u8::try_from(e.rank_band).unwrap_or(7)),
+            rank_band: RankBandName::of(u8::try_from(e.rank_band).unwrap_or(7)),
             expires_at: utc(e.expires_at),
         })
         .collect();

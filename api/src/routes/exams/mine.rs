@@ -4,7 +4,8 @@ use actix_web::{get, web};
 use chrono::DateTime;
 use merit_persistence::exams::AttemptKey;
 
-use super::dto::{AttemptResponse, EligibilityResponse, band_label};
+use super::dto::{AttemptResponse, EligibilityResponse};
+use crate::routes::strings::RankBandName;
 use crate::{
     auth::AuthUser,
     error::{ApiError, Code},
@@ -114,9 +115,9 @@ pub async fn list_my_eligibilities(
         |s| EligibilityResponse {
             classification_code: s.classification,
             classification_title: s.classification_title,
-            status: s.status.as_str(),
+            status: s.status.into(),
             score: s.score,
-            rank_band: band_label(s.rank_band),
+            rank_band: RankBandName::of(s.rank_band),
             expires_at: s.expires_at,
             days_left: s.days_left,
             retake_allowed_from: s.retake_allowed_from,

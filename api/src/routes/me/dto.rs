@@ -117,6 +117,5 @@ pub struct PasswordChangeRequest {
     #[schema(min_length = 1, max_length = 1024)]
     pub current_password: String,
     /// The new password, checked against the password policy.
-    #[schema(min_length = 1, max_length = 1024)]
-    pub new_password: String,
+    pub new_password: crate::routes::strings::NewPasswordValue,
 }

@@ -52,7 +52,7 @@ pub async fn change_password(
     AnySession(user): AnySession,
     Json(body): Json<PasswordChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    accounts::change_password(&state, &user, body.current_password, body.new_password).await?;
+    accounts::change_password(&state, &user, body.current_password, body.new_password.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

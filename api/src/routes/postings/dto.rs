@@ -103,7 +103,7 @@ pub struct PostingRequest {
     pub final_filing_date: NaiveDate,
     /// Document kinds an application must include.
     #[serde(default)]
-    #[schema(max_items = 7)]
+    #[schema(max_items = 7, value_type = Vec<crate::routes::documents::DocumentKind>)]
     pub required_documents: Vec<String>,
     /// Whether applicants need active list eligibility for the classification.
     #[serde(default)]
@@ -132,6 +132,13 @@ impl PostingRequest {
             "salary_max_cents",
             "invalid_salary_range",
             SalaryRange::new(self.salary_min_cents, self.salary_max_cents),
+        );
+        // At most one of each kind, as the schema's `maxItems` says (repeats are not merged).
+        crate::validation::at_most(
+            &mut fields,
+            "required_documents",
+            &self.required_documents,
+            DOCUMENT_KINDS.len(),
         );
         let mut documents = Vec::new();
         for (i, kind) in self.required_documents.iter().enumerate() {
@@ -208,6 +215,7 @@ pub struct PostingResponse {
     /// Whether applications are accepted now (open and the filing date not past).
     pub accepting_applications: bool,
     /// Document kinds an application must include.
+    #[schema(value_type = Vec<crate::routes::documents::DocumentKind>)]
     pub required_documents: Vec<String>,
     /// Whether list eligibility is required.
     pub eligibility_required: bool,

@@ -8,10 +8,7 @@ use merit_domain::{
 };
 use merit_persistence::PageRequest;
 
-use super::{
-    dto::{ConsiderationResponse, PostingRequest, PostingResponse, ReasonResponse},
-    search::PageParams,
-};
+use super::dto::{ConsiderationResponse, PostingRequest, PostingResponse, ReasonResponse};
 use crate::{
     auth::{AuthUser, Employer, MaybeUser, viewer_of},
     conditional::{IfMatch, json_with_tag},
@@ -19,7 +16,7 @@ use crate::{
     extract::{Json, PathId, Query},
     merge_patch::MergePatch,
     openapi::{Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized},
-    paging::{PageResponse, page_params},
+    paging::{PageQuery, PageResponse, page_params},
     services::postings::{self, NamedPosting},
     state::AppState,
 };
@@ -267,7 +264,7 @@ pub async fn cancel_posting(
 #[utoipa::path(
     tag = "postings",
     security(("bearer" = [])),
-    params(("code" = String, Path, description = "The department's code."), PageParams),
+    params(("code" = String, Path, description = "The department's code."), PageQuery),
     responses(
         (status = 200, description = "A page of postings.", body = PageResponse<PostingResponse>),
         (status = 403, response = Forbidden),
@@ -279,7 +276,7 @@ pub async fn list_department_postings(
     state: web::Data<AppState>,
     employer: Employer,
     code: web::Path<String>,
-    Query(page): Query<PageParams>,
+    Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<PostingResponse>>, ApiError> {
     let department = DepartmentCode::parse(&code)
         .ok()

@@ -2,8 +2,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{
     dto::{ShiftName, TenureName, TimeBaseName, VisibilityName},
@@ -14,24 +14,11 @@ use crate::{
     conditional::json_with_etag,
     error::ApiError,
     openapi::Unauthorized,
-    paging,
+    paging::{self, PageQuery},
     search::FacetCount,
     services::search::{self, PageCommand, SearchPage},
     state::AppState,
 };
-
-/// Paging of a search.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Results per page, 1 to 100.
-    #[param(minimum = 1, maximum = 100, default = 20)]
-    pub limit: Option<u64>,
-    /// The `next_cursor` of the previous page (of the same search and order).
-    #[param(max_length = 512)]
-    pub cursor: Option<String>,
-}
 
 /// A posting in search results.
 #[derive(Debug, Serialize, ToSchema)]
@@ -189,7 +176,7 @@ impl From<SearchPage> for SearchResponse {
     }
 }
 
-impl PageParams {
+impl PageQuery {
     /// The checked page request.
     pub fn command(&self) -> Result<PageCommand, ApiError> {
         Ok(PageCommand {
@@ -211,7 +198,7 @@ impl PageParams {
 #[utoipa::path(
     tag = "postings",
     security((), ("bearer" = [])),
-    params(SearchFilters, PageParams),
+    params(SearchFilters, PageQuery),
     responses(
         (status = 200, description = "A page of results.", body = SearchResponse),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
@@ -224,7 +211,7 @@ pub async fn search_postings(
     MaybeUser(user): MaybeUser,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (filters, page): (SearchFilters, PageParams) =
+    let (filters, page): (SearchFilters, PageQuery) =
         SearchFilters::from_query(req.query_string(), &["limit", "cursor"])?;
     let (criteria, page) = (filters.criteria()?, page.command()?);
     let viewer = viewer_of(user.as_ref());

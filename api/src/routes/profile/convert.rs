@@ -14,8 +14,9 @@ use super::dto::{
     ProfileResponse, StateCode, Supervisor,
 };
 use crate::{
+    routes::text::Line,
     services::profile::{NamedCodes, ProfileInput, ProfileUpdate, ProfileView},
-    validation::{Fields, at_most, line, optional_line},
+    validation::{Fields, at_most},
 };
 
 impl ProfileRequest {
@@ -36,6 +37,18 @@ impl ProfileRequest {
             "invalid_phone",
             self.phone.as_deref().map(domain::PhoneNumber::parse),
         );
+        if self
+            .current_password
+            .as_ref()
+            .is_some_and(|p| !(1..=1024).contains(&p.chars().count()))
+        {
+            // Checked even when the email stays, so an empty one is refused as its schema says.
+            fields.push(
+                "current_password",
+                "length",
+                "current_password has 1 to 1024 characters.",
+            );
+        }
         let mailing_address = self
             .mailing_address
             .as_ref()
@@ -64,8 +77,8 @@ impl ProfileRequest {
     }
 }
 
-fn person_name(fields: &mut Fields, field: &str, raw: &str) -> Option<PersonName> {
-    let text = line(fields, field, raw, 100)?;
+fn person_name(fields: &mut Fields, field: &str, raw: &Line<100>) -> Option<PersonName> {
+    let text = raw.check(fields, field)?;
     fields.check(field, "invalid_name", PersonName::parse(&text))
 }
 
@@ -78,9 +91,9 @@ fn supervisors(fields: &mut Fields, items: &[Supervisor]) -> Vec<domain::Supervi
         .enumerate()
         .filter_map(|(i, s)| {
             let at = |name: &str| format!("supervisors[{i}].{name}");
-            let name = line(fields, &at("name"), &s.name, 100);
-            let title = optional_line(fields, &at("title"), s.title.as_deref(), 100);
-            let employer = optional_line(fields, &at("employer"), s.employer.as_deref(), 200);
+            let name = s.name.check(fields, &at("name"));
+            let title = Line::check_optional(s.title.as_ref(), fields, &at("title"));
+            let employer = Line::check_optional(s.employer.as_ref(), fields, &at("employer"));
             let phone = fields.check_optional(
                 &at("phone"),
                 "invalid_phone",
@@ -104,9 +117,9 @@ fn supervisors(fields: &mut Fields, items: &[Supervisor]) -> Vec<domain::Supervi
 
 impl MailingAddress {
     fn parse(&self, fields: &mut Fields) -> Option<domain::MailingAddress> {
-        let line1 = line(fields, "mailing_address.line1", &self.line1, 100);
-        let line2 = optional_line(fields, "mailing_address.line2", self.line2.as_deref(), 100);
-        let city = line(fields, "mailing_address.city", &self.city, 100);
+        let line1 = self.line1.check(fields, "mailing_address.line1");
+        let line2 = Line::check_optional(self.line2.as_ref(), fields, "mailing_address.line2");
+        let city = self.city.check(fields, "mailing_address.city");
         let state = fields.check(
             "mailing_address.state",
             "invalid_state",
@@ -128,9 +141,9 @@ impl MailingAddress {
 
     fn from_domain(a: &domain::MailingAddress) -> Self {
         MailingAddress {
-            line1: a.line1.clone(),
-            line2: a.line2.clone(),
-            city: a.city.clone(),
+            line1: a.line1.clone().into(),
+            line2: a.line2.clone().map(Into::into),
+            city: a.city.clone().into(),
             state: StateCode(a.state.as_str().to_owned()),
             postal_code: a.postal_code.as_str().to_owned(),
         }
@@ -263,11 +276,11 @@ impl ProfileResponse {
                 .supervisors
                 .iter()
                 .map(|s| Supervisor {
-                    name: s.name.clone(),
-                    title: s.title.clone(),
-                    phone: s.phone.as_ref().map(|p| p.as_str().to_owned()),
-                    email: s.email.as_ref().map(ToString::to_string),
-                    employer: s.employer.clone(),
+                    name: s.name.clone().into(),
+                    title: s.title.clone().map(Into::into),
+                    phone: s.phone.as_ref().map(|p| p.as_str().to_owned().into()),
+                    email: s.email.as_ref().map(|e| e.to_string().into()),
+                    employer: s.employer.clone().map(Into::into),
                 })
                 .collect(),
             conditions: ConditionsOfEmployment::from_domain(&profile.conditions),

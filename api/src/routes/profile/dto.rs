@@ -5,83 +5,26 @@
 //! county, a changed email address without the current password).
 
 use chrono::{DateTime, Utc};
-use merit_domain::profile::US_STATES;
 use serde::{Deserialize, Serialize};
-use utoipa::{
-    PartialSchema, ToSchema,
-    openapi::{
-        RefOr,
-        schema::{ObjectBuilder, Schema, Type},
-    },
+use utoipa::ToSchema;
+
+pub use crate::routes::strings::{CountyCodeValue, DepartmentCodeValue, StateCode};
+use crate::routes::{
+    strings::{EmailAddressValue, PhoneNumberValue},
+    terms::{Shift, Tenure, TimeBase},
+    text::Line,
 };
-
-use crate::routes::terms::{Shift, Tenure, TimeBase};
-
-/// Defines a string schema type for values the server checks by a fixed rule.
-macro_rules! string_schema {
-    ($(#[$doc:meta])* $name:ident, $description:literal, |$builder:ident| $build:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub String);
-
-        impl PartialSchema for $name {
-            fn schema() -> RefOr<Schema> {
-                let $builder = ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .description(Some($description));
-                $build.into()
-            }
-        }
-
-        impl ToSchema for $name {}
-    };
-}
-
-string_schema!(
-    /// A USPS state code.
-    StateCode,
-    "A USPS state, territory or military mail code, upper case.",
-    |b| b.enum_values(Some(US_STATES.iter().copied())).examples(["CA"])
-);
-string_schema!(
-    /// A county code.
-    CountyCodeValue,
-    "A county's code from `GET /api/v1/locations` (letters and hyphens; any letter case).",
-    |b| b.pattern(Some("^[A-Za-z-]{2,32}$")).examples(["sacramento"])
-);
-string_schema!(
-    /// A department code.
-    DepartmentCodeValue,
-    "A department's code from `GET /api/v1/departments` (letters and digits; any letter case).",
-    |b| b.pattern(Some("^[A-Za-z0-9]{2,12}$")).examples(["DMV"])
-);
 
 /// A US mailing address.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MailingAddress {
     /// Street and number, or PO box.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "1500 Capitol Ave"
-    )]
-    pub line1: String,
+    pub line1: Line<100>,
     /// Apartment, suite or unit.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Apt 4"
-    )]
-    pub line2: Option<String>,
+    pub line2: Option<Line<100>>,
     /// City.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Sacramento"
-    )]
-    pub city: String,
+    pub city: Line<100>,
     /// State, territory or military mail code.
     pub state: StateCode,
     /// ZIP code: 5 digits, or ZIP+4.
@@ -94,40 +37,15 @@ pub struct MailingAddress {
 #[serde(deny_unknown_fields)]
 pub struct Supervisor {
     /// Full name.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Pat Lee"
-    )]
-    pub name: String,
+    pub name: Line<100>,
     /// Job title.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Office Manager"
-    )]
-    pub title: Option<String>,
+    pub title: Option<Line<100>>,
     /// Phone number: 7 to 20 digits, with spaces and `+ - ( ) . x` allowed.
-    #[schema(
-        max_length = 30,
-        pattern = r"^[-+(). xX]*([0-9][-+(). xX]*){7,20}$",
-        example = "(916) 555-0100"
-    )]
-    pub phone: Option<String>,
+    pub phone: Option<PhoneNumberValue>,
     /// Email address.
-    #[schema(
-        max_length = 254,
-        pattern = r"^[!-?A-~]{1,64}@[^\s@.\u0000-\u001F\u007F-\u009F]+(\.[^\s@.\u0000-\u001F\u007F-\u009F]+)+$",
-        example = "pat.lee@example.org"
-    )]
-    pub email: Option<String>,
+    pub email: Option<EmailAddressValue>,
     /// The employer they supervised the person at.
-    #[schema(
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Sacramento Food Bank"
-    )]
-    pub employer: Option<String>,
+    pub employer: Option<Line<200>>,
 }
 
 /// The jobs a person will take. Each list holds the acceptable values; an empty list means
@@ -166,38 +84,18 @@ pub struct ConditionsOfEmployment {
 #[serde(deny_unknown_fields)]
 pub struct ProfileRequest {
     /// Given name.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Jane"
-    )]
-    pub first_name: String,
+    pub first_name: Line<100>,
     /// Family name.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Doe"
-    )]
-    pub last_name: String,
+    pub last_name: Line<100>,
     /// The email address to sign in with and be reached at. Changing it needs
     /// `current_password`, and the new address must be confirmed by the link sent to it. An
     /// account with an address keeps one.
-    #[schema(
-        max_length = 254,
-        pattern = r"^[!-?A-~]{1,64}@[^\s@.\u0000-\u001F\u007F-\u009F]+(\.[^\s@.\u0000-\u001F\u007F-\u009F]+)+$",
-        example = "jane.doe@example.org"
-    )]
-    pub email: Option<String>,
+    pub email: Option<EmailAddressValue>,
     /// The current password; needed only when `email` changes.
     #[schema(min_length = 1, max_length = 1024)]
     pub current_password: Option<String>,
     /// Phone number: 7 to 20 digits, with spaces and `+ - ( ) . x` allowed.
-    #[schema(
-        max_length = 30,
-        pattern = r"^[-+(). xX]*([0-9][-+(). xX]*){7,20}$",
-        example = "(916) 555-0100"
-    )]
-    pub phone: Option<String>,
+    pub phone: Option<PhoneNumberValue>,
     /// Where letters go.
     pub mailing_address: Option<MailingAddress>,
     /// Previous supervisors, at most 10.

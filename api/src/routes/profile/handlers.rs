@@ -63,7 +63,7 @@ pub async fn get_profile(
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
-    params(("If-Match" = String, Header, description = "The `ETag` of the profile as last read (`*` for any version). Anything but `*` or entity tags in quotes is 400 `malformed_header`.", pattern = r#"^\s*(\*|(W/)?"[!#-~]*"(\s*,\s*(W/)?"[!#-~]*")*)\s*$"#)),
+    params(("If-Match" = String, Header, description = "The `ETag` of the profile as last read (`*` for any version). Anything but `*` or entity tags in quotes is 400 `malformed_header`.")),
     request_body = ProfileRequest,
     responses(
         (
@@ -102,7 +102,7 @@ pub async fn replace_profile(
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
-    params(("If-Match" = String, Header, description = "The `ETag` of the profile as last read (`*` for any version). Anything but `*` or entity tags in quotes is 400 `malformed_header`.", pattern = r#"^\s*(\*|(W/)?"[!#-~]*"(\s*,\s*(W/)?"[!#-~]*")*)\s*$"#)),
+    params(("If-Match" = String, Header, description = "The `ETag` of the profile as last read (`*` for any version). Anything but `*` or entity tags in quotes is 400 `malformed_header`.")),
     request_body(
         description = "A JSON Merge Patch (RFC 7396) of the profile; sent as `application/json`, it is read the same way.",
         content((ProfileRequest = "application/merge-patch+json"))

@@ -10,6 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::{
     error::{ApiError, FieldError},
     paging,
+    routes::{
+        strings::{ClassificationCodeValue, CountyCodeValue, DepartmentCodeValue, OfficeCodeValue},
+        text::Line,
+    },
     services::reference::ReferenceList,
     validation::Fields,
 };
@@ -184,20 +188,17 @@ impl From<Office> for OfficeResponse {
     }
 }
 
+/// The name (or title) of a reference item.
+pub type ReferenceNameValue = Line<{ ReferenceName::MAX }>;
+
 /// Add a department.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDepartmentRequest {
     /// 2 to 12 letters or digits; also the username prefix of its employer accounts.
-    #[schema(pattern = "^[A-Za-z0-9]{2,12}$", example = "DMV")]
-    pub code: String,
+    pub code: DepartmentCodeValue,
     /// Its full name.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        example = "Department of Motor Vehicles"
-    )]
-    pub name: String,
+    pub name: ReferenceNameValue,
 }
 
 /// Add a classification.
@@ -205,15 +206,9 @@ pub struct NewDepartmentRequest {
 #[serde(deny_unknown_fields)]
 pub struct NewClassificationRequest {
     /// The class code: 1 to 8 letters or digits.
-    #[schema(pattern = "^[A-Za-z0-9]{1,8}$", example = "1139")]
-    pub code: String,
+    pub code: ClassificationCodeValue,
     /// The class title.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        example = "Office Technician (Typing)"
-    )]
-    pub title: String,
+    pub title: ReferenceNameValue,
 }
 
 /// Add a location.
@@ -221,11 +216,9 @@ pub struct NewClassificationRequest {
 #[serde(deny_unknown_fields)]
 pub struct NewLocationRequest {
     /// A slug of 2 to 32 letters and hyphens.
-    #[schema(pattern = "^[A-Za-z-]{2,32}$", example = "los-angeles")]
-    pub code: String,
+    pub code: CountyCodeValue,
     /// Its name.
-    #[schema(min_length = 1, max_length = 200, example = "Los Angeles")]
-    pub name: String,
+    pub name: ReferenceNameValue,
     /// The five-digit FIPS code.
     #[schema(pattern = "^[0-9]{5}$", example = "06037")]
     pub fips: String,
@@ -236,18 +229,11 @@ pub struct NewLocationRequest {
 #[serde(deny_unknown_fields)]
 pub struct NewOfficeRequest {
     /// 2 to 6 letters; the username prefix of its staff.
-    #[schema(pattern = "^[A-Za-z]{2,6}$", example = "LAO")]
-    pub code: String,
+    pub code: OfficeCodeValue,
     /// Its name.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        example = "Los Angeles America's Job Center"
-    )]
-    pub name: String,
+    pub name: ReferenceNameValue,
     /// The code of the county it serves.
-    #[schema(pattern = "^[A-Za-z-]{2,32}$", example = "los-angeles")]
-    pub county_code: String,
+    pub county_code: CountyCodeValue,
 }
 
 fn name_field(fields: &mut Fields, field: &str, raw: &str) -> Option<ReferenceName> {

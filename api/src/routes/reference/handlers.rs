@@ -131,6 +131,9 @@ fn created<T: serde::Serialize>(list: &str, code: &str, body: T) -> HttpResponse
 }
 
 /// Add a department
+///
+/// Admins only. The code is kept in upper case and must not be in use yet (409); it is also
+/// the username prefix of the department's employer accounts.
 #[utoipa::path(
     tag = "reference",
     security(("bearer" = [])),
@@ -157,6 +160,8 @@ pub async fn create_department(
 }
 
 /// Add a classification
+///
+/// Admins only. The class code is kept in upper case and must not be in use yet (409).
 #[utoipa::path(
     tag = "reference",
     security(("bearer" = [])),
@@ -183,6 +188,9 @@ pub async fn create_classification(
 }
 
 /// Add a location
+///
+/// Admins only: a county, by a slug kept in lower case that must not be in use yet (409),
+/// with its name and five-digit FIPS code.
 #[utoipa::path(
     tag = "reference",
     security(("bearer" = [])),
@@ -209,6 +217,9 @@ pub async fn create_location(
 }
 
 /// Add an office
+///
+/// Admins only. The code is kept in upper case and must not be in use yet (409); it prefixes
+/// the usernames of the office's staff. Its county must exist (422 `unknown_county`).
 #[utoipa::path(
     tag = "reference",
     security(("bearer" = [])),

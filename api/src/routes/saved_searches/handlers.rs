@@ -13,8 +13,8 @@ use crate::{
     error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, Forbidden, NotFound},
-    paging::{PageResponse, page_params},
-    routes::postings::{PageParams, SearchFilters, SearchResponse},
+    paging::{PageQuery, PageResponse, page_params},
+    routes::postings::{SearchFilters, SearchResponse},
     services::{saved_searches, search},
     state::AppState,
 };
@@ -88,17 +88,19 @@ fn checked(body: &SavedSearchRequest) -> Result<(String, SearchCriteria), ApiErr
 }
 
 /// List my saved searches
+///
+/// The caller's saved searches, one page at a time.
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
-    params(PageParams),
+    params(PageQuery),
     responses((status = 200, description = "A page of saved searches.", body = PageResponse<SavedSearchResponse>), (status = 403, response = Forbidden))
 )]
 #[get("/me/saved-searches")]
 pub async fn list_saved_searches(
     state: web::Data<AppState>,
     user: AuthUser,
-    Query(page): Query<PageParams>,
+    Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<SavedSearchResponse>>, ApiError> {
     let (limit, after) = page_params("saved-searches", page.limit, page.cursor.as_deref())?;
     let owner = user.id().to_owned();
@@ -146,6 +148,8 @@ pub async fn create_saved_search(
 }
 
 /// Get a saved search
+///
+/// One of the caller's saved searches; another person's is 404.
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
@@ -167,6 +171,9 @@ pub async fn get_saved_search(
 }
 
 /// Replace a saved search
+///
+/// Replaces the name and criteria of one of the caller's saved searches (names stay unique per
+/// person: 409 otherwise).
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
@@ -196,6 +203,8 @@ pub async fn replace_saved_search(
 }
 
 /// Delete a saved search
+///
+/// Removes one of the caller's saved searches.
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
@@ -222,7 +231,7 @@ pub async fn delete_saved_search(
 #[utoipa::path(
     tag = "saved searches",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The saved search's id."), PageParams),
+    params(("id" = String, Path, description = "The saved search's id."), PageQuery),
     responses(
         (status = 200, description = "A page of results.", body = SearchResponse),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
@@ -235,7 +244,7 @@ pub async fn run_saved_search(
     state: web::Data<AppState>,
     user: AuthUser,
     PathId(id): PathId<SavedSearchId>,
-    Query(page): Query<PageParams>,
+    Query(page): Query<PageQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (page, now) = (page.command()?, state.clock.now());

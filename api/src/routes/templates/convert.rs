@@ -14,8 +14,9 @@ use super::dto::{
 };
 use crate::{
     error::ApiError,
+    routes::text::{Line, Paragraphs},
     services::templates::TemplateDraft,
-    validation::{Fields, at_most, line, optional_line, optional_paragraphs},
+    validation::{Fields, at_most},
 };
 
 fn period(
@@ -31,9 +32,9 @@ impl TemplateRequest {
     /// The checked template, or 422 naming every bad field.
     pub fn parse(self) -> Result<TemplateDraft, ApiError> {
         let mut fields = Fields::new();
-        let name = line(&mut fields, "name", &self.name, 100);
+        let name = self.name.check(&mut fields, "name");
         let position_sought = self.position_sought.as_ref().and_then(|p| {
-            let title = line(&mut fields, "position_sought.title", &p.title, 200);
+            let title = p.title.check(&mut fields, "position_sought.title");
             let classification = fields.check_optional(
                 "position_sought.classification_code",
                 "invalid_code",
@@ -80,10 +81,10 @@ fn education(fields: &mut Fields, items: &[Education]) -> Vec<domain::Education>
     let mut parsed = Vec::new();
     for (i, e) in items.iter().enumerate() {
         let at = |name: &str| format!("education[{i}].{name}");
-        let school = line(fields, &at("school"), &e.school, 200);
-        let location = optional_line(fields, &at("location"), e.location.as_deref(), 200);
-        let degree = optional_line(fields, &at("degree"), e.degree.as_deref(), 100);
-        let major = optional_line(fields, &at("major"), e.major.as_deref(), 100);
+        let school = e.school.check(fields, &at("school"));
+        let location = Line::check_optional(e.location.as_ref(), fields, &at("location"));
+        let degree = Line::check_optional(e.degree.as_ref(), fields, &at("degree"));
+        let major = Line::check_optional(e.major.as_ref(), fields, &at("major"));
         let units = e.units.as_ref().and_then(|u| {
             if u.completed > 999 {
                 fields.push(
@@ -125,15 +126,11 @@ fn work_experience(fields: &mut Fields, items: &[WorkExperience]) -> Vec<domain:
     let mut parsed = Vec::new();
     for (i, w) in items.iter().enumerate() {
         let at = |name: &str| format!("work_experience[{i}].{name}");
-        let employer = line(fields, &at("employer"), &w.employer, 200);
-        let title = line(fields, &at("title"), &w.title, 200);
-        let address = optional_line(fields, &at("address"), w.address.as_deref(), 300);
-        let supervisor_name = optional_line(
-            fields,
-            &at("supervisor_name"),
-            w.supervisor_name.as_deref(),
-            100,
-        );
+        let employer = w.employer.check(fields, &at("employer"));
+        let title = w.title.check(fields, &at("title"));
+        let address = Line::check_optional(w.address.as_ref(), fields, &at("address"));
+        let supervisor_name =
+            Line::check_optional(w.supervisor_name.as_ref(), fields, &at("supervisor_name"));
         let supervisor_phone = fields.check_optional(
             &at("supervisor_phone"),
             "invalid_phone",
@@ -141,12 +138,11 @@ fn work_experience(fields: &mut Fields, items: &[WorkExperience]) -> Vec<domain:
                 .as_deref()
                 .map(domain::PhoneNumber::parse),
         );
-        let duties = optional_paragraphs(fields, &at("duties"), w.duties.as_deref(), 4000);
-        let reason_for_leaving = optional_paragraphs(
+        let duties = Paragraphs::check_optional(w.duties.as_ref(), fields, &at("duties"));
+        let reason_for_leaving = Paragraphs::check_optional(
+            w.reason_for_leaving.as_ref(),
             fields,
             &at("reason_for_leaving"),
-            w.reason_for_leaving.as_deref(),
-            1000,
         );
         if w.hours_per_week.is_some_and(|h| !(1..=168).contains(&h)) {
             fields.push(
@@ -195,9 +191,9 @@ fn licences(fields: &mut Fields, items: &[Licence]) -> Vec<domain::Licence> {
     let mut parsed = Vec::new();
     for (i, l) in items.iter().enumerate() {
         let at = |name: &str| format!("licences[{i}].{name}");
-        let name = line(fields, &at("name"), &l.name, 200);
-        let issuer = optional_line(fields, &at("issuer"), l.issuer.as_deref(), 200);
-        let number = optional_line(fields, &at("number"), l.number.as_deref(), 50);
+        let name = l.name.check(fields, &at("name"));
+        let issuer = Line::check_optional(l.issuer.as_ref(), fields, &at("issuer"));
+        let number = Line::check_optional(l.number.as_ref(), fields, &at("number"));
         let valid = period(fields, &at("expires_on"), l.issued_on, l.expires_on);
         if let (Some(name), Some(valid)) = (name, valid) {
             parsed.push(domain::Licence {
@@ -217,12 +213,10 @@ fn languages(fields: &mut Fields, items: &[Language]) -> Vec<domain::Language> {
     }
     let mut parsed = Vec::new();
     for (i, l) in items.iter().enumerate() {
-        if let Some(language) = line(
-            fields,
-            &format!("languages[{i}].language"),
-            &l.language,
-            100,
-        ) {
+        if let Some(language) = l
+            .language
+            .check(fields, &format!("languages[{i}].language"))
+        {
             parsed.push(domain::Language {
                 language,
                 speaks: l.speaks,
@@ -288,17 +282,17 @@ impl TemplateResponse {
             name: t.name,
             is_default: t.is_default,
             position_sought: c.position_sought.map(|p| PositionSought {
-                title: p.title,
-                classification_code: p.classification.map(|c| c.to_string()),
+                title: p.title.into(),
+                classification_code: p.classification.map(|c| c.to_string().into()),
             }),
             education: c
                 .education
                 .into_iter()
                 .map(|e| Education {
-                    school: e.school,
-                    location: e.location,
-                    degree: e.degree,
-                    major: e.major,
+                    school: e.school.into(),
+                    location: e.location.map(Into::into),
+                    degree: e.degree.map(Into::into),
+                    major: e.major.map(Into::into),
                     units: e.units.map(|u| Units {
                         completed: u.completed,
                         kind: u.kind.into(),
@@ -311,11 +305,11 @@ impl TemplateResponse {
                 .work_experience
                 .into_iter()
                 .map(|w| WorkExperience {
-                    employer: w.employer,
-                    address: w.address,
-                    supervisor_name: w.supervisor_name,
-                    supervisor_phone: w.supervisor_phone.map(|p| p.as_str().to_owned()),
-                    title: w.title,
+                    employer: w.employer.into(),
+                    address: w.address.map(Into::into),
+                    supervisor_name: w.supervisor_name.map(Into::into),
+                    supervisor_phone: w.supervisor_phone.map(|p| p.as_str().to_owned().into()),
+                    title: w.title.into(),
                     start_date: w.period.start.unwrap_or_default(),
                     end_date: w.period.end,
                     hours_per_week: w.hours_per_week,
@@ -323,17 +317,17 @@ impl TemplateResponse {
                         amount_cents: s.amount_cents,
                         per: s.per.into(),
                     }),
-                    duties: w.duties,
-                    reason_for_leaving: w.reason_for_leaving,
+                    duties: w.duties.map(Into::into),
+                    reason_for_leaving: w.reason_for_leaving.map(Into::into),
                 })
                 .collect(),
             licences: c
                 .licences
                 .into_iter()
                 .map(|l| Licence {
-                    name: l.name,
-                    issuer: l.issuer,
-                    number: l.number,
+                    name: l.name.into(),
+                    issuer: l.issuer.map(Into::into),
+                    number: l.number.map(Into::into),
                     issued_on: l.valid.start,
                     expires_on: l.valid.end,
                 })
@@ -342,7 +336,7 @@ impl TemplateResponse {
                 .languages
                 .into_iter()
                 .map(|l| Language {
-                    language: l.language,
+                    language: l.language.into(),
                     speaks: l.speaks,
                     reads: l.reads,
                     writes: l.writes,

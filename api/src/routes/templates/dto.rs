@@ -9,7 +9,11 @@ use merit_domain::profile as domain;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::routes::terms::api_enum;
+use crate::routes::{
+    strings::{ClassificationCodeValue, PhoneNumberValue},
+    terms::api_enum,
+    text::{Line, Paragraphs},
+};
 
 api_enum!(
     /// How academic units are counted.
@@ -38,15 +42,9 @@ api_enum!(
 #[serde(deny_unknown_fields)]
 pub struct PositionSought {
     /// The position or classification title.
-    #[schema(
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Staff Services Analyst"
-    )]
-    pub title: String,
+    pub title: Line<200>,
     /// The classification's class code, when known.
-    #[schema(pattern = "^[A-Za-z0-9]{1,8}$", example = "5157")]
-    pub classification_code: Option<String>,
+    pub classification_code: Option<ClassificationCodeValue>,
 }
 
 /// Units completed.
@@ -66,33 +64,13 @@ pub struct Units {
 #[serde(deny_unknown_fields)]
 pub struct Education {
     /// The school's name.
-    #[schema(
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "California State University, Sacramento"
-    )]
-    pub school: String,
+    pub school: Line<200>,
     /// Where it is (city and state).
-    #[schema(
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Sacramento, CA"
-    )]
-    pub location: Option<String>,
+    pub location: Option<Line<200>>,
     /// The degree or certificate earned.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "B.A."
-    )]
-    pub degree: Option<String>,
+    pub degree: Option<Line<100>>,
     /// The major or field of study.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Public Administration"
-    )]
-    pub major: Option<String>,
+    pub major: Option<Line<100>>,
     /// Units completed.
     pub units: Option<Units>,
     /// First day attended.
@@ -118,40 +96,15 @@ pub struct Salary {
 #[serde(deny_unknown_fields)]
 pub struct WorkExperience {
     /// The employer's name.
-    #[schema(
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Department of Motor Vehicles"
-    )]
-    pub employer: String,
+    pub employer: Line<200>,
     /// The employer's address.
-    #[schema(
-        max_length = 300,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "2415 1st Ave, Sacramento, CA 95818"
-    )]
-    pub address: Option<String>,
+    pub address: Option<Line<300>>,
     /// The supervisor's name.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Pat Lee"
-    )]
-    pub supervisor_name: Option<String>,
+    pub supervisor_name: Option<Line<100>>,
     /// The supervisor's phone number: 7 to 20 digits, with spaces and `+ - ( ) . x`.
-    #[schema(
-        max_length = 30,
-        pattern = r"^[-+(). xX]*([0-9][-+(). xX]*){7,20}$",
-        example = "(916) 555-0100"
-    )]
-    pub supervisor_phone: Option<String>,
+    pub supervisor_phone: Option<PhoneNumberValue>,
     /// The person's job title.
-    #[schema(
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Office Technician"
-    )]
-    pub title: String,
+    pub title: Line<200>,
     /// First day.
     pub start_date: NaiveDate,
     /// Last day; null while the person still works there; not before `start_date`.
@@ -163,17 +116,9 @@ pub struct WorkExperience {
     /// Pay.
     pub salary: Option<Salary>,
     /// What the work involved (line breaks allowed).
-    #[schema(
-        max_length = 4000,
-        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
-    )]
-    pub duties: Option<String>,
+    pub duties: Option<Paragraphs<4000>>,
     /// Why the person left (line breaks allowed).
-    #[schema(
-        max_length = 1000,
-        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
-    )]
-    pub reason_for_leaving: Option<String>,
+    pub reason_for_leaving: Option<Paragraphs<1000>>,
 }
 
 /// A licence, registration or certificate.
@@ -181,25 +126,11 @@ pub struct WorkExperience {
 #[serde(deny_unknown_fields)]
 pub struct Licence {
     /// What it is.
-    #[schema(
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Class C Driver License"
-    )]
-    pub name: String,
+    pub name: Line<200>,
     /// Who issued it.
-    #[schema(
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "California DMV"
-    )]
-    pub issuer: Option<String>,
+    pub issuer: Option<Line<200>>,
     /// Its number.
-    #[schema(
-        max_length = 50,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub number: Option<String>,
+    pub number: Option<Line<50>>,
     /// When it was issued.
     pub issued_on: Option<NaiveDate>,
     /// When it expires; not before `issued_on`.
@@ -211,12 +142,7 @@ pub struct Licence {
 #[serde(deny_unknown_fields)]
 pub struct Language {
     /// The language.
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Spanish"
-    )]
-    pub language: String,
+    pub language: Line<100>,
     /// Speaks it.
     #[serde(default)]
     pub speaks: bool,
@@ -253,12 +179,7 @@ pub struct StandardAnswers {
 #[serde(deny_unknown_fields)]
 pub struct TemplateRequest {
     /// A name, different from the person's other templates' names (ignoring letter case).
-    #[schema(
-        max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Analyst positions"
-    )]
-    pub name: String,
+    pub name: Line<100>,
     /// Make this the default template (the previous default stops being one).
     #[serde(default)]
     pub is_default: bool,

@@ -101,6 +101,8 @@ pub async fn create_template(
 }
 
 /// Read a template
+///
+/// One of the caller's templates, with its version as `ETag`; another person's is 404.
 #[utoipa::path(
     tag = "templates",
     security(("bearer" = [])),

@@ -1,0 +1,108 @@
+//! Rules every operation of a kind follows, stated in the document here once rather than in
+//! each handler's annotation, so none can be forgotten:
+//!
+//! - a header parameter is a string, never null;
+//! - a path parameter never holds a control character (the middleware answers 404,
+//!   [`crate::extract::refuse_control_characters_in_path`]);
+//! - a `cursor` is what [`crate::paging::encode_cursor`] makes: base64url without padding;
+//! - an operation that can answer 304 honours `If-None-Match` and its 200 carries an `ETag`;
+//! - an operation that can answer 412 honours `If-Match` and its 200 carries the new `ETag`.
+
+use utoipa::openapi::{
+    self, HeaderBuilder, RefOr, Required,
+    path::{Operation, Parameter, ParameterBuilder, ParameterIn},
+    schema::{ObjectBuilder, Schema, SchemaType, Type},
+};
+
+/// What a path parameter may hold.
+const PATH_PATTERN: &str = r"^[^\u0000-\u001F\u007F]+$";
+
+/// What a cursor may hold.
+const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]*$";
+
+/// Applies the rules to every operation of `api`.
+pub fn state_common_rules(api: &mut openapi::OpenApi) {
+    for operation in crate::openapi::operations_mut(api) {
+        for parameter in operation.parameters.iter_mut().flatten() {
+            if let RefOr::T(parameter) = parameter {
+                constrain(parameter);
+            }
+        }
+        conditional_headers(operation);
+    }
+}
+
+fn constrain(parameter: &mut Parameter) {
+    if parameter.parameter_in == ParameterIn::Header
+        && let Some(RefOr::T(Schema::Object(object))) = &mut parameter.schema
+    {
+        // A header is text or absent, never null. (An `If-Match` header's syntax, `*` or
+        // entity tags in quotes, is in its description: a `pattern` on a header sends
+        // schemathesis's coverage phase to values it cannot check.)
+        object.schema_type = SchemaType::Type(Type::String);
+        return;
+    }
+    let pattern = match (&parameter.parameter_in, parameter.name.as_str()) {
+        (ParameterIn::Path, _) => PATH_PATTERN,
+        (ParameterIn::Query, "cursor") => CURSOR_PATTERN,
+        _ => return,
+    };
+    if let Some(RefOr::T(Schema::Object(object))) = &mut parameter.schema
+        && object.pattern.is_none()
+    {
+        object.pattern = Some(pattern.to_owned());
+    }
+}
+
+fn conditional_headers(operation: &mut Operation) {
+    let responses = &operation.responses.responses;
+    let (reads, writes) = (responses.contains_key("304"), responses.contains_key("412"));
+    if reads {
+        add_header_parameter(
+            operation,
+            "If-None-Match",
+            "The `ETag` of a copy the client holds: 304 without a body when it is still current.",
+        );
+    }
+    if writes {
+        add_header_parameter(
+            operation,
+            "If-Match",
+            "The `ETag` of the version the change is based on: 412 when it is no longer current.",
+        );
+    }
+    if (reads || writes)
+        && let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200")
+    {
+        ok.headers.entry("ETag".to_owned()).or_insert_with(|| {
+            RefOr::T(
+                HeaderBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    .description(Some(
+                        "The version of what is answered (a strong entity tag), for \
+                         `If-None-Match` and `If-Match`.",
+                    ))
+                    .build(),
+            )
+        });
+    }
+}
+
+fn add_header_parameter(operation: &mut Operation, name: &str, description: &str) {
+    let parameters = operation.parameters.get_or_insert_with(Vec::new);
+    if parameters.iter().any(|p| match p {
+        RefOr::T(p) => p.parameter_in == ParameterIn::Header && p.name.eq_ignore_ascii_case(name),
+        RefOr::Ref(_) => false,
+    }) {
+        return;
+    }
+    parameters.push(RefOr::T(
+        ParameterBuilder::new()
+            .name(name)
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(description))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build(),
+    ));
+}
