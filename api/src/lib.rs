@@ -27,3 +27,4 @@ pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod validation;
+pub mod warmup;

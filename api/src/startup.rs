@@ -14,7 +14,7 @@ use actix_web::{
 };
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use anyhow::Context;
-use merit_persistence::{PoolOptions, db};
+use merit_persistence::{DbPool, PoolOptions, db};
 use prometheus::Registry;
 use secrecy::ExposeSecret;
 use utoipa_actix_web::AppExt;
@@ -41,7 +41,7 @@ use crate::{
     settings::Settings,
     state::AppState,
     storage::DocumentStore,
-    telemetry,
+    telemetry, warmup,
 };
 
 /// How often the outbox worker looks for due emails when nothing wakes it.
@@ -50,33 +50,31 @@ const MAIL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5
 /// How often the search index reads changes made by other instances.
 const SEARCH_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Opens the pool and applies pending migrations.
-pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+/// Opens the pool without connecting: a database that is down is not an error here.
+pub fn open_pool(settings: &Settings) -> anyhow::Result<DbPool> {
     let options = PoolOptions {
         max_size: settings.database_pool_size,
         ..PoolOptions::default()
     };
-    let pool =
-        db::build_pool(settings.database_url.expose_secret(), options).with_context(|| {
-            format!(
-                "cannot open the database at {}",
-                settings.database_url_redacted()
-            )
-        })?;
-    let migration_pool = pool.clone();
-    let applied = web::block(move || {
-        let mut conn = migration_pool.get()?;
-        db::run_migrations(&mut conn)
+    db::build_pool(settings.database_url.expose_secret(), options).with_context(|| {
+        format!(
+            "cannot open the database at {}",
+            settings.database_url_redacted()
+        )
     })
-    .await?
-    .with_context(|| {
+}
+
+/// Opens the pool and applies pending migrations (fails if the database is unreachable).
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::unmigrated(open_pool(settings)?);
+    let applied = warmup::migrate(&db).await.with_context(|| {
         format!(
             "cannot migrate the database at {}",
             settings.database_url_redacted()
         )
     })?;
     tracing::info!(applied, backend = ?db::Backend::of_url(settings.database_url.expose_secret()), "database ready");
-    Ok(Db::new(pool))
+    Ok(db)
 }
 
 /// The state handlers share. Reads or creates the token signing key; call inside the runtime.

@@ -50,6 +50,13 @@ const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 #[utoipa::path(tag = "service", responses((status = 200, description = "Ready to serve.", body = HealthResponse)))]
 #[get("/readyz")]
 pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<HealthResponse>, ApiError> {
+    if !state.db.is_migrated() {
+        return Err(ApiError::Unavailable {
+            code: Code::NotReady,
+            detail: "The database has not been reached and migrated yet.".into(),
+            retry_after: 5,
+        });
+    }
     if !state.search.is_loaded() {
         return Err(ApiError::Unavailable {
             code: Code::NotReady,

@@ -243,7 +243,9 @@ impl SearchService {
     /// for the first load and readiness is 503 until it is done.
     pub async fn follow(self: Arc<Self>, db: Db, interval: Duration) {
         loop {
-            if let Err(error) = self.refresh(&db).await {
+            if !db.is_migrated() {
+                // Start-up is still reaching the database (see `warmup`).
+            } else if let Err(error) = self.refresh(&db).await {
                 tracing::warn!(error = %error, loaded = self.is_loaded(), "search index refresh failed");
             }
             tokio::time::sleep(interval).await;
