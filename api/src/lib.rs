@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod mail;
 pub mod merge_patch;
 pub mod methods;

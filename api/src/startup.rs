@@ -33,6 +33,7 @@ use crate::{
     db::Db,
     error::ApiError,
     extract,
+    headers::{self, SecurityHeaders},
     mail::{self, delivery::Mailer},
     methods,
     openapi::{self, RouteTable},
@@ -43,6 +44,9 @@ use crate::{
     storage::DocumentStore,
     telemetry, warmup,
 };
+
+/// The shortest `MERIT_METRICS_TOKEN` accepted.
+const MIN_METRICS_TOKEN_BYTES: usize = 16;
 
 /// How often the outbox worker looks for due emails when nothing wakes it.
 const MAIL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
@@ -80,6 +84,13 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
 /// The state handlers share. Reads or creates the token signing key; call inside the runtime.
 pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::Result<AppState> {
     settings.check_frontend().map_err(anyhow::Error::msg)?;
+    SecurityHeaders::from_settings(&settings)?;
+    if let Some(token) = &settings.metrics_token {
+        anyhow::ensure!(
+            token.expose_secret().trim().len() >= MIN_METRICS_TOKEN_BYTES,
+            "MERIT_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_BYTES} characters"
+        );
+    }
     let secret = TokenKeys::load_or_create_secret(settings.jwt_secret.as_ref(), &settings.data_dir)
         .with_context(|| {
             format!(
@@ -161,12 +172,14 @@ impl Application {
                     .forget_idle(forgetful.clock.now());
             }
         });
+        let security = web::Data::new(SecurityHeaders::from_settings(&state.settings)?);
         let cap = ConnectionCap::new(state.settings.connections_per_client);
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {
             app(
                 data.clone(),
                 routes.clone(),
+                security.clone(),
                 metrics.clone(),
                 document.clone(),
             )
@@ -215,6 +228,7 @@ fn cors(origins: &[String]) -> Cors {
 fn app(
     state: web::Data<AppState>,
     routes: web::Data<RouteTable>,
+    security: web::Data<SecurityHeaders>,
     metrics: PrometheusMetrics,
     document: utoipa::openapi::OpenApi,
 ) -> App<
@@ -245,6 +259,7 @@ fn app(
         .split_for_parts();
     app.app_data(state)
         .app_data(routes)
+        .app_data(security)
         .route("/docs", web::get().to(redirect_to_docs))
         .default_service(web::to(fallback))
         .wrap(Condition::new(cors_enabled, cors))
@@ -255,6 +270,7 @@ fn app(
                 .add((header::REFERRER_POLICY, "no-referrer"))
                 .add((header::CACHE_CONTROL, "no-store")),
         )
+        .wrap(middleware::from_fn(headers::add_security_headers))
         .wrap(middleware::Compress::default())
         .wrap(middleware::from_fn(auth::authenticate_first))
         .wrap(middleware::from_fn(

@@ -19,5 +19,6 @@ mod profiles;
 mod readiness;
 mod reference;
 mod robustness;
+mod security_headers;
 mod service;
 mod templates;
