@@ -26,6 +26,7 @@ pub mod settings;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod sweeper;
 pub mod telemetry;
 pub mod validation;
 pub mod warmup;

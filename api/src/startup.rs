@@ -42,8 +42,11 @@ use crate::{
     settings::Settings,
     state::AppState,
     storage::DocumentStore,
-    telemetry, warmup,
+    sweeper, telemetry, warmup,
 };
+
+/// How often each instance sweeps crash leftovers (see `sweeper`).
+const SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The shortest `MERIT_METRICS_TOKEN` accepted.
 const MIN_METRICS_TOKEN_BYTES: usize = 16;
@@ -162,6 +165,7 @@ impl Application {
                 .clone()
                 .follow(state.db.clone(), SEARCH_REFRESH_INTERVAL),
         );
+        actix_web::rt::spawn(sweeper::run(state.clone(), SWEEP_INTERVAL));
         let forgetful = state.clone();
         actix_web::rt::spawn(async move {
             loop {
