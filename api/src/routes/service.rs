@@ -48,8 +48,9 @@ const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Readiness
 ///
-/// 200 when the database answers and the search index is loaded; 503 with `Retry-After` until
-/// then. It recovers by itself when the database comes back.
+/// 200 when the database answers, its migrations are applied and the search index is loaded;
+/// 503 `not_ready` with `Retry-After` until then (at start, while Merit is still reaching the
+/// database). It recovers by itself when the database comes back.
 #[utoipa::path(tag = "service", responses((status = 200, description = "Ready to serve.", body = HealthResponse)))]
 #[get("/readyz")]
 pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<HealthResponse>, ApiError> {
