@@ -3,15 +3,18 @@
 use std::{net::TcpListener, path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::{Parser, Subcommand};
+use merit_persistence::db::Backend;
+use secrecy::ExposeSecret;
 
 use crate::{
     clock::SystemClock,
+    db::Db,
     demo,
     services::bootstrap,
     settings::Settings,
     startup::{self, Application},
     storage::DocumentStore,
-    telemetry,
+    telemetry, warmup,
 };
 
 /// Merit: a JSON REST API for public-sector hiring.
@@ -80,28 +83,32 @@ pub async fn run() -> ExitCode {
 }
 
 async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
-    let db = startup::open_database(&settings).await?;
     match command {
-        Command::Migrate | Command::Openapi => Ok(()),
+        Command::Migrate | Command::Openapi => startup::open_database(&settings).await.map(drop),
         Command::Demo { postings } => {
+            let db = startup::open_database(&settings).await?;
             demo::load_with(&db, postings).await?;
             demo::load_applicants(&db, &DocumentStore::from_settings(&settings)?).await
         }
         Command::Serve { demo: with_demo } => {
-            if with_demo {
+            bootstrap::check_configured_password(&settings)?;
+            let sqlite = Backend::of_url(settings.database_url.expose_secret()) == Backend::Sqlite;
+            // A SQLite file is there or not, so it is opened before serving; a PostgreSQL server
+            // may come up later, so it is reached in the background while `/readyz` says 503.
+            let db = if with_demo {
+                let db = startup::open_database(&settings).await?;
                 demo::load(&db).await?;
                 demo::load_applicants(&db, &DocumentStore::from_settings(&settings)?).await?;
-            }
+                db
+            } else if sqlite {
+                startup::open_database(&settings).await?
+            } else {
+                Db::unmigrated(startup::open_pool(&settings)?)
+            };
             let listener = TcpListener::bind(settings.listen)?;
             tracing::info!(listen = %settings.listen, docs = %format!("http://{}/docs/", settings.listen), "serving");
             let state = startup::app_state(settings, Arc::new(SystemClock), db)?;
-            if let Some(password) = bootstrap::ensure_admin(&state).await? {
-                let shown = format!(
-                    "\nmerit: created the first admin account.\n  username: {}\n  password: {password}\n  (shown once; sign in and keep it safe)\n\n",
-                    bootstrap::ADMIN_USERNAME
-                );
-                std::io::Write::write_all(&mut std::io::stderr(), shown.as_bytes())?;
-            }
+            actix_web::rt::spawn(warmup::prepare(state.clone()));
             Application::build(state, listener)?
                 .run_until_stopped()
                 .await?;

@@ -93,6 +93,19 @@ pub struct Settings {
     /// HTTP worker threads; the number of cores when unset.
     #[serde(default)]
     pub workers: Option<usize>,
+    /// Seconds a request body may take to arrive once its headers are read (0: no limit).
+    pub body_timeout_seconds: u64,
+    /// Connections one client address may hold open at once (0: no cap).
+    pub connections_per_client: u32,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <this token>`.
+    #[serde(default)]
+    pub metrics_token: Option<SecretString>,
+    /// The `Content-Security-Policy` of API answers (empty: none).
+    pub content_security_policy: String,
+    /// The `Content-Security-Policy` of the docs UI under `/docs` (empty: none).
+    pub docs_content_security_policy: String,
+    /// `Strict-Transport-Security: max-age=` this many seconds on every answer (0: not sent).
+    pub hsts_max_age_seconds: u64,
     /// Browser origins allowed to call the API (CORS), comma-separated in the environment.
     #[serde(default, deserialize_with = "list_or_csv")]
     pub cors_origins: Vec<String>,
@@ -165,6 +178,11 @@ struct Defaults {
     saved_search_limit: u32,
     log_format: LogFormat,
     log_filter: &'static str,
+    body_timeout_seconds: u64,
+    connections_per_client: u32,
+    content_security_policy: &'static str,
+    docs_content_security_policy: &'static str,
+    hsts_max_age_seconds: u64,
     documents_max_bytes: u64,
     documents_quota_files: u64,
     documents_quota_bytes: u64,
@@ -194,6 +212,11 @@ const DEFAULTS: Defaults = Defaults {
     saved_search_limit: 25,
     log_format: LogFormat::Human,
     log_filter: "info",
+    body_timeout_seconds: 60,
+    connections_per_client: 128,
+    content_security_policy: "default-src 'none'; frame-ancestors 'none'",
+    docs_content_security_policy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    hsts_max_age_seconds: 0,
     documents_max_bytes: 10 * 1024 * 1024,
     documents_quota_files: 50,
     documents_quota_bytes: 100 * 1024 * 1024,

@@ -14,7 +14,7 @@ use actix_web::{
 };
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use anyhow::Context;
-use merit_persistence::{PoolOptions, db};
+use merit_persistence::{DbPool, PoolOptions, db};
 use prometheus::Registry;
 use secrecy::ExposeSecret;
 use utoipa_actix_web::AppExt;
@@ -29,9 +29,11 @@ use crate::{
         tokens::{self, TokenKeys},
     },
     clock::Clock,
+    connections::{self, ConnectionCap},
     db::Db,
     error::ApiError,
     extract,
+    headers::{self, SecurityHeaders},
     mail::{self, delivery::Mailer},
     methods,
     openapi::{self, RouteTable},
@@ -40,8 +42,14 @@ use crate::{
     settings::Settings,
     state::AppState,
     storage::DocumentStore,
-    telemetry,
+    sweeper, telemetry, warmup,
 };
+
+/// How often each instance sweeps crash leftovers (see `sweeper`).
+const SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The shortest `MERIT_METRICS_TOKEN` accepted.
+const MIN_METRICS_TOKEN_BYTES: usize = 16;
 
 /// How often the outbox worker looks for due emails when nothing wakes it.
 const MAIL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
@@ -49,38 +57,43 @@ const MAIL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5
 /// How often the search index reads changes made by other instances.
 const SEARCH_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Opens the pool and applies pending migrations.
-pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+/// Opens the pool without connecting: a database that is down is not an error here.
+pub fn open_pool(settings: &Settings) -> anyhow::Result<DbPool> {
     let options = PoolOptions {
         max_size: settings.database_pool_size,
         ..PoolOptions::default()
     };
-    let pool =
-        db::build_pool(settings.database_url.expose_secret(), options).with_context(|| {
-            format!(
-                "cannot open the database at {}",
-                settings.database_url_redacted()
-            )
-        })?;
-    let migration_pool = pool.clone();
-    let applied = web::block(move || {
-        let mut conn = migration_pool.get()?;
-        db::run_migrations(&mut conn)
+    db::build_pool(settings.database_url.expose_secret(), options).with_context(|| {
+        format!(
+            "cannot open the database at {}",
+            settings.database_url_redacted()
+        )
     })
-    .await?
-    .with_context(|| {
+}
+
+/// Opens the pool and applies pending migrations (fails if the database is unreachable).
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::unmigrated(open_pool(settings)?);
+    let applied = warmup::migrate(&db).await.with_context(|| {
         format!(
             "cannot migrate the database at {}",
             settings.database_url_redacted()
         )
     })?;
     tracing::info!(applied, backend = ?db::Backend::of_url(settings.database_url.expose_secret()), "database ready");
-    Ok(Db::new(pool))
+    Ok(db)
 }
 
 /// The state handlers share. Reads or creates the token signing key; call inside the runtime.
 pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::Result<AppState> {
     settings.check_frontend().map_err(anyhow::Error::msg)?;
+    SecurityHeaders::from_settings(&settings)?;
+    if let Some(token) = &settings.metrics_token {
+        anyhow::ensure!(
+            token.expose_secret().trim().len() >= MIN_METRICS_TOKEN_BYTES,
+            "MERIT_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_BYTES} characters"
+        );
+    }
     let secret = TokenKeys::load_or_create_secret(settings.jwt_secret.as_ref(), &settings.data_dir)
         .with_context(|| {
             format!(
@@ -93,10 +106,15 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
     }
     let tokens = TokenKeys::new(&secret, settings.jwt_previous_secret.as_ref());
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let metrics = Registry::new();
+    let search = SearchService::new();
+    search
+        .register_metrics(&metrics)
+        .context("cannot register the search index's metrics")?;
     Ok(AppState {
         db,
         clock,
-        metrics: Registry::new(),
+        metrics,
         tokens: Arc::new(tokens),
         hasher: PasswordHasher::new(cores, settings.hashing_queue),
         limits: Arc::new(RateLimits::new(&settings)),
@@ -104,7 +122,7 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
         current_password_slowdown: Arc::new(SignInSlowdown::new(settings.lockout_policy())),
         mailer: Arc::new(Mailer::from_settings(&settings)?),
         mail_signal: Arc::new(Notify::new()),
-        search: Arc::new(SearchService::new()),
+        search: Arc::new(search),
         documents: DocumentStore::from_settings(&settings)?,
         settings: Arc::new(settings),
     })
@@ -147,6 +165,7 @@ impl Application {
                 .clone()
                 .follow(state.db.clone(), SEARCH_REFRESH_INTERVAL),
         );
+        actix_web::rt::spawn(sweeper::run(state.clone(), SWEEP_INTERVAL));
         let forgetful = state.clone();
         actix_web::rt::spawn(async move {
             loop {
@@ -157,15 +176,19 @@ impl Application {
                     .forget_idle(forgetful.clock.now());
             }
         });
+        let security = web::Data::new(SecurityHeaders::from_settings(&state.settings)?);
+        let cap = ConnectionCap::new(state.settings.connections_per_client);
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {
             app(
                 data.clone(),
                 routes.clone(),
+                security.clone(),
                 metrics.clone(),
                 document.clone(),
             )
         })
+        .on_connect(move |connection, extensions| cap.on_connect(connection, extensions))
         .workers(workers)
         .shutdown_timeout(10)
         .listen(listener)?
@@ -209,6 +232,7 @@ fn cors(origins: &[String]) -> Cors {
 fn app(
     state: web::Data<AppState>,
     routes: web::Data<RouteTable>,
+    security: web::Data<SecurityHeaders>,
     metrics: PrometheusMetrics,
     document: utoipa::openapi::OpenApi,
 ) -> App<
@@ -239,6 +263,7 @@ fn app(
         .split_for_parts();
     app.app_data(state)
         .app_data(routes)
+        .app_data(security)
         .route("/docs", web::get().to(redirect_to_docs))
         .default_service(web::to(fallback))
         .wrap(Condition::new(cors_enabled, cors))
@@ -249,6 +274,7 @@ fn app(
                 .add((header::REFERRER_POLICY, "no-referrer"))
                 .add((header::CACHE_CONTROL, "no-store")),
         )
+        .wrap(middleware::from_fn(headers::add_security_headers))
         .wrap(middleware::Compress::default())
         .wrap(middleware::from_fn(auth::authenticate_first))
         .wrap(middleware::from_fn(
@@ -257,6 +283,7 @@ fn app(
         .wrap(middleware::from_fn(methods::head_as_get))
         .wrap(metrics)
         .wrap(middleware::from_fn(methods::bucket_unknown_methods))
+        .wrap(middleware::from_fn(connections::cut_slow_bodies))
         .wrap(middleware::from_fn(telemetry::observe))
 }
 

@@ -180,3 +180,11 @@ pub fn delete(
     .execute(conn)?;
     Ok(Some(found))
 }
+
+/// Which of `keys` some document's row names (the sweeper spares those bytes).
+pub fn named_object_keys(conn: &mut DbConnection, keys: &[String]) -> RepoResult<Vec<String>> {
+    Ok(d::table
+        .filter(d::object_key.eq_any(keys))
+        .select(d::object_key)
+        .load(conn)?)
+}

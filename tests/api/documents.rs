@@ -671,3 +671,69 @@ async fn a_document_id_that_is_not_a_canonical_uuid_is_not_found() {
         }
     }
 }
+
+#[actix_web::test]
+async fn the_sweeper_removes_crash_leftovers_but_never_bytes_a_row_names() {
+    use chrono::{TimeDelta, Utc};
+    use merit_api::{
+        storage::DocumentStore,
+        sweeper::{self, Swept},
+    };
+
+    let app = TestApp::spawn().await;
+    let jane = app.applicant("jane@example.org").await;
+    let id = uploaded(&app, &jane, "cv.pdf", samples::pdf()).await;
+    let kept = object_key(&app, &jane.id, &id).await.unwrap();
+    let orphan = DocumentStore::new_key();
+    let foreign = "backups/not-merit.tar".to_owned();
+    for key in [&orphan, &foreign] {
+        app.state
+            .documents
+            .put_bytes(key, b"left by a crash".to_vec())
+            .await
+            .unwrap();
+    }
+    let data = app.state.settings.data_dir.clone();
+    let stale_upload = data.join("uploads").join("upload-crashed");
+    std::fs::write(&stale_upload, b"half an upload").unwrap();
+    let staging = data.join("documents").join(format!("{kept}#1"));
+    std::fs::write(&staging, b"half a copy").unwrap();
+
+    let now = sweeper::sweep(&app.state, Utc::now()).await.unwrap();
+    assert_eq!(now, Swept::default(), "nothing is old enough yet");
+    assert!(app.state.documents.exists(&orphan).await.unwrap());
+    assert!(stale_upload.exists() && staging.exists());
+
+    // Two instances sweeping at once, two days on.
+    let later = Utc::now() + TimeDelta::days(2);
+    let (first, second) = futures_util::join!(
+        sweeper::sweep(&app.state, later),
+        sweeper::sweep(&app.state, later)
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    // Both may have found the orphan before either deleted it; deleting it twice is fine.
+    assert!((1..=2).contains(&(first.orphans + second.orphans)));
+    assert_eq!(first.uploads + second.uploads, 1);
+    assert_eq!(first.staged + second.staged, 1);
+    assert!(!app.state.documents.exists(&orphan).await.unwrap());
+    assert!(!stale_upload.exists() && !staging.exists());
+
+    assert!(app.state.documents.exists(&kept).await.unwrap());
+    assert!(
+        app.state.documents.exists(&foreign).await.unwrap(),
+        "objects not shaped like a document key are left alone"
+    );
+    let download = app
+        .send(
+            app.request(Method::GET, &format!("{DOCUMENTS}/{id}/content"))
+                .bearer_auth(&jane.token),
+        )
+        .await;
+    download.assert_status(200);
+    assert_eq!(download.text.as_bytes(), samples::pdf());
+    assert_eq!(
+        sweeper::sweep(&app.state, later).await.unwrap(),
+        Swept::default(),
+        "a second sweep finds nothing"
+    );
+}

@@ -48,7 +48,7 @@ async fn without_a_database_readiness_is_503_with_retry_after_while_liveness_sta
 }
 
 /// `postgres://user@host:port/db` → `host:port`.
-fn server_of(url: &str) -> String {
+pub(crate) fn server_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
     rest.split(['/', '?']).next().unwrap_or(rest).to_owned()
@@ -71,6 +71,7 @@ async fn readiness_comes_back_by_itself_when_postgres_returns() {
         .await
         .expect("migrates through the proxy");
     let app = TestApp::serve(settings, db, database, data_dir);
+    app.wait_for_search_index().await;
     app.get("/readyz").await.assert_status(200);
 
     proxy.cut();

@@ -99,6 +99,11 @@ impl TokenKeys {
 
     /// The configured secret, or one generated once and kept in `data_dir/jwt-secret`. A
     /// configured secret shorter than [`MIN_SECRET_BYTES`] is refused.
+    ///
+    /// The file appears whole or not at all, and only once: the secret is written and synced to
+    /// a temporary file, which is then hard-linked to `jwt-secret` (a link fails when the name
+    /// exists). So instances starting at the same moment over one data dir agree on one secret:
+    /// the one whose link lands first wins and the others read its file.
     pub fn load_or_create_secret(
         configured: Option<&SecretString>,
         data_dir: &Path,
@@ -107,16 +112,21 @@ impl TokenKeys {
             check_strength(secret)?;
             return Ok(secret.clone());
         }
-        let path = data_dir.join("jwt-secret");
-        if let Ok(existing) = std::fs::read_to_string(&path)
-            && existing.trim().len() >= 32
-        {
-            return Ok(SecretString::from(existing.trim().to_owned()));
+        let path = data_dir.join(SECRET_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(existing) => return kept_secret(&path, &existing),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
         }
         std::fs::create_dir_all(data_dir)?;
         let secret = random_token();
-        write_private(&path, &secret)?;
-        Ok(SecretString::from(secret))
+        match publish_once(data_dir, &path, &secret) {
+            Ok(()) => Ok(SecretString::from(secret)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                kept_secret(&path, &std::fs::read_to_string(&path)?)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Signs an access token for `account_id` in session `session_id`, valid from `now` for
@@ -198,8 +208,31 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+/// The name of the generated signing key in the data dir.
+const SECRET_FILE: &str = "jwt-secret";
+
+/// The secret kept in `path`, refused when too short (a file edited by hand or cut short by an
+/// older version of Merit: replacing it would sign out everyone and split instances).
+fn kept_secret(path: &Path, contents: &str) -> std::io::Result<SecretString> {
+    let secret = contents.trim();
+    if secret.len() < MIN_SECRET_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "{} holds fewer than {MIN_SECRET_BYTES} bytes: remove it (everyone signs in again) or set MERIT_JWT_SECRET",
+                path.display()
+            ),
+        ));
+    }
+    Ok(SecretString::from(secret.to_owned()))
+}
+
+/// Writes `contents` to a private temporary file in `dir`, syncs it, then links it to `path`,
+/// which fails with `AlreadyExists` when another process got there first. The temporary name is
+/// removed either way.
+fn publish_once(dir: &Path, path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
+    let temporary = dir.join(format!(".{SECRET_FILE}.{}.tmp", random_token()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -207,7 +240,18 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path)?.write_all(contents.as_bytes())
+    let written = options.open(&temporary).and_then(|mut file| {
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&temporary, path));
+    let _ = std::fs::remove_file(&temporary);
+    linked?;
+    // The new name is durable once the directory is synced (not possible on every platform).
+    if let Ok(directory) = std::fs::File::open(dir) {
+        let _ = directory.sync_all();
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -270,6 +314,65 @@ mod tests {
         assert!(TokenKeys::load_or_create_secret(Some(&short), &dir).is_err());
         let long = SecretString::from("a-test-secret-of-at-least-32-bytes!!");
         assert!(TokenKeys::load_or_create_secret(Some(&long), &dir).is_ok());
+    }
+
+    #[test]
+    fn instances_starting_at_once_over_one_data_dir_agree_on_one_generated_secret() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+            let instances: Vec<_> = (0..2)
+                .map(|_| {
+                    let (start, dir) = (start.clone(), dir.path().to_owned());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        TokenKeys::load_or_create_secret(None, &dir)
+                            .unwrap()
+                            .expose_secret()
+                            .to_owned()
+                    })
+                })
+                .collect();
+            let secrets: Vec<String> = instances.into_iter().map(|t| t.join().unwrap()).collect();
+            assert_eq!(secrets[0], secrets[1]);
+            assert!(secrets[0].len() >= MIN_SECRET_BYTES);
+            let kept = std::fs::read_to_string(dir.path().join(SECRET_FILE)).unwrap();
+            assert_eq!(kept, secrets[0]);
+            let names: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(names, [SECRET_FILE], "no temporary file is left");
+        }
+    }
+
+    #[test]
+    fn the_generated_secret_is_kept_private_and_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = TokenKeys::load_or_create_secret(None, dir.path()).unwrap();
+        let again = TokenKeys::load_or_create_secret(None, dir.path()).unwrap();
+        assert_eq!(first.expose_secret(), again.expose_secret());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(SECRET_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_kept_secret_cut_short_is_refused_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(SECRET_FILE), "short").unwrap();
+        let error = TokenKeys::load_or_create_secret(None, dir.path()).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(SECRET_FILE)).unwrap(),
+            "short"
+        );
     }
 
     #[test]

@@ -90,7 +90,9 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
 /// Runs passes forever: at once when woken by a new email, otherwise every `interval`.
 pub async fn run(state: AppState, interval: Duration) {
     loop {
-        if let Err(error) = deliver_due(&state).await {
+        if !state.db.is_migrated() {
+            // Start-up is still reaching the database (see `warmup`).
+        } else if let Err(error) = deliver_due(&state).await {
             tracing::warn!(error = %error, "outbox pass failed");
         }
         let _ = tokio::time::timeout(interval, state.mail_signal.notified()).await;

@@ -2,12 +2,15 @@
 
 use std::time::Duration;
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::header, web};
+use secrecy::ExposeSecret;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::{
     error::{ApiError, Code},
+    openapi::Unauthorized,
     state::AppState,
 };
 
@@ -45,11 +48,26 @@ const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Readiness
 ///
-/// 200 when the database answers; 503 with `Retry-After` when it does not. It recovers by
-/// itself when the database comes back.
+/// 200 when the database answers, its migrations are applied and the search index is loaded;
+/// 503 `not_ready` with `Retry-After` until then (at start, while Merit is still reaching the
+/// database). It recovers by itself when the database comes back.
 #[utoipa::path(tag = "service", responses((status = 200, description = "Ready to serve.", body = HealthResponse)))]
 #[get("/readyz")]
 pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<HealthResponse>, ApiError> {
+    if !state.db.is_migrated() {
+        return Err(ApiError::Unavailable {
+            code: Code::NotReady,
+            detail: "The database has not been reached and migrated yet.".into(),
+            retry_after: 5,
+        });
+    }
+    if !state.search.is_loaded() {
+        return Err(ApiError::Unavailable {
+            code: Code::NotReady,
+            detail: "The search index is still loading.".into(),
+            retry_after: 5,
+        });
+    }
     let pool = state.db.pool().clone();
     let reachable = web::block(move || {
         pool.get_timeout(READINESS_TIMEOUT)
@@ -73,17 +91,48 @@ pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<HealthRe
 
 /// Metrics
 ///
-/// Prometheus text format: request counts and latency histograms by route, method and status.
+/// Prometheus text format: request counts and latency histograms by route, method and status,
+/// and the search index's size and lag. When `MERIT_METRICS_TOKEN` is set, only requests with
+/// `Authorization: Bearer <that token>` are answered; others get 401 `unauthenticated`.
 #[utoipa::path(
     tag = "service",
-    responses((status = 200, description = "Prometheus metrics.", content_type = "text/plain; version=0.0.4", body = String))
+    responses(
+        (status = 200, description = "Prometheus metrics.", content_type = "text/plain; version=0.0.4", body = String),
+        (status = 401, response = Unauthorized),
+    )
 )]
 #[get("/metrics")]
-pub async fn get_metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn get_metrics(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(token) = &state.settings.metrics_token {
+        check_metrics_token(&req, token.expose_secret())?;
+    }
+    state.search.observe_metrics();
     let text = prometheus::TextEncoder::new()
         .encode_to_string(&state.metrics.gather())
         .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(text))
+}
+
+/// Whether `req` carries `Authorization: Bearer <expected>`. The digests are compared, so the
+/// time taken says nothing about how much of the token was right.
+fn check_metrics_token(req: &HttpRequest, expected: &str) -> Result<(), ApiError> {
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    match given {
+        Some(token) if Sha256::digest(token) == Sha256::digest(expected.trim()) => Ok(()),
+        _ => Err(ApiError::new(
+            Code::Unauthenticated,
+            "Send Authorization: Bearer <the metrics token>.",
+        )),
+    }
 }

@@ -9,11 +9,31 @@ use crate::{
     auth::tokens,
     error::{ApiError, Code},
     services::audit::{self, AuditKind},
+    settings::Settings,
     state::AppState,
 };
 
 /// The first admin's username.
 pub const ADMIN_USERNAME: &str = "admin";
+
+/// Checks `MERIT_BOOTSTRAP_ADMIN_PASSWORD` against the password policy, so that `merit serve`
+/// stops on it at once rather than after reaching the database.
+pub fn check_configured_password(settings: &Settings) -> anyhow::Result<()> {
+    let Some(configured) = &settings.bootstrap_admin_password else {
+        return Ok(());
+    };
+    if let Err(broken) = settings
+        .password_policy()
+        .check(configured.expose_secret(), &[ADMIN_USERNAME])
+    {
+        let rules: Vec<String> = broken.iter().map(ToString::to_string).collect();
+        anyhow::bail!(
+            "MERIT_BOOTSTRAP_ADMIN_PASSWORD breaks the password policy: {}",
+            rules.join(" ")
+        );
+    }
+    Ok(())
+}
 
 /// Creates the `admin` account when no admin exists, with `MERIT_BOOTSTRAP_ADMIN_PASSWORD` or a
 /// random password. Returns the random password, which the caller shows once.
@@ -25,17 +45,11 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
     if exists.map_err(|e| anyhow::anyhow!("cannot look for an admin: {e}"))? {
         return Ok(None);
     }
+    check_configured_password(&state.settings)?;
     let (password, generated) = match &state.settings.bootstrap_admin_password {
         Some(configured) => (configured.expose_secret().to_owned(), false),
         None => (temporary_password(&tokens::random_bytes(32)), true),
     };
-    if let Err(broken) = state.password_policy().check(&password, &[ADMIN_USERNAME]) {
-        let rules: Vec<String> = broken.iter().map(ToString::to_string).collect();
-        anyhow::bail!(
-            "MERIT_BOOTSTRAP_ADMIN_PASSWORD breaks the password policy: {}",
-            rules.join(" ")
-        );
-    }
     let hash = state
         .hasher
         .hash(password.clone())

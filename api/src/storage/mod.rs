@@ -15,6 +15,7 @@ use std::{
 
 use anyhow::Context;
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use futures_util::{Stream, StreamExt, stream::BoxStream};
 use object_store::{
     ObjectStore, ObjectStoreExt, WriteMultipart, aws::AmazonS3Builder, local::LocalFileSystem,
@@ -39,6 +40,8 @@ pub struct DocumentStore {
     store: Arc<dyn ObjectStore>,
     part_size: usize,
     uploads_dir: PathBuf,
+    /// The folder of a local store (`None` for S3).
+    local_root: Option<PathBuf>,
     kind: &'static str,
 }
 
@@ -73,6 +76,7 @@ impl DocumentStore {
                 store: Arc::new(store),
                 part_size: 5 * 1024 * 1024,
                 uploads_dir,
+                local_root: None,
                 kind: "s3",
             });
         }
@@ -87,6 +91,7 @@ impl DocumentStore {
             store: Arc::new(store),
             part_size: 256 * 1024,
             uploads_dir,
+            local_root: Some(root),
             kind: "local",
         })
     }
@@ -100,6 +105,19 @@ impl DocumentStore {
     pub fn new_key() -> String {
         let id = uuid::Uuid::new_v4().simple().to_string();
         format!("{}/{id}", &id[..2])
+    }
+
+    /// Whether `key` has the shape of [`DocumentStore::new_key`]'s keys: other objects in a
+    /// bucket shared with something else are never Merit's to touch.
+    pub fn is_document_key(key: &str) -> bool {
+        key.split_once('/').is_some_and(|(fan_out, id)| {
+            id.len() == 32
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                && id.starts_with(fan_out)
+                && fan_out.len() == 2
+        })
     }
 
     /// Copies a file into the store under `key`, a part at a time; on failure nothing is left
@@ -181,12 +199,57 @@ impl DocumentStore {
         }
     }
 
+    /// The keys of every document object (see [`DocumentStore::is_document_key`]) last written
+    /// before `cutoff`.
+    pub async fn keys_written_before(
+        &self,
+        cutoff: DateTime<Utc>,
+    ) -> Result<Vec<String>, ApiError> {
+        let mut listing = self.store.list(None);
+        let mut keys = Vec::new();
+        while let Some(object) = listing.next().await {
+            let object = object.map_err(|e| self.unavailable(e))?;
+            let key = object.location.to_string();
+            if object.last_modified < cutoff && Self::is_document_key(&key) {
+                keys.push(key);
+            }
+        }
+        Ok(keys)
+    }
+
+    /// The folder of a local store, where a copy cut short by a crash leaves its staging file
+    /// (`<key>#<n>`, which the store neither lists nor deletes); `None` for S3, whose
+    /// unfinished multipart uploads the bucket's lifecycle rule aborts.
+    pub fn local_root(&self) -> Option<&Path> {
+        self.local_root.as_deref()
+    }
+
     fn unavailable(&self, error: object_store::Error) -> ApiError {
         tracing::warn!(store = self.kind, error = %error, "document store failed");
         ApiError::Unavailable {
             code: Code::StorageUnavailable,
             detail: "The document store is unavailable. Try again in a few seconds.".into(),
             retry_after: 5,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_keys_are_document_keys_and_other_names_are_not() {
+        assert!(DocumentStore::is_document_key(&DocumentStore::new_key()));
+        for other in [
+            "backups/not-merit.tar",
+            "ab/abcdef",
+            "zz/zz000000000000000000000000000000",
+            "ab/cd000000000000000000000000000000",
+            "ab/AB000000000000000000000000000000",
+            "ab000000000000000000000000000000",
+        ] {
+            assert!(!DocumentStore::is_document_key(other), "{other}");
         }
     }
 }

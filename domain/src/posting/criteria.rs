@@ -150,7 +150,11 @@ impl SearchCriteria {
 
     fn check_value_counts(&self) -> Result<(), CriteriaError> {
         let counts = [
-            ("classification", self.classifications.len(), Self::MAX_VALUES),
+            (
+                "classification",
+                self.classifications.len(),
+                Self::MAX_VALUES,
+            ),
             ("department", self.departments.len(), Self::MAX_VALUES),
             ("county", self.counties.len(), Self::MAX_VALUES),
             ("tenure", self.tenures.len(), Tenure::ALL.len()),

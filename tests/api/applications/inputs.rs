@@ -78,7 +78,10 @@ async fn notes_and_stage_names_follow_the_free_text_rules_and_a_refused_move_cha
         )
         .await;
     assert_problem(&blank, 422, "validation_failed");
-    assert_eq!(field_errors(&blank), [("note".to_owned(), "blank".to_owned())]);
+    assert_eq!(
+        field_errors(&blank),
+        [("note".to_owned(), "blank".to_owned())]
+    );
     let tag = tag_of(app, &w.employer, &id).await;
     let control = move_to(
         app,
@@ -93,7 +96,10 @@ async fn notes_and_stage_names_follow_the_free_text_rules_and_a_refused_move_cha
         [("note".to_owned(), "control_character".to_owned())]
     );
     let stage = move_to(app, &w.employer, &id, json!({"stage": " \t "}), Some(&tag)).await;
-    assert_eq!(field_errors(&stage), [("stage".to_owned(), "blank".to_owned())]);
+    assert_eq!(
+        field_errors(&stage),
+        [("stage".to_owned(), "blank".to_owned())]
+    );
     let long = move_to(
         app,
         &w.employer,
@@ -102,7 +108,10 @@ async fn notes_and_stage_names_follow_the_free_text_rules_and_a_refused_move_cha
         Some(&tag),
     )
     .await;
-    assert_eq!(field_errors(&long), [("stage".to_owned(), "too_long".to_owned())]);
+    assert_eq!(
+        field_errors(&long),
+        [("stage".to_owned(), "too_long".to_owned())]
+    );
     // Nothing moved: the version and the applicant's status are as before.
     assert_eq!(tag_of(app, &w.employer, &id).await, tag);
     let mine = app

@@ -96,6 +96,7 @@ impl TestApp {
             .await
             .expect("the test database opens and migrates");
         let app = Self::serve(settings, db, database, data_dir);
+        app.wait_for_search_index().await;
         bootstrap::ensure_admin(&app.state)
             .await
             .expect("the first admin is created");
@@ -109,9 +110,22 @@ impl TestApp {
         database: TestDatabase,
         data_dir: TempDir,
     ) -> TestApp {
+        Self::serve_prepared(settings, db, database, data_dir, |_| {})
+    }
+
+    /// Like [`TestApp::serve`], letting `prepare` see the state before the server starts (to
+    /// hold the search index's first load, say).
+    pub fn serve_prepared(
+        settings: Settings,
+        db: merit_api::db::Db,
+        database: TestDatabase,
+        data_dir: TempDir,
+        prepare: impl FnOnce(&AppState),
+    ) -> TestApp {
         let clock = ManualClock::new(start_of_tests());
         let state = startup::app_state(settings, Arc::new(clock.clone()), db.clone())
             .expect("the app state builds");
+        prepare(&state);
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let app = Application::build(state.clone(), listener).expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
@@ -130,6 +144,18 @@ impl TestApp {
             _database: database,
             client,
         }
+    }
+
+    /// Waits (up to 10 s) until the search index's first load, which runs in the background
+    /// from start-up, is done.
+    pub async fn wait_for_search_index(&self) {
+        for _ in 0..200 {
+            if self.state.search.is_loaded() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the search index did not load within 10 s");
     }
 
     /// The full URL of `path`.
