@@ -95,7 +95,7 @@ async fn notes_and_stage_names_follow_the_free_text_rules_and_a_refused_move_cha
         field_errors(&control),
         [("note".to_owned(), "control_character".to_owned())]
     );
-    let stage = move_to(app, &w.employer, &id, json!({"stage": " \t "}), Some(&tag)).await;
+    let stage = move_to(app, &w.employer, &id, json!({"stage": "   "}), Some(&tag)).await;
     assert_eq!(
         field_errors(&stage),
         [("stage".to_owned(), "blank".to_owned())]
@@ -127,7 +127,10 @@ async fn notes_and_stage_names_follow_the_free_text_rules_and_a_refused_move_cha
     )
     .await;
     kept.assert_status(200);
-    assert_eq!(kept.body["timeline"][1]["note"], "Line one\n\tline two");
+    let read = app
+        .get_as(&w.employer.token, &format!("/api/v1/applications/{id}"))
+        .await;
+    assert_eq!(read.body["timeline"][1]["note"], "Line one\n\tline two");
 }
 
 #[actix_web::test]
