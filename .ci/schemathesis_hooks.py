@@ -17,6 +17,8 @@ Schema-valid (positive) parts of a case are made to satisfy them, the same way:
 - the profile keeps the caller's own email address (a new one needs the current password) and
   names real counties and departments (unknown ones are 422);
 - template periods end no earlier than they start (422 `dates_out_of_order` otherwise);
+- saved-search criteria and new staff and employer accounts name real codes, and a salary
+  range runs from low to high;
 - an uploaded file is a small real PDF (random bytes are rightly 415 by content sniffing).
 """
 
@@ -129,6 +131,35 @@ def _fix_profile(context, case) -> None:
             conditions["departments"] = _real_codes(conditions["departments"], "/api/v1/departments")
 
 
+def _real_code(value, path: str):
+    codes = _codes(path)
+    return codes[0] if isinstance(value, str) and codes else value
+
+
+def _fix_criteria(case) -> None:
+    body = case.body
+    criteria = body.get("criteria") if isinstance(body, dict) else None
+    if not isinstance(criteria, dict):
+        return
+    for field, path in (("classification", "/api/v1/classifications"),
+                        ("department", "/api/v1/departments"), ("county", "/api/v1/locations")):
+        if field in criteria:
+            criteria[field] = _real_codes(criteria[field], path)
+    low, high = criteria.get("salary_min_cents"), criteria.get("salary_max_cents")
+    if isinstance(low, int) and isinstance(high, int) and high < low:
+        criteria["salary_min_cents"], criteria["salary_max_cents"] = high, low
+
+
+def _fix_account(case) -> None:
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    if "office_code" in body:
+        body["office_code"] = _real_code(body["office_code"], "/api/v1/offices")
+    if "department_code" in body:
+        body["department_code"] = _real_code(body["department_code"], "/api/v1/departments")
+
+
 def _fix_template(case) -> None:
     body = case.body
     if not isinstance(body, dict):
@@ -235,3 +266,7 @@ def before_call(context, case, **kwargs):
             _fix_template(case)
         elif path.endswith("/status") or path.endswith("/application-status-changes"):
             _fix_move(case)
+        elif "/me/saved-searches" in path and method in ("POST", "PUT"):
+            _fix_criteria(case)
+        elif path.endswith("-accounts") and method == "POST":
+            _fix_account(case)
