@@ -32,11 +32,12 @@ use crate::error::{FieldError, Problem};
     servers((url = "/", description = "This server")),
     tags(
         (name = "accounts", description = "Registration, email confirmation and recovery."),
-        (name = "admin", description = "Administration: accounts, the employee roster and the audit log."),
+        (name = "admin", description = "Administration: accounts, the employee roster, the audit log and the email outbox (failed emails, queued again)."),
         (name = "auth", description = "Signing in, refreshing and signing out."),
         (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),
         (name = "employees", description = "State employees: the privacy agreement and Employee ID activation."),
         (name = "exams", description = "Exams, attempts scored at once, eligibilities that expire, and eligible lists."),
+        (name = "messages", description = "The caller's inbox: every notice Merit sends a person (application status changes, account notices), read and unread, archived; and which kinds also go by email."),
         (name = "me", description = "The signed-in person's own account."),
         (name = "postings", description = "Job postings: search, details, the consideration preview and employers' management."),
         (name = "profile", description = "The caller's profile: contact details, previous supervisors, conditions of employment, and the export of everything Merit holds about them."),

@@ -93,10 +93,17 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
     }
     let tokens = TokenKeys::new(&secret, settings.jwt_previous_secret.as_ref());
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let metrics = Registry::new();
+    let mail_failed = prometheus::IntCounter::new(
+        "merit_mail_failed_total",
+        "Emails given up after their last delivery attempt (listed under GET /api/v1/admin/outbox?status=failed).",
+    )?;
+    metrics.register(Box::new(mail_failed.clone()))?;
     Ok(AppState {
         db,
         clock,
-        metrics: Registry::new(),
+        metrics,
+        mail_failed,
         tokens: Arc::new(tokens),
         hasher: PasswordHasher::new(cores, settings.hashing_queue),
         limits: Arc::new(RateLimits::new(&settings)),

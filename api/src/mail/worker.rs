@@ -53,6 +53,7 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
         .await;
     let now = state.clock.now();
     let id = email.id;
+    let kind = email.kind;
     let attempts = email.attempts;
     match outcome {
         Ok(()) => {
@@ -67,10 +68,12 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
             // never go to the logs. The whole reply is kept with the row, beside the address.
             tracing::warn!(outbox.id = %id, attempts, error.kind = error.kind(), "email delivery failed");
             let reason = error.to_string();
+            let give_up = attempts >= MAX_ATTEMPTS;
+            let failed_id = id.clone();
             state
                 .db
                 .write(move |conn| {
-                    if attempts >= MAX_ATTEMPTS {
+                    if give_up {
                         Ok(outbox::mark_failed(conn, &id, now, &reason)?)
                     } else {
                         Ok(outbox::mark_retry(
@@ -82,6 +85,18 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
                     }
                 })
                 .await?;
+            if give_up {
+                // Never dropped silently: counted, logged once as an error, and listed for
+                // admins, who can queue it again.
+                state.mail_failed.inc();
+                tracing::error!(
+                    outbox.id = %failed_id,
+                    outbox.kind = %kind,
+                    attempts,
+                    error.kind = error.kind(),
+                    "email given up after its last attempt"
+                );
+            }
             Ok(false)
         }
     }
