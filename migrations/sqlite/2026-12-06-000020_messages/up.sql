@@ -4,8 +4,10 @@ CREATE TABLE messages (
     id TEXT NOT NULL CONSTRAINT messages_pkey PRIMARY KEY,
     account_id TEXT NOT NULL CONSTRAINT messages_account_id_fkey
         REFERENCES accounts (id) ON DELETE CASCADE,
+    -- the kinds sent today, and the two issue 12 plans (contact letters, job alerts), so that
+    -- adding their producers needs no table rebuild on SQLite
     kind TEXT NOT NULL CONSTRAINT messages_kind_check CHECK (kind IN (
-        'application_status', 'account'
+        'application_status', 'account', 'contact_letter', 'job_alert'
     )),
     subject TEXT NOT NULL,
     -- plain text
