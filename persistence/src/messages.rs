@@ -192,18 +192,44 @@ pub fn find(
         .transpose()
 }
 
-/// Saves a message's read and archived state.
-pub fn set_state(conn: &mut DbConnection, message: &Message) -> RepoResult<()> {
-    diesel::update(
-        m::table
-            .find(message.id.to_string())
-            .filter(m::account_id.eq(message.account_id.to_string())),
-    )
-    .set((
-        m::read_at.eq(message.read_at.map(naive)),
-        m::archived_at.eq(message.archived_at.map(naive)),
-    ))
-    .execute(conn)?;
+/// One state of a message: read or archived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageState {
+    /// Read (`read_at`).
+    Read,
+    /// Archived (`archived_at`).
+    Archived,
+}
+
+/// Turns a state of one of a person's messages on (at `now`, keeping an earlier instant) or off.
+/// Each change is one `UPDATE` of its own column, so concurrent changes of the other state are
+/// not lost.
+pub fn set_state(
+    conn: &mut DbConnection,
+    account: AccountId,
+    id: MessageId,
+    state: MessageState,
+    on: bool,
+    now: DateTime<Utc>,
+) -> RepoResult<()> {
+    let target = m::table
+        .find(id.to_string())
+        .filter(m::account_id.eq(account.to_string()));
+    let at = on.then(|| naive(now));
+    match (state, on) {
+        (MessageState::Read, true) => diesel::update(target.filter(m::read_at.is_null()))
+            .set(m::read_at.eq(at))
+            .execute(conn)?,
+        (MessageState::Read, false) => diesel::update(target)
+            .set(m::read_at.eq(at))
+            .execute(conn)?,
+        (MessageState::Archived, true) => diesel::update(target.filter(m::archived_at.is_null()))
+            .set(m::archived_at.eq(at))
+            .execute(conn)?,
+        (MessageState::Archived, false) => diesel::update(target)
+            .set(m::archived_at.eq(at))
+            .execute(conn)?,
+    };
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use merit_domain::{
 };
 use merit_persistence::{
     DbConnection, Page, PageRequest, RepoResult,
-    messages::{self, InboxFilter, Message},
+    messages::{self, InboxFilter, Message, MessageState},
     outbox, roster,
 };
 
@@ -157,17 +157,6 @@ pub struct MessagePatch {
     pub archived: Option<bool>,
 }
 
-/// Sets `at` to `now` when turning on (keeping an earlier instant), clears it when turning off.
-fn toggle(at: &mut Option<DateTime<Utc>>, on: Option<bool>, now: DateTime<Utc>) {
-    match on {
-        Some(true) => {
-            at.get_or_insert(now);
-        }
-        Some(false) => *at = None,
-        None => {}
-    }
-}
-
 /// Marks one of the caller's messages read or unread, archived or not.
 pub fn update(
     conn: &mut DbConnection,
@@ -176,11 +165,18 @@ pub fn update(
     patch: MessagePatch,
     now: DateTime<Utc>,
 ) -> Result<Message, ApiError> {
-    let mut message = get(conn, user, id)?;
-    toggle(&mut message.read_at, patch.read, now);
-    toggle(&mut message.archived_at, patch.archived, now);
-    messages::set_state(conn, &message)?;
-    Ok(message)
+    let account = owner(user)?;
+    get(conn, user, id)?;
+    let changes = [
+        (MessageState::Read, patch.read),
+        (MessageState::Archived, patch.archived),
+    ];
+    for (state, on) in changes {
+        if let Some(on) = on {
+            messages::set_state(conn, account, id, state, on, now)?;
+        }
+    }
+    get(conn, user, id)
 }
 
 /// The caller's email preferences.

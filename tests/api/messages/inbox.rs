@@ -365,3 +365,29 @@ async fn an_email_change_is_an_account_message_and_the_export_holds_every_messag
         json!({"application_status": true, "account": true})
     );
 }
+
+#[actix_web::test]
+async fn concurrent_changes_of_read_and_archived_are_both_kept() {
+    let w = world().await;
+    let (app, ana) = (&w.app, &w.applicant);
+    applied(app, ana, &w.posting).await;
+    let id = messages(app, ana, "").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for round in 0..5 {
+        let on = round % 2 == 0;
+        let (read_patch, archive_patch) = (json!({"read": on}), json!({"archived": on}));
+        let (read, archived) = tokio::join!(
+            patch(app, ana, &id, &read_patch),
+            patch(app, ana, &id, &archive_patch)
+        );
+        read.assert_status(200);
+        archived.assert_status(200);
+        let now = app
+            .get_as(&ana.token, &format!("/api/v1/me/messages/{id}"))
+            .await;
+        assert_eq!(now.body["read_at"].is_string(), on, "round {round}");
+        assert_eq!(now.body["archived_at"].is_string(), on, "round {round}");
+    }
+}
