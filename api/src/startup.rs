@@ -111,10 +111,16 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
     search
         .register_metrics(&metrics)
         .context("cannot register the search index's metrics")?;
+    let mail_failed = prometheus::IntCounter::new(
+        "merit_mail_failed_total",
+        "Emails given up after their last delivery attempt (listed under GET /api/v1/admin/outbox?status=failed).",
+    )?;
+    metrics.register(Box::new(mail_failed.clone()))?;
     Ok(AppState {
         db,
         clock,
         metrics,
+        mail_failed,
         tokens: Arc::new(tokens),
         hasher: PasswordHasher::new(cores, settings.hashing_queue),
         limits: Arc::new(RateLimits::new(&settings)),

@@ -42,6 +42,8 @@ pub struct AppState {
     pub current_password_slowdown: Arc<SignInSlowdown>,
     /// Where emails go.
     pub mailer: Arc<Mailer>,
+    /// Emails given up after their last attempt, counted (`merit_mail_failed_total`).
+    pub mail_failed: prometheus::IntCounter,
     /// Wakes the outbox worker when an email was queued.
     pub mail_signal: Arc<Notify>,
     /// The posting search index.

@@ -8,6 +8,7 @@ pub mod account;
 pub mod application;
 pub mod exam;
 pub mod ids;
+pub mod message;
 pub mod paging;
 pub mod posting;
 pub mod profile;

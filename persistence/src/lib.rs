@@ -11,6 +11,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod exams;
+pub mod messages;
 pub mod outbox;
 pub mod paging;
 pub mod postings;

@@ -10,13 +10,21 @@ use diesel::{
     sql_types::{BigInt, Integer, Text, Timestamp},
 };
 
-use crate::{DbConnection, error::RepoResult, schema::outbox_emails, time::naive};
+use crate::{
+    DbConnection,
+    error::RepoResult,
+    paging::{Page, PageRequest},
+    schema::outbox_emails,
+    time::{naive, utc},
+};
 
 /// An email to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email {
     /// Its id, also the `Message-ID` local part, so a receiver can spot a repeat.
     pub id: String,
+    /// Which email it is (its template's name), for logs and admins; never personal data.
+    pub kind: String,
     /// The recipient.
     pub to: String,
     /// The subject line.
@@ -32,6 +40,7 @@ pub fn enqueue(conn: &mut DbConnection, email: &Email, now: DateTime<Utc>) -> Re
     diesel::insert_into(outbox_emails::table)
         .values((
             outbox_emails::id.eq(&email.id),
+            outbox_emails::kind.eq(&email.kind),
             outbox_emails::to_address.eq(&email.to),
             outbox_emails::subject.eq(&email.subject),
             outbox_emails::text_body.eq(&email.text),
@@ -50,6 +59,9 @@ pub struct Claimed {
     /// The outbox id.
     #[diesel(sql_type = Text)]
     pub id: String,
+    /// Which email it is.
+    #[diesel(sql_type = Text)]
+    pub kind: String,
     /// The recipient.
     #[diesel(sql_type = Text, column_name = to_address)]
     pub to: String,
@@ -71,13 +83,13 @@ const CLAIM_POSTGRES: &str = "UPDATE outbox_emails SET claimed_until = $1, attem
     WHERE id IN (SELECT id FROM outbox_emails WHERE sent_at IS NULL AND failed_at IS NULL \
     AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
-    RETURNING id, to_address, subject, text_body, html_body, attempts";
+    RETURNING id, kind, to_address, subject, text_body, html_body, attempts";
 
 const CLAIM_SQLITE: &str = "UPDATE outbox_emails SET claimed_until = $1, attempts = attempts + 1 \
     WHERE id IN (SELECT id FROM outbox_emails WHERE sent_at IS NULL AND failed_at IS NULL \
     AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
     ORDER BY next_attempt_at LIMIT $3) \
-    RETURNING id, to_address, subject, text_body, html_body, attempts";
+    RETURNING id, kind, to_address, subject, text_body, html_body, attempts";
 
 /// Claims up to `limit` due emails until `lease_until`. Call inside a write transaction.
 pub fn claim_due(
@@ -149,4 +161,160 @@ pub fn pending_count(conn: &mut DbConnection) -> RepoResult<i64> {
         .filter(outbox_emails::failed_at.is_null())
         .count()
         .get_result(conn)?)
+}
+
+/// Where an email stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxStatus {
+    /// Waiting for its next attempt (or being delivered).
+    Queued,
+    /// Delivered.
+    Sent,
+    /// Given up after the last retry; an admin may queue it again.
+    Failed,
+}
+
+/// An outbox row as admins see it: everything but the bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    /// The outbox id.
+    pub id: String,
+    /// Which email it is.
+    pub kind: String,
+    /// The recipient.
+    pub to: String,
+    /// The subject line.
+    pub subject: String,
+    /// Where it stands.
+    pub status: OutboxStatus,
+    /// Delivery attempts so far.
+    pub attempts: i32,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+    /// When the next attempt is due (while queued).
+    pub next_attempt_at: DateTime<Utc>,
+    /// When it was delivered.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When it was given up.
+    pub failed_at: Option<DateTime<Utc>>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+}
+
+type EntryColumns = (
+    String,
+    String,
+    String,
+    String,
+    i32,
+    NaiveDateTime,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<String>,
+);
+
+const ENTRY_COLUMNS: (
+    outbox_emails::id,
+    outbox_emails::kind,
+    outbox_emails::to_address,
+    outbox_emails::subject,
+    outbox_emails::attempts,
+    outbox_emails::created_at,
+    outbox_emails::next_attempt_at,
+    outbox_emails::sent_at,
+    outbox_emails::failed_at,
+    outbox_emails::last_error,
+) = (
+    outbox_emails::id,
+    outbox_emails::kind,
+    outbox_emails::to_address,
+    outbox_emails::subject,
+    outbox_emails::attempts,
+    outbox_emails::created_at,
+    outbox_emails::next_attempt_at,
+    outbox_emails::sent_at,
+    outbox_emails::failed_at,
+    outbox_emails::last_error,
+);
+
+fn entry(row: EntryColumns) -> OutboxEntry {
+    let (id, kind, to, subject, attempts, created, next, sent, failed, last_error) = row;
+    let status = match (sent, failed) {
+        (Some(_), _) => OutboxStatus::Sent,
+        (None, Some(_)) => OutboxStatus::Failed,
+        (None, None) => OutboxStatus::Queued,
+    };
+    OutboxEntry {
+        id,
+        kind,
+        to,
+        subject,
+        status,
+        attempts,
+        created_at: utc(created),
+        next_attempt_at: utc(next),
+        sent_at: sent.map(utc),
+        failed_at: failed.map(utc),
+        last_error,
+    }
+}
+
+/// A page of outbox rows, newest first, optionally of one status; the key is the id.
+pub fn list(
+    conn: &mut DbConnection,
+    status: Option<OutboxStatus>,
+    page: PageRequest<'_>,
+) -> RepoResult<Page<OutboxEntry>> {
+    let mut query = outbox_emails::table.select(ENTRY_COLUMNS).into_boxed();
+    query = match status {
+        Some(OutboxStatus::Queued) => query
+            .filter(outbox_emails::sent_at.is_null())
+            .filter(outbox_emails::failed_at.is_null()),
+        Some(OutboxStatus::Sent) => query.filter(outbox_emails::sent_at.is_not_null()),
+        Some(OutboxStatus::Failed) => query
+            .filter(outbox_emails::sent_at.is_null())
+            .filter(outbox_emails::failed_at.is_not_null()),
+        None => query,
+    };
+    if let Some(after) = page.after {
+        query = query.filter(outbox_emails::id.lt(after.to_owned()));
+    }
+    let rows: Vec<EntryColumns> = query
+        .order(outbox_emails::id.desc())
+        .limit(page.fetch())
+        .load(conn)?;
+    Ok(Page::from_overfetch(
+        rows.into_iter().map(entry).collect(),
+        page.limit,
+    ))
+}
+
+/// One outbox row.
+pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<OutboxEntry>> {
+    let row: Option<EntryColumns> = outbox_emails::table
+        .find(id)
+        .select(ENTRY_COLUMNS)
+        .first(conn)
+        .optional()?;
+    Ok(row.map(entry))
+}
+
+/// Queues a failed email again, due at `now`, with its attempts reset; `false` when it is not
+/// failed (any more).
+pub fn requeue_failed(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> RepoResult<bool> {
+    let changed = diesel::update(
+        outbox_emails::table
+            .find(id)
+            .filter(outbox_emails::sent_at.is_null())
+            .filter(outbox_emails::failed_at.is_not_null()),
+    )
+    .set((
+        outbox_emails::failed_at.eq(None::<NaiveDateTime>),
+        outbox_emails::claimed_until.eq(None::<NaiveDateTime>),
+        outbox_emails::attempts.eq(0),
+        outbox_emails::next_attempt_at.eq(naive(now)),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
 }

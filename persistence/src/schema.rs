@@ -137,6 +137,31 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         failed_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        account_id -> Text,
+        kind -> Text,
+        subject -> Text,
+        body -> Text,
+        application_id -> Nullable<Text>,
+        posting_id -> Nullable<Text>,
+        outbox_email_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    message_email_opt_outs (account_id, kind) {
+        account_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -389,6 +414,7 @@ diesel::joinable!(application_events -> applications (application_id));
 diesel::joinable!(application_files -> applications (application_id));
 diesel::joinable!(application_attachments -> applications (application_id));
 diesel::joinable!(application_attachments -> documents (document_id));
+diesel::joinable!(messages -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
@@ -403,6 +429,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     employee_roster,
     audit_events,
     outbox_emails,
+    messages,
+    message_email_opt_outs,
     postings,
     posting_changes,
     saved_searches,

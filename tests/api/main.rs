@@ -14,6 +14,7 @@ mod exams;
 mod http_edges;
 mod identity;
 mod merge_patch;
+mod messages;
 mod openapi;
 mod postings;
 mod profiles;

@@ -100,6 +100,7 @@ problem_codes! {
     ApplicationsNotFinal      "applications_not_final"      CONFLICT                "Applications not final";
     AlreadyFilled             "already_filled"              CONFLICT                "Already filled";
     RequestTimeout            "request_timeout"             REQUEST_TIMEOUT         "Request timeout";
+    OutboxEmailNotFailed      "outbox_email_not_failed"     CONFLICT                "Email not failed";
     PreconditionFailed        "precondition_failed"         PRECONDITION_FAILED     "Precondition failed";
     PayloadTooLarge           "payload_too_large"           PAYLOAD_TOO_LARGE       "Payload too large";
     UnsupportedMediaType      "unsupported_media_type"      UNSUPPORTED_MEDIA_TYPE  "Unsupported media type";

@@ -20,6 +20,7 @@ pub fn enqueue(
 ) -> RepoResult<()> {
     let email = outbox::Email {
         id: uuid::Uuid::now_v7().to_string(),
+        kind: message.kind.to_owned(),
         to: to.to_owned(),
         subject: message.subject,
         text: message.text,

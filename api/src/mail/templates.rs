@@ -3,6 +3,8 @@
 /// A rendered email.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
+    /// Which email this is (the template's name), kept with the outbox row for logs and admins.
+    pub kind: &'static str,
     /// The subject line.
     pub subject: String,
     /// The plain-text body.
@@ -28,6 +30,7 @@ fn escape(text: &str) -> String {
 
 /// Builds a message from paragraphs and an optional call to action (label, link).
 fn message(
+    kind: &'static str,
     subject: &str,
     greeting_name: &str,
     paragraphs: &[&str],
@@ -54,6 +57,7 @@ fn message(
     text.push_str("If you did not ask for this, you can ignore this email.\n\n-- Merit, the State's careers portal\n");
     html.push_str("<p>If you did not ask for this, you can ignore this email.</p><p>Merit, the State's careers portal</p></body></html>");
     Message {
+        kind,
         subject: subject.into(),
         text,
         html,
@@ -63,6 +67,7 @@ fn message(
 /// Confirms a new account's email address.
 pub fn verify_email(name: &str, link: &str) -> Message {
     message(
+        "verify_email",
         "Confirm your email address",
         name,
         &[
@@ -75,6 +80,7 @@ pub fn verify_email(name: &str, link: &str) -> Message {
 /// Tells the owner of an address that someone tried to register it again.
 pub fn already_registered(name: &str, reset_link: &str) -> Message {
     message(
+        "already_registered",
         "You already have an account",
         name,
         &[
@@ -87,6 +93,7 @@ pub fn already_registered(name: &str, reset_link: &str) -> Message {
 /// A link to reset a forgotten password.
 pub fn reset_password(name: &str, link: &str) -> Message {
     message(
+        "reset_password",
         "Reset your password",
         name,
         &[
@@ -99,6 +106,7 @@ pub fn reset_password(name: &str, link: &str) -> Message {
 /// Staff and admins cannot reset by email.
 pub fn contact_service_desk(name: &str) -> Message {
     message(
+        "contact_service_desk",
         "Password help for staff accounts",
         name,
         &[
@@ -112,6 +120,7 @@ pub fn contact_service_desk(name: &str) -> Message {
 /// The usernames registered to an address.
 pub fn username_reminder(name: &str, sign_in_names: &str) -> Message {
     message(
+        "username_reminder",
         "Your username",
         name,
         &[&format!(
@@ -124,6 +133,7 @@ pub fn username_reminder(name: &str, sign_in_names: &str) -> Message {
 /// An activated employee's link to set a first password.
 pub fn set_password(name: &str, link: &str) -> Message {
     message(
+        "set_password",
         "Set your password for the employee career section",
         name,
         &[
@@ -133,30 +143,12 @@ pub fn set_password(name: &str, link: &str) -> Message {
     )
 }
 
-/// Tells the previous address that the account's email address was changed.
-pub fn email_changed(name: &str) -> Message {
-    message(
-        "Your email address was changed",
-        name,
-        &[
-            "The email address of your Merit account was just changed, and this address no longer signs in. If you made this change, there is nothing to do.",
-            "If you did not, someone may know your password: contact the service desk at once so they can lock the account and give it back to you.",
-        ],
-        None,
-    )
-}
-
-/// Tells an applicant their application's status changed.
-pub fn application_status(name: &str, posting_title: &str, status: &str) -> Message {
-    message(
-        &format!("Your application: {status}"),
-        name,
-        &[
-            &format!("The status of your application for \"{posting_title}\" is now: {status}."),
-            "Sign in to see its whole history under your applications.",
-        ],
-        None,
-    )
+/// The email of a notice that is also a message in the person's inbox: its paragraphs, and a
+/// pointer to the inbox.
+pub fn notice(kind: &'static str, subject: &str, name: &str, paragraphs: &[String]) -> Message {
+    let mut all: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+    all.push("You will also find this message in your Merit inbox.");
+    message(kind, subject, name, &all, None)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use merit_persistence::outbox::{self, Claimed};
+use prometheus::IntCounter;
 
 use super::delivery;
 use crate::{error::ApiError, state::AppState};
@@ -53,6 +54,7 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
         .await;
     let now = state.clock.now();
     let id = email.id;
+    let kind = email.kind;
     let attempts = email.attempts;
     match outcome {
         Ok(()) => {
@@ -67,10 +69,12 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
             // never go to the logs. The whole reply is kept with the row, beside the address.
             tracing::warn!(outbox.id = %id, attempts, error.kind = error.kind(), "email delivery failed");
             let reason = error.to_string();
+            let give_up = attempts >= MAX_ATTEMPTS;
+            let failed_id = id.clone();
             state
                 .db
                 .write(move |conn| {
-                    if attempts >= MAX_ATTEMPTS {
+                    if give_up {
                         Ok(outbox::mark_failed(conn, &id, now, &reason)?)
                     } else {
                         Ok(outbox::mark_retry(
@@ -82,9 +86,32 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
                     }
                 })
                 .await?;
+            if give_up {
+                given_up(
+                    &state.mail_failed,
+                    &failed_id,
+                    &kind,
+                    attempts,
+                    error.kind(),
+                );
+            }
             Ok(false)
         }
     }
+}
+
+/// Records an email given up after its last attempt. Never dropped silently: counted
+/// (`merit_mail_failed_total`) and logged once as an error with its id and kind (never its
+/// address or body); admins list it and may queue it again.
+fn given_up(counter: &IntCounter, id: &str, kind: &str, attempts: i32, error_kind: &str) {
+    counter.inc();
+    tracing::error!(
+        outbox.id = %id,
+        outbox.kind = %kind,
+        attempts,
+        error.kind = error_kind,
+        "email given up after its last attempt"
+    );
 }
 
 /// Runs passes forever: at once when woken by a new email, otherwise every `interval`.
@@ -102,6 +129,52 @@ pub async fn run(state: AppState, interval: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer into a shared buffer, to read what was logged.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("the buffer").extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_email_given_up_is_counted_and_logged_once_as_an_error_with_its_id_and_kind() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let counter = IntCounter::new("given_up", "test").expect("a counter");
+        tracing::subscriber::with_default(subscriber, || {
+            given_up(
+                &counter,
+                "outbox-1",
+                "application_status",
+                8,
+                "smtp_transient",
+            );
+        });
+        let logged =
+            String::from_utf8(captured.0.lock().expect("the buffer").clone()).expect("UTF-8 logs");
+        assert_eq!(logged.lines().count(), 1, "{logged}");
+        assert!(logged.contains("ERROR"), "{logged}");
+        assert!(logged.contains("outbox.id=outbox-1"), "{logged}");
+        assert!(
+            logged.contains("outbox.kind=application_status"),
+            "{logged}"
+        );
+        assert!(logged.contains("smtp_transient"), "{logged}");
+        assert_eq!(counter.get(), 1);
+    }
 
     #[test]
     fn retries_back_off_from_thirty_seconds_to_an_hour() {

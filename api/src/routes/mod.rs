@@ -6,6 +6,7 @@ pub mod auth;
 pub mod documents;
 pub mod exams;
 pub mod me;
+pub mod messages;
 pub mod numbers;
 pub mod postings;
 pub mod profile;
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(postings::configure)
             .configure(saved_searches::configure)
             .configure(exams::configure)
-            .configure(applications::configure),
+            .configure(applications::configure)
+            .configure(messages::configure),
     );
 }

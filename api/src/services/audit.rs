@@ -46,11 +46,13 @@ pub enum AuditKind {
     EmailVerified,
     /// The owner changed their email address (it must be verified again).
     EmailChanged,
+    /// An admin queued a failed email again.
+    OutboxEmailRequeued,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 19] = [
+    pub const ALL: [AuditKind; 20] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -70,6 +72,7 @@ impl AuditKind {
         AuditKind::SignedOut,
         AuditKind::EmailVerified,
         AuditKind::EmailChanged,
+        AuditKind::OutboxEmailRequeued,
     ];
 
     /// The kind's name in the API and the database.
@@ -94,6 +97,7 @@ impl AuditKind {
             AuditKind::SignedOut => "signed_out",
             AuditKind::EmailVerified => "email_verified",
             AuditKind::EmailChanged => "email_changed",
+            AuditKind::OutboxEmailRequeued => "outbox_email_requeued",
         }
     }
 

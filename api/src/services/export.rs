@@ -1,14 +1,19 @@
 //! Everything Merit holds about the caller, in one read: the account, the profile, the
 //! templates, the documents' metadata (the bytes are downloaded one by one), the saved
-//! searches, every exam attempt with its answers, every eligibility with its status, and the
-//! sign-in sessions.
+//! searches, every exam attempt with its answers, every eligibility with its status, the
+//! sign-in sessions, and the messages with the notification preferences.
 
 use chrono::{DateTime, Utc};
-use merit_domain::exam::{EligibilityStatus, status_at};
+use merit_domain::{
+    exam::{EligibilityStatus, status_at},
+    ids::AccountId,
+    message::EmailPreferences,
+};
 use merit_persistence::{
     DbConnection, documents,
     documents::StoredDocument,
     exams::{self, Attempt, Eligibility},
+    messages::{self, Message},
     saved_searches::{self, SavedSearch},
     sessions::{self, SessionRecord},
     templates,
@@ -37,6 +42,10 @@ pub struct Export {
     pub eligibilities: Vec<(Eligibility, EligibilityStatus)>,
     /// Every sign-in session, newest first.
     pub sessions: Vec<SessionRecord>,
+    /// Every message in the inbox and the archive, newest first.
+    pub messages: Vec<Message>,
+    /// Which kinds of message also go by email.
+    pub email_preferences: EmailPreferences,
 }
 
 /// Collects the export of `account_id` at `now` in one consistent read.
@@ -45,6 +54,7 @@ pub fn collect(
     account_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Export, ApiError> {
+    let account: AccountId = account_id.parse().map_err(ApiError::internal)?;
     Ok(Export {
         profile: profile::read(conn, account_id)?,
         templates: templates::all(conn, account_id)?,
@@ -59,5 +69,7 @@ pub fn collect(
             })
             .collect(),
         sessions: sessions::history(conn, account_id)?,
+        messages: messages::all(conn, account)?,
+        email_preferences: messages::email_preferences(conn, account)?,
     })
 }

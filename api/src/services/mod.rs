@@ -12,6 +12,8 @@ pub mod documents;
 pub mod employees;
 pub mod exams;
 pub mod export;
+pub mod messages;
+pub mod outbox;
 pub mod posting_names;
 pub mod postings;
 pub mod profile;

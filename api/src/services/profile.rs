@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use merit_domain::{
     account::{Account, EmailAddress, PersonName},
+    message::MessageKind,
     profile::Profile,
     reference::{CountyCode, DepartmentCode},
 };
@@ -15,10 +16,10 @@ use crate::{
     auth::AuthUser,
     conditional::{IfMatch, entity_tag},
     error::{ApiError, Code, FieldError},
-    mail::{self, templates},
     services::{
         accounts::{check_current_password, send_verification},
         audit::{self, AuditKind},
+        messages::{self, EmailTo, Notice},
     },
     state::AppState,
 };
@@ -266,10 +267,23 @@ fn after_email_change(
     if let Some(new_email) = &account.email {
         send_verification(conn, state, &account, new_email, now)?;
     }
-    if let Some(old_email) = &previous.email {
-        let notice = templates::email_changed(account.first_name.as_str());
-        mail::enqueue(conn, old_email.as_str(), notice, now)?;
-    }
+    // The account notice goes to the inbox and, always, to the previous address.
+    let notice = Notice {
+        kind: MessageKind::Account,
+        template: "email_changed",
+        subject: "Your email address was changed".to_owned(),
+        paragraphs: vec![
+            "The email address of your Merit account was just changed, and the previous address no longer signs in. If you made this change, there is nothing to do.".to_owned(),
+            "If you did not, someone may know your password: contact the service desk at once so they can lock the account and give it back to you.".to_owned(),
+        ],
+        application_id: None,
+        posting_id: None,
+    };
+    let email_to = match &previous.email {
+        Some(old_email) => EmailTo::Address(old_email.as_str().to_owned()),
+        None => EmailTo::Nowhere,
+    };
+    messages::send_notice(conn, &account, notice, email_to, now)?;
     audit::record(
         conn,
         AuditKind::EmailChanged,

@@ -19,6 +19,7 @@ async fn enqueue(app: &TestApp, count: usize) {
         .write(move |conn| {
             for n in 0..count {
                 let message = Message {
+                    kind: "test",
                     subject: format!("Message {n}"),
                     text: format!("Body {n}"),
                     html: format!("<p>Body {n}</p>"),

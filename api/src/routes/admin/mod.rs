@@ -1,12 +1,14 @@
 //! Administration: staff and employer accounts, account search and changes, the employee
-//! roster and the audit log. Every route needs the admin role.
+//! roster, the audit log and the email outbox. Every route needs the admin role.
 
 mod dto;
 mod handlers;
+mod outbox;
 mod roster;
 
 pub use dto::*;
 pub use handlers::*;
+pub use outbox::*;
 pub use roster::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,5 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(reset_account_password)
         .service(unlock_account)
         .service(import_employee_roster)
-        .service(list_audit_events);
+        .service(list_audit_events)
+        .service(list_outbox_emails)
+        .service(retry_outbox_email);
 }

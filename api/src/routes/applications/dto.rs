@@ -108,7 +108,8 @@ pub struct TimelineEntry {
     /// The reason code (`we_declined`, `they_declined`, `process_ended`,
     /// `internal_only_other_department`), if any.
     pub reason: Option<String>,
-    /// Whether the applicant was emailed about it.
+    /// Whether the applicant was sent a notice of it: a message in their inbox
+    /// (`GET /api/v1/me/messages`), also emailed unless they turned application notices off.
     pub notice_sent: bool,
     /// The department's stage name (department view only).
     pub stage: Option<String>,

@@ -11,8 +11,12 @@ use super::dto::ProfileResponse;
 use crate::{
     error::ApiError,
     routes::{
-        documents::DocumentResponse, exams::band_label, me::AccountResponse,
-        saved_searches::SavedSearchResponse, templates::TemplateResponse,
+        documents::DocumentResponse,
+        exams::band_label,
+        me::AccountResponse,
+        messages::{MessageResponse, NotificationPreferencesResponse},
+        saved_searches::SavedSearchResponse,
+        templates::TemplateResponse,
     },
     services::export::Export,
 };
@@ -40,6 +44,10 @@ pub struct ExportResponse {
     pub eligibilities: Vec<ExportedEligibility>,
     /// Every sign-in session, newest first (tokens are never exported).
     pub sessions: Vec<ExportedSession>,
+    /// Every message, in the inbox and archived, newest first.
+    pub messages: Vec<MessageResponse>,
+    /// Which kinds of message also go by email.
+    pub notification_preferences: NotificationPreferencesResponse,
 }
 
 /// One answer given in an exam.
@@ -159,6 +167,14 @@ impl ExportResponse {
                     ended_at: s.revoked_at,
                     end_reason: s.revoked_reason,
                 })
+                .collect(),
+            notification_preferences: NotificationPreferencesResponse::new(
+                &export.email_preferences,
+            ),
+            messages: export
+                .messages
+                .into_iter()
+                .map(MessageResponse::from)
                 .collect(),
         })
     }

@@ -20,6 +20,7 @@ pub use submit::{IdempotencyKey, SubmitAnswer, submit};
 pub use withdraw::withdraw;
 
 use chrono::{DateTime, Utc};
+use merit_domain::message::MessageKind;
 use merit_domain::{
     account::Role,
     application::{ApplicationStatus, ReasonCode},
@@ -29,14 +30,14 @@ use merit_domain::{
 use merit_persistence::{
     DbConnection, accounts,
     applications::{self, Application, events::Event},
-    postings, roster,
+    postings,
 };
 
 use crate::{
     auth::AuthUser,
     conditional::version_tag,
     error::ApiError,
-    mail::{self, templates},
+    services::messages::{self, EmailTo, Notice},
 };
 
 fn not_found() -> ApiError {
@@ -145,7 +146,8 @@ fn log(
     Ok(())
 }
 
-/// Emails the applicant their new status; `false` when they have no address to write to.
+/// Sends the applicant a notice of their application's new status (a message in their inbox,
+/// and an email unless they turned those off); `false` when the account is gone.
 fn notify(
     conn: &mut DbConnection,
     application: &Application,
@@ -155,18 +157,21 @@ fn notify(
     let Some(account) = accounts::find(conn, &application.account_id.to_string())? else {
         return Ok(false);
     };
-    let business = match (&account.email, &account.employee_id) {
-        (None, Some(employee)) => roster::find(conn, employee.as_str())?.map(|e| e.business_email),
-        _ => None,
+    let status = application.status.as_str().replace('_', " ");
+    let notice = Notice {
+        kind: MessageKind::ApplicationStatus,
+        template: "application_status",
+        subject: format!("Your application: {status}"),
+        paragraphs: vec![
+            format!(
+                "The status of your application for \"{}\" is now: {status}.",
+                posting.title.as_str()
+            ),
+            "Sign in to see its whole history under your applications.".to_owned(),
+        ],
+        application_id: Some(application.id),
+        posting_id: Some(posting.id),
     };
-    let Some(email) = account.email.as_ref().or(business.as_ref()) else {
-        return Ok(false);
-    };
-    let message = templates::application_status(
-        account.first_name.as_str(),
-        posting.title.as_str(),
-        &application.status.as_str().replace('_', " "),
-    );
-    mail::enqueue(conn, email.as_str(), message, now)?;
+    messages::send_notice(conn, &account, notice, EmailTo::OnFile, now)?;
     Ok(true)
 }
