@@ -45,6 +45,7 @@ use crate::error::{FieldError, Problem};
         (name = "service", description = "Health, readiness and metrics."),
         (name = "templates", description = "The caller's application templates (the State application, STD 678)."),
         (name = "applications", description = "Applications: drafts, submission (with Idempotency-Key), the status timeline and withdrawal; for departments, a posting's applications, moves through their own stages, and submitted documents."),
+        (name = "staff", description = "The staff workspace (CalJOBS): case load of individuals and employers, services and placements recorded on cases, quick search and report indicators. Staff work their own office's cases; admins every office's."),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&SecuritySchemes)

@@ -19,4 +19,5 @@ mod postings;
 mod profiles;
 mod reference;
 mod service;
+mod staff;
 mod templates;

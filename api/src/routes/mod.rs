@@ -12,6 +12,7 @@ pub mod profile;
 pub mod reference;
 pub mod saved_searches;
 pub mod service;
+pub mod staff;
 pub mod strings;
 pub mod templates;
 pub mod terms;
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(postings::configure)
             .configure(saved_searches::configure)
             .configure(exams::configure)
-            .configure(applications::configure),
+            .configure(applications::configure)
+            .configure(staff::configure),
     );
 }

@@ -46,11 +46,21 @@ pub enum AuditKind {
     EmailVerified,
     /// The owner changed their email address (it must be verified again).
     EmailChanged,
+    /// A staff member (or admin) opened a case.
+    CaseOpened,
+    /// A case was assigned to another staff member.
+    CaseAssigned,
+    /// A case's status changed (closing included).
+    CaseStatusChanged,
+    /// A service was recorded on a case.
+    CaseActivityRecorded,
+    /// A job placement was recorded on a case.
+    CasePlacementRecorded,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 19] = [
+    pub const ALL: [AuditKind; 24] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -70,6 +80,11 @@ impl AuditKind {
         AuditKind::SignedOut,
         AuditKind::EmailVerified,
         AuditKind::EmailChanged,
+        AuditKind::CaseOpened,
+        AuditKind::CaseAssigned,
+        AuditKind::CaseStatusChanged,
+        AuditKind::CaseActivityRecorded,
+        AuditKind::CasePlacementRecorded,
     ];
 
     /// The kind's name in the API and the database.
@@ -94,6 +109,11 @@ impl AuditKind {
             AuditKind::SignedOut => "signed_out",
             AuditKind::EmailVerified => "email_verified",
             AuditKind::EmailChanged => "email_changed",
+            AuditKind::CaseOpened => "case_opened",
+            AuditKind::CaseAssigned => "case_assigned",
+            AuditKind::CaseStatusChanged => "case_status_changed",
+            AuditKind::CaseActivityRecorded => "case_activity_recorded",
+            AuditKind::CasePlacementRecorded => "case_placement_recorded",
         }
     }
 
