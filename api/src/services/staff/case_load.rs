@@ -7,7 +7,7 @@ use merit_domain::{
     ids::{AccountId, CaseId, EntityId},
 };
 use merit_persistence::{
-    DbConnection, Page, PageRequest, accounts,
+    DbConnection, Page, PageRequest, RepoError, accounts,
     cases::{self, Case, CaseFilter, Subject},
 };
 use serde_json::json;
@@ -133,7 +133,20 @@ pub fn open(
         close_reason: None,
         updated_at: now,
     };
-    cases::insert(conn, &case)?;
+    // A concurrent opening that passed the check above meets the partial unique index
+    // (PostgreSQL; SQLite's write transactions are serial already).
+    cases::insert(conn, &case).map_err(|e| match e {
+        RepoError::Conflict { constraint } if constraint.starts_with("staff_cases_open_") => {
+            ApiError::new(
+                Code::CaseAlreadyOpen,
+                format!(
+                    "Office {} has an open case for them already.",
+                    case.office_code
+                ),
+            )
+        }
+        other => other.into(),
+    })?;
     audit::record(
         conn,
         AuditKind::CaseOpened,
