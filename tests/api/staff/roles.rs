@@ -161,3 +161,30 @@ async fn each_role_gets_exactly_its_answer_from_each_endpoint() {
         .await;
     assert!(ids(&by_lao_staff.body).is_empty());
 }
+
+#[actix_web::test]
+async fn who_may_not_use_the_workspace_is_refused_before_their_input_is_judged() {
+    let w = world().await;
+    let app = &w.app;
+    let bad_body = json!({"kind": "nobody", "extra": true});
+    let refused = app
+        .post_as(&w.ana.token, "/api/v1/staff/cases", &bad_body)
+        .await;
+    crate::support::assert_problem(&refused, 403, "forbidden");
+    let bad_query = app
+        .get_as(&w.ana.token, "/api/v1/staff/report-indicators?from=nope")
+        .await;
+    crate::support::assert_problem(&bad_query, 403, "forbidden");
+    let anonymous = app
+        .post(
+            "/api/v1/staff/cases/01938f4e-7c1a-7b2e-9c3d-4e5f60718293/status",
+            &bad_body,
+        )
+        .await;
+    crate::support::assert_problem(&anonymous, 401, "unauthenticated");
+    // Staff get the validation error.
+    let judged = app
+        .post_as(&w.chen.token, "/api/v1/staff/cases", &bad_body)
+        .await;
+    crate::support::assert_problem(&judged, 422, "validation_failed");
+}

@@ -6,7 +6,7 @@ use merit_persistence::PageRequest;
 
 use super::{convert::*, dto::*};
 use crate::{
-    auth::AuthUser,
+    auth::StaffUser,
     error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, NotFound},
@@ -34,10 +34,9 @@ use crate::{
 #[post("/staff/cases")]
 pub async fn open_case(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     Json(body): Json<OpenCaseRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    service::scope(&user)?;
     let command = body.parse()?;
     let now = state.clock.now();
     let view = state
@@ -63,10 +62,9 @@ pub async fn open_case(
 #[get("/staff/cases")]
 pub async fn list_cases(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     Query(query): Query<CaseListQuery>,
 ) -> Result<web::Json<PageResponse<CaseResponse>>, ApiError> {
-    service::scope(&user)?;
     let (limit, after) = page_params("staff-cases", query.limit, query.cursor.as_deref())?;
     let assigned_staff_id = query
         .assigned_staff_id
@@ -116,7 +114,7 @@ pub async fn list_cases(
 #[get("/staff/cases/{id}")]
 pub async fn get_case(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     PathId(id): PathId<CaseId>,
 ) -> Result<web::Json<CaseResponse>, ApiError> {
     let view = state
@@ -144,11 +142,10 @@ pub async fn get_case(
 #[post("/staff/cases/{id}/assignment")]
 pub async fn assign_case(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     PathId(id): PathId<CaseId>,
     Json(body): Json<AssignCaseRequest>,
 ) -> Result<web::Json<CaseResponse>, ApiError> {
-    service::scope(&user)?;
     let staff = assignee(&body)?;
     let now = state.clock.now();
     let view = state
@@ -177,11 +174,10 @@ pub async fn assign_case(
 #[post("/staff/cases/{id}/status")]
 pub async fn change_case_status(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     PathId(id): PathId<CaseId>,
     Json(body): Json<CaseStatusRequest>,
 ) -> Result<web::Json<CaseResponse>, ApiError> {
-    service::scope(&user)?;
     let status = body.status.into();
     let reason = body.reason.map(Into::into);
     let now = state.clock.now();
@@ -210,11 +206,10 @@ pub async fn change_case_status(
 #[post("/staff/cases/{id}/activities")]
 pub async fn record_case_activity(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     PathId(id): PathId<CaseId>,
     Json(body): Json<ActivityRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    service::scope(&user)?;
     let command = body.parse()?;
     let now = state.clock.now();
     let activity = state
@@ -239,11 +234,10 @@ pub async fn record_case_activity(
 #[get("/staff/cases/{id}/activities")]
 pub async fn list_case_activities(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     PathId(id): PathId<CaseId>,
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<ActivityResponse>>, ApiError> {
-    service::scope(&user)?;
     let (limit, after) = page_params("case-activities", page.limit, page.cursor.as_deref())?;
     let found = state
         .db
@@ -282,11 +276,10 @@ pub async fn list_case_activities(
 #[post("/staff/cases/{id}/placements")]
 pub async fn record_case_placement(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     PathId(id): PathId<CaseId>,
     Json(body): Json<PlacementRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    service::scope(&user)?;
     let command = body.parse()?;
     let now = state.clock.now();
     let placement = state
@@ -311,11 +304,10 @@ pub async fn record_case_placement(
 #[get("/staff/cases/{id}/placements")]
 pub async fn list_case_placements(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     PathId(id): PathId<CaseId>,
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<PlacementResponse>>, ApiError> {
-    service::scope(&user)?;
     let (limit, after) = page_params("case-placements", page.limit, page.cursor.as_deref())?;
     let found = state
         .db
@@ -349,10 +341,9 @@ pub async fn list_case_placements(
 #[get("/staff/quick-search/individuals")]
 pub async fn search_individuals(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     Query(query): Query<QuickSearchQuery>,
 ) -> Result<web::Json<PageResponse<IndividualResult>>, ApiError> {
-    service::scope(&user)?;
     let text = search_text(&query.q)?;
     let (limit, after) = page_params("staff-individuals", query.limit, query.cursor.as_deref())?;
     let found = state
@@ -387,10 +378,9 @@ pub async fn search_individuals(
 #[get("/staff/quick-search/employers")]
 pub async fn search_employers(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     Query(query): Query<QuickSearchQuery>,
 ) -> Result<web::Json<PageResponse<CaseResponse>>, ApiError> {
-    service::scope(&user)?;
     let text = search_text(&query.q)?;
     let (limit, after) = page_params("staff-employers", query.limit, query.cursor.as_deref())?;
     let found = state
@@ -430,10 +420,9 @@ pub async fn search_employers(
 #[get("/staff/report-indicators")]
 pub async fn get_report_indicators(
     state: web::Data<AppState>,
-    user: AuthUser,
+    StaffUser(user): StaffUser,
     Query(query): Query<IndicatorsQuery>,
 ) -> Result<web::Json<IndicatorsResponse>, ApiError> {
-    service::scope(&user)?;
     let query = query.parse()?;
     let report = state
         .db
