@@ -354,3 +354,33 @@ async fn an_admin_opens_a_case_in_the_named_staff_members_office() {
     let sfo = app.get_as(&w.sfo.token, cases).await;
     assert_eq!(sfo.body["items"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn quick_search_finds_job_seekers_by_the_digits_of_their_profile_phone() {
+    let w = world().await;
+    let app = &w.app;
+    let profile = app.get_as(&w.ana.token, "/api/v1/me/profile").await;
+    profile.assert_status(200);
+    let etag = profile.header("etag").to_owned();
+    let body = json!({"first_name": "Ana", "last_name": "Reyes", "email": "ana@example.org", "phone": "(916) 555-0100"});
+    let saved = app
+        .send(
+            app.request(reqwest::Method::PUT, "/api/v1/me/profile")
+                .bearer_auth(&w.ana.token)
+                .header("If-Match", etag)
+                .json(&body),
+        )
+        .await;
+    saved.assert_status(200);
+    case_for(app, &w.chen, &w.ana.id).await;
+    let search = |q: &str| format!("/api/v1/staff/quick-search/individuals?q={q}");
+    for q in ["9165550100", "555-0100", "916.555", "ana%20reyes"] {
+        let found = app.get_as(&w.lee.token, &search(q)).await;
+        found.assert_status(200);
+        assert_eq!(ids(&found.body), vec![w.ana.id.clone()], "{q}");
+        assert_eq!(found.body["items"][0]["phone"], "(916) 555-0100");
+    }
+    // Three digits are not a phone number; nobody's name holds them.
+    let short = app.get_as(&w.lee.token, &search("916")).await;
+    assert!(ids(&short.body).is_empty());
+}
