@@ -89,6 +89,8 @@ pub struct Case {
     pub close_reason: Option<CloseReason>,
     /// The last change.
     pub updated_at: DateTime<Utc>,
+    /// Bumped by every change (the ETag).
+    pub version: i64,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
@@ -113,6 +115,7 @@ struct CaseRow {
     closed_by: Option<String>,
     close_reason: Option<String>,
     updated_at: NaiveDateTime,
+    version: i64,
 }
 
 /// The digits of a phone number, for searching.
@@ -157,6 +160,7 @@ impl From<&Case> for CaseRow {
             closed_by: case.closed_by.clone(),
             close_reason: case.close_reason.map(|r| r.as_str().to_owned()),
             updated_at: naive(case.updated_at),
+            version: case.version,
         }
     }
 }
@@ -195,6 +199,7 @@ impl TryFrom<CaseRow> for Case {
                 .map(|r| CloseReason::parse(&r).ok_or_else(|| corrupt("close reason", &r)))
                 .transpose()?,
             updated_at: utc(row.updated_at),
+            version: row.version,
         })
     }
 }
@@ -211,20 +216,26 @@ pub fn insert(conn: &mut DbConnection, case: &Case) -> RepoResult<()> {
     Ok(())
 }
 
-/// Saves a case's assignment, status and closing.
-pub fn update(conn: &mut DbConnection, case: &Case) -> RepoResult<()> {
+/// Saves a case's assignment, status, closing and version if it is still at `read_version`;
+/// `false` when it changed in between.
+pub fn update(conn: &mut DbConnection, case: &Case, read_version: i64) -> RepoResult<bool> {
     let row = CaseRow::from(case);
-    diesel::update(staff_cases::table.find(&row.id))
-        .set((
-            staff_cases::assigned_staff_id.eq(&row.assigned_staff_id),
-            staff_cases::status.eq(&row.status),
-            staff_cases::closed_at.eq(row.closed_at),
-            staff_cases::closed_by.eq(&row.closed_by),
-            staff_cases::close_reason.eq(&row.close_reason),
-            staff_cases::updated_at.eq(row.updated_at),
-        ))
-        .execute(conn)?;
-    Ok(())
+    let changed = diesel::update(
+        staff_cases::table
+            .find(&row.id)
+            .filter(staff_cases::version.eq(read_version)),
+    )
+    .set((
+        staff_cases::version.eq(row.version),
+        staff_cases::assigned_staff_id.eq(&row.assigned_staff_id),
+        staff_cases::status.eq(&row.status),
+        staff_cases::closed_at.eq(row.closed_at),
+        staff_cases::closed_by.eq(&row.closed_by),
+        staff_cases::close_reason.eq(&row.close_reason),
+        staff_cases::updated_at.eq(row.updated_at),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
 }
 
 /// One case.

@@ -410,6 +410,7 @@ diesel::table! {
         closed_by -> Nullable<Text>,
         close_reason -> Nullable<Text>,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 

@@ -200,6 +200,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
             closed_by: closed.map(|_| chen.id.clone()),
             close_reason: closed,
             updated_at: closed_at.unwrap_or(opened_at),
+            version: 1,
         };
         cases::insert(conn, &case)?;
         added += 1;

@@ -22,6 +22,8 @@ CREATE TABLE staff_cases (
     close_reason TEXT NULL CONSTRAINT staff_cases_close_reason_check CHECK (close_reason IN
         ('employed', 'services_completed', 'no_contact', 'moved_away', 'declined_services', 'transferred', 'other')),
     updated_at TIMESTAMP NOT NULL,
+    -- Bumped by every change; the ETag of the case.
+    version BIGINT NOT NULL,
     CONSTRAINT staff_cases_subject_check CHECK (
         (kind = 'individual' AND person_account_id IS NOT NULL AND employer_name IS NULL)
         OR (kind = 'employer' AND person_account_id IS NULL AND employer_name IS NOT NULL)

@@ -384,3 +384,47 @@ async fn quick_search_finds_job_seekers_by_the_digits_of_their_profile_phone() {
     let short = app.get_as(&w.lee.token, &search("916")).await;
     assert!(ids(&short.body).is_empty());
 }
+
+#[actix_web::test]
+async fn a_change_made_since_the_case_was_read_is_refused_with_if_match() {
+    let w = world().await;
+    let app = &w.app;
+    let id = case_for(app, &w.chen, &w.ana.id).await;
+    let path = format!("/api/v1/staff/cases/{id}");
+    let read = app.get_as(&w.chen.token, &path).await;
+    read.assert_status(200);
+    let etag = read.header("etag").to_owned();
+    assert_eq!(etag, format!("\"{}\"", read.body["version"]));
+    let unchanged = app
+        .send(
+            app.request(reqwest::Method::GET, &path)
+                .bearer_auth(&w.chen.token)
+                .header("If-None-Match", &etag),
+        )
+        .await;
+    unchanged.assert_status(304);
+    // Lee makes the case inactive with the current version...
+    let moved = app
+        .send(
+            app.request(reqwest::Method::POST, &format!("{path}/status"))
+                .bearer_auth(&w.lee.token)
+                .header("If-Match", &etag)
+                .json(&json!({"status": "inactive"})),
+        )
+        .await;
+    moved.assert_status(200);
+    assert_ne!(moved.header("etag"), etag);
+    // ...so Chen's reassignment from the old read is refused and changes nothing.
+    let stale = app
+        .send(
+            app.request(reqwest::Method::POST, &format!("{path}/assignment"))
+                .bearer_auth(&w.chen.token)
+                .header("If-Match", &etag)
+                .json(&json!({"assigned_staff_id": w.lee.id})),
+        )
+        .await;
+    assert_problem(&stale, 412, "precondition_failed");
+    let now = app.get_as(&w.chen.token, &path).await;
+    assert_eq!(now.body["assigned_staff"]["id"], w.chen.id.as_str());
+    assert_eq!(now.body["status"], "inactive");
+}

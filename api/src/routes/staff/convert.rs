@@ -260,6 +260,7 @@ impl CaseResponse {
             closed_at: case.closed_at,
             close_reason: case.close_reason.map(Into::into),
             updated_at: case.updated_at,
+            version: case.version,
         }
     }
 }

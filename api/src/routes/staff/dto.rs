@@ -198,6 +198,8 @@ pub struct CaseResponse {
     pub close_reason: Option<CloseReason>,
     /// The last change.
     pub updated_at: DateTime<Utc>,
+    /// The version (its `ETag`, quoted, for `If-Match` on a change).
+    pub version: i64,
 }
 
 /// A case list: paging and filters.

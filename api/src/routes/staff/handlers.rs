@@ -1,15 +1,16 @@
 //! Handlers of the staff workspace: extract, call one use case, render.
 
-use actix_web::{HttpResponse, get, http::header, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use merit_domain::ids::{AccountId, CaseId};
 use merit_persistence::PageRequest;
 
 use super::{convert::*, dto::*};
 use crate::{
     auth::StaffUser,
+    conditional::{IfMatch, json_with_tag},
     error::ApiError,
     extract::{Json, PathId, Query},
-    openapi::{Conflict, NotFound},
+    openapi::{Conflict, NotFound, PreconditionFailed},
     paging::{PageQuery, PageResponse, page_params},
     services::staff::{self as service, CaseFilterCommand},
     state::AppState,
@@ -105,9 +106,13 @@ pub async fn list_cases(
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The case's id.")),
+    params(
+        ("id" = String, Path, description = "The case's id."),
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a copy the client holds: 304 when it is current.")
+    ),
     responses(
-        (status = 200, description = "The case.", body = CaseResponse),
+        (status = 200, description = "The case.", body = CaseResponse, headers(("ETag" = String, description = "Its version, for `If-Match`."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
         (status = 404, response = NotFound),
     )
 )]
@@ -116,12 +121,21 @@ pub async fn get_case(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
     PathId(id): PathId<CaseId>,
-) -> Result<web::Json<CaseResponse>, ApiError> {
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let view = state
         .db
         .read(move |conn| service::get(conn, &user, id))
         .await?;
-    Ok(web::Json(CaseResponse::new(view)))
+    let tag = service::etag(&view.case);
+    json_with_tag(&req, &tag, &CaseResponse::new(view))
+}
+
+/// The case's answer to a change, with its new `ETag`.
+fn changed(view: service::CaseView) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, service::etag(&view.case)))
+        .json(CaseResponse::new(view))
 }
 
 /// Assign a case
@@ -131,12 +145,16 @@ pub async fn get_case(
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The case's id.")),
+    params(
+        ("id" = String, Path, description = "The case's id."),
+        ("If-Match" = Option<String>, Header, description = "Change only this version (its `ETag`).")
+    ),
     request_body = AssignCaseRequest,
     responses(
-        (status = 200, description = "The case.", body = CaseResponse),
+        (status = 200, description = "The case.", body = CaseResponse, headers(("ETag" = String, description = "The new version."))),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
     )
 )]
 #[post("/staff/cases/{id}/assignment")]
@@ -144,15 +162,16 @@ pub async fn assign_case(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
     PathId(id): PathId<CaseId>,
+    if_match: IfMatch,
     Json(body): Json<AssignCaseRequest>,
-) -> Result<web::Json<CaseResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let staff = assignee(&body)?;
     let now = state.clock.now();
     let view = state
         .db
-        .write(move |conn| service::assign(conn, &user, id, staff, now))
+        .write(move |conn| service::assign(conn, &user, id, staff, &if_match, now))
         .await?;
-    Ok(web::Json(CaseResponse::new(view)))
+    Ok(changed(view))
 }
 
 /// Change a case's status
@@ -163,12 +182,16 @@ pub async fn assign_case(
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The case's id.")),
+    params(
+        ("id" = String, Path, description = "The case's id."),
+        ("If-Match" = Option<String>, Header, description = "Change only this version (its `ETag`).")
+    ),
     request_body = CaseStatusRequest,
     responses(
-        (status = 200, description = "The case.", body = CaseResponse),
+        (status = 200, description = "The case.", body = CaseResponse, headers(("ETag" = String, description = "The new version."))),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
     )
 )]
 #[post("/staff/cases/{id}/status")]
@@ -176,16 +199,17 @@ pub async fn change_case_status(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
     PathId(id): PathId<CaseId>,
+    if_match: IfMatch,
     Json(body): Json<CaseStatusRequest>,
-) -> Result<web::Json<CaseResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let status = body.status.into();
     let reason = body.reason.map(Into::into);
     let now = state.clock.now();
     let view = state
         .db
-        .write(move |conn| service::set_status(conn, &user, id, status, reason, now))
+        .write(move |conn| service::set_status(conn, &user, id, status, reason, &if_match, now))
         .await?;
-    Ok(web::Json(CaseResponse::new(view)))
+    Ok(changed(view))
 }
 
 /// Record a service

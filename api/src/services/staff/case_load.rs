@@ -15,6 +15,7 @@ use serde_json::json;
 use super::{CaseView, office_filter, scope, staff_member, view, views, workable};
 use crate::{
     auth::AuthUser,
+    conditional::{IfMatch, version_tag},
     error::{ApiError, Code},
     services::audit::{self, AuditKind},
 };
@@ -132,6 +133,7 @@ pub fn open(
         closed_by: None,
         close_reason: None,
         updated_at: now,
+        version: 1,
     };
     // A concurrent opening that passed the check above meets the partial unique index
     // (PostgreSQL; SQLite's write transactions are serial already).
@@ -230,6 +232,23 @@ pub fn get(conn: &mut DbConnection, user: &AuthUser, id: CaseId) -> Result<CaseV
     view(conn, case)
 }
 
+/// The ETag of a case version.
+pub fn etag(case: &Case) -> String {
+    version_tag(case.version)
+}
+
+/// Saves a change to `case` (read at its current version): 412 when it changed in between.
+fn save(conn: &mut DbConnection, case: &mut Case, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let read_version = case.version;
+    case.version += 1;
+    case.updated_at = now;
+    if cases::update(conn, case, read_version)? {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed)
+    }
+}
+
 fn closed() -> ApiError {
     ApiError::new(
         Code::CaseClosed,
@@ -243,9 +262,11 @@ pub fn assign(
     user: &AuthUser,
     id: CaseId,
     staff: AccountId,
+    if_match: &IfMatch,
     now: DateTime<Utc>,
 ) -> Result<CaseView, ApiError> {
     let (mut case, _) = workable(conn, user, id)?;
+    if_match.check(&etag(&case))?;
     if case.status == CaseStatus::Closed {
         return Err(closed());
     }
@@ -262,8 +283,7 @@ pub fn assign(
     }
     let from = std::mem::replace(&mut case.assigned_staff_id, member.id.clone());
     if from != case.assigned_staff_id {
-        case.updated_at = now;
-        cases::update(conn, &case)?;
+        save(conn, &mut case, now)?;
         audit::record(
             conn,
             AuditKind::CaseAssigned,
@@ -283,9 +303,11 @@ pub fn set_status(
     id: CaseId,
     status: CaseStatus,
     reason: Option<CloseReason>,
+    if_match: &IfMatch,
     now: DateTime<Utc>,
 ) -> Result<CaseView, ApiError> {
     let (mut case, _) = workable(conn, user, id)?;
+    if_match.check(&etag(&case))?;
     merit_domain::case::change_status(case.status, status, reason).map_err(|e| match e {
         StatusChangeError::Closed => closed(),
         StatusChangeError::ReasonRequired => {
@@ -302,13 +324,12 @@ pub fn set_status(
     }
     let from = case.status;
     case.status = status;
-    case.updated_at = now;
     if status == CaseStatus::Closed {
         case.closed_at = Some(now);
         case.closed_by = Some(user.id().to_owned());
         case.close_reason = reason;
     }
-    cases::update(conn, &case)?;
+    save(conn, &mut case, now)?;
     audit::record(
         conn,
         AuditKind::CaseStatusChanged,

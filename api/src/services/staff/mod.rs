@@ -12,7 +12,8 @@ mod reports;
 mod search;
 
 pub use case_load::{
-    CaseFilterCommand, ListScope, OpenCase, SubjectCommand, assign, get, list, open, set_status,
+    CaseFilterCommand, ListScope, OpenCase, SubjectCommand, assign, etag, get, list, open,
+    set_status,
 };
 pub use records::{
     RecordActivity, RecordPlacement, activities, placements, record_activity, record_placement,
