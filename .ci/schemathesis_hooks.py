@@ -154,6 +154,11 @@ def _real_etag(context, case) -> None:
         if not isinstance(template_id, str):
             return
         target = f"/api/v1/me/templates/{urllib.parse.quote(template_id, safe='')}"
+    elif path.endswith(("/staff/cases/{id}/assignment", "/staff/cases/{id}/status")):
+        case_id = (case.path_parameters or {}).get("id")
+        if not isinstance(case_id, str):
+            return
+        target = f"/api/v1/staff/cases/{urllib.parse.quote(case_id, safe='')}"
     else:
         return
     status, etag, _ = _get(target, _auth(context, case))
