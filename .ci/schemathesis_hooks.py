@@ -172,7 +172,8 @@ def _fix_template(case) -> None:
 
 # The path whose GET answers the ETag that an operation's `If-Match` is checked against: the
 # resource itself, or for an action on it (`/applications/{id}/status`) the resource it acts on.
-_ACTIONS = ("/status", "/withdraw", "/submit", "/publish", "/close", "/cancel", "/fill")
+_ACTIONS = ("/status", "/withdraw", "/submit", "/publish", "/close", "/cancel", "/fill",
+            "/assignment")
 
 
 def _etag_source(path: str) -> str | None:

@@ -107,6 +107,12 @@ entity_ids! {
     OutboxEmailId;
     /// An audit event.
     AuditEventId;
+    /// A staff case (an individual's or an employer's).
+    CaseId;
+    /// A service recorded on a case.
+    ActivityId;
+    /// A job placement recorded on a case.
+    PlacementId;
 }
 
 #[cfg(test)]

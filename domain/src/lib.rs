@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod application;
+pub mod case;
 pub mod exam;
 pub mod ids;
 pub mod message;

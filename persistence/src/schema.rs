@@ -416,6 +416,61 @@ diesel::joinable!(application_attachments -> applications (application_id));
 diesel::joinable!(application_attachments -> documents (document_id));
 diesel::joinable!(messages -> accounts (account_id));
 
+diesel::table! {
+    staff_cases (id) {
+        id -> Text,
+        office_code -> Text,
+        kind -> Text,
+        person_account_id -> Nullable<Text>,
+        employer_name -> Nullable<Text>,
+        employer_name_key -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        contact_phone_digits -> Nullable<Text>,
+        assigned_staff_id -> Text,
+        status -> Text,
+        opened_at -> Timestamp,
+        opened_by -> Text,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        close_reason -> Nullable<Text>,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_activities (id) {
+        id -> Text,
+        case_id -> Text,
+        code -> Text,
+        provided_on -> Date,
+        staff_id -> Text,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_placements (id) {
+        id -> Text,
+        case_id -> Text,
+        employer_name -> Text,
+        posting_id -> Nullable<Text>,
+        job_title -> Text,
+        start_date -> Date,
+        hourly_wage_cents -> BigInt,
+        staff_id -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(case_activities -> staff_cases (case_id));
+diesel::joinable!(case_placements -> staff_cases (case_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
     classifications,
@@ -447,4 +502,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     department_stages,
     idempotency_keys,
     posting_fills,
+    staff_cases,
+    case_activities,
+    case_placements,
 );

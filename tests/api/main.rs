@@ -23,4 +23,5 @@ mod reference;
 mod robustness;
 mod security_headers;
 mod service;
+mod staff;
 mod templates;

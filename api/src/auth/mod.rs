@@ -261,6 +261,26 @@ impl FromRequest for Admin {
     }
 }
 
+/// A caller who may use the staff workspace: staff of an office, or an admin (403 for anyone
+/// else, before the request's body or query is judged). The rule is
+/// `services::staff::scope`, which every staff use case applies again.
+#[derive(Debug, Clone)]
+pub struct StaffUser(pub AuthUser);
+
+impl FromRequest for StaffUser {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let user = user.await?;
+            crate::services::staff::scope(&user)?;
+            Ok(StaffUser(user))
+        })
+    }
+}
+
 /// A signed-in employer and the department they post for.
 #[derive(Debug, Clone)]
 pub struct Employer {

@@ -1,6 +1,7 @@
 //! `merit demo`: realistic demo data that frontend teams start from. Loading it twice changes
 //! nothing the second time.
 
+mod cases;
 mod exams;
 mod postings;
 mod profiles;
@@ -50,7 +51,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
 
 /// Loads the demo people (after [`load`]: they name demo departments and offices): applicants
 /// with their profiles, templates, documents and exam results, and an employer, a staff member
-/// and an employee.
+/// (with a case load) and an employee.
 pub async fn load_applicants(db: &Db, store: &DocumentStore) -> anyhow::Result<()> {
     let added = profiles::load(db, store, SystemClock.now())
         .await
@@ -60,6 +61,12 @@ pub async fn load_applicants(db: &Db, store: &DocumentStore) -> anyhow::Result<(
         .await
         .map_err(|e| anyhow::anyhow!("demo accounts: {e}"))?;
     tracing::info!(added, "demo employer, staff and employee accounts loaded");
+    let now = SystemClock.now();
+    let added = db
+        .write(move |conn| cases::load(conn, now))
+        .await
+        .map_err(|e| anyhow::anyhow!("demo case load: {e}"))?;
+    tracing::info!(added, "demo case load of LAOMCHEN loaded");
     let now = SystemClock.now();
     let added = db
         .write(move |conn| exams::load_results(conn, now))

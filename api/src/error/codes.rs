@@ -101,6 +101,9 @@ problem_codes! {
     AlreadyFilled             "already_filled"              CONFLICT                "Already filled";
     RequestTimeout            "request_timeout"             REQUEST_TIMEOUT         "Request timeout";
     OutboxEmailNotFailed      "outbox_email_not_failed"     CONFLICT                "Email not failed";
+    CaseAlreadyOpen           "case_already_open"           CONFLICT                "Case already open";
+    CaseClosed                "case_closed"                 CONFLICT                "Case closed";
+    NotAnIndividualCase       "not_an_individual_case"      CONFLICT                "Not an individual's case";
     PreconditionFailed        "precondition_failed"         PRECONDITION_FAILED     "Precondition failed";
     PayloadTooLarge           "payload_too_large"           PAYLOAD_TOO_LARGE       "Payload too large";
     UnsupportedMediaType      "unsupported_media_type"      UNSUPPORTED_MEDIA_TYPE  "Unsupported media type";

@@ -13,6 +13,7 @@ pub mod profile;
 pub mod reference;
 pub mod saved_searches;
 pub mod service;
+pub mod staff;
 pub mod strings;
 pub mod templates;
 pub mod terms;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(saved_searches::configure)
             .configure(exams::configure)
             .configure(applications::configure)
-            .configure(messages::configure),
+            .configure(messages::configure)
+            .configure(staff::configure),
     );
 }

@@ -48,11 +48,21 @@ pub enum AuditKind {
     EmailChanged,
     /// An admin queued a failed email again.
     OutboxEmailRequeued,
+    /// A staff member (or admin) opened a case.
+    CaseOpened,
+    /// A case was assigned to another staff member.
+    CaseAssigned,
+    /// A case's status changed (closing included).
+    CaseStatusChanged,
+    /// A service was recorded on a case.
+    CaseActivityRecorded,
+    /// A job placement was recorded on a case.
+    CasePlacementRecorded,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 20] = [
+    pub const ALL: [AuditKind; 25] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -73,6 +83,11 @@ impl AuditKind {
         AuditKind::EmailVerified,
         AuditKind::EmailChanged,
         AuditKind::OutboxEmailRequeued,
+        AuditKind::CaseOpened,
+        AuditKind::CaseAssigned,
+        AuditKind::CaseStatusChanged,
+        AuditKind::CaseActivityRecorded,
+        AuditKind::CasePlacementRecorded,
     ];
 
     /// The kind's name in the API and the database.
@@ -98,6 +113,11 @@ impl AuditKind {
             AuditKind::EmailVerified => "email_verified",
             AuditKind::EmailChanged => "email_changed",
             AuditKind::OutboxEmailRequeued => "outbox_email_requeued",
+            AuditKind::CaseOpened => "case_opened",
+            AuditKind::CaseAssigned => "case_assigned",
+            AuditKind::CaseStatusChanged => "case_status_changed",
+            AuditKind::CaseActivityRecorded => "case_activity_recorded",
+            AuditKind::CasePlacementRecorded => "case_placement_recorded",
         }
     }
 

@@ -22,4 +22,5 @@ pub mod reference;
 pub mod saved_searches;
 pub mod search;
 pub mod sessions;
+pub mod staff;
 pub mod templates;

@@ -1,0 +1,27 @@
+//! The staff workspace (CalJOBS): case load, services and placements, quick search and report
+//! indicators, for staff of an office (their office's cases) and admins (every office's).
+
+mod convert;
+pub mod dto;
+mod handlers;
+
+pub use dto::*;
+pub use handlers::*;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers the routes under `/api/v1`.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(open_case)
+        .service(list_cases)
+        .service(get_case)
+        .service(assign_case)
+        .service(change_case_status)
+        .service(record_case_activity)
+        .service(list_case_activities)
+        .service(record_case_placement)
+        .service(list_case_placements)
+        .service(search_individuals)
+        .service(search_employers)
+        .service(get_report_indicators);
+}
