@@ -18,7 +18,9 @@ Schema-valid (positive) parts of a case are made to satisfy them, the same way:
   names real counties and departments (unknown ones are 422);
 - template periods end no earlier than they start (422 `dates_out_of_order` otherwise);
 - saved-search criteria and new staff and employer accounts name real codes, and a salary
-  range runs from low to high;
+  range runs from low to high; a new account's names hold a letter to build its username from;
+- a new staff case names a real job seeker (or its employer, as its kind says) and a real
+  staff member;
 - an uploaded file is a small real PDF (random bytes are rightly 415 by content sniffing).
 """
 
@@ -150,14 +152,56 @@ def _fix_criteria(case) -> None:
         criteria["salary_min_cents"], criteria["salary_max_cents"] = high, low
 
 
+def _with_letter(name):
+    """A name the username can be built from: it needs a letter (`no_username` otherwise)."""
+    if isinstance(name, str) and not any(c.isascii() and c.isalpha() for c in name):
+        return ("A" + name)[:100]
+    return name
+
+
 def _fix_account(case) -> None:
     body = case.body
     if not isinstance(body, dict):
         return
+    for field in ("first_name", "last_name"):
+        if field in body:
+            body[field] = _with_letter(body[field])
     if "office_code" in body:
         body["office_code"] = _real_code(body["office_code"], "/api/v1/offices")
     if "department_code" in body:
         body["department_code"] = _real_code(body["department_code"], "/api/v1/departments")
+
+
+_account_ids: dict[str, str | None] = {}
+
+
+def _an_account(context, case, role: str) -> str | None:
+    """The id of some account holding `role` (read once, as the admin sees the accounts)."""
+    if role not in _account_ids:
+        status, _, body = _get(f"/api/v1/admin/accounts?role={role}&limit=1", _auth(context, case))
+        items = body.get("items", []) if status == 200 and isinstance(body, dict) else []
+        _account_ids[role] = items[0]["id"] if items else None
+    return _account_ids[role]
+
+
+def _fix_case(context, case) -> None:
+    """A case names its person or its employer as its kind says, and staff of an office."""
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    if body.get("kind") == "employer":
+        body.pop("person_id", None)
+        if not isinstance(body.get("employer"), dict):
+            body["employer"] = {"name": "Acme Staffing"}
+    else:
+        body["kind"] = "individual"
+        body.pop("employer", None)
+        person = _an_account(context, case, "applicant")
+        if person:
+            body["person_id"] = person
+    staff = _an_account(context, case, "staff")
+    if staff:
+        body["assigned_staff_id"] = staff
 
 
 def _fix_template(case) -> None:
@@ -271,3 +315,5 @@ def before_call(context, case, **kwargs):
             _fix_criteria(case)
         elif path.endswith("-accounts") and method == "POST":
             _fix_account(case)
+        elif path.endswith("/staff/cases") and method == "POST":
+            _fix_case(context, case)

@@ -5,7 +5,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::account::LoginFailures;
 use merit_domain::{
     account::{
-        Account, EmailAddress, PersonName, Role, RoleSet, prefixed_username, temporary_password,
+        Account, EmailAddress, PersonName, Role, RoleSet, UsernameError, prefixed_username,
+        temporary_password,
     },
     reference::{DepartmentCode, OfficeCode},
 };
@@ -108,8 +109,13 @@ pub async fn create_prefixed(
             if let Some(error) = lookup_error {
                 return Err(error.into());
             }
-            let username = username
-                .map_err(|e| ApiError::invalid("last_name", "no_username", e.to_string()))?;
+            let username = username.map_err(|e| {
+                let field = match e {
+                    UsernameError::NoLetters(which) => format!("{which}_name"),
+                    _ => "last_name".to_owned(),
+                };
+                ApiError::invalid(&field, "no_username", e.to_string())
+            })?;
             let id = uuid::Uuid::now_v7().to_string();
             let row = accounts::NewAccount {
                 id: &id,

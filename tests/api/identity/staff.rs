@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{audit_events, change_password, me, refresh, roles};
+use super::{audit_events, change_password, field_errors, me, refresh, roles};
 use crate::support::{PASSWORD, TestApp, TestUser, assert_problem, start_of_tests};
 
 async fn create(
@@ -125,6 +125,27 @@ async fn an_unknown_office_or_department_is_422_naming_the_field() {
     let department = create(&app, &admin, "employer", body).await;
     assert_problem(&department, 422, "validation_failed");
     assert_eq!(department.body["errors"][0]["code"], "unknown_department");
+}
+
+#[actix_web::test]
+async fn a_name_without_letters_is_422_at_that_name_and_makes_no_account() {
+    let app = TestApp::spawn().await;
+    app.with_reference_data().await;
+    let admin = app.admin().await;
+    for (first, last, field) in [("0", "Doe", "first_name"), ("John", "42 -", "last_name")] {
+        let response = create(&app, &admin, "staff", staff(first, last, "LAO")).await;
+        assert_problem(&response, 422, "validation_failed");
+        assert_eq!(
+            field_errors(&response),
+            [(field.to_owned(), "no_username".to_owned())],
+            "{first} {last}"
+        );
+    }
+    let found = app
+        .get_as(&admin.token, "/api/v1/admin/accounts?role=staff&q=Doe")
+        .await;
+    found.assert_status(200);
+    assert_eq!(found.body["items"], json!([]));
 }
 
 #[actix_web::test]

@@ -25,9 +25,11 @@ use crate::{
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaffAccountRequest {
-    /// Given name.
+    /// Given name: its first letter (accents folded: É is E) starts the username, so a name
+    /// without a letter is 422 `no_username`.
     pub first_name: Line<100>,
-    /// Family name.
+    /// Family name: its letters (accents folded, other characters dropped) make the username,
+    /// so a name without a letter is 422 `no_username`.
     pub last_name: Line<100>,
     /// The office: its code prefixes the username (`LAO` + J + DOE = `LAOJDOE`).
     pub office_code: OfficeCodeValue,
@@ -39,9 +41,11 @@ pub struct NewStaffAccountRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEmployerAccountRequest {
-    /// Given name.
+    /// Given name: its first letter (accents folded: É is E) starts the username, so a name
+    /// without a letter is 422 `no_username`.
     pub first_name: Line<100>,
-    /// Family name.
+    /// Family name: its letters (accents folded, other characters dropped) make the username,
+    /// so a name without a letter is 422 `no_username`.
     pub last_name: Line<100>,
     /// The department: its code prefixes the username (`DMV` + M + LOPEZ = `DMVMLOPEZ`).
     pub department_code: DepartmentCodeValue,
