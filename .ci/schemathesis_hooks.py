@@ -20,10 +20,12 @@ Schema-valid (positive) parts of a case are made to satisfy them, the same way:
 - saved-search criteria and new staff and employer accounts name real codes, and a salary
   range runs from low to high; a new account's names hold a letter to build its username from;
 - a new staff case names a real job seeker (or its employer, as its kind says) and a real
-  staff member;
+  staff member; its assignment and services name a staff member of its office, and a service
+  is dated no later than today;
 - an uploaded file is a small real PDF (random bytes are rightly 415 by content sniffing).
 """
 
+import datetime
 import json
 import os
 import urllib.error
@@ -204,6 +206,27 @@ def _fix_case(context, case) -> None:
         body["assigned_staff_id"] = staff
 
 
+def _fix_case_action(context, case) -> None:
+    """A case's assignment and services name a staff member of the case's own office (its
+    assignee), and a service is given no later than today."""
+    body = case.body
+    case_id = (case.path_parameters or {}).get("id")
+    if not isinstance(body, dict) or not isinstance(case_id, str):
+        return
+    status, _, current = _get(f"/api/v1/staff/cases/{urllib.parse.quote(case_id, safe='')}",
+                              _auth(context, case))
+    if status != 200 or not isinstance(current, dict):
+        return
+    assignee = (current.get("assigned_staff") or {}).get("id")
+    field = "assigned_staff_id" if case.operation.path.endswith("/assignment") else "staff_id"
+    if assignee:
+        body[field] = assignee
+    provided_on = body.get("provided_on")
+    today = datetime.date.today().isoformat()
+    if isinstance(provided_on, str) and provided_on > today:
+        body["provided_on"] = today
+
+
 def _fix_template(case) -> None:
     body = case.body
     if not isinstance(body, dict):
@@ -317,3 +340,6 @@ def before_call(context, case, **kwargs):
             _fix_account(case)
         elif path.endswith("/staff/cases") and method == "POST":
             _fix_case(context, case)
+        elif path.endswith(("/staff/cases/{id}/assignment", "/staff/cases/{id}/activities")) \
+                and method == "POST":
+            _fix_case_action(context, case)
