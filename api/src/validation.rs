@@ -4,6 +4,36 @@ use std::fmt::Display;
 
 use crate::error::{ApiError, FieldError};
 
+/// An id from a body or query field (canonical text only), or its 422 `invalid_id` recorded.
+pub fn id<T: std::str::FromStr>(fields: &mut Fields, field: &str, text: &str) -> Option<T> {
+    let parsed = text.parse().ok();
+    if parsed.is_none() {
+        fields.push(field, "invalid_id", "This is not a valid id.");
+    }
+    parsed
+}
+
+/// Like [`id`] for an optional field: `Some(None)` when absent, `None` when invalid.
+pub fn optional_id<T: std::str::FromStr>(
+    fields: &mut Fields,
+    field: &str,
+    text: Option<&str>,
+) -> Option<Option<T>> {
+    match text {
+        None => Some(None),
+        Some(text) => id(fields, field, text).map(Some),
+    }
+}
+
+/// Every id of a list field, each checked at `field[i]`.
+pub fn ids<T: std::str::FromStr>(fields: &mut Fields, field: &str, texts: &[&str]) -> Vec<T> {
+    texts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, text)| id(fields, &format!("{field}[{i}]"), text))
+        .collect()
+}
+
 /// An accumulator of field errors.
 #[derive(Debug, Default)]
 pub struct Fields {

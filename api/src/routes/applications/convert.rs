@@ -2,13 +2,13 @@
 
 use merit_domain::{
     application::ClosingReason as DomainReason,
-    ids::{ApplicationId, DocumentId, PostingId, TemplateId},
+    ids::{ApplicationId, PostingId, TemplateId},
 };
 use merit_persistence::applications::{Application, events::Event, files::FrozenFile};
 
 use super::{department_dto::*, dto::*};
 use crate::{
-    error::{ApiError, FieldError},
+    error::ApiError,
     routes::{
         profile::{ConditionsOfEmployment, MailingAddress, Supervisor},
         strings::IdValue,
@@ -17,84 +17,47 @@ use crate::{
     services::applications::{
         Access, ApplicationView, DraftCommand, DraftPatch, MoveCommand, Snapshot, Target,
     },
-    validation::Fields,
+    validation::{Fields, id, ids, optional_id},
 };
 
-/// Parses an id from a body field (422 when it is not an id of this kind).
-fn id<T: std::str::FromStr>(field: String, text: &str, errors: &mut Vec<FieldError>) -> Option<T> {
-    let parsed = text.parse().ok();
-    if parsed.is_none() {
-        errors.push(FieldError::new(
-            field,
-            "invalid_id",
-            "This is not a valid id.",
-        ));
-    }
-    parsed
-}
-
-fn ids<T: std::str::FromStr>(
-    field: &str,
-    texts: &[IdValue],
-    errors: &mut Vec<FieldError>,
-) -> Vec<T> {
-    texts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| id(format!("{field}[{i}]"), t, errors))
-        .collect()
-}
-
-fn done<T>(value: T, errors: Vec<FieldError>) -> Result<T, ApiError> {
-    if errors.is_empty() {
-        Ok(value)
-    } else {
-        Err(ApiError::Validation { errors })
-    }
+/// The texts of a list of body ids.
+fn texts(ids: &[IdValue]) -> Vec<&str> {
+    ids.iter().map(|id| &**id).collect()
 }
 
 impl CreateApplicationRequest {
     /// The checked command.
     pub fn parse(self) -> Result<DraftCommand, ApiError> {
-        let mut errors = Vec::new();
-        let posting: Option<PostingId> = id("posting_id".into(), &self.posting_id, &mut errors);
-        let template: Option<TemplateId> = self
-            .template_id
-            .as_deref()
-            .and_then(|t| id("template_id".into(), t, &mut errors));
-        let document_ids: Vec<DocumentId> = ids("document_ids", &self.document_ids, &mut errors);
-        match posting {
-            Some(posting_id) => done(
-                DraftCommand {
-                    posting_id,
-                    template_id: template,
-                    document_ids,
-                },
-                errors,
-            ),
-            None => Err(ApiError::Validation { errors }),
-        }
+        let mut fields = Fields::new();
+        let posting: Option<PostingId> = id(&mut fields, "posting_id", &self.posting_id);
+        let template = optional_id(&mut fields, "template_id", self.template_id.as_deref());
+        let document_ids = ids(&mut fields, "document_ids", &texts(&self.document_ids));
+        let command = posting
+            .zip(template)
+            .map(|(posting_id, template_id)| DraftCommand {
+                posting_id,
+                template_id,
+                document_ids,
+            });
+        fields.into_result(command)
     }
 }
 
 impl ApplicationPatchRequest {
     /// The checked patch.
     pub fn parse(self) -> Result<DraftPatch, ApiError> {
-        let mut errors = Vec::new();
-        let template_id = self.template_id.map(|t| {
-            t.as_deref()
-                .and_then(|t| id::<TemplateId>("template_id".into(), t, &mut errors))
-        });
+        let mut fields = Fields::new();
+        let template_id = self
+            .template_id
+            .map(|t| optional_id::<TemplateId>(&mut fields, "template_id", t.as_deref()).flatten());
         let document_ids = self
             .document_ids
-            .map(|d| ids("document_ids", &d.unwrap_or_default(), &mut errors));
-        done(
-            DraftPatch {
-                template_id,
-                document_ids,
-            },
-            errors,
-        )
+            .map(|d| ids(&mut fields, "document_ids", &texts(&d.unwrap_or_default())));
+        fields.finish()?;
+        Ok(DraftPatch {
+            template_id,
+            document_ids,
+        })
     }
 }
 
@@ -136,10 +99,11 @@ pub fn move_command(
 }
 
 /// Parses the ids of a bulk move.
-pub fn bulk_ids(texts: &[IdValue]) -> Result<Vec<ApplicationId>, ApiError> {
-    let mut errors = Vec::new();
-    let parsed = ids("application_ids", texts, &mut errors);
-    done(parsed, errors)
+pub fn bulk_ids(values: &[IdValue]) -> Result<Vec<ApplicationId>, ApiError> {
+    let mut fields = Fields::new();
+    let parsed = ids(&mut fields, "application_ids", &texts(values));
+    fields.finish()?;
+    Ok(parsed)
 }
 
 fn timeline_entry(e: Event, access: Access, owner: &str) -> TimelineEntry {

@@ -16,28 +16,8 @@ use crate::{
         CaseView, Indicators, IndividualHit, OpenCase, RecordActivity, RecordPlacement, Report,
         ReportQuery, SubjectCommand,
     },
-    validation::Fields,
+    validation::{Fields, id, optional_id},
 };
-
-/// An id from a body or query field, or its 422 `invalid_id`.
-fn id<T: std::str::FromStr>(fields: &mut Fields, field: &str, text: &str) -> Option<T> {
-    let parsed = text.parse().ok();
-    if parsed.is_none() {
-        fields.push(field, "invalid_id", "This is not a valid id.");
-    }
-    parsed
-}
-
-fn optional_id<T: std::str::FromStr>(
-    fields: &mut Fields,
-    field: &str,
-    text: Option<&str>,
-) -> Option<Option<T>> {
-    match text {
-        None => Some(None),
-        Some(text) => id(fields, field, text).map(Some),
-    }
-}
 
 impl OpenCaseRequest {
     /// The checked command.

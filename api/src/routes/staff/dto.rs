@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::routes::{
-    strings::{EmailAddressValue, IdValue, PhoneNumberValue},
+    strings::{EmailAddressValue, IdValue, OfficeCodeValue, PhoneNumberValue},
     terms::api_enum,
     text::{Line, Paragraphs},
 };
@@ -217,7 +217,7 @@ pub struct CaseListQuery {
     #[param(inline)]
     pub scope: Option<CaseListScope>,
     /// Only cases assigned to this staff member (overrides `scope`).
-    #[param(value_type = Option<String>, format = Uuid, pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    #[param(value_type = Option<IdValue>)]
     pub assigned_staff_id: Option<String>,
     /// Only cases with this status.
     pub status: Option<CaseStatus>,
@@ -373,10 +373,10 @@ pub struct IndicatorsQuery {
     /// The last day, inclusive; at most 366 days after `from`.
     pub to: NaiveDate,
     /// The office: staff may name only their own (the default); admins must name one.
-    #[param(value_type = Option<String>, pattern = "^[A-Za-z]{2,6}$")]
+    #[param(value_type = Option<OfficeCodeValue>)]
     pub office_code: Option<String>,
     /// Only this staff member's work.
-    #[param(value_type = Option<String>, format = Uuid, pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    #[param(value_type = Option<IdValue>)]
     pub staff_id: Option<String>,
 }
 

@@ -14,6 +14,7 @@ use crate::{
     paging::{PageQuery, PageResponse, page_params},
     services::staff::{self as service, CaseFilterCommand},
     state::AppState,
+    validation::{Fields, optional_id},
 };
 
 /// Open a case
@@ -67,15 +68,13 @@ pub async fn list_cases(
     Query(query): Query<CaseListQuery>,
 ) -> Result<web::Json<PageResponse<CaseResponse>>, ApiError> {
     let (limit, after) = page_params("staff-cases", query.limit, query.cursor.as_deref())?;
-    let assigned_staff_id = query
-        .assigned_staff_id
-        .as_deref()
-        .map(|t| {
-            t.parse::<AccountId>().map_err(|_| {
-                ApiError::invalid("assigned_staff_id", "invalid_id", "This is not a valid id.")
-            })
-        })
-        .transpose()?;
+    let mut fields = Fields::new();
+    let assigned_staff_id = optional_id::<AccountId>(
+        &mut fields,
+        "assigned_staff_id",
+        query.assigned_staff_id.as_deref(),
+    );
+    let assigned_staff_id = fields.into_result(assigned_staff_id)?;
     let filter = CaseFilterCommand {
         scope: query.scope.map(Into::into).unwrap_or_default(),
         assigned_staff_id,
