@@ -232,7 +232,7 @@ pub struct CaseListQuery {
 pub struct QuickSearchQuery {
     /// What to look for: part of a name, email, username or phone number (at least four
     /// digits match phone numbers whatever their punctuation).
-    #[param(min_length = 1, max_length = 100)]
+    #[param(min_length = 1, max_length = 100, pattern = r"^[^\u0000]*$")]
     pub q: String,
     /// Items per page, 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 20)]
