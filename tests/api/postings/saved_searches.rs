@@ -205,6 +205,43 @@ async fn names_are_unique_per_person_and_criteria_are_checked() {
         )
         .await;
     assert_problem(&unknown, 422, "validation_failed");
+    // A broken name and broken criteria are reported together, each at its own path.
+    let both = app
+        .post_as(
+            &me.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Bad\u{7}", "criteria": {"salary_min_cents": 9, "salary_max_cents": 1}}),
+        )
+        .await;
+    assert_problem(&both, 422, "validation_failed");
+    let errors: Vec<(String, String)> = both.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap().into(), e["code"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("name".to_owned(), "control_character".to_owned()),
+            ("criteria.salary_min_cents".to_owned(), "invalid_salary_range".to_owned()),
+        ]
+    );
+    for (name, code) in [("   ", "blank"), (&*"n".repeat(101), "too_long")] {
+        let refused = app
+            .post_as(
+                &me.token,
+                "/api/v1/me/saved-searches",
+                &json!({"name": name, "criteria": {}}),
+            )
+            .await;
+        assert_problem(&refused, 422, "validation_failed");
+        assert_eq!(refused.body["errors"][0]["field"], "name");
+        assert_eq!(refused.body["errors"][0]["code"], code);
+    }
+    // Only "Jobs" was stored; the name is kept trimmed.
+    let mine = app.get_as(&me.token, "/api/v1/me/saved-searches").await;
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);
     assert_problem(
         &app.get("/api/v1/me/saved-searches").await,
         401,

@@ -15,8 +15,10 @@ use crate::{
     openapi::{Conflict, Forbidden, NotFound},
     paging::{PageQuery, PageResponse, page_params},
     routes::postings::{SearchFilters, SearchResponse},
+    routes::text::Line,
     services::{saved_searches, search},
     state::AppState,
+    validation::Fields,
 };
 
 /// Save a search.
@@ -24,12 +26,8 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct SavedSearchRequest {
     /// A name, unique among your saved searches.
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        example = "Analyst jobs in Sacramento"
-    )]
-    pub name: String,
+    #[schema(example = "Analyst jobs in Sacramento")]
+    pub name: Line<100>,
     /// The search: the same filters as `GET /api/v1/postings`.
     pub criteria: SearchFilters,
 }
@@ -62,29 +60,32 @@ impl From<SavedSearch> for SavedSearchResponse {
     }
 }
 
-/// The checked name and criteria.
+/// The checked name and criteria; every broken field is reported at once, the criteria's
+/// under `criteria.`.
 fn checked(body: &SavedSearchRequest) -> Result<(String, SearchCriteria), ApiError> {
-    let name = body.name.trim();
-    if name.is_empty() || body.name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid(
-            "name",
-            "invalid_name",
-            "A name has 1 to 100 printable characters.",
-        ));
+    let mut fields = Fields::new();
+    let name = body.name.check(&mut fields, "name");
+    let criteria = body.criteria.criteria();
+    let mut errors = match fields.finish() {
+        Err(ApiError::Validation { errors }) => errors,
+        Err(other) => return Err(other),
+        Ok(()) => Vec::new(),
+    };
+    let criteria = match criteria {
+        Ok(criteria) => Some(criteria),
+        Err(ApiError::Validation { errors: broken }) => {
+            errors.extend(broken.into_iter().map(|mut f| {
+                f.field = format!("criteria.{}", f.field);
+                f
+            }));
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    match (name, criteria) {
+        (Some(name), Some(criteria)) if errors.is_empty() => Ok((name, criteria)),
+        _ => Err(ApiError::Validation { errors }),
     }
-    let criteria = body.criteria.criteria().map_err(|e| match e {
-        ApiError::Validation { errors } => ApiError::Validation {
-            errors: errors
-                .into_iter()
-                .map(|mut f| {
-                    f.field = format!("criteria.{}", f.field);
-                    f
-                })
-                .collect(),
-        },
-        other => other,
-    })?;
-    Ok((name.to_owned(), criteria))
 }
 
 /// List my saved searches
