@@ -218,13 +218,21 @@ async fn names_are_unique_per_person_and_criteria_are_checked() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["field"].as_str().unwrap().into(), e["code"].as_str().unwrap().into()))
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().into(),
+                e["code"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(
         errors,
         [
             ("name".to_owned(), "control_character".to_owned()),
-            ("criteria.salary_min_cents".to_owned(), "invalid_salary_range".to_owned()),
+            (
+                "criteria.salary_min_cents".to_owned(),
+                "invalid_salary_range".to_owned()
+            ),
         ]
     );
     for (name, code) in [("   ", "blank"), (&*"n".repeat(101), "too_long")] {
