@@ -215,8 +215,16 @@ pub fn matches(alert: &AlertEntry, posting: &PostingFacts) -> Option<Vec<String>
     Some(why)
 }
 
-/// The filter values an alert is filed under: the most selective list filter it has.
+/// The filter values an alert is filed under (each once): the most selective list filter it
+/// has.
 fn anchors(alert: &AlertEntry) -> Vec<String> {
+    let mut keys = anchor_values(alert);
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+fn anchor_values(alert: &AlertEntry) -> Vec<String> {
     let c = &alert.criteria;
     if !c.classifications.is_empty() {
         return c.classifications.iter().map(|v| format!("c:{v}")).collect();
@@ -517,7 +525,7 @@ mod tests {
                 "salary up to $6000 reaches $5000"
             ]
         );
-        let elsewhere = facts((0, 0, 2, 0, 0, 0), (false, 4, vec![0]));
+        let elsewhere = facts((0, 0, 1, 0, 0, 0), (false, 4, vec![0]));
         assert!(matches(&alert, &elsewhere).is_none());
     }
 }

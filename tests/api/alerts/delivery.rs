@@ -44,7 +44,11 @@ async fn an_instant_alert_gets_one_message_per_matching_posting_saying_why() {
     run_worker(&app).await;
 
     let messages = alert_messages(&app, &ana).await;
-    assert_eq!(posting_ids(&messages), [matching.clone()], "{messages:#?}");
+    assert_eq!(
+        posting_ids(&messages),
+        std::slice::from_ref(&matching),
+        "{messages:#?}"
+    );
     let body = messages[0]["body"].as_str().unwrap();
     assert!(body.contains("keywords \"analysts\""), "{body}");
     assert!(body.contains("county sacramento"), "{body}");
