@@ -2,6 +2,7 @@
 //! document, plus the `merit` command line. Handlers are thin: extract, convert to domain
 //! values, run one use case in one transaction off the actix workers, map to a response.
 
+pub mod alerts;
 pub mod auth;
 pub mod cli;
 pub mod clock;

@@ -33,6 +33,7 @@ use crate::error::{FieldError, Problem};
     tags(
         (name = "accounts", description = "Registration, email confirmation and recovery."),
         (name = "admin", description = "Administration: accounts, the employee roster, the audit log and the email outbox (failed emails, queued again)."),
+        (name = "alerts", description = "Job alerts: search criteria watched for new postings, delivered in the inbox (and by email) at once or as daily or weekly digests; RFC 8058 one-click unsubscribe."),
         (name = "applications", description = "Applications: drafts, submission (with Idempotency-Key), the status timeline and withdrawal; for departments, a posting's applications, moves through their own stages, and submitted documents."),
         (name = "auth", description = "Signing in, refreshing and signing out."),
         (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),

@@ -21,6 +21,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
+    alerts::{self, AlertService},
     auth::{
         self,
         hashing::PasswordHasher,
@@ -39,6 +40,7 @@ use crate::{
     openapi::{self, RouteTable},
     routes,
     search::SearchService,
+    services::alerts::UnsubscribeLinks,
     settings::Settings,
     state::AppState,
     storage::DocumentStore,
@@ -53,6 +55,10 @@ const MIN_METRICS_TOKEN_BYTES: usize = 16;
 
 /// How often the outbox worker looks for due emails when nothing wakes it.
 const MAIL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How often the job alert worker looks for opened postings and due digests when nothing
+/// wakes it.
+const ALERT_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How often the search index reads changes made by other instances.
 const SEARCH_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
@@ -130,6 +136,9 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
         mail_signal: Arc::new(Notify::new()),
         search: Arc::new(search),
         documents: DocumentStore::from_settings(&settings)?,
+        alerts: Arc::new(AlertService::new()),
+        alert_signal: Arc::new(Notify::new()),
+        unsubscribe: UnsubscribeLinks::new(&settings.public_url, secret.expose_secret().as_bytes()),
         settings: Arc::new(settings),
     })
 }
@@ -172,6 +181,7 @@ impl Application {
                 .follow(state.db.clone(), SEARCH_REFRESH_INTERVAL),
         );
         actix_web::rt::spawn(sweeper::run(state.clone(), SWEEP_INTERVAL));
+        actix_web::rt::spawn(alerts::worker::run(state.clone(), ALERT_POLL_INTERVAL));
         let forgetful = state.clone();
         actix_web::rt::spawn(async move {
             loop {

@@ -8,6 +8,7 @@ use prometheus::Registry;
 use tokio::sync::Notify;
 
 use crate::{
+    alerts::AlertService,
     auth::{
         hashing::PasswordHasher, limits::RateLimits, slowdown::SignInSlowdown, tokens::TokenKeys,
     },
@@ -15,6 +16,7 @@ use crate::{
     db::Db,
     mail::delivery::Mailer,
     search::SearchService,
+    services::alerts::UnsubscribeLinks,
     settings::{FrontendPage, Settings},
     storage::DocumentStore,
 };
@@ -50,6 +52,12 @@ pub struct AppState {
     pub search: Arc<SearchService>,
     /// Where documents' bytes are kept.
     pub documents: DocumentStore,
+    /// The job alert matching index.
+    pub alerts: Arc<AlertService>,
+    /// Wakes the job alert worker when a posting opened.
+    pub alert_signal: Arc<Notify>,
+    /// Signs and checks alert emails' one-click unsubscribe links.
+    pub unsubscribe: UnsubscribeLinks,
 }
 
 impl AppState {
@@ -66,6 +74,11 @@ impl AppState {
     /// Tells the outbox worker that an email is waiting.
     pub fn wake_mailer(&self) {
         self.mail_signal.notify_one();
+    }
+
+    /// Tells the job alert worker that a posting opened.
+    pub fn wake_alerts(&self) {
+        self.alert_signal.notify_one();
     }
 
     /// The address of a page of the frontend (see [`FrontendPage`]).

@@ -113,6 +113,8 @@ entity_ids! {
     ActivityId;
     /// A job placement recorded on a case.
     PlacementId;
+    /// A job alert (criteria watched for new postings).
+    JobAlertId;
 }
 
 #[cfg(test)]

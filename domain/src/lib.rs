@@ -5,6 +5,7 @@
 //! value that exists is valid. CI proves this crate depends on no database, web or async crate.
 
 pub mod account;
+pub mod alert;
 pub mod application;
 pub mod case;
 pub mod exam;

@@ -9,17 +9,24 @@ pub enum MessageKind {
     ApplicationStatus,
     /// Something happened to the account itself (its email address was changed).
     Account,
+    /// New postings matched one of the person's job alerts.
+    JobAlert,
 }
 
 impl MessageKind {
     /// Every kind, in the order the API lists them.
-    pub const ALL: [MessageKind; 2] = [MessageKind::ApplicationStatus, MessageKind::Account];
+    pub const ALL: [MessageKind; 3] = [
+        MessageKind::ApplicationStatus,
+        MessageKind::Account,
+        MessageKind::JobAlert,
+    ];
 
     /// The kind's name in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             MessageKind::ApplicationStatus => "application_status",
             MessageKind::Account => "account",
+            MessageKind::JobAlert => "job_alert",
         }
     }
 
@@ -33,7 +40,7 @@ impl MessageKind {
     pub fn always_emailed(self) -> bool {
         match self {
             MessageKind::Account => true,
-            MessageKind::ApplicationStatus => false,
+            MessageKind::ApplicationStatus | MessageKind::JobAlert => false,
         }
     }
 }
@@ -91,7 +98,7 @@ mod tests {
         for kind in MessageKind::ALL {
             assert_eq!(MessageKind::parse(kind.as_str()), Some(kind));
         }
-        assert_eq!(MessageKind::parse("job_alert"), None);
+        assert_eq!(MessageKind::parse("contact"), None);
     }
 
     #[test]

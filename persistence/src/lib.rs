@@ -5,6 +5,7 @@
 //! take. Repositories never open or commit transactions: the use case that calls them does.
 
 pub mod accounts;
+pub mod alerts;
 pub mod applications;
 pub mod audit;
 pub mod cases;

@@ -33,6 +33,8 @@ pub struct Email {
     pub text: String,
     /// The HTML body.
     pub html: String,
+    /// Its RFC 8058 one-click unsubscribe address (subscription mail only: job alerts).
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Adds an email to the outbox, due now.
@@ -48,6 +50,7 @@ pub fn enqueue(conn: &mut DbConnection, email: &Email, now: DateTime<Utc>) -> Re
             outbox_emails::created_at.eq(naive(now)),
             outbox_emails::next_attempt_at.eq(naive(now)),
             outbox_emails::attempts.eq(0),
+            outbox_emails::list_unsubscribe.eq(&email.list_unsubscribe),
         ))
         .execute(conn)?;
     Ok(())
@@ -77,19 +80,22 @@ pub struct Claimed {
     /// Attempts so far, this one included.
     #[diesel(sql_type = Integer)]
     pub attempts: i32,
+    /// The RFC 8058 one-click unsubscribe address, for subscription mail.
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub list_unsubscribe: Option<String>,
 }
 
 const CLAIM_POSTGRES: &str = "UPDATE outbox_emails SET claimed_until = $1, attempts = attempts + 1 \
     WHERE id IN (SELECT id FROM outbox_emails WHERE sent_at IS NULL AND failed_at IS NULL \
     AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
-    RETURNING id, kind, to_address, subject, text_body, html_body, attempts";
+    RETURNING id, kind, to_address, subject, text_body, html_body, attempts, list_unsubscribe";
 
 const CLAIM_SQLITE: &str = "UPDATE outbox_emails SET claimed_until = $1, attempts = attempts + 1 \
     WHERE id IN (SELECT id FROM outbox_emails WHERE sent_at IS NULL AND failed_at IS NULL \
     AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
     ORDER BY next_attempt_at LIMIT $3) \
-    RETURNING id, kind, to_address, subject, text_body, html_body, attempts";
+    RETURNING id, kind, to_address, subject, text_body, html_body, attempts, list_unsubscribe";
 
 /// Claims up to `limit` due emails until `lease_until`. Call inside a write transaction.
 pub fn claim_due(

@@ -138,6 +138,7 @@ diesel::table! {
         failed_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         kind -> Text,
+        list_unsubscribe -> Nullable<Text>,
     }
 }
 
@@ -471,6 +472,61 @@ diesel::table! {
 diesel::joinable!(case_activities -> staff_cases (case_id));
 diesel::joinable!(case_placements -> staff_cases (case_id));
 
+diesel::table! {
+    job_alerts (id) {
+        id -> Text,
+        account_id -> Text,
+        saved_search_id -> Nullable<Text>,
+        criteria -> Text,
+        criteria_version -> BigInt,
+        channel -> Text,
+        frequency -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_alert_changes (seq) {
+        seq -> BigInt,
+        alert_id -> Text,
+    }
+}
+
+diesel::table! {
+    job_alert_queue (posting_id) {
+        posting_id -> Text,
+        queued_at -> Timestamp,
+        matched_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_alert_hits (alert_id, posting_id) {
+        alert_id -> Text,
+        posting_id -> Text,
+        account_id -> Text,
+        frequency -> Text,
+        reasons -> Text,
+        period_start -> Timestamp,
+        due_at -> Timestamp,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+        message_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    job_alert_digests (account_id, frequency, period_start) {
+        account_id -> Text,
+        frequency -> Text,
+        period_start -> Timestamp,
+        message_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
     classifications,
@@ -486,6 +542,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox_emails,
     messages,
     message_email_opt_outs,
+    job_alerts,
+    job_alert_changes,
+    job_alert_queue,
+    job_alert_hits,
+    job_alert_digests,
     postings,
     posting_changes,
     saved_searches,

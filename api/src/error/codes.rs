@@ -81,6 +81,7 @@ problem_codes! {
     PostingNotEditable        "posting_not_editable"        CONFLICT                "Posting not editable";
     SavedSearchLimitReached   "saved_search_limit_reached"  CONFLICT                "Saved search limit reached";
     SavedSearchNameTaken      "saved_search_name_taken"     CONFLICT                "Saved search name taken";
+    AlertLimitReached         "alert_limit_reached"         CONFLICT                "Alert limit reached";
     TemplateNameTaken         "template_name_taken"         CONFLICT                "Template name taken";
     TemplateLimitReached      "template_limit_reached"      CONFLICT                "Template limit reached";
     DocumentQuotaExceeded     "document_quota_exceeded"     CONFLICT                "Document quota exceeded";

@@ -120,7 +120,21 @@ fn build(from: &str, email: &Claimed) -> Result<Mime, DeliveryError> {
                 .header(header::ContentTransferEncoding::QuotedPrintable)
                 .body(email.html.clone()),
         );
-    Mime::builder()
+    let mut builder = Mime::builder();
+    if let Some(url) = &email.list_unsubscribe {
+        // RFC 8058: one HTTPS address, and the key/value pair that says a POST to it is a
+        // one-click unsubscribe (so a scanner's GET changes nothing).
+        builder = builder
+            .raw_header(header::HeaderValue::new(
+                header::HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(header::HeaderValue::new(
+                header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    builder
         .message_id(Some(format!("<{}@merit>", email.id)))
         .from(from.parse().map_err(|e| bad(&e))?)
         .to(email.to.parse().map_err(|e| bad(&e))?)

@@ -25,6 +25,7 @@ pub fn enqueue(
         subject: message.subject,
         text: message.text,
         html: message.html,
+        list_unsubscribe: None,
     };
     outbox::enqueue(conn, &email, now)
 }

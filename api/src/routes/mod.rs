@@ -1,6 +1,7 @@
 //! HTTP routes: one module per area, each with thin handlers and its DTOs.
 
 pub mod admin;
+pub mod alerts;
 pub mod applications;
 pub mod auth;
 pub mod documents;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(admin::configure)
             .configure(postings::configure)
             .configure(saved_searches::configure)
+            .configure(alerts::configure)
             .configure(exams::configure)
             .configure(applications::configure)
             .configure(messages::configure)

@@ -58,11 +58,13 @@ pub enum AuditKind {
     CaseActivityRecorded,
     /// A job placement was recorded on a case.
     CasePlacementRecorded,
+    /// A job alert was turned off by the one-click unsubscribe link of its email.
+    AlertUnsubscribed,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 25] = [
+    pub const ALL: [AuditKind; 26] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -88,6 +90,7 @@ impl AuditKind {
         AuditKind::CaseStatusChanged,
         AuditKind::CaseActivityRecorded,
         AuditKind::CasePlacementRecorded,
+        AuditKind::AlertUnsubscribed,
     ];
 
     /// The kind's name in the API and the database.
@@ -118,6 +121,7 @@ impl AuditKind {
             AuditKind::CaseStatusChanged => "case_status_changed",
             AuditKind::CaseActivityRecorded => "case_activity_recorded",
             AuditKind::CasePlacementRecorded => "case_placement_recorded",
+            AuditKind::AlertUnsubscribed => "alert_unsubscribed",
         }
     }
 

@@ -69,6 +69,19 @@ pub fn send_notice(
     email_to: EmailTo,
     now: DateTime<Utc>,
 ) -> Result<Message, ApiError> {
+    send_subscription_notice(conn, account, notice, email_to, None, now)
+}
+
+/// [`send_notice`] for subscription mail (job alerts): its email names `list_unsubscribe`, the
+/// RFC 8058 one-click unsubscribe address.
+pub fn send_subscription_notice(
+    conn: &mut DbConnection,
+    account: &Account,
+    notice: Notice,
+    email_to: EmailTo,
+    list_unsubscribe: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Message, ApiError> {
     let account_id: AccountId = account.id.parse().map_err(ApiError::internal)?;
     let preferences = messages::email_preferences(conn, account_id)?;
     let address = if preferences.emails(notice.kind) {
@@ -98,6 +111,7 @@ pub fn send_notice(
                 subject: email.subject,
                 text: email.text,
                 html: email.html,
+                list_unsubscribe,
             },
             now,
         )?;

@@ -217,6 +217,11 @@ pub fn transition(
     }
     posting.status = next;
     save(conn, &mut posting, &IfMatch::Absent, now)?;
+    if action == PostingAction::Publish {
+        // Job alerts are matched by the worker; queued here so that a posting that opened is
+        // matched exactly once, even if this instance stops right after committing.
+        super::alerts::posting_opened(conn, posting.id, now)?;
+    }
     if action == PostingAction::Cancel {
         // Every open application is cancelled in the same transaction, each with its notice.
         super::applications::cancel_open(conn, &posting, employer.user.id(), now)?;

@@ -1,6 +1,6 @@
 //! Saved searches: named criteria, kept as versioned JSON (see [`criteria`]).
 
-mod criteria;
+pub mod criteria;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;

@@ -162,7 +162,7 @@ async fn the_inbox_pages_newest_first_without_gaps_or_repeats() {
         .await;
     assert_problem(&too_many, 422, "validation_failed");
     let bad_kind = app
-        .get_as(&ana.token, "/api/v1/me/messages?kind=job_alert")
+        .get_as(&ana.token, "/api/v1/me/messages?kind=newsletter")
         .await;
     assert_problem(&bad_kind, 422, "validation_failed");
 }
@@ -362,7 +362,7 @@ async fn an_email_change_is_an_account_message_and_the_export_holds_every_messag
     assert_eq!(exported[1]["kind"], "application_status");
     assert_eq!(
         export.body["notification_preferences"]["email"],
-        json!({"application_status": true, "account": true})
+        json!({"application_status": true, "account": true, "job_alert": true})
     );
 }
 

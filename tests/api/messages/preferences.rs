@@ -19,7 +19,7 @@ async fn every_kind_goes_by_email_until_turned_off_and_account_notices_cannot_be
     assert_eq!(
         read.body,
         json!({
-            "email": {"application_status": true, "account": true},
+            "email": {"application_status": true, "account": true, "job_alert": true},
             "always_emailed": ["account"]
         })
     );
@@ -46,7 +46,7 @@ async fn every_kind_goes_by_email_until_turned_off_and_account_notices_cannot_be
     let unknown = set_preferences(
         app,
         ana,
-        json!({"application_status": true, "account": true, "job_alert": true}),
+        json!({"application_status": true, "account": true, "newsletter": true}),
     )
     .await;
     assert_problem(&unknown, 422, "validation_failed");
@@ -60,7 +60,7 @@ async fn every_kind_goes_by_email_until_turned_off_and_account_notices_cannot_be
     saved.assert_status(200);
     assert_eq!(
         saved.body["email"],
-        json!({"application_status": false, "account": true})
+        json!({"application_status": false, "account": true, "job_alert": true})
     );
     assert_eq!(app.get_as(&ana.token, PREFERENCES).await.body, saved.body);
     // Another person's preferences are their own.

@@ -65,6 +65,16 @@ impl TestDatabase {
         }
     }
 
+    /// Another handle on a database some other [`TestDatabase`] owns (a second app instance
+    /// over the same database); dropping it removes nothing.
+    pub fn shared(url: &str) -> TestDatabase {
+        TestDatabase {
+            url: url.to_owned(),
+            postgres: None,
+            _dir: None,
+        }
+    }
+
     /// The database's URL.
     pub fn url(&self) -> &str {
         &self.url

@@ -14,9 +14,20 @@ pub struct Mail {
     pub subject: String,
     /// The plain-text body.
     pub text: String,
+    /// The header section, folded lines joined.
+    pub headers: String,
 }
 
 impl Mail {
+    /// The value of the header `name`, if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.lines().find_map(|line| {
+            line.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix(": "))
+                .map(str::trim)
+        })
+    }
+
     /// The first link (a line starting with `http`) in the plain-text body.
     pub fn link(&self) -> Option<&str> {
         self.text
@@ -138,10 +149,18 @@ impl TestApp {
             .into_iter()
             .map(|path| {
                 let raw = std::fs::read_to_string(&path).expect("a readable email");
+                let end = raw
+                    .find("\r\n\r\n")
+                    .or_else(|| raw.find("\n\n"))
+                    .unwrap_or(raw.len());
                 Mail {
                     to: header(&raw, "To").to_owned(),
                     subject: header(&raw, "Subject").to_owned(),
                     text: text_part(&raw),
+                    headers: raw[..end]
+                        .replace("\r\n", "\n")
+                        .replace("\n ", " ")
+                        .replace("\n\t", " "),
                 }
             })
             .collect()

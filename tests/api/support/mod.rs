@@ -103,6 +103,22 @@ impl TestApp {
         app
     }
 
+    /// Starts a second instance over this app's database (its own data dir, clock and
+    /// workers), as a deployment with several instances runs.
+    pub async fn spawn_twin(&self) -> TestApp {
+        let url = self._database.url().to_owned();
+        let data_dir = tempfile::tempdir().expect("a temporary data dir");
+        let settings: Settings = test_figment(&url, data_dir.path())
+            .extract()
+            .expect("test settings are valid");
+        let db = startup::open_database(&settings)
+            .await
+            .expect("the shared database opens");
+        let app = Self::serve(settings, db, TestDatabase::shared(&url), data_dir);
+        app.wait_for_search_index().await;
+        app
+    }
+
     /// Starts an app over an already built database handle (for tests that break the database).
     pub fn serve(
         settings: Settings,

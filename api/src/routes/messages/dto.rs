@@ -19,6 +19,8 @@ api_enum!(
         /// Something happened to the account itself (its email address was changed); always
         /// emailed too.
         Account,
+        /// New postings matched one of the person's job alerts (at once, or a digest).
+        JobAlert,
     }
 );
 
@@ -127,6 +129,15 @@ pub struct EmailChannels {
     pub application_status: bool,
     /// Account notices: always emailed, so `false` is refused (422 `always_emailed`).
     pub account: bool,
+    /// Job alerts (instant notices and digests) of alerts whose channel is `email`; left out:
+    /// `true`.
+    #[serde(default = "emailed_by_default")]
+    #[schema(default = true)]
+    pub job_alert: bool,
+}
+
+fn emailed_by_default() -> bool {
+    true
 }
 
 impl EmailChannels {
@@ -134,6 +145,7 @@ impl EmailChannels {
         EmailChannels {
             application_status: preferences.emails(Kind::ApplicationStatus),
             account: preferences.emails(Kind::Account),
+            job_alert: preferences.emails(Kind::JobAlert),
         }
     }
 
@@ -146,6 +158,7 @@ impl EmailChannels {
                 self.application_status,
             ),
             ("account", Kind::Account, self.account),
+            ("job_alert", Kind::JobAlert, self.job_alert),
         ]
         .into_iter()
         .filter(|(_, _, on)| !on)

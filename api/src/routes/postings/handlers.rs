@@ -182,6 +182,9 @@ async fn transition(
         postings::transition(conn, &employer, id, action, now)
     })
     .await?;
+    if action == PostingAction::Publish {
+        state.wake_alerts();
+    }
     let tag = postings::posting_tag(&posting, now);
     Ok(HttpResponse::Ok()
         .insert_header(("etag", tag))

@@ -1,0 +1,593 @@
+//! Job alerts: a person's criteria watched for new postings (CRUD), matching an opened posting
+//! against every alert, the daily and weekly digests, and the RFC 8058 one-click unsubscribe.
+//!
+//! A posting is queued for matching in its publishing transaction; the worker (see
+//! `crate::alerts::worker`) claims it, finds the matching alerts in the in-memory index,
+//! applies the visibility rule for each owner, and records one match per alert and posting
+//! (a unique key: never twice). Instant alerts get their message in that same transaction;
+//! daily and weekly ones wait for their period's digest, one per person, frequency and period.
+
+use std::collections::{BTreeSet, HashMap};
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Utc};
+use merit_domain::{
+    account::{Account, Role, RosterStatus},
+    alert::{AlertChannel, AlertFrequency},
+    ids::{EntityId, JobAlertId, PostingId, SavedSearchId},
+    message::MessageKind,
+    paging::PageLimit,
+    posting::{Posting, PostingStatus, SearchCriteria, Viewer, can_see},
+};
+use merit_persistence::{
+    DbConnection, Page, PageRequest, accounts,
+    alerts::{self, AlertChange, DigestKey, Hit, JobAlert},
+    postings, profiles, reference, roster, saved_searches,
+    time::{naive, utc},
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    alerts::{AlertIndex, PostingFacts},
+    error::{ApiError, Code},
+    services::{
+        audit::{self, AuditKind},
+        messages::{EmailTo, Notice, send_subscription_notice},
+    },
+};
+
+/// The most alerts one person may keep.
+pub const MAX_ALERTS_PER_PERSON: i64 = 25;
+
+/// How many queued postings one matching transaction takes.
+const MATCH_BATCH: i64 = 10;
+
+fn not_found() -> ApiError {
+    ApiError::not_found("alert")
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-click unsubscribe links (RFC 8058)
+// ---------------------------------------------------------------------------------------------
+
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+/// Makes and checks the signed links that turn one alert off.
+#[derive(Clone)]
+pub struct UnsubscribeLinks {
+    base_url: String,
+    key: Vec<u8>,
+}
+
+impl std::fmt::Debug for UnsubscribeLinks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnsubscribeLinks")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+const TOKEN_CONTEXT: &[u8] = b"merit job alert unsubscribe v1:";
+
+impl UnsubscribeLinks {
+    /// Links under `public_url`, signed with a key derived from the server's secret.
+    pub fn new(public_url: &str, server_secret: &[u8]) -> Self {
+        UnsubscribeLinks {
+            base_url: format!(
+                "{}/api/v1/alerts/unsubscribe",
+                public_url.trim_end_matches('/')
+            ),
+            key: hmac_sha256(server_secret, b"merit job alert unsubscribe key").to_vec(),
+        }
+    }
+
+    fn mac(&self, alert_id: &str) -> [u8; 32] {
+        let mut message = TOKEN_CONTEXT.to_vec();
+        message.extend_from_slice(alert_id.as_bytes());
+        hmac_sha256(&self.key, &message)
+    }
+
+    /// The token for one alert: its id and a MAC of it (it names that alert and nothing else).
+    pub fn token(&self, alert_id: &str) -> String {
+        format!("{alert_id}.{}", URL_SAFE_NO_PAD.encode(self.mac(alert_id)))
+    }
+
+    /// The alert a token names, if its MAC is ours (checked in constant time).
+    pub fn verify(&self, token: &str) -> Option<JobAlertId> {
+        let (id, mac) = token.split_once('.')?;
+        let given = URL_SAFE_NO_PAD.decode(mac).ok()?;
+        let expected = self.mac(id);
+        if given.len() != expected.len() {
+            return None;
+        }
+        let differ = given
+            .iter()
+            .zip(expected.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        if differ != 0 {
+            return None;
+        }
+        JobAlertId::parse(id).ok()
+    }
+
+    /// The one-click unsubscribe address of an alert.
+    pub fn url(&self, alert_id: &str) -> String {
+        format!("{}?token={}", self.base_url, self.token(alert_id))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The owner's alerts
+// ---------------------------------------------------------------------------------------------
+
+/// Where a new alert's criteria come from.
+#[derive(Debug, Clone)]
+pub enum CriteriaSource {
+    /// These criteria.
+    Criteria(SearchCriteria),
+    /// A copy of one of the caller's saved searches.
+    SavedSearch(SavedSearchId),
+}
+
+/// A new alert.
+#[derive(Debug, Clone)]
+pub struct NewAlert {
+    /// Its criteria.
+    pub source: CriteriaSource,
+    /// Inbox only or inbox and email.
+    pub channel: AlertChannel,
+    /// When it is delivered.
+    pub frequency: AlertFrequency,
+}
+
+/// Creates an alert for `owner` (at most [`MAX_ALERTS_PER_PERSON`]). Call in a write
+/// transaction: the person is locked first, so two creations at once cannot both pass the count.
+pub fn create(
+    conn: &mut DbConnection,
+    owner: &str,
+    new: NewAlert,
+    now: DateTime<Utc>,
+) -> Result<JobAlert, ApiError> {
+    profiles::lock_person(conn, owner)?;
+    let (criteria, saved_search_id) = match new.source {
+        CriteriaSource::Criteria(criteria) => (criteria, None),
+        CriteriaSource::SavedSearch(id) => {
+            let saved = saved_searches::find_own(conn, owner, id)?.ok_or_else(|| {
+                ApiError::invalid(
+                    "saved_search_id",
+                    "not_found",
+                    "You have no saved search with this id.",
+                )
+            })?;
+            (saved.criteria, Some(id))
+        }
+    };
+    if alerts::count_for(conn, owner)? >= MAX_ALERTS_PER_PERSON {
+        return Err(ApiError::new(
+            Code::AlertLimitReached,
+            format!("You can keep at most {MAX_ALERTS_PER_PERSON} job alerts. Delete one first."),
+        ));
+    }
+    let alert = JobAlert {
+        id: JobAlertId::from_uuid(uuid::Uuid::now_v7()),
+        account_id: owner.to_owned(),
+        saved_search_id,
+        criteria,
+        channel: new.channel,
+        frequency: new.frequency,
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    alerts::insert(conn, &alert)?;
+    Ok(alert)
+}
+
+/// A page of the owner's alerts, oldest first.
+pub fn list(
+    conn: &mut DbConnection,
+    owner: &str,
+    after: Option<&str>,
+    limit: PageLimit,
+) -> Result<Page<JobAlert>, ApiError> {
+    Ok(alerts::list_own(conn, owner, PageRequest { after, limit })?)
+}
+
+/// One of the owner's alerts; another person's is 404.
+pub fn get(conn: &mut DbConnection, owner: &str, id: JobAlertId) -> Result<JobAlert, ApiError> {
+    alerts::find_own(conn, owner, id)?.ok_or_else(not_found)
+}
+
+/// Replaces the owner's alert. Postings that already matched it are not matched again.
+pub fn update(
+    conn: &mut DbConnection,
+    owner: &str,
+    id: JobAlertId,
+    change: &AlertChange<'_>,
+    now: DateTime<Utc>,
+) -> Result<JobAlert, ApiError> {
+    if !alerts::update_own(conn, owner, id, change, now)? {
+        return Err(not_found());
+    }
+    get(conn, owner, id)
+}
+
+/// Deletes the owner's alert (and its undelivered matches).
+pub fn delete(conn: &mut DbConnection, owner: &str, id: JobAlertId) -> Result<(), ApiError> {
+    if alerts::delete_own(conn, owner, id)? {
+        Ok(())
+    } else {
+        Err(not_found())
+    }
+}
+
+/// What a one-click unsubscribe did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsubscribed {
+    /// The alert.
+    pub alert_id: JobAlertId,
+    /// Whether this request turned it off (false: it was off already).
+    pub changed: bool,
+}
+
+fn bad_token() -> ApiError {
+    ApiError::new(
+        Code::InvalidToken,
+        "This unsubscribe link is not valid (or its alert was deleted).",
+    )
+}
+
+/// The alert an unsubscribe token names, without changing anything (GET).
+pub fn unsubscribe_target(
+    conn: &mut DbConnection,
+    links: &UnsubscribeLinks,
+    token: &str,
+) -> Result<JobAlert, ApiError> {
+    let id = links.verify(token).ok_or_else(bad_token)?;
+    alerts::find(conn, &id.to_string())?.ok_or_else(bad_token)
+}
+
+/// Turns off the one alert a signed token names (RFC 8058 one-click POST). Repeating it
+/// answers the same and changes nothing; the change is audited once.
+pub fn unsubscribe(
+    conn: &mut DbConnection,
+    links: &UnsubscribeLinks,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Unsubscribed, ApiError> {
+    let alert = unsubscribe_target(conn, links, token)?;
+    let changed = alerts::turn_off(conn, &alert.id.to_string(), now)?;
+    if changed {
+        audit::record(
+            conn,
+            AuditKind::AlertUnsubscribed,
+            None,
+            Some(&alert.account_id),
+            json!({ "alert_id": alert.id.to_string() }),
+            now,
+        )?;
+    }
+    Ok(Unsubscribed {
+        alert_id: alert.id,
+        changed,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching and delivery (the worker's use cases)
+// ---------------------------------------------------------------------------------------------
+
+/// Queues a posting that just opened for matching (in the publishing transaction).
+pub fn posting_opened(
+    conn: &mut DbConnection,
+    posting: PostingId,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    Ok(alerts::enqueue_posting(conn, &posting.to_string(), now)?)
+}
+
+/// An owner, as matching sees them: the account and who they are for the visibility rule.
+struct Owner {
+    account: Account,
+    viewer: Viewer,
+}
+
+fn owner(conn: &mut DbConnection, account_id: &str) -> Result<Option<Owner>, ApiError> {
+    let Some(account) = accounts::find(conn, account_id)? else {
+        return Ok(None);
+    };
+    if account.disabled {
+        return Ok(None);
+    }
+    let employee_of = match &account.employee_id {
+        Some(id) if account.roles.has(Role::Employee) => roster::find(conn, id.as_str())?
+            .filter(|e| e.status == RosterStatus::Active)
+            .map(|e| e.department),
+        _ => None,
+    };
+    let employer_of = if account.roles.has(Role::Employer) {
+        account.department.clone()
+    } else {
+        None
+    };
+    Ok(Some(Owner {
+        account,
+        viewer: Viewer {
+            employee_of,
+            employer_of,
+        },
+    }))
+}
+
+fn reasons_text(reasons: &str) -> String {
+    serde_json::from_str::<Vec<String>>(reasons)
+        .unwrap_or_default()
+        .join("; ")
+}
+
+fn describe(posting: &Posting) -> String {
+    format!(
+        "{} ({}, {} county), final filing date {}",
+        posting.title.as_str(),
+        posting.department.as_str(),
+        posting.county.as_str(),
+        posting.final_filing_date
+    )
+}
+
+fn email_to(channel: AlertChannel) -> EmailTo {
+    match channel {
+        AlertChannel::Email => EmailTo::OnFile,
+        AlertChannel::InApp => EmailTo::Nowhere,
+    }
+}
+
+/// Matches one opened posting against every alert; returns how many matches were recorded.
+/// Instant alerts get their message now.
+pub fn match_posting(
+    conn: &mut DbConnection,
+    index: &AlertIndex,
+    links: &UnsubscribeLinks,
+    posting_id: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    let Ok(id) = PostingId::parse(posting_id) else {
+        return Ok(0);
+    };
+    let Some(posting) = postings::find(conn, id)? else {
+        return Ok(0);
+    };
+    if posting.status != PostingStatus::Open {
+        return Ok(0);
+    }
+    let title = reference::find_classification(conn, posting.classification.as_str())?
+        .map(|c| c.title.as_str().to_owned())
+        .unwrap_or_default();
+    let facts = PostingFacts::of(&posting, &title);
+    let mut owners: HashMap<String, Option<Owner>> = HashMap::new();
+    let mut recorded = 0;
+    for matched in index.matching(&facts) {
+        let alert = matched.alert;
+        if !owners.contains_key(&alert.account_id) {
+            let found = owner(conn, &alert.account_id)?;
+            owners.insert(alert.account_id.clone(), found);
+        }
+        let Some(Some(who)) = owners.get(&alert.account_id) else {
+            continue;
+        };
+        if !can_see(
+            posting.visibility,
+            posting.status,
+            &posting.department,
+            &who.viewer,
+        ) {
+            continue;
+        }
+        let (period_start, due_at) = alert.frequency.period(now);
+        let hit = Hit {
+            alert_id: alert.id.clone(),
+            posting_id: posting_id.to_owned(),
+            account_id: alert.account_id.clone(),
+            frequency: alert.frequency.as_str().to_owned(),
+            reasons: serde_json::to_string(&matched.reasons).map_err(ApiError::internal)?,
+            period_start: naive(period_start),
+            due_at: naive(due_at),
+            created_at: naive(now),
+            delivered_at: None,
+            message_id: None,
+        };
+        if !alerts::insert_hit(conn, &hit)? {
+            continue;
+        }
+        recorded += 1;
+        if alert.frequency == AlertFrequency::Instant {
+            let notice = Notice {
+                kind: MessageKind::JobAlert,
+                template: "job_alert",
+                subject: format!("New job: {}", posting.title.as_str()),
+                paragraphs: vec![
+                    format!(
+                        "A posting that just opened matches your job alert: {}.",
+                        describe(&posting)
+                    ),
+                    format!("Why it matched: {}.", matched.reasons.join("; ")),
+                    format!("Posting id: {}.", posting.id),
+                ],
+                application_id: None,
+                posting_id: Some(posting.id),
+            };
+            let unsubscribe = (alert.channel == AlertChannel::Email).then(|| links.url(&alert.id));
+            let message = send_subscription_notice(
+                conn,
+                &who.account,
+                notice,
+                email_to(alert.channel),
+                unsubscribe,
+                now,
+            )?;
+            alerts::mark_hit_delivered(conn, &alert.id, posting_id, &message.id.to_string(), now)?;
+        }
+    }
+    Ok(recorded)
+}
+
+/// Claims up to a batch of queued postings and matches each (call in a write transaction);
+/// returns how many postings were matched.
+pub fn match_queued(
+    conn: &mut DbConnection,
+    index: &AlertIndex,
+    links: &UnsubscribeLinks,
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    let claimed = alerts::claim_queued(conn, MATCH_BATCH)?;
+    for posting_id in &claimed {
+        match_posting(conn, index, links, posting_id, now)?;
+        alerts::mark_matched(conn, posting_id, now)?;
+    }
+    Ok(claimed.len())
+}
+
+/// Sends one digest, if this transaction is the first to claim it; whether one was sent.
+pub fn deliver_digest(
+    conn: &mut DbConnection,
+    links: &UnsubscribeLinks,
+    key: &DigestKey,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let Some(frequency) = AlertFrequency::parse(&key.frequency) else {
+        return Ok(false);
+    };
+    if !alerts::claim_digest(conn, key, now)? {
+        // This period's digest went out already: later matches wait for the current period.
+        let (start, end) = frequency.period(now);
+        alerts::postpone(conn, key, start, end)?;
+        return Ok(false);
+    }
+    let hits = alerts::digest_hits(conn, key)?;
+    let alert_ids: Vec<String> = hits
+        .iter()
+        .map(|h| h.alert_id.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let active: HashMap<String, JobAlert> = alerts::find_many(conn, &alert_ids)?
+        .into_iter()
+        .filter(|a| a.active)
+        .map(|a| (a.id.to_string(), a))
+        .collect();
+    // A posting closed or cancelled since it matched is dropped; one matched by several alerts
+    // is listed once, with every reason.
+    let mut listed: Vec<(Posting, Vec<String>)> = Vec::new();
+    for hit in &hits {
+        if !active.contains_key(&hit.alert_id) {
+            continue;
+        }
+        let Ok(posting_id) = PostingId::parse(&hit.posting_id) else {
+            continue;
+        };
+        if let Some((_, reasons)) = listed.iter_mut().find(|(p, _)| p.id == posting_id) {
+            reasons.push(reasons_text(&hit.reasons));
+            continue;
+        }
+        if let Some(posting) = postings::find(conn, posting_id)?
+            && posting.status == PostingStatus::Open
+        {
+            listed.push((posting, vec![reasons_text(&hit.reasons)]));
+        }
+    }
+    let who = match listed.is_empty() {
+        true => None,
+        false => owner(conn, &key.account_id)?,
+    };
+    let Some(who) = who else {
+        alerts::finish_digest(conn, key, None, now)?;
+        return Ok(false);
+    };
+    let used: BTreeSet<&str> = hits
+        .iter()
+        .filter(|h| active.contains_key(&h.alert_id))
+        .map(|h| h.alert_id.as_str())
+        .collect();
+    let emailed: Vec<&str> = used
+        .iter()
+        .copied()
+        .filter(|id| {
+            active
+                .get(*id)
+                .is_some_and(|a| a.channel == AlertChannel::Email)
+        })
+        .collect();
+    let period = match frequency {
+        AlertFrequency::Weekly => "week",
+        _ => "day",
+    };
+    let count = listed.len();
+    let mut paragraphs = vec![format!(
+        "{count} new {} matched your job alerts in the {period} from {} (UTC):",
+        if count == 1 { "posting" } else { "postings" },
+        utc(key.period_start).format("%Y-%m-%d"),
+    )];
+    for (posting, reasons) in &listed {
+        paragraphs.push(format!(
+            "{} Posting id: {}. Why it matched: {}.",
+            describe(posting),
+            posting.id,
+            reasons.join("; ")
+        ));
+    }
+    let notice = Notice {
+        kind: MessageKind::JobAlert,
+        template: "job_alert_digest",
+        subject: format!(
+            "Your {} job alert digest: {count} new {}",
+            frequency.as_str(),
+            if count == 1 { "posting" } else { "postings" }
+        ),
+        paragraphs,
+        application_id: None,
+        posting_id: (count == 1).then(|| listed[0].0.id),
+    };
+    // The one-click header names one alert: a digest of several alerts carries none (each alert
+    // is turned off from its own instant emails or by its owner).
+    let unsubscribe = match emailed.as_slice() {
+        [one] if used.len() == 1 => Some(links.url(one)),
+        _ => None,
+    };
+    let to = if emailed.is_empty() {
+        EmailTo::Nowhere
+    } else {
+        EmailTo::OnFile
+    };
+    let message = send_subscription_notice(conn, &who.account, notice, to, unsubscribe, now)?;
+    alerts::finish_digest(conn, key, Some(&message.id.to_string()), now)?;
+    Ok(true)
+}
+
+/// The digests due at `now`, at most `limit` of them (call [`deliver_digest`] for each, one
+/// transaction each).
+pub fn due_digests(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<DigestKey>, ApiError> {
+    Ok(alerts::due_digests(conn, now, limit)?)
+}

@@ -1,0 +1,184 @@
+//! `/me/alerts`: create (from criteria or a saved search), list, read, replace, delete; another
+//! person's alert is 404; bad input is 422 and stores nothing.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::{alert, create, replace};
+use crate::{postings::with_dmv_employer, support::assert_problem};
+
+#[actix_web::test]
+async fn alerts_are_created_read_replaced_and_deleted_by_their_owner_only() {
+    let (app, _) = with_dmv_employer().await;
+    let ana = app.applicant("ana@example.org").await;
+    let ben = app.applicant("ben@example.org").await;
+
+    let created = create(
+        &app,
+        &ana,
+        json!({
+            "criteria": {"q": "analyst", "county": ["sacramento"], "classification": ["5393"]},
+            "channel": "email",
+            "frequency": "instant"
+        }),
+    )
+    .await;
+    created.assert_status(201);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        created.header("location"),
+        format!("/api/v1/me/alerts/{id}")
+    );
+    assert_eq!(created.body["channel"], "email");
+    assert_eq!(created.body["frequency"], "instant");
+    assert_eq!(created.body["active"], true);
+    assert_eq!(created.body["criteria"]["q"], "analyst");
+    assert_eq!(created.body["criteria"]["county"], json!(["sacramento"]));
+    assert_eq!(created.body["saved_search_id"], json!(null));
+
+    let read = app
+        .get_as(&ana.token, &format!("/api/v1/me/alerts/{id}"))
+        .await;
+    read.assert_status(200);
+    assert_eq!(read.body, created.body);
+
+    // From a saved search: its criteria are copied.
+    let saved = app
+        .post_as(
+            &ana.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Fresno", "criteria": {"county": ["fresno"], "tenure": ["permanent"]}}),
+        )
+        .await;
+    saved.assert_status(201);
+    let saved_id = saved.body["id"].as_str().unwrap().to_owned();
+    let copied = create(
+        &app,
+        &ana,
+        json!({"saved_search_id": saved_id, "channel": "in_app", "frequency": "weekly"}),
+    )
+    .await;
+    copied.assert_status(201);
+    assert_eq!(copied.body["saved_search_id"], saved_id.as_str());
+    assert_eq!(copied.body["criteria"], saved.body["criteria"]);
+
+    // Someone else's saved search cannot be copied.
+    let foreign = create(
+        &app,
+        &ben,
+        json!({"saved_search_id": saved_id, "channel": "in_app", "frequency": "daily"}),
+    )
+    .await;
+    assert_problem(&foreign, 422, "validation_failed");
+    assert_eq!(foreign.body["errors"][0]["field"], "saved_search_id");
+
+    let list = app.get_as(&ana.token, "/api/v1/me/alerts").await;
+    list.assert_status(200);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
+    let bens = app.get_as(&ben.token, "/api/v1/me/alerts").await;
+    assert!(bens.body["items"].as_array().unwrap().is_empty());
+
+    // Another person's alert is 404 for every operation, and stays as it was.
+    let path = format!("/api/v1/me/alerts/{id}");
+    assert_problem(&app.get_as(&ben.token, &path).await, 404, "not_found");
+    let body = json!({"criteria": {}, "channel": "in_app", "frequency": "daily", "active": false});
+    assert_problem(
+        &replace(&app, &ben, &id, body.clone()).await,
+        404,
+        "not_found",
+    );
+    let delete = app
+        .send(app.request(Method::DELETE, &path).bearer_auth(&ben.token))
+        .await;
+    assert_problem(&delete, 404, "not_found");
+    assert_eq!(app.get_as(&ana.token, &path).await.body, created.body);
+
+    let replaced = replace(&app, &ana, &id, body).await;
+    replaced.assert_status(200);
+    assert_eq!(replaced.body["channel"], "in_app");
+    assert_eq!(replaced.body["frequency"], "daily");
+    assert_eq!(replaced.body["active"], false);
+    assert_eq!(replaced.body["criteria"]["q"], json!(null));
+
+    let deleted = app
+        .send(app.request(Method::DELETE, &path).bearer_auth(&ana.token))
+        .await;
+    deleted.assert_status(204);
+    assert_problem(&app.get_as(&ana.token, &path).await, 404, "not_found");
+    assert_problem(
+        &app.get_as(&ana.token, "/api/v1/me/alerts/nope").await,
+        404,
+        "not_found",
+    );
+}
+
+#[actix_web::test]
+async fn an_alert_needs_exactly_one_source_of_criteria_and_known_values() {
+    let (app, _) = with_dmv_employer().await;
+    let ana = app.applicant("ana@example.org").await;
+    let neither = create(
+        &app,
+        &ana,
+        json!({"channel": "email", "frequency": "daily"}),
+    )
+    .await;
+    assert_problem(&neither, 422, "validation_failed");
+    assert_eq!(neither.body["errors"][0]["field"], "criteria");
+    let both = create(
+        &app,
+        &ana,
+        json!({
+            "criteria": {},
+            "saved_search_id": "0192f0c4-5b7e-7d1a-9c3e-2f4a6b8c0d1e",
+            "channel": "email",
+            "frequency": "daily"
+        }),
+    )
+    .await;
+    assert_problem(&both, 422, "validation_failed");
+    let bad_id = create(
+        &app,
+        &ana,
+        json!({"saved_search_id": "x", "channel": "email", "frequency": "daily"}),
+    )
+    .await;
+    assert_problem(&bad_id, 422, "validation_failed");
+    assert_eq!(bad_id.body["errors"][0]["code"], "invalid_id");
+    let bad_frequency = create(
+        &app,
+        &ana,
+        json!({"criteria": {}, "channel": "email", "frequency": "hourly"}),
+    )
+    .await;
+    assert_eq!(bad_frequency.status, 422);
+    let bad_criteria = create(
+        &app,
+        &ana,
+        json!({"criteria": {"salary_min_cents": 10, "salary_max_cents": 5}, "channel": "email", "frequency": "daily"}),
+    )
+    .await;
+    assert_problem(&bad_criteria, 422, "validation_failed");
+    assert!(
+        bad_criteria.body["errors"][0]["field"]
+            .as_str()
+            .unwrap()
+            .starts_with("criteria.")
+    );
+    let list = app.get_as(&ana.token, "/api/v1/me/alerts").await;
+    assert!(
+        list.body["items"].as_array().unwrap().is_empty(),
+        "nothing was stored"
+    );
+
+    // At most 25 per person.
+    for _ in 0..25 {
+        alert(&app, &ana, json!({}), "in_app", "daily").await;
+    }
+    let over = create(
+        &app,
+        &ana,
+        json!({"criteria": {}, "channel": "in_app", "frequency": "daily"}),
+    )
+    .await;
+    assert_problem(&over, 409, "alert_limit_reached");
+}
