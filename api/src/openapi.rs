@@ -38,6 +38,7 @@ use crate::error::{FieldError, Problem};
         (name = "documents", description = "The caller's documents: résumés, cover letters, transcripts and more."),
         (name = "employees", description = "State employees: the privacy agreement and Employee ID activation."),
         (name = "exams", description = "Exams, attempts scored at once, eligibilities that expire, and eligible lists."),
+        (name = "letters", description = "Contact letters (employment inquiries, 2 CCR §258): departments send them about an open posting to the eligible list, see each letter's state and record waivers of appointment; people list and answer theirs."),
         (name = "me", description = "The signed-in person's own account."),
         (name = "messages", description = "The caller's inbox: every notice Merit sends a person (application status changes, account notices), read and unread, archived; and which kinds also go by email."),
         (name = "postings", description = "Job postings: search, details, the consideration preview and employers' management."),

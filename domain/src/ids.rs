@@ -113,6 +113,10 @@ entity_ids! {
     ActivityId;
     /// A job placement recorded on a case.
     PlacementId;
+    /// A contact letter (employment inquiry) about a posting.
+    ContactLetterId;
+    /// A waiver of appointment.
+    WaiverId;
 }
 
 #[cfg(test)]

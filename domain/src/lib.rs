@@ -6,9 +6,11 @@
 
 pub mod account;
 pub mod application;
+pub mod calendar;
 pub mod case;
 pub mod exam;
 pub mod ids;
+pub mod letter;
 pub mod message;
 pub mod paging;
 pub mod posting;

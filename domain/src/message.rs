@@ -9,17 +9,24 @@ pub enum MessageKind {
     ApplicationStatus,
     /// Something happened to the account itself (its email address was changed).
     Account,
+    /// A department's contact letter (employment inquiry) about a posting.
+    ContactLetter,
 }
 
 impl MessageKind {
     /// Every kind, in the order the API lists them.
-    pub const ALL: [MessageKind; 2] = [MessageKind::ApplicationStatus, MessageKind::Account];
+    pub const ALL: [MessageKind; 3] = [
+        MessageKind::ApplicationStatus,
+        MessageKind::Account,
+        MessageKind::ContactLetter,
+    ];
 
     /// The kind's name in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             MessageKind::ApplicationStatus => "application_status",
             MessageKind::Account => "account",
+            MessageKind::ContactLetter => "contact_letter",
         }
     }
 
@@ -33,7 +40,7 @@ impl MessageKind {
     pub fn always_emailed(self) -> bool {
         match self {
             MessageKind::Account => true,
-            MessageKind::ApplicationStatus => false,
+            MessageKind::ApplicationStatus | MessageKind::ContactLetter => false,
         }
     }
 }

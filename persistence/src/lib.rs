@@ -12,6 +12,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod exams;
+pub mod letters;
 pub mod messages;
 pub mod outbox;
 pub mod paging;

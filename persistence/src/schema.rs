@@ -468,6 +468,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contact_letters (id) {
+        id -> Text,
+        posting_id -> Text,
+        account_id -> Text,
+        classification_code -> Text,
+        rank_band -> Integer,
+        message_id -> Text,
+        method -> Text,
+        sent_by -> Text,
+        sent_at -> Timestamp,
+        respond_by -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    appointment_waivers (id) {
+        id -> Text,
+        account_id -> Text,
+        classification_code -> Text,
+        posting_id -> Text,
+        reason -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(case_activities -> staff_cases (case_id));
 diesel::joinable!(case_placements -> staff_cases (case_id));
 
@@ -505,4 +534,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_cases,
     case_activities,
     case_placements,
+    contact_letters,
+    appointment_waivers,
 );

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod auth;
 pub mod documents;
 pub mod exams;
+pub mod letters;
 pub mod me;
 pub mod messages;
 pub mod numbers;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(exams::configure)
             .configure(applications::configure)
             .configure(messages::configure)
+            .configure(letters::configure)
             .configure(staff::configure),
     );
 }

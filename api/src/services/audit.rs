@@ -58,11 +58,17 @@ pub enum AuditKind {
     CaseActivityRecorded,
     /// A job placement was recorded on a case.
     CasePlacementRecorded,
+    /// A department sent contact letters about a posting.
+    ContactLettersSent,
+    /// A person answered a contact letter.
+    ContactLetterAnswered,
+    /// A department recorded a waiver of appointment.
+    AppointmentWaiverRecorded,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 25] = [
+    pub const ALL: [AuditKind; 28] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -88,6 +94,9 @@ impl AuditKind {
         AuditKind::CaseStatusChanged,
         AuditKind::CaseActivityRecorded,
         AuditKind::CasePlacementRecorded,
+        AuditKind::ContactLettersSent,
+        AuditKind::ContactLetterAnswered,
+        AuditKind::AppointmentWaiverRecorded,
     ];
 
     /// The kind's name in the API and the database.
@@ -118,6 +127,9 @@ impl AuditKind {
             AuditKind::CaseStatusChanged => "case_status_changed",
             AuditKind::CaseActivityRecorded => "case_activity_recorded",
             AuditKind::CasePlacementRecorded => "case_placement_recorded",
+            AuditKind::ContactLettersSent => "contact_letters_sent",
+            AuditKind::ContactLetterAnswered => "contact_letter_answered",
+            AuditKind::AppointmentWaiverRecorded => "appointment_waiver_recorded",
         }
     }
 

@@ -19,6 +19,9 @@ api_enum!(
         /// Something happened to the account itself (its email address was changed); always
         /// emailed too.
         Account,
+        /// A department's contact letter about a posting
+        /// (`POST /api/v1/me/contact-letters/{id}/response` answers it).
+        ContactLetter,
     }
 );
 
@@ -127,6 +130,14 @@ pub struct EmailChannels {
     pub application_status: bool,
     /// Account notices: always emailed, so `false` is refused (422 `always_emailed`).
     pub account: bool,
+    /// Contact letters from departments (left out: emailed).
+    #[serde(default = "emailed")]
+    #[schema(default = true)]
+    pub contact_letter: bool,
+}
+
+fn emailed() -> bool {
+    true
 }
 
 impl EmailChannels {
@@ -134,6 +145,7 @@ impl EmailChannels {
         EmailChannels {
             application_status: preferences.emails(Kind::ApplicationStatus),
             account: preferences.emails(Kind::Account),
+            contact_letter: preferences.emails(Kind::ContactLetter),
         }
     }
 
@@ -146,6 +158,7 @@ impl EmailChannels {
                 self.application_status,
             ),
             ("account", Kind::Account, self.account),
+            ("contact_letter", Kind::ContactLetter, self.contact_letter),
         ]
         .into_iter()
         .filter(|(_, _, on)| !on)
