@@ -117,6 +117,10 @@ entity_ids! {
     ContactLetterId;
     /// A waiver of appointment.
     WaiverId;
+    /// A staff office's letter template.
+    LetterTemplateId;
+    /// A letter staff sent a case's person (correspondence).
+    CorrespondenceId;
 }
 
 #[cfg(test)]

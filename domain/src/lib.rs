@@ -8,6 +8,7 @@ pub mod account;
 pub mod application;
 pub mod calendar;
 pub mod case;
+pub mod correspondence;
 pub mod exam;
 pub mod ids;
 pub mod letter;

@@ -11,14 +11,17 @@ pub enum MessageKind {
     Account,
     /// A department's contact letter (employment inquiry) about a posting.
     ContactLetter,
+    /// A letter from the staff member working the person's case (correspondence).
+    Correspondence,
 }
 
 impl MessageKind {
     /// Every kind, in the order the API lists them.
-    pub const ALL: [MessageKind; 3] = [
+    pub const ALL: [MessageKind; 4] = [
         MessageKind::ApplicationStatus,
         MessageKind::Account,
         MessageKind::ContactLetter,
+        MessageKind::Correspondence,
     ];
 
     /// The kind's name in the API and the database.
@@ -27,6 +30,7 @@ impl MessageKind {
             MessageKind::ApplicationStatus => "application_status",
             MessageKind::Account => "account",
             MessageKind::ContactLetter => "contact_letter",
+            MessageKind::Correspondence => "correspondence",
         }
     }
 
@@ -40,7 +44,9 @@ impl MessageKind {
     pub fn always_emailed(self) -> bool {
         match self {
             MessageKind::Account => true,
-            MessageKind::ApplicationStatus | MessageKind::ContactLetter => false,
+            MessageKind::ApplicationStatus
+            | MessageKind::ContactLetter
+            | MessageKind::Correspondence => false,
         }
     }
 }

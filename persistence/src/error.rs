@@ -146,6 +146,10 @@ const SQLITE_UNIQUE_COLUMNS: &[(&str, &str)] = &[
         "appointment_waivers.posting_id, appointment_waivers.account_id",
         "appointment_waivers_posting_account_key",
     ),
+    (
+        "letter_templates.office_code, letter_templates.name_key",
+        "letter_templates_name_key",
+    ),
 ];
 
 fn constraint_name(named: Option<&str>, message: &str) -> String {

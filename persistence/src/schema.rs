@@ -497,6 +497,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    letter_templates (id) {
+        id -> Text,
+        office_code -> Text,
+        name -> Text,
+        name_key -> Text,
+        subject -> Text,
+        body -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    correspondence (id) {
+        id -> Text,
+        case_id -> Text,
+        template_id -> Text,
+        office_code -> Text,
+        account_id -> Text,
+        staff_id -> Text,
+        subject -> Text,
+        body -> Text,
+        message_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(case_activities -> staff_cases (case_id));
 diesel::joinable!(case_placements -> staff_cases (case_id));
 
@@ -536,4 +564,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_placements,
     contact_letters,
     appointment_waivers,
+    letter_templates,
+    correspondence,
 );

@@ -64,11 +64,15 @@ pub enum AuditKind {
     ContactLetterAnswered,
     /// A department recorded a waiver of appointment.
     AppointmentWaiverRecorded,
+    /// Staff created a letter template.
+    LetterTemplateCreated,
+    /// Staff sent a letter (correspondence) to a case's person.
+    CorrespondenceSent,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 28] = [
+    pub const ALL: [AuditKind; 30] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -97,6 +101,8 @@ impl AuditKind {
         AuditKind::ContactLettersSent,
         AuditKind::ContactLetterAnswered,
         AuditKind::AppointmentWaiverRecorded,
+        AuditKind::LetterTemplateCreated,
+        AuditKind::CorrespondenceSent,
     ];
 
     /// The kind's name in the API and the database.
@@ -130,6 +136,8 @@ impl AuditKind {
             AuditKind::ContactLettersSent => "contact_letters_sent",
             AuditKind::ContactLetterAnswered => "contact_letter_answered",
             AuditKind::AppointmentWaiverRecorded => "appointment_waiver_recorded",
+            AuditKind::LetterTemplateCreated => "letter_template_created",
+            AuditKind::CorrespondenceSent => "correspondence_sent",
         }
     }
 

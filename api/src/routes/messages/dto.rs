@@ -22,6 +22,8 @@ api_enum!(
         /// A department's contact letter about a posting
         /// (`POST /api/v1/me/contact-letters/{id}/response` answers it).
         ContactLetter,
+        /// A letter from the staff member working the person's case.
+        Correspondence,
     }
 );
 
@@ -134,6 +136,10 @@ pub struct EmailChannels {
     #[serde(default = "emailed")]
     #[schema(default = true)]
     pub contact_letter: bool,
+    /// Letters from the staff member working the person's case (left out: emailed).
+    #[serde(default = "emailed")]
+    #[schema(default = true)]
+    pub correspondence: bool,
 }
 
 fn emailed() -> bool {
@@ -146,6 +152,7 @@ impl EmailChannels {
             application_status: preferences.emails(Kind::ApplicationStatus),
             account: preferences.emails(Kind::Account),
             contact_letter: preferences.emails(Kind::ContactLetter),
+            correspondence: preferences.emails(Kind::Correspondence),
         }
     }
 
@@ -159,6 +166,7 @@ impl EmailChannels {
             ),
             ("account", Kind::Account, self.account),
             ("contact_letter", Kind::ContactLetter, self.contact_letter),
+            ("correspondence", Kind::Correspondence, self.correspondence),
         ]
         .into_iter()
         .filter(|(_, _, on)| !on)
