@@ -115,6 +115,14 @@ entity_ids! {
     PlacementId;
     /// A job alert (criteria watched for new postings).
     JobAlertId;
+    /// A contact letter (employment inquiry) about a posting.
+    ContactLetterId;
+    /// A waiver of appointment.
+    WaiverId;
+    /// A staff office's letter template.
+    LetterTemplateId;
+    /// A letter staff sent a case's person (correspondence).
+    CorrespondenceId;
 }
 
 #[cfg(test)]

@@ -7,9 +7,12 @@
 pub mod account;
 pub mod alert;
 pub mod application;
+pub mod calendar;
 pub mod case;
+pub mod correspondence;
 pub mod exam;
 pub mod ids;
+pub mod letter;
 pub mod message;
 pub mod paging;
 pub mod posting;

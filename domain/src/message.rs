@@ -11,14 +11,20 @@ pub enum MessageKind {
     Account,
     /// New postings matched one of the person's job alerts.
     JobAlert,
+    /// A department's contact letter (employment inquiry) about a posting.
+    ContactLetter,
+    /// A letter from the staff member working the person's case (correspondence).
+    Correspondence,
 }
 
 impl MessageKind {
     /// Every kind, in the order the API lists them.
-    pub const ALL: [MessageKind; 3] = [
+    pub const ALL: [MessageKind; 5] = [
         MessageKind::ApplicationStatus,
         MessageKind::Account,
         MessageKind::JobAlert,
+        MessageKind::ContactLetter,
+        MessageKind::Correspondence,
     ];
 
     /// The kind's name in the API and the database.
@@ -27,6 +33,8 @@ impl MessageKind {
             MessageKind::ApplicationStatus => "application_status",
             MessageKind::Account => "account",
             MessageKind::JobAlert => "job_alert",
+            MessageKind::ContactLetter => "contact_letter",
+            MessageKind::Correspondence => "correspondence",
         }
     }
 
@@ -40,7 +48,10 @@ impl MessageKind {
     pub fn always_emailed(self) -> bool {
         match self {
             MessageKind::Account => true,
-            MessageKind::ApplicationStatus | MessageKind::JobAlert => false,
+            MessageKind::ApplicationStatus
+            | MessageKind::JobAlert
+            | MessageKind::ContactLetter
+            | MessageKind::Correspondence => false,
         }
     }
 }

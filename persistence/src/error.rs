@@ -138,6 +138,18 @@ const SQLITE_UNIQUE_COLUMNS: &[(&str, &str)] = &[
         "idempotency_keys_pkey",
     ),
     ("posting_fills.posting_id", "posting_fills_pkey"),
+    (
+        "contact_letters.posting_id, contact_letters.account_id",
+        "contact_letters_posting_account_key",
+    ),
+    (
+        "appointment_waivers.posting_id, appointment_waivers.account_id",
+        "appointment_waivers_posting_account_key",
+    ),
+    (
+        "letter_templates.office_code, letter_templates.name_key",
+        "letter_templates_name_key",
+    ),
 ];
 
 fn constraint_name(named: Option<&str>, message: &str) -> String {

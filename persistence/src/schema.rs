@@ -469,6 +469,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contact_letters (id) {
+        id -> Text,
+        posting_id -> Text,
+        account_id -> Text,
+        classification_code -> Text,
+        rank_band -> Integer,
+        message_id -> Text,
+        method -> Text,
+        sent_by -> Text,
+        sent_at -> Timestamp,
+        respond_by -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    appointment_waivers (id) {
+        id -> Text,
+        account_id -> Text,
+        classification_code -> Text,
+        posting_id -> Text,
+        reason -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letter_templates (id) {
+        id -> Text,
+        office_code -> Text,
+        name -> Text,
+        name_key -> Text,
+        subject -> Text,
+        body -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    correspondence (id) {
+        id -> Text,
+        case_id -> Text,
+        template_id -> Text,
+        office_code -> Text,
+        account_id -> Text,
+        staff_id -> Text,
+        subject -> Text,
+        body -> Text,
+        message_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(case_activities -> staff_cases (case_id));
 diesel::joinable!(case_placements -> staff_cases (case_id));
 
@@ -566,4 +623,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_cases,
     case_activities,
     case_placements,
+    contact_letters,
+    appointment_waivers,
+    letter_templates,
+    correspondence,
 );

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod auth;
 pub mod documents;
 pub mod exams;
+pub mod letters;
 pub mod me;
 pub mod messages;
 pub mod numbers;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(exams::configure)
             .configure(applications::configure)
             .configure(messages::configure)
+            .configure(letters::configure)
             .configure(staff::configure),
     );
 }

@@ -60,11 +60,21 @@ pub enum AuditKind {
     CasePlacementRecorded,
     /// A job alert was turned off by the one-click unsubscribe link of its email.
     AlertUnsubscribed,
+    /// A department sent contact letters about a posting.
+    ContactLettersSent,
+    /// A person answered a contact letter.
+    ContactLetterAnswered,
+    /// A department recorded a waiver of appointment.
+    AppointmentWaiverRecorded,
+    /// Staff created a letter template.
+    LetterTemplateCreated,
+    /// Staff sent a letter (correspondence) to a case's person.
+    CorrespondenceSent,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 26] = [
+    pub const ALL: [AuditKind; 31] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -91,6 +101,11 @@ impl AuditKind {
         AuditKind::CaseActivityRecorded,
         AuditKind::CasePlacementRecorded,
         AuditKind::AlertUnsubscribed,
+        AuditKind::ContactLettersSent,
+        AuditKind::ContactLetterAnswered,
+        AuditKind::AppointmentWaiverRecorded,
+        AuditKind::LetterTemplateCreated,
+        AuditKind::CorrespondenceSent,
     ];
 
     /// The kind's name in the API and the database.
@@ -122,6 +137,11 @@ impl AuditKind {
             AuditKind::CaseActivityRecorded => "case_activity_recorded",
             AuditKind::CasePlacementRecorded => "case_placement_recorded",
             AuditKind::AlertUnsubscribed => "alert_unsubscribed",
+            AuditKind::ContactLettersSent => "contact_letters_sent",
+            AuditKind::ContactLetterAnswered => "contact_letter_answered",
+            AuditKind::AppointmentWaiverRecorded => "appointment_waiver_recorded",
+            AuditKind::LetterTemplateCreated => "letter_template_created",
+            AuditKind::CorrespondenceSent => "correspondence_sent",
         }
     }
 

@@ -239,9 +239,47 @@ pub fn standing_for(
 /// The most rows one read of the eligible list takes.
 const MAX_CHUNK: i64 = 4096;
 
+/// A person on an eligible list with their waivers of appointment in the class.
+#[derive(Debug, Clone)]
+pub struct EligibleEntry {
+    /// The list entry.
+    pub entry: ListEntry,
+    /// Waivers of appointment in the class (2 CCR §260.1).
+    pub waivers: u32,
+    /// Whether the person may be certified (fewer than three waivers, §262).
+    pub certifiable: bool,
+}
+
 /// One page of a classification's eligible list at `now`, keeping only people whose conditions
-/// of employment match `filter` (scanning ahead in rank order until the page is full).
+/// of employment match `filter` (scanning ahead in rank order until the page is full), each
+/// with their waivers of appointment in the class and whether they are still certifiable.
 pub fn eligible_page(
+    conn: &mut DbConnection,
+    classification: &ClassificationCode,
+    filter: &TermsFilter,
+    now: DateTime<Utc>,
+    after: Option<ListKey>,
+    limit: usize,
+) -> Result<(Vec<EligibleEntry>, bool), ApiError> {
+    let (entries, has_more) = eligible_rows(conn, classification, filter, now, after, limit)?;
+    let ids: Vec<String> = entries.iter().map(|e| e.account_id.clone()).collect();
+    let counts =
+        merit_persistence::letters::waiver_counts(conn, classification.as_str(), Some(&ids))?;
+    let entries = entries
+        .into_iter()
+        .map(|entry| {
+            let waivers = counts.get(&entry.account_id).copied().unwrap_or(0);
+            EligibleEntry {
+                entry,
+                waivers,
+                certifiable: merit_domain::letter::certifiable(waivers),
+            }
+        })
+        .collect();
+    Ok((entries, has_more))
+}
+
+fn eligible_rows(
     conn: &mut DbConnection,
     classification: &ClassificationCode,
     filter: &TermsFilter,

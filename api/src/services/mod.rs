@@ -13,6 +13,7 @@ pub mod documents;
 pub mod employees;
 pub mod exams;
 pub mod export;
+pub mod letters;
 pub mod messages;
 pub mod outbox;
 pub mod posting_names;

@@ -362,7 +362,7 @@ async fn an_email_change_is_an_account_message_and_the_export_holds_every_messag
     assert_eq!(exported[1]["kind"], "application_status");
     assert_eq!(
         export.body["notification_preferences"]["email"],
-        json!({"application_status": true, "account": true, "job_alert": true})
+        json!({"application_status": true, "account": true, "job_alert": true, "contact_letter": true, "correspondence": true})
     );
 }
 

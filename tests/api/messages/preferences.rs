@@ -19,7 +19,7 @@ async fn every_kind_goes_by_email_until_turned_off_and_account_notices_cannot_be
     assert_eq!(
         read.body,
         json!({
-            "email": {"application_status": true, "account": true, "job_alert": true},
+            "email": {"application_status": true, "account": true, "job_alert": true, "contact_letter": true, "correspondence": true},
             "always_emailed": ["account"]
         })
     );
@@ -60,7 +60,8 @@ async fn every_kind_goes_by_email_until_turned_off_and_account_notices_cannot_be
     saved.assert_status(200);
     assert_eq!(
         saved.body["email"],
-        json!({"application_status": false, "account": true, "job_alert": true})
+        json!({"application_status": false, "account": true, "job_alert": true, "contact_letter": true, "correspondence": true}),
+        "contact letters left out stay emailed"
     );
     assert_eq!(app.get_as(&ana.token, PREFERENCES).await.body, saved.body);
     // Another person's preferences are their own.

@@ -3,6 +3,7 @@
 //! anonymous) on every endpoint.
 
 mod cases;
+mod correspondence;
 mod demo;
 mod records;
 mod reports;

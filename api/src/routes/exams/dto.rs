@@ -484,4 +484,10 @@ pub struct EligibleListEntry {
     pub rank_band: RankBandName,
     /// When their eligibility ends.
     pub expires_at: DateTime<Utc>,
+    /// Their waivers of appointment in this class (declined offers and the like, recorded by
+    /// departments with `POST /api/v1/postings/{id}/waivers`).
+    pub waivers: u32,
+    /// Whether they may be certified for this class: `false` after the third waiver of
+    /// appointment (2 CCR §262). They stay listed but get no contact letters for the class.
+    pub certifiable: bool,
 }

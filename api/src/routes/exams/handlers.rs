@@ -275,9 +275,9 @@ pub async fn get_eligible_list(
         .then(|| {
             entries.last().map(|e| {
                 encode_list_key(&ListKey {
-                    band: e.rank_band,
-                    score: e.score,
-                    account_id: e.account_id.clone(),
+                    band: e.entry.rank_band,
+                    score: e.entry.score,
+                    account_id: e.entry.account_id.clone(),
                 })
             })
         })
@@ -285,12 +285,14 @@ pub async fn get_eligible_list(
     let items = entries
         .into_iter()
         .map(|e| EligibleListEntry {
-            account_id: e.account_id,
-            first_name: e.first_name,
-            last_name: e.last_name,
-            email: e.email,
-            rank_band: RankBandName::of(u8::try_from(e.rank_band).unwrap_or(7)),
-            expires_at: utc(e.expires_at),
+            account_id: e.entry.account_id,
+            first_name: e.entry.first_name,
+            last_name: e.entry.last_name,
+            email: e.entry.email,
+            rank_band: RankBandName::of(u8::try_from(e.entry.rank_band).unwrap_or(7)),
+            expires_at: utc(e.entry.expires_at),
+            waivers: e.waivers,
+            certifiable: e.certifiable,
         })
         .collect();
     Ok(web::Json(PageResponse { items, next_cursor }))

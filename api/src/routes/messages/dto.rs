@@ -21,6 +21,11 @@ api_enum!(
         Account,
         /// New postings matched one of the person's job alerts (at once, or a digest).
         JobAlert,
+        /// A department's contact letter about a posting
+        /// (`POST /api/v1/me/contact-letters/{id}/response` answers it).
+        ContactLetter,
+        /// A letter from the staff member working the person's case.
+        Correspondence,
     }
 );
 
@@ -131,12 +136,20 @@ pub struct EmailChannels {
     pub account: bool,
     /// Job alerts (instant notices and digests) of alerts whose channel is `email`; left out:
     /// `true`.
-    #[serde(default = "emailed_by_default")]
+    #[serde(default = "emailed")]
     #[schema(default = true)]
     pub job_alert: bool,
+    /// Contact letters from departments (left out: emailed).
+    #[serde(default = "emailed")]
+    #[schema(default = true)]
+    pub contact_letter: bool,
+    /// Letters from the staff member working the person's case (left out: emailed).
+    #[serde(default = "emailed")]
+    #[schema(default = true)]
+    pub correspondence: bool,
 }
 
-fn emailed_by_default() -> bool {
+fn emailed() -> bool {
     true
 }
 
@@ -146,6 +159,8 @@ impl EmailChannels {
             application_status: preferences.emails(Kind::ApplicationStatus),
             account: preferences.emails(Kind::Account),
             job_alert: preferences.emails(Kind::JobAlert),
+            contact_letter: preferences.emails(Kind::ContactLetter),
+            correspondence: preferences.emails(Kind::Correspondence),
         }
     }
 
@@ -159,6 +174,8 @@ impl EmailChannels {
             ),
             ("account", Kind::Account, self.account),
             ("job_alert", Kind::JobAlert, self.job_alert),
+            ("contact_letter", Kind::ContactLetter, self.contact_letter),
+            ("correspondence", Kind::Correspondence, self.correspondence),
         ]
         .into_iter()
         .filter(|(_, _, on)| !on)

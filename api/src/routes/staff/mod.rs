@@ -2,6 +2,7 @@
 //! indicators, for staff of an office (their office's cases) and admins (every office's).
 
 mod convert;
+pub mod correspondence;
 pub mod dto;
 mod handlers;
 
@@ -23,5 +24,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_case_placements)
         .service(search_individuals)
         .service(search_employers)
-        .service(get_report_indicators);
+        .service(get_report_indicators)
+        .service(correspondence::create_letter_template)
+        .service(correspondence::list_letter_templates)
+        .service(correspondence::send_correspondence)
+        .service(correspondence::list_correspondence)
+        .service(correspondence::count_correspondence);
 }

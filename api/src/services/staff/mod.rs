@@ -7,6 +7,7 @@
 //! probed). Every use case starts with one of the two.
 
 mod case_load;
+pub mod correspondence;
 mod records;
 mod reports;
 mod search;

@@ -1,0 +1,2 @@
+DROP TABLE appointment_waivers;
+DROP TABLE contact_letters;
