@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod applications;
 pub mod audit;
 pub mod cases;
+pub mod change_log;
 pub mod db;
 pub mod documents;
 pub mod error;

@@ -65,6 +65,16 @@ impl TestDatabase {
         }
     }
 
+    /// Another handle on the database at `url` that leaves it in place when dropped (for a
+    /// second instance over the same database; the first keeps and drops it).
+    pub fn shared(url: &str) -> TestDatabase {
+        TestDatabase {
+            url: url.to_owned(),
+            postgres: None,
+            _dir: None,
+        }
+    }
+
     /// The database's URL.
     pub fn url(&self) -> &str {
         &self.url

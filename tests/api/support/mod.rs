@@ -103,6 +103,23 @@ impl TestApp {
         app
     }
 
+    /// Starts another instance over this app's database, as a second Merit process would: its
+    /// own data dir, clock, pool and search index; `adjust` changes its settings. Declare it
+    /// after this app so that it is dropped first (this app drops the database).
+    pub async fn spawn_beside(&self, adjust: impl FnOnce(Figment) -> Figment) -> TestApp {
+        let database = TestDatabase::shared(self._database.url());
+        let data_dir = tempfile::tempdir().expect("a temporary data dir");
+        let settings: Settings = adjust(test_figment(database.url(), data_dir.path()))
+            .extract()
+            .expect("test settings are valid");
+        let db = startup::open_database(&settings)
+            .await
+            .expect("the shared database opens");
+        let app = Self::serve(settings, db, database, data_dir);
+        app.wait_for_search_index().await;
+        app
+    }
+
     /// Starts an app over an already built database handle (for tests that break the database).
     pub fn serve(
         settings: Settings,
