@@ -112,8 +112,10 @@ http {
       proxy_set_header Host \$host;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       # Connection failures go to the next instance (for every method: nothing was sent);
-      # a request already sent to an instance that dies is retried only if idempotent.
-      proxy_next_upstream error timeout;
+      # a request already sent to an instance that dies is retried only if idempotent, and so
+      # is one a starting instance answers 503 (nginx has no active health checks: a restarted
+      # instance gets requests as soon as it listens, before /readyz says it is ready).
+      proxy_next_upstream error timeout http_503;
       proxy_connect_timeout 1s;
       add_header X-Merit-Upstream \$upstream_addr always;
     }
@@ -150,9 +152,9 @@ pids[1]=$(cat "$work/restarted.pid")
 figures=$(python3 bench/scale_out_client.py check "$work/result.json" "$db_url" "$work/sink.log" 240)
 changes=$(psql -At "$db_url" -c "SELECT count(*) FROM posting_changes")
 positions=$(psql -At "$db_url" -c "SELECT count(*) FROM search_instances")
-reloads=$(grep -c "reloading the search index" "$work"/merit-*.log || true)
-listen_lost=$(grep -c "lost the connection listening" "$work"/merit-*.log || true)
-errors=$(grep -ci "internal error\|panicked" "$work"/merit-*.log || true)
+reloads=$(cat "$work"/merit-*.log | grep -c "reloading the search index" || true)
+listen_lost=$(cat "$work"/merit-*.log | grep -c "lost the connection listening" || true)
+errors=$(cat "$work"/merit-*.log | grep -ci "internal error\|panicked" || true)
 
 {
   echo "# Scale-out benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
