@@ -144,6 +144,33 @@ async fn an_instance_silent_past_the_grace_period_stops_holding_the_log_and_relo
     assert_eq!(a.full_loads(), 1);
 }
 
+#[actix_web::test]
+async fn an_instance_that_stops_on_purpose_no_longer_holds_the_log_back() {
+    let (app, dmv) = with_dmv_employer().await;
+    let leaving = other_instance(&app).await;
+    let now = app.clock.now();
+    leaving.heartbeat(&app.db, now, GRACE).await.unwrap();
+    open(&app, &dmv, json!({"title": "Tax Auditor"})).await;
+    let newest = app.state.search.position().await.unwrap();
+    let held = app
+        .state
+        .search
+        .heartbeat(&app.db, now, GRACE)
+        .await
+        .unwrap();
+    assert!(held.through < newest, "the other instance holds the log");
+
+    leaving.leave(&app.db).await;
+    let pruned = app
+        .state
+        .search
+        .heartbeat(&app.db, now, GRACE)
+        .await
+        .unwrap();
+    assert_eq!(pruned.through, newest);
+    assert_eq!(log_state(&app).await, (0, newest));
+}
+
 /// Settings of both instances: on PostgreSQL the index polls once an hour, so only a
 /// notification explains a change seen within a second; SQLite has only polling.
 fn follow_settings(figment: Figment) -> Figment {

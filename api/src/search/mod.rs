@@ -367,6 +367,21 @@ impl SearchService {
         Ok(pruned)
     }
 
+    /// Removes this instance's position (it stops on purpose), so that pruning does not wait
+    /// for it during the grace period. A failure is logged: the grace period then applies.
+    pub async fn leave(&self, db: &Db) {
+        if !db.is_migrated() {
+            return;
+        }
+        let instance = self.instance.clone();
+        if let Err(error) = db
+            .write(move |conn| Ok(change_log::forget(conn, &instance)?))
+            .await
+        {
+            tracing::warn!(%error, "could not remove this instance's position in the posting change log");
+        }
+    }
+
     /// Loads the index at once, then refreshes whenever woken (a notification from another
     /// instance) and at least every poll interval, forever; records its position and prunes the
     /// change log every heartbeat interval. Runs as a background task from start-up, so no
