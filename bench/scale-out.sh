@@ -14,7 +14,9 @@
 # 2 creating and publishing postings, all through nginx (keep-alive connections).
 #
 # Usage: bench/scale-out.sh
-# Environment: BENCH_DURATION (90), BENCH_POSTINGS (demo postings, 2000),
+# The grace period of the change log is short (BENCH_GRACE, 20 s) so that the killed instance's
+# position stops holding the log back within the run and pruning is exercised.
+# Environment: BENCH_DURATION (90), BENCH_POSTINGS (demo postings, 2000), BENCH_GRACE (20),
 #              BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres),
 #              BENCH_BIN (a `merit` binary already built; otherwise a release build is made).
 set -euo pipefail
@@ -63,7 +65,8 @@ export MERIT_DATABASE_URL="$db_url" MERIT_DATA_DIR="$work/data" MERIT_LOG_FILTER
   MERIT_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" \
   MERIT_SMTP_URL="smtp://127.0.0.1:$smtp_port" MERIT_BOOTSTRAP_ADMIN_PASSWORD='Sequoia.Gate-2026' \
   MERIT_LOGIN_RATE_PER_MINUTE=100000000 MERIT_REGISTRATION_RATE_PER_HOUR=100000000 \
-  MERIT_CONNECTIONS_PER_CLIENT=0 MERIT_WORKERS=2 MERIT_DATABASE_POOL_SIZE=8
+  MERIT_CONNECTIONS_PER_CLIENT=0 MERIT_WORKERS=2 MERIT_DATABASE_POOL_SIZE=8 \
+  MERIT_SEARCH_INSTANCE_GRACE_SECONDS="${BENCH_GRACE:-20}"
 "$bin" demo --postings "$postings" >/dev/null
 
 python3 bench/smtp_sink.py "$smtp_port" "$work/sink.log" &
@@ -163,7 +166,7 @@ errors=$(cat "$work"/merit-*.log | grep -ci "internal error\|panicked" || true)
   echo "Three instances ($bin), PostgreSQL $(psql -At "$pg_admin" -c 'SHOW server_version' | cut -d' ' -f1), nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2), $postings demo postings; ${duration} s of load; instance 1 killed (SIGKILL) at ${kill_at} s and restarted at ${restart_at} s."
   echo
   echo "$figures"
-  echo "- Change log after the run: $changes rows, $positions instance positions recorded; full reloads after falling behind the pruned log: $reloads; listening connections lost: $listen_lost; internal errors logged: $errors"
+  echo "- Change log after the run (grace ${MERIT_SEARCH_INSTANCE_GRACE_SECONDS} s): $changes rows, $positions instance positions recorded; full reloads after falling behind the pruned log: $reloads; listening connections lost: $listen_lost; internal errors logged: $errors"
 } > "$report"
 echo
 cat "$report"
