@@ -239,6 +239,24 @@ async fn a_posting_published_on_one_instance_is_searchable_on_another_well_befor
     let dmv_on_second = second.signed_in(&dmv.login, &dmv.password).await;
     let took = propagation(&second, &dmv_on_second, &first, "Geologist").await;
     assert!(took < limit(), "Geologist took {took:?}");
+    let listening = if postgres_admin_url().is_some() {
+        "merit_search_listening 1"
+    } else {
+        "merit_search_listening 0"
+    };
+    wait_for_metric(&second, listening).await;
+}
+
+/// Waits (up to 5 s) until `app`'s `/metrics` holds `line`.
+async fn wait_for_metric(app: &TestApp, line: &str) {
+    let start = Instant::now();
+    while !app.get("/metrics").await.text.lines().any(|l| l == line) {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "/metrics did not show {line:?} within 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// The listening connections of the database at `url` (PostgreSQL).
@@ -289,6 +307,7 @@ async fn an_instance_reconnects_when_its_listening_connection_is_cut() {
     let took = propagation(&first, &dmv, &second, "Hydrologist").await;
     assert!(took < Duration::from_secs(5), "Hydrologist took {took:?}");
     wait_for_listeners(&url, 2).await;
+    wait_for_metric(&second, "merit_search_listening 1").await;
     let took = propagation(&first, &dmv, &second, "Illustrator").await;
     assert!(took < limit(), "Illustrator took {took:?}");
 }
