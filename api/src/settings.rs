@@ -379,6 +379,30 @@ mod tests {
     }
 
     #[test]
+    fn the_search_index_polls_and_beats_within_bounds() {
+        let follow = |poll: u64, grace: u64| {
+            let settings: Settings = Settings::figment(None)
+                .merge(Serialized::default("search_poll_interval_ms", poll))
+                .merge(Serialized::default("search_instance_grace_seconds", grace))
+                .extract()
+                .unwrap();
+            settings.search_follow()
+        };
+        let defaults = follow(1000, 300);
+        assert_eq!(defaults.poll_interval, Duration::from_secs(1));
+        assert_eq!(defaults.heartbeat_interval, Duration::from_secs(60));
+        assert_eq!(defaults.grace, Duration::from_secs(300));
+        let short = follow(0, 2);
+        assert_eq!(short.poll_interval, Duration::from_millis(10));
+        assert_eq!(short.heartbeat_interval, Duration::from_secs(1));
+        assert_eq!(follow(1000, 20).heartbeat_interval, Duration::from_secs(4));
+        assert_eq!(
+            follow(1000, 86_400).heartbeat_interval,
+            Duration::from_secs(60)
+        );
+    }
+
+    #[test]
     fn cors_origins_read_as_a_comma_separated_list() {
         let settings: Settings = Settings::figment(None)
             .merge(Serialized::default(
