@@ -109,9 +109,11 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             tracing::info!(listen = %settings.listen, docs = %format!("http://{}/docs/", settings.listen), "serving");
             let state = startup::app_state(settings, Arc::new(SystemClock), db)?;
             actix_web::rt::spawn(warmup::prepare(state.clone()));
-            Application::build(state, listener)?
+            Application::build(state.clone(), listener)?
                 .run_until_stopped()
                 .await?;
+            // Stopped on purpose: the change log need not wait for this instance any more.
+            state.search.leave(&state.db).await;
             Ok(())
         }
     }

@@ -4,6 +4,7 @@
 use std::{
     net::SocketAddr,
     path::{Path, PathBuf},
+    time::Duration,
 };
 
 use chrono::TimeDelta;
@@ -19,6 +20,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize};
 
 mod frontend;
+
+use crate::search::FollowSettings;
 
 pub use frontend::FrontendPage;
 
@@ -97,6 +100,13 @@ pub struct Settings {
     pub body_timeout_seconds: u64,
     /// Connections one client address may hold open at once (0: no cap).
     pub connections_per_client: u32,
+    /// Milliseconds between two reads of the posting change log when nothing wakes the search
+    /// index: the fallback to PostgreSQL notifications, and SQLite's only way to learn of other
+    /// instances' changes.
+    pub search_poll_interval_ms: u64,
+    /// Seconds an instance may stay silent before its position no longer holds back the pruning
+    /// of the posting change log (it reloads its whole index when it returns).
+    pub search_instance_grace_seconds: u64,
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <this token>`.
     #[serde(default)]
     pub metrics_token: Option<SecretString>,
@@ -180,6 +190,8 @@ struct Defaults {
     log_filter: &'static str,
     body_timeout_seconds: u64,
     connections_per_client: u32,
+    search_poll_interval_ms: u64,
+    search_instance_grace_seconds: u64,
     content_security_policy: &'static str,
     docs_content_security_policy: &'static str,
     hsts_max_age_seconds: u64,
@@ -214,6 +226,8 @@ const DEFAULTS: Defaults = Defaults {
     log_filter: "info",
     body_timeout_seconds: 60,
     connections_per_client: 128,
+    search_poll_interval_ms: 1000,
+    search_instance_grace_seconds: 300,
     content_security_policy: "default-src 'none'; frame-ancestors 'none'",
     docs_content_security_policy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
     hsts_max_age_seconds: 0,
@@ -284,6 +298,17 @@ impl Settings {
         }
     }
 
+    /// How the search index follows the change log: polling every `search_poll_interval_ms`
+    /// (at least 10 ms), a heartbeat every fifth of the grace period (1 s to 60 s).
+    pub fn search_follow(&self) -> FollowSettings {
+        let grace = Duration::from_secs(self.search_instance_grace_seconds.max(1));
+        FollowSettings {
+            poll_interval: Duration::from_millis(self.search_poll_interval_ms.max(10)),
+            heartbeat_interval: (grace / 5).clamp(Duration::from_secs(1), Duration::from_secs(60)),
+            grace,
+        }
+    }
+
     /// The database URL with any password replaced, safe to print.
     pub fn database_url_redacted(&self) -> String {
         redact_url(self.database_url.expose_secret())
@@ -351,6 +376,30 @@ mod tests {
             .extract()
             .unwrap();
         assert!(!format!("{settings:?}").contains("do-not-print-me"));
+    }
+
+    #[test]
+    fn the_search_index_polls_and_beats_within_bounds() {
+        let follow = |poll: u64, grace: u64| {
+            let settings: Settings = Settings::figment(None)
+                .merge(Serialized::default("search_poll_interval_ms", poll))
+                .merge(Serialized::default("search_instance_grace_seconds", grace))
+                .extract()
+                .unwrap();
+            settings.search_follow()
+        };
+        let defaults = follow(1000, 300);
+        assert_eq!(defaults.poll_interval, Duration::from_secs(1));
+        assert_eq!(defaults.heartbeat_interval, Duration::from_secs(60));
+        assert_eq!(defaults.grace, Duration::from_secs(300));
+        let short = follow(0, 2);
+        assert_eq!(short.poll_interval, Duration::from_millis(10));
+        assert_eq!(short.heartbeat_interval, Duration::from_secs(1));
+        assert_eq!(follow(1000, 20).heartbeat_interval, Duration::from_secs(4));
+        assert_eq!(
+            follow(1000, 86_400).heartbeat_interval,
+            Duration::from_secs(60)
+        );
     }
 
     #[test]

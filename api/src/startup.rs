@@ -39,7 +39,7 @@ use crate::{
     methods,
     openapi::{self, RouteTable},
     routes,
-    search::SearchService,
+    search::{self, SearchService},
     services::alerts::UnsubscribeLinks,
     settings::Settings,
     state::AppState,
@@ -59,9 +59,6 @@ const MAIL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5
 /// How often the job alert worker looks for opened postings and due digests when nothing
 /// wakes it.
 const ALERT_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// How often the search index reads changes made by other instances.
-const SEARCH_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Opens the pool without connecting: a database that is down is not an error here.
 pub fn open_pool(settings: &Settings) -> anyhow::Result<DbPool> {
@@ -174,12 +171,16 @@ impl Application {
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
         actix_web::rt::spawn(mail::worker::run(state.clone(), MAIL_POLL_INTERVAL));
-        actix_web::rt::spawn(
-            state
-                .search
-                .clone()
-                .follow(state.db.clone(), SEARCH_REFRESH_INTERVAL),
-        );
+        actix_web::rt::spawn(state.search.clone().follow(
+            state.db.clone(),
+            state.clock.clone(),
+            state.settings.search_follow(),
+        ));
+        let database_url = state.settings.database_url.expose_secret();
+        if db::Backend::of_url(database_url) == db::Backend::Postgres {
+            search::listen::spawn(database_url, &state.search)
+                .context("cannot start the thread that listens for posting changes")?;
+        }
         actix_web::rt::spawn(sweeper::run(state.clone(), SWEEP_INTERVAL));
         actix_web::rt::spawn(alerts::worker::run(state.clone(), ALERT_POLL_INTERVAL));
         let forgetful = state.clone();

@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod applications;
 pub mod audit;
 pub mod cases;
+pub mod change_log;
 pub mod correspondence;
 pub mod db;
 pub mod documents;

@@ -10,7 +10,7 @@ use merit_domain::{
 };
 
 use crate::{
-    DbConnection,
+    DbConnection, change_log,
     db::MultiBackend,
     error::{RepoError, RepoResult},
     paging::{Page, PageRequest},
@@ -142,12 +142,13 @@ fn lock_change_log(conn: &mut DbConnection) -> RepoResult<()> {
     Ok(())
 }
 
+/// Appends a change to the log and notifies the other instances (delivered on commit).
 fn record_change(conn: &mut DbConnection, id: PostingId) -> RepoResult<()> {
     lock_change_log(conn)?;
     diesel::insert_into(posting_changes::table)
         .values(posting_changes::posting_id.eq(id.to_string()))
         .execute(conn)?;
-    Ok(())
+    change_log::notify(conn)
 }
 
 /// Inserts a posting (and logs the change).
@@ -193,7 +194,7 @@ pub fn insert_many(conn: &mut DbConnection, all: &[Posting], created_by: &str) -
             }
         }
     }
-    Ok(())
+    change_log::notify(conn)
 }
 
 /// Whether any posting was created by `created_by`.
@@ -295,12 +296,13 @@ pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> RepoResult<Vec<Post
     rows.into_iter().map(Posting::try_from).collect()
 }
 
-/// The newest change number (0 when nothing changed yet).
+/// The newest change number (0 when nothing changed yet), also when pruning deleted every row.
 pub fn last_change(conn: &mut DbConnection) -> RepoResult<i64> {
-    Ok(posting_changes::table
+    let newest = posting_changes::table
         .select(max(posting_changes::seq))
         .first::<Option<i64>>(conn)?
-        .unwrap_or(0))
+        .unwrap_or(0);
+    Ok(newest.max(change_log::pruned_through(conn)?))
 }
 
 /// The ids of postings changed after change number `after`, and the newest number seen.

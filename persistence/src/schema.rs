@@ -200,6 +200,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    posting_changes_pruned (id) {
+        id -> Integer,
+        pruned_through -> BigInt,
+    }
+}
+
+diesel::table! {
+    search_instances (instance_id) {
+        instance_id -> Text,
+        applied_seq -> BigInt,
+        heartbeat_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     saved_searches (id) {
         id -> Text,
         account_id -> Text,
@@ -606,6 +621,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_alert_digests,
     postings,
     posting_changes,
+    posting_changes_pruned,
+    search_instances,
     saved_searches,
     exams,
     exam_attempts,

@@ -23,6 +23,7 @@ mod profiles;
 mod readiness;
 mod reference;
 mod robustness;
+mod scale_out;
 mod security_headers;
 mod service;
 mod staff;

@@ -3,12 +3,21 @@
 //! Every write to a posting appends to the `posting_changes` log in its transaction. The index
 //! is loaded from the database at start, then [`SearchService::refresh`] applies the log: the
 //! instance that made a change refreshes before answering, so its own client sees the change at
-//! once, and every instance also refreshes on a timer, so the others follow within a second or
-//! two. Search then costs no database round trip: keywords, filters, the visibility rule, the
-//! total and all facets are computed in memory (see `docs/ARCHITECTURE.md` for why).
+//! once. Other instances learn of it through PostgreSQL `LISTEN/NOTIFY` (see [`listen`]): the
+//! write notifies on commit and every instance refreshes at once. Every instance also refreshes
+//! on a timer (`MERIT_SEARCH_POLL_INTERVAL_MS`), the fallback when a notification is lost and
+//! SQLite's only way. Search then costs no database round trip: keywords, filters, the
+//! visibility rule, the total and all facets are computed in memory (see `docs/ARCHITECTURE.md`
+//! for why).
+//!
+//! The log is pruned once every live instance has applied it: each instance records its
+//! position with a heartbeat ([`SearchService::heartbeat`]); rows below the lowest position of
+//! the instances heard from within the grace period are deleted. An instance whose position
+//! falls below the pruned mark (it was silent past the grace) reloads its whole index.
 
 mod facets;
 mod index;
+pub mod listen;
 mod query;
 #[cfg(test)]
 mod tests;
@@ -22,15 +31,29 @@ use std::{
     time::{Duration, Instant},
 };
 
-use merit_persistence::{postings, reference};
-use prometheus::{Gauge, IntGauge, Registry};
-use tokio::sync::Mutex;
+use chrono::{DateTime, TimeDelta, Utc};
+use merit_domain::ids::Uuid;
+use merit_persistence::{change_log, postings, reference};
+use prometheus::{Gauge, IntCounter, IntGauge, Registry};
+use tokio::sync::{Mutex, Notify};
 
+pub use change_log::Pruned;
 pub use facets::{FacetCount, Facets};
 pub use index::{Index, PostingCard};
 pub use query::{Found, Hit, Query, SortKey};
 
-use crate::{db::Db, error::ApiError};
+use crate::{clock::Clock, db::Db, error::ApiError};
+
+/// How an instance keeps its index in step with the others (from the settings).
+#[derive(Debug, Clone, Copy)]
+pub struct FollowSettings {
+    /// How often the index reads the change log when nothing wakes it (the fallback).
+    pub poll_interval: Duration,
+    /// How often the instance records its position and prunes the log.
+    pub heartbeat_interval: Duration,
+    /// How long an instance may stay silent before its position stops holding back pruning.
+    pub grace: Duration,
+}
 
 /// The search index and its position in the change log.
 #[derive(Debug)]
@@ -44,6 +67,10 @@ pub struct SearchService {
     caught_up: std::sync::Mutex<Instant>,
     /// Read by the first load; a test holds it for writing to keep the load pending.
     first_load: Arc<tokio::sync::RwLock<()>>,
+    /// This instance's name in `search_instances` (new at every start).
+    instance: String,
+    /// Wakes [`SearchService::follow`] for a refresh (a notification arrived).
+    wake: Notify,
     gauges: Gauges,
 }
 
@@ -53,6 +80,9 @@ struct Gauges {
     lag: Gauge,
     postings: IntGauge,
     loaded: IntGauge,
+    full_loads: IntCounter,
+    listening: IntGauge,
+    pruned: IntCounter,
 }
 
 impl Gauges {
@@ -69,12 +99,29 @@ impl Gauges {
             "merit_search_index_loaded",
             "1 once the search index's first load is done, else 0.",
         );
-        match (lag, postings, loaded) {
-            (Ok(lag), Ok(postings), Ok(loaded)) => Gauges {
-                lag,
-                postings,
-                loaded,
-            },
+        let full_loads = IntCounter::new(
+            "merit_search_index_full_loads_total",
+            "Full loads of the search index: the first, and one each time this instance fell behind the pruned change log.",
+        );
+        let listening = IntGauge::new(
+            "merit_search_listening",
+            "1 while the instance listens for posting changes (PostgreSQL LISTEN/NOTIFY), else 0.",
+        );
+        let pruned = IntCounter::new(
+            "merit_search_change_log_pruned_total",
+            "Rows of the posting change log this instance deleted because every live instance had applied them.",
+        );
+        match (lag, postings, loaded, full_loads, listening, pruned) {
+            (Ok(lag), Ok(postings), Ok(loaded), Ok(full_loads), Ok(listening), Ok(pruned)) => {
+                Gauges {
+                    lag,
+                    postings,
+                    loaded,
+                    full_loads,
+                    listening,
+                    pruned,
+                }
+            }
             _ => unreachable!("the gauges' names and help are valid"),
         }
     }
@@ -95,6 +142,8 @@ impl SearchService {
             loaded: AtomicBool::default(),
             caught_up: std::sync::Mutex::new(Instant::now()),
             first_load: Arc::default(),
+            instance: Uuid::now_v7().to_string(),
+            wake: Notify::new(),
             gauges: Gauges::new(),
         }
     }
@@ -103,7 +152,10 @@ impl SearchService {
     pub fn register_metrics(&self, registry: &Registry) -> prometheus::Result<()> {
         registry.register(Box::new(self.gauges.lag.clone()))?;
         registry.register(Box::new(self.gauges.postings.clone()))?;
-        registry.register(Box::new(self.gauges.loaded.clone()))
+        registry.register(Box::new(self.gauges.loaded.clone()))?;
+        registry.register(Box::new(self.gauges.full_loads.clone()))?;
+        registry.register(Box::new(self.gauges.listening.clone()))?;
+        registry.register(Box::new(self.gauges.pruned.clone()))
     }
 
     /// Sets the gauges to the index's current figures (called before `/metrics` is rendered).
@@ -113,6 +165,32 @@ impl SearchService {
             .postings
             .set(i64::try_from(self.len()).unwrap_or(i64::MAX));
         self.gauges.loaded.set(i64::from(self.is_loaded()));
+    }
+
+    /// This instance's id in the change log's list of positions.
+    pub fn instance_id(&self) -> &str {
+        &self.instance
+    }
+
+    /// How many full loads the index did (1 after start; more when it fell behind the pruned
+    /// change log).
+    pub fn full_loads(&self) -> u64 {
+        self.gauges.full_loads.get()
+    }
+
+    /// The last change applied (`None` before the first load).
+    pub async fn position(&self) -> Option<i64> {
+        *self.applied.lock().await
+    }
+
+    /// Asks [`SearchService::follow`] to refresh now (another instance changed a posting).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Records whether the instance listens for notifications (`merit_search_listening`).
+    pub fn set_listening(&self, listening: bool) {
+        self.gauges.listening.set(i64::from(listening));
     }
 
     /// Whether the first full load is done: until then the instance is not ready.
@@ -174,61 +252,59 @@ impl SearchService {
         }
     }
 
-    /// Brings the index up to date with the database: a full load the first time, then the
-    /// changes logged since.
+    /// Brings the index up to date with the database: a full load the first time (and when the
+    /// changes after its position were pruned), then the changes logged since.
     pub async fn refresh(&self, db: &Db) -> Result<(), ApiError> {
         let mut applied = self.applied.lock().await;
         match *applied {
             None => {
                 let _pending = self.first_load.read().await;
-                // The whole load, index building included, runs on the blocking pool.
-                let (fresh, last) = db
-                    .read(|c| {
-                        let last = postings::last_change(c)?;
-                        let names = reference::names(c)?;
-                        let mut fresh = Index::default();
-                        for posting in &postings::all_open(c)? {
-                            fresh.upsert(posting, &names);
-                        }
-                        Ok((fresh, last))
-                    })
-                    .await?;
-                *self
-                    .index
-                    .write()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
-                *applied = Some(last);
+                *applied = Some(self.load(db).await?);
                 self.loaded.store(true, Ordering::Release);
                 tracing::info!(postings = self.len(), "search index loaded");
             }
             Some(last) => {
-                let (changed, names, newest) = db
+                let (changed, names, newest, pruned) = db
                     .read(move |conn| {
                         let (ids, newest) = postings::changed_since(conn, last)?;
-                        if ids.is_empty() {
-                            return Ok((Vec::new(), Default::default(), newest));
+                        // Read in the same snapshot as the changes: a mark at or below `last`
+                        // means every change after `last` is in that list.
+                        let pruned = change_log::pruned_through(conn)?;
+                        if ids.is_empty() || pruned > last {
+                            return Ok((Vec::new(), Default::default(), newest, pruned));
                         }
                         Ok((
                             postings::find_many(conn, &ids)?,
                             reference::names(conn)?,
                             newest,
+                            pruned,
                         ))
                     })
                     .await?;
-                if !changed.is_empty() {
-                    let mut index = self
-                        .index
-                        .write()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    for posting in &changed {
-                        if posting.status == merit_domain::posting::PostingStatus::Open {
-                            index.upsert(posting, &names);
-                        } else {
-                            index.remove(posting.id);
+                if pruned > last {
+                    tracing::warn!(
+                        position = last,
+                        pruned_through = pruned,
+                        "the change log was pruned past this instance's position (it was silent longer than the grace period); reloading the search index"
+                    );
+                    *applied = Some(self.load(db).await?);
+                    tracing::info!(postings = self.len(), "search index reloaded");
+                } else {
+                    if !changed.is_empty() {
+                        let mut index = self
+                            .index
+                            .write()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        for posting in &changed {
+                            if posting.status == merit_domain::posting::PostingStatus::Open {
+                                index.upsert(posting, &names);
+                            } else {
+                                index.remove(posting.id);
+                            }
                         }
                     }
+                    *applied = Some(newest);
                 }
-                *applied = Some(newest);
             }
         }
         *self
@@ -238,17 +314,108 @@ impl SearchService {
         Ok(())
     }
 
-    /// Loads the index at once, then refreshes every `interval`, forever (other instances'
-    /// changes arrive this way). Runs as a background task from start-up, so no request waits
-    /// for the first load and readiness is 503 until it is done.
-    pub async fn follow(self: Arc<Self>, db: Db, interval: Duration) {
+    /// Builds the whole index from the database and swaps it in; returns the change number it
+    /// is current with. The whole load, index building included, runs on the blocking pool.
+    async fn load(&self, db: &Db) -> Result<i64, ApiError> {
+        let (fresh, last) = db
+            .read(|c| {
+                let last = postings::last_change(c)?;
+                let names = reference::names(c)?;
+                let mut fresh = Index::default();
+                for posting in &postings::all_open(c)? {
+                    fresh.upsert(posting, &names);
+                }
+                Ok((fresh, last))
+            })
+            .await?;
+        *self
+            .index
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+        self.gauges.full_loads.inc();
+        Ok(last)
+    }
+
+    /// Records this instance's position as of `now`, then prunes the change log of what every
+    /// instance heard from within `grace` has applied. Nothing before the first load.
+    pub async fn heartbeat(
+        &self,
+        db: &Db,
+        now: DateTime<Utc>,
+        grace: Duration,
+    ) -> Result<Pruned, ApiError> {
+        let Some(position) = self.position().await else {
+            return Ok(Pruned::default());
+        };
+        let instance = self.instance.clone();
+        let live_since = now - TimeDelta::from_std(grace).unwrap_or(TimeDelta::MAX);
+        let pruned = db
+            .write(move |conn| {
+                change_log::heartbeat(conn, &instance, position, now)?;
+                Ok(change_log::prune(conn, live_since)?)
+            })
+            .await?;
+        self.gauges
+            .pruned
+            .inc_by(u64::try_from(pruned.changes).unwrap_or_default());
+        if pruned.instances > 0 {
+            tracing::info!(
+                instances = pruned.instances,
+                "forgot search index positions of instances silent past the grace period"
+            );
+        }
+        Ok(pruned)
+    }
+
+    /// Removes this instance's position (it stops on purpose), so that pruning does not wait
+    /// for it during the grace period. A failure is logged: the grace period then applies.
+    pub async fn leave(&self, db: &Db) {
+        if !db.is_migrated() {
+            return;
+        }
+        let instance = self.instance.clone();
+        if let Err(error) = db
+            .write(move |conn| Ok(change_log::forget(conn, &instance)?))
+            .await
+        {
+            tracing::warn!(%error, "could not remove this instance's position in the posting change log");
+        }
+    }
+
+    /// Loads the index at once, then refreshes whenever woken (a notification from another
+    /// instance) and at least every poll interval, forever; records its position and prunes the
+    /// change log every heartbeat interval. Runs as a background task from start-up, so no
+    /// request waits for the first load and readiness is 503 until it is done.
+    pub async fn follow(self: Arc<Self>, db: Db, clock: Arc<dyn Clock>, settings: FollowSettings) {
+        let mut last_heartbeat: Option<Instant> = None;
         loop {
             if !db.is_migrated() {
                 // Start-up is still reaching the database (see `warmup`).
             } else if let Err(error) = self.refresh(&db).await {
                 tracing::warn!(error = %error, loaded = self.is_loaded(), "search index refresh failed");
+            } else if self.is_loaded()
+                && last_heartbeat.is_none_or(|at| at.elapsed() >= settings.heartbeat_interval)
+            {
+                match self.heartbeat(&db, clock.now(), settings.grace).await {
+                    Ok(pruned) => {
+                        last_heartbeat = Some(Instant::now());
+                        if pruned.changes > 0 {
+                            tracing::debug!(
+                                changes = pruned.changes,
+                                through = pruned.through,
+                                "pruned the posting change log"
+                            );
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(error = %error, "recording the search index's position failed");
+                    }
+                }
             }
-            tokio::time::sleep(interval).await;
+            tokio::select! {
+                () = tokio::time::sleep(settings.poll_interval) => {}
+                () = self.wake.notified() => {}
+            }
         }
     }
 }

@@ -248,7 +248,7 @@ async fn daily_and_weekly_alerts_send_one_digest_per_person_and_period() {
 #[actix_web::test]
 async fn two_instances_on_one_database_deliver_every_alert_once() {
     let (app, employer) = with_dmv_employer().await;
-    let twin = app.spawn_twin().await;
+    let twin = app.spawn_beside(|settings| settings).await;
     let mut people = Vec::new();
     for n in 0..4 {
         let user = app.applicant(&format!("p{n}@example.org")).await;

@@ -65,8 +65,8 @@ impl TestDatabase {
         }
     }
 
-    /// Another handle on a database some other [`TestDatabase`] owns (a second app instance
-    /// over the same database); dropping it removes nothing.
+    /// Another handle on the database at `url` that leaves it in place when dropped (for a
+    /// second instance over the same database; the first keeps and drops it).
     pub fn shared(url: &str) -> TestDatabase {
         TestDatabase {
             url: url.to_owned(),

@@ -103,18 +103,19 @@ impl TestApp {
         app
     }
 
-    /// Starts a second instance over this app's database (its own data dir, clock and
-    /// workers), as a deployment with several instances runs.
-    pub async fn spawn_twin(&self) -> TestApp {
-        let url = self._database.url().to_owned();
+    /// Starts another instance over this app's database, as a second Merit process would: its
+    /// own data dir, clock, pool and search index; `adjust` changes its settings. Declare it
+    /// after this app so that it is dropped first (this app drops the database).
+    pub async fn spawn_beside(&self, adjust: impl FnOnce(Figment) -> Figment) -> TestApp {
+        let database = TestDatabase::shared(self._database.url());
         let data_dir = tempfile::tempdir().expect("a temporary data dir");
-        let settings: Settings = test_figment(&url, data_dir.path())
+        let settings: Settings = adjust(test_figment(database.url(), data_dir.path()))
             .extract()
             .expect("test settings are valid");
         let db = startup::open_database(&settings)
             .await
             .expect("the shared database opens");
-        let app = Self::serve(settings, db, TestDatabase::shared(&url), data_dir);
+        let app = Self::serve(settings, db, database, data_dir);
         app.wait_for_search_index().await;
         app
     }

@@ -1,0 +1,2 @@
+DROP TABLE posting_changes_pruned;
+DROP TABLE search_instances;
