@@ -1,16 +1,24 @@
 //! The in-memory search index over open postings.
 //!
-//! Each open posting is a document with its filter values interned to small integers, its
-//! display card, and a weight per term (title ×3, classification title ×2, duties ×1, summed,
-//! then saturated as `w / (w + 1.2)`). A term's posting list is sorted by slot, so keyword
-//! queries intersect lists. A document's score depends on that document alone, so scores do not
-//! move when other postings come and go, and relevance pages stay stable.
+//! Each open posting is a document in a slot: its id, title, filter values interned to small
+//! integers and the few figures a search filters or sorts on, about 100 bytes; its card is
+//! rebuilt from these (and the interned names) only for the hits of a page. Each term has a
+//! posting list sorted by slot, with the term's raw weight in that document (title ×3,
+//! classification title ×2, duties ×1, summed; saturated as `w / (w + 1.2)` when scored), so
+//! keyword queries intersect lists. A document's score depends on that document alone, so scores
+//! do not move when other postings come and go, and relevance pages stay stable.
+//!
+//! New documents always take the next slot, so every list grows by appending. A removed
+//! document leaves a dead slot that searches skip; once dead slots are a quarter of all, the
+//! index compacts: live documents are renumbered in order (lists stay sorted) and the dead
+//! entries dropped from every list. So neither the document nor the lists need to remember
+//! which terms a document has.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{collections::HashMap, mem::size_of};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use merit_domain::{
-    ids::PostingId,
+    ids::{EntityId, PostingId, Uuid},
     posting::{Posting, Visibility, filing_closes_at},
     terms::{Shift, Tenure, TimeBase},
 };
@@ -57,33 +65,6 @@ pub struct PostingCard {
     pub eligibility_required: bool,
 }
 
-impl PostingCard {
-    /// The card of `posting`, with the names of its codes (blank for a code `names` lacks).
-    fn new(posting: &Posting, names: &ReferenceNames) -> Self {
-        let name =
-            |map: &HashMap<String, String>, code: &str| map.get(code).cloned().unwrap_or_default();
-        PostingCard {
-            id: posting.id.to_string(),
-            title: posting.title.as_str().to_owned(),
-            department_code: posting.department.to_string(),
-            department_name: name(&names.departments, posting.department.as_str()),
-            classification_code: posting.classification.to_string(),
-            classification_title: name(&names.classifications, posting.classification.as_str()),
-            county_code: posting.county.to_string(),
-            county_name: name(&names.counties, posting.county.as_str()),
-            tenure: posting.tenure,
-            time_base: posting.time_base,
-            shift: posting.shift,
-            salary_min_cents: posting.salary.min_cents(),
-            salary_max_cents: posting.salary.max_cents(),
-            final_filing_date: posting.final_filing_date,
-            published_at: posting.published_at,
-            visibility: posting.visibility,
-            eligibility_required: posting.eligibility_required,
-        }
-    }
-}
-
 /// Codes to small integers, for counting facets in arrays; each code keeps its display name.
 #[derive(Debug, Default)]
 pub(super) struct Interner {
@@ -95,6 +76,10 @@ pub(super) struct Interner {
 impl Interner {
     pub(super) fn intern(&mut self, name: &str, label: &str) -> u16 {
         if let Some(id) = self.ids.get(name) {
+            let stored = &mut self.labels[usize::from(*id)];
+            if stored.is_empty() && !label.is_empty() {
+                label.clone_into(stored);
+            }
             return *id;
         }
         let id = u16::try_from(self.names.len()).unwrap_or(u16::MAX);
@@ -107,12 +92,37 @@ impl Interner {
     pub(super) fn get(&self, name: &str) -> Option<u16> {
         self.ids.get(name).copied()
     }
+
+    fn name(&self, id: u16) -> &str {
+        self.names.get(usize::from(id)).map_or("", String::as_str)
+    }
+
+    fn label(&self, id: u16) -> &str {
+        self.labels.get(usize::from(id)).map_or("", String::as_str)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        let strings: usize = self
+            .names
+            .iter()
+            .chain(&self.labels)
+            .map(String::capacity)
+            .sum();
+        strings * 2 + self.ids.capacity() * (size_of::<(String, u16)>() + 1)
+    }
 }
 
-/// One indexed posting.
+/// One indexed posting: what filters, sorts and the card need, and nothing else.
 #[derive(Debug)]
 pub(super) struct Doc {
-    pub(super) card: Arc<PostingCard>,
+    /// The posting id as a number: numbers order as the ids' canonical text does.
+    pub(super) id: u128,
+    pub(super) salary_min: i64,
+    pub(super) salary_max: i64,
+    pub(super) closes_micros: i64,
+    pub(super) published_at: Option<DateTime<Utc>>,
+    title: Box<str>,
+    pub(super) final_filing_date: NaiveDate,
     pub(super) county: u16,
     pub(super) department: u16,
     pub(super) classification: u16,
@@ -120,51 +130,65 @@ pub(super) struct Doc {
     pub(super) time_base: TimeBase,
     pub(super) shift: Shift,
     pub(super) internal_only: bool,
-    pub(super) salary_min: i64,
-    pub(super) salary_max: i64,
-    pub(super) published_micros: i64,
-    pub(super) closes_micros: i64,
-    terms: Vec<u32>,
+    eligibility_required: bool,
+}
+
+impl Doc {
+    /// When it was published, in microseconds (0 when never).
+    pub(super) fn published_micros(&self) -> i64 {
+        self.published_at.map_or(0, |t| t.timestamp_micros())
+    }
+}
+
+/// A term's documents, by ascending slot, with the term's raw weight in each (a whole number:
+/// 3 per occurrence in the title, 2 in the classification title, 1 in the duties).
+#[derive(Debug, Default)]
+pub(super) struct TermList {
+    pub(super) slots: Vec<u32>,
+    pub(super) weights: Vec<u16>,
+}
+
+/// The saturated weight of a raw weight (what a term adds to a document's score).
+pub(super) fn saturated(raw: u16) -> f32 {
+    let weight = f32::from(raw);
+    weight / (weight + 1.2)
 }
 
 /// The index itself; guarded by a lock in [`super::SearchService`].
 #[derive(Debug, Default)]
 pub struct Index {
+    /// Documents by slot; `None` for a removed document until the next compaction.
     pub(super) slots: Vec<Option<Doc>>,
-    free: Vec<u32>,
+    /// How many slots are `None`.
+    dead: usize,
     by_id: HashMap<PostingId, u32>,
     terms: HashMap<String, u32>,
-    pub(super) lists: Vec<Vec<(u32, f32)>>,
+    /// Folded words already seen, to their term, so each distinct word is stemmed once.
+    words: HashMap<Box<str>, u32>,
+    pub(super) lists: Vec<TermList>,
     pub(super) counties: Interner,
     pub(super) departments: Interner,
     pub(super) classifications: Interner,
-    /// Sorted slots by interned county, department and classification, so filters intersect
-    /// lists instead of visiting every document.
+    /// Slots by interned county, department and classification, ascending, so that a
+    /// selective filter can drive a search instead of visiting every document (dead slots
+    /// included until the next compaction).
     pub(super) by_county: Vec<Vec<u32>>,
     pub(super) by_department: Vec<Vec<u32>>,
     pub(super) by_classification: Vec<Vec<u32>>,
 }
 
-fn list_insert(lists: &mut Vec<Vec<u32>>, value: u16, slot: u32) {
+fn list_push(lists: &mut Vec<Vec<u32>>, value: u16, slot: u32) {
     let value = usize::from(value);
     if lists.len() <= value {
         lists.resize_with(value + 1, Vec::new);
     }
-    let list = &mut lists[value];
-    if let Err(at) = list.binary_search(&slot) {
-        list.insert(at, slot);
-    }
+    lists[value].push(slot);
 }
 
-fn list_remove(lists: &mut [Vec<u32>], value: u16, slot: u32) {
-    if let Some(list) = lists.get_mut(usize::from(value))
-        && let Ok(at) = list.binary_search(&slot)
-    {
-        list.remove(at);
-    }
-}
+const FIELD_WEIGHTS: [u16; 3] = [3, 2, 1];
 
-const FIELD_WEIGHTS: [f32; 3] = [3.0, 2.0, 1.0];
+/// Compaction runs once this many slots are dead and they are at least a quarter of all.
+const COMPACT_AFTER: usize = 1024;
 
 impl Index {
     /// How many postings are indexed.
@@ -185,61 +209,90 @@ impl Index {
     /// Adds or replaces an open posting; `names` gives the names shown beside its codes.
     pub fn upsert(&mut self, posting: &Posting, names: &ReferenceNames) {
         self.remove(posting.id);
-        let card = PostingCard::new(posting, names);
-        let slot = self.free.pop().unwrap_or_else(|| {
-            self.slots.push(None);
-            u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
-        });
-        let terms = self.index_terms(&card, posting.duties.as_str(), slot);
+        let slot = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+        let name = |map: &HashMap<String, String>, code: &str| {
+            map.get(code).map_or("", String::as_str).to_owned()
+        };
+        let classification_title = name(&names.classifications, posting.classification.as_str());
+        self.index_terms(
+            [
+                posting.title.as_str(),
+                &classification_title,
+                posting.duties.as_str(),
+            ],
+            slot,
+        );
         let doc = Doc {
-            county: self.counties.intern(&card.county_code, &card.county_name),
-            department: self
-                .departments
-                .intern(&card.department_code, &card.department_name),
+            id: posting.id.uuid().as_u128(),
+            salary_min: posting.salary.min_cents(),
+            salary_max: posting.salary.max_cents(),
+            closes_micros: filing_closes_at(posting.final_filing_date).timestamp_micros(),
+            published_at: posting.published_at,
+            title: posting.title.as_str().into(),
+            final_filing_date: posting.final_filing_date,
+            county: self.counties.intern(
+                posting.county.as_str(),
+                &name(&names.counties, posting.county.as_str()),
+            ),
+            department: self.departments.intern(
+                posting.department.as_str(),
+                &name(&names.departments, posting.department.as_str()),
+            ),
             classification: self
                 .classifications
-                .intern(&card.classification_code, &card.classification_title),
+                .intern(posting.classification.as_str(), &classification_title),
             tenure: posting.tenure,
             time_base: posting.time_base,
             shift: posting.shift,
             internal_only: posting.visibility == Visibility::InternalOnly,
-            salary_min: posting.salary.min_cents(),
-            salary_max: posting.salary.max_cents(),
-            published_micros: posting.published_at.map_or(0, |t| t.timestamp_micros()),
-            closes_micros: filing_closes_at(posting.final_filing_date).timestamp_micros(),
-            terms,
-            card: Arc::new(card),
+            eligibility_required: posting.eligibility_required,
         };
-        list_insert(&mut self.by_county, doc.county, slot);
-        list_insert(&mut self.by_department, doc.department, slot);
-        list_insert(&mut self.by_classification, doc.classification, slot);
-        self.slots[slot as usize] = Some(doc);
+        list_push(&mut self.by_county, doc.county, slot);
+        list_push(&mut self.by_department, doc.department, slot);
+        list_push(&mut self.by_classification, doc.classification, slot);
+        self.slots.push(Some(doc));
         self.by_id.insert(posting.id, slot);
     }
 
-    /// Adds `slot` to the list of every term of its title, classification title and duties,
-    /// with its saturated weight; the ids of those terms.
-    fn index_terms(&mut self, card: &PostingCard, duties: &str, slot: u32) -> Vec<u32> {
-        let mut weights: HashMap<String, f32> = HashMap::new();
-        let fields = [card.title.as_str(), &card.classification_title, duties];
+    /// The term of a folded word (not a stop word), stemming each distinct word once.
+    fn term_of_word(&mut self, word: &str) -> u32 {
+        if let Some(term) = self.words.get(word) {
+            return *term;
+        }
+        let stemmed = text::stem(word);
+        let next = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
+        let term = *self.terms.entry(stemmed).or_insert(next);
+        if term == next {
+            self.lists.push(TermList::default());
+        }
+        self.words.insert(word.into(), term);
+        term
+    }
+
+    /// Appends `slot` (the newest) to the list of every term of its title, classification
+    /// title and duties, with its raw weight.
+    fn index_terms(&mut self, fields: [&str; 3], slot: u32) {
+        let mut weights: Vec<(u32, u16)> = Vec::new();
         for (field, weight) in fields.into_iter().zip(FIELD_WEIGHTS) {
-            for term in text::terms(field) {
-                *weights.entry(term).or_default() += weight;
+            let folded = text::fold(field);
+            for word in text::words(&folded) {
+                let term = self.term_of_word(word);
+                weights.push((term, weight));
             }
         }
-        let mut term_ids = Vec::with_capacity(weights.len());
-        for (term, weight) in weights {
-            let next = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
-            let id = *self.terms.entry(term).or_insert(next);
-            if id == next {
-                self.lists.push(Vec::new());
+        weights.sort_unstable_by_key(|(term, _)| *term);
+        let mut at = 0;
+        while at < weights.len() {
+            let term = weights[at].0;
+            let mut raw: u16 = 0;
+            while at < weights.len() && weights[at].0 == term {
+                raw = raw.saturating_add(weights[at].1);
+                at += 1;
             }
-            let list = &mut self.lists[id as usize];
-            let at = list.partition_point(|(s, _)| *s < slot);
-            list.insert(at, (slot, weight / (weight + 1.2)));
-            term_ids.push(id);
+            let list = &mut self.lists[term as usize];
+            list.slots.push(slot);
+            list.weights.push(raw);
         }
-        term_ids
     }
 
     /// Removes a posting, if indexed.
@@ -247,17 +300,124 @@ impl Index {
         let Some(slot) = self.by_id.remove(&id) else {
             return;
         };
-        if let Some(doc) = self.slots[slot as usize].take() {
-            list_remove(&mut self.by_county, doc.county, slot);
-            list_remove(&mut self.by_department, doc.department, slot);
-            list_remove(&mut self.by_classification, doc.classification, slot);
-            for term in doc.terms {
-                let list = &mut self.lists[term as usize];
-                if let Ok(at) = list.binary_search_by_key(&slot, |(s, _)| *s) {
-                    list.remove(at);
-                }
+        if self.slots[slot as usize].take().is_some() {
+            self.dead += 1;
+        }
+        if self.dead >= COMPACT_AFTER && self.dead * 4 >= self.slots.len() {
+            self.compact();
+        }
+    }
+
+    /// Renumbers the live documents in order and drops dead slots from every list.
+    pub(super) fn compact(&mut self) {
+        const GONE: u32 = u32::MAX;
+        let mut renumbered = Vec::with_capacity(self.slots.len());
+        let mut next = 0u32;
+        for doc in &self.slots {
+            if doc.is_some() {
+                renumbered.push(next);
+                next += 1;
+            } else {
+                renumbered.push(GONE);
             }
         }
-        self.free.push(slot);
+        let live = |slot: &mut u32| {
+            let new = renumbered[*slot as usize];
+            *slot = new;
+            new != GONE
+        };
+        for list in &mut self.lists {
+            let mut kept = 0;
+            for at in 0..list.slots.len() {
+                let mut slot = list.slots[at];
+                if live(&mut slot) {
+                    list.slots[kept] = slot;
+                    list.weights[kept] = list.weights[at];
+                    kept += 1;
+                }
+            }
+            list.slots.truncate(kept);
+            list.weights.truncate(kept);
+            list.slots.shrink_to_fit();
+            list.weights.shrink_to_fit();
+        }
+        for lists in [
+            &mut self.by_county,
+            &mut self.by_department,
+            &mut self.by_classification,
+        ] {
+            for list in lists.iter_mut() {
+                list.retain_mut(|slot| live(slot));
+                list.shrink_to_fit();
+            }
+        }
+        for slot in self.by_id.values_mut() {
+            *slot = renumbered[*slot as usize];
+        }
+        self.slots.retain(Option::is_some);
+        self.slots.shrink_to_fit();
+        self.dead = 0;
+    }
+
+    /// The card of a live document.
+    pub(super) fn card(&self, doc: &Doc) -> PostingCard {
+        PostingCard {
+            id: Uuid::from_u128(doc.id).hyphenated().to_string(),
+            title: doc.title.to_string(),
+            department_code: self.departments.name(doc.department).to_owned(),
+            department_name: self.departments.label(doc.department).to_owned(),
+            classification_code: self.classifications.name(doc.classification).to_owned(),
+            classification_title: self.classifications.label(doc.classification).to_owned(),
+            county_code: self.counties.name(doc.county).to_owned(),
+            county_name: self.counties.label(doc.county).to_owned(),
+            tenure: doc.tenure,
+            time_base: doc.time_base,
+            shift: doc.shift,
+            salary_min_cents: doc.salary_min,
+            salary_max_cents: doc.salary_max,
+            final_filing_date: doc.final_filing_date,
+            published_at: doc.published_at,
+            visibility: if doc.internal_only {
+                Visibility::InternalOnly
+            } else {
+                Visibility::Public
+            },
+            eligibility_required: doc.eligibility_required,
+        }
+    }
+
+    /// An estimate of the heap bytes the index holds (its allocations' sizes, not counting the
+    /// allocator's own overhead), for `/metrics` and the benchmark.
+    pub fn heap_bytes(&self) -> usize {
+        let titles: usize = self.slots.iter().flatten().map(|d| d.title.len()).sum();
+        let lists: usize = self
+            .lists
+            .iter()
+            .map(|l| l.slots.capacity() * 4 + l.weights.capacity() * 2)
+            .sum::<usize>()
+            + self.lists.capacity() * size_of::<TermList>();
+        let coded: usize = [
+            &self.by_county,
+            &self.by_department,
+            &self.by_classification,
+        ]
+        .iter()
+        .flat_map(|lists| lists.iter())
+        .map(|l| l.capacity() * 4)
+        .sum();
+        let terms: usize = self.terms.keys().map(String::capacity).sum::<usize>()
+            + self.terms.capacity() * (size_of::<(String, u32)>() + 1);
+        let words: usize = self.words.keys().map(|w| w.len()).sum::<usize>()
+            + self.words.capacity() * (size_of::<(Box<str>, u32)>() + 1);
+        self.slots.capacity() * size_of::<Option<Doc>>()
+            + titles
+            + lists
+            + coded
+            + terms
+            + words
+            + self.by_id.capacity() * (size_of::<(PostingId, u32)>() + 1)
+            + self.counties.heap_bytes()
+            + self.departments.heap_bytes()
+            + self.classifications.heap_bytes()
     }
 }

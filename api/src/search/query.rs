@@ -1,13 +1,17 @@
-//! Running a search over the index: match keywords, filter, count facets, order, page.
+//! Running a search over the index: match keywords, filter, count facets, order, page, in one
+//! pass over the shortest list.
 
 use std::{borrow::Cow, cmp::Ordering, sync::Arc};
 
 use chrono::{DateTime, Utc};
-use merit_domain::posting::{SearchCriteria, SortOrder, Viewer};
+use merit_domain::{
+    ids::{Uuid, parse_uuid},
+    posting::{SearchCriteria, SortOrder, Viewer},
+};
 
 use super::{
     facets::{Counter, Facets},
-    index::{Doc, Index, Interner, PostingCard},
+    index::{Doc, Index, Interner, PostingCard, TermList, saturated},
     text,
 };
 
@@ -76,7 +80,9 @@ impl Wanted {
         if codes.len() == 0 {
             return Wanted::Any;
         }
-        let known: Vec<u16> = codes.filter_map(|c| interner.get(c)).collect();
+        let mut known: Vec<u16> = codes.filter_map(|c| interner.get(c)).collect();
+        known.sort_unstable();
+        known.dedup();
         if known.is_empty() {
             Wanted::Nothing
         } else {
@@ -92,25 +98,39 @@ impl Wanted {
         }
     }
 
-    /// The sorted slots having any of the wanted values (`None` for no restriction).
+    /// How many slots the lists of the wanted values hold (`None` for no restriction).
+    fn size(&self, lists: &[Vec<u32>]) -> Option<usize> {
+        match self {
+            Wanted::Any => None,
+            Wanted::Nothing => Some(0),
+            Wanted::OneOf(values) => Some(values.iter().map(|v| list(lists, *v).len()).sum()),
+        }
+    }
+
+    /// The ascending slots having any of the wanted values (`None` for no restriction).
     fn slots<'i>(&self, lists: &'i [Vec<u32>]) -> Option<Cow<'i, [u32]>> {
-        let list = |value: &u16| {
-            lists
-                .get(usize::from(*value))
-                .map_or(&[][..], Vec::as_slice)
-        };
         match self {
             Wanted::Any => None,
             Wanted::Nothing => Some(Cow::Borrowed(&[])),
-            Wanted::OneOf(values) if values.len() == 1 => Some(Cow::Borrowed(list(&values[0]))),
+            Wanted::OneOf(values) if values.len() == 1 => {
+                Some(Cow::Borrowed(list(lists, values[0])))
+            }
             Wanted::OneOf(values) => {
-                let mut union: Vec<u32> = values.iter().flat_map(list).copied().collect();
+                // Each document has one value, so the lists are disjoint.
+                let mut union: Vec<u32> = values
+                    .iter()
+                    .flat_map(|v| list(lists, *v))
+                    .copied()
+                    .collect();
                 union.sort_unstable();
-                union.dedup();
                 Some(Cow::Owned(union))
             }
         }
     }
+}
+
+fn list(lists: &[Vec<u32>], value: u16) -> &[u32] {
+    lists.get(usize::from(value)).map_or(&[][..], Vec::as_slice)
 }
 
 /// The interned filters of a search: county, department, classification.
@@ -145,77 +165,139 @@ impl Coded {
     }
 }
 
-/// The keyword lists of a search, or `None` when a term is in no document.
-fn keyword_lists<'i>(index: &'i Index, keywords: Option<&str>) -> Option<Vec<&'i [(u32, f32)]>> {
+/// The keyword lists of a search in query order, or `None` when a term is in no document.
+fn keyword_lists<'i>(index: &'i Index, keywords: Option<&str>) -> Option<Vec<&'i TermList>> {
     let mut lists = Vec::new();
     for term in keywords.map_or_else(Vec::new, |k| text::query_terms(k, MAX_TERMS)) {
-        lists.push(index.lists[index.term(&term)? as usize].as_slice());
+        lists.push(&index.lists[index.term(&term)? as usize]);
     }
     Some(lists)
 }
 
-/// The candidates of a search: the intersection of the keyword lists (summing weights) and the
-/// slot lists of the county, department and classification filters (each the union of its
-/// values' lists), starting from the shortest so that documents are only visited once they
-/// match all of these. `None` for "every document".
-fn candidates(index: &Index, keywords: Option<&str>, coded: &Coded) -> Option<Vec<(u32, f32)>> {
-    let Some(mut terms) = keyword_lists(index, keywords) else {
-        return Some(Vec::new());
+/// The first position at or after `from` in ascending `list` whose slot is not below `target`
+/// (`list.len()` if none): galloping (steps 1, 2, 4, ... then a binary search within the last
+/// step), so walking a list forward costs O(log gap) per probe, never more than a scan.
+pub(super) fn gallop(list: &[u32], from: usize, target: u32) -> usize {
+    if from >= list.len() || list[from] >= target {
+        return from.min(list.len());
+    }
+    // Invariant: list[low] < target.
+    let mut low = from;
+    let mut step = 1;
+    while low + step < list.len() && list[low + step] < target {
+        low += step;
+        step *= 2;
+    }
+    let high = (low + step).min(list.len());
+    low + 1 + list[low + 1..high].partition_point(|s| *s < target)
+}
+
+/// Where the search starts: the shortest of the keyword lists and the filters' slot lists.
+enum Driver<'i> {
+    Term(usize),
+    Slots(Cow<'i, [u32]>),
+    Everything,
+}
+
+/// Visits every document that has all keywords and passes the coded filters, in slot order,
+/// with its score (0 without keywords): the shortest list (a keyword's or a filter's) drives,
+/// filters are checked on the document, and the other keyword lists are walked forward by
+/// galloping, shortest first, so the cost follows the shortest list, not the longest.
+fn matches<'i>(
+    index: &'i Index,
+    keywords: Option<&str>,
+    coded: &Coded,
+    mut visit: impl FnMut(u32, &'i Doc, f32),
+) {
+    let Some(terms) = keyword_lists(index, keywords) else {
+        return;
     };
-    let mut plain: Vec<Cow<'_, [u32]>> = [
-        coded.county.slots(&index.by_county),
-        coded.department.slots(&index.by_department),
-        coded.classification.slots(&index.by_classification),
+    let shortest_term = (0..terms.len()).min_by_key(|i| terms[*i].slots.len());
+    let shortest_plain = [
+        (&coded.county, &index.by_county),
+        (&coded.department, &index.by_department),
+        (&coded.classification, &index.by_classification),
     ]
     .into_iter()
-    .flatten()
-    .collect();
-    let shortest_term = (0..terms.len()).min_by_key(|i| terms[*i].len());
-    let shortest_plain = (0..plain.len()).min_by_key(|i| plain[*i].len());
-    let mut matches: Vec<(u32, f32)> = match (shortest_term, shortest_plain) {
-        (None, None) => return None,
-        (Some(t), Some(p)) if plain[p].len() < terms[t].len() => {
-            plain.remove(p).iter().map(|s| (*s, 0.0)).collect()
-        }
-        (None, Some(p)) => plain.remove(p).iter().map(|s| (*s, 0.0)).collect(),
-        (Some(t), _) => terms.remove(t).to_vec(),
+    .filter_map(|(wanted, lists)| Some((wanted.size(lists)?, wanted, lists)))
+    .min_by_key(|(size, _, _)| *size);
+    let driver = match (shortest_term, shortest_plain) {
+        (Some(t), Some((size, _, _))) if terms[t].slots.len() <= size => Driver::Term(t),
+        (Some(t), None) => Driver::Term(t),
+        (_, Some((_, wanted, lists))) => match wanted.slots(lists) {
+            Some(slots) => Driver::Slots(slots),
+            None => Driver::Everything,
+        },
+        (None, None) => Driver::Everything,
     };
-    for list in terms {
-        matches.retain_mut(
-            |(slot, score)| match list.binary_search_by_key(slot, |(s, _)| *s) {
-                Ok(at) => {
-                    *score += list[at].1;
-                    true
-                }
-                Err(_) => false,
-            },
-        );
+    // The other keyword lists, shortest first (they reject soonest), with a cursor each.
+    let mut others: Vec<(usize, usize)> = (0..terms.len())
+        .filter(|t| !matches!(driver, Driver::Term(d) if d == *t))
+        .map(|t| (t, 0))
+        .collect();
+    others.sort_by_key(|(t, _)| terms[*t].slots.len());
+    let mut raw = [0u16; MAX_TERMS];
+    let mut candidate = |slot: u32, driver_weight: Option<(usize, u16)>| {
+        let Some(doc) = index.slots.get(slot as usize).and_then(Option::as_ref) else {
+            return;
+        };
+        if !coded.admits(doc) {
+            return;
+        }
+        for (t, cursor) in &mut others {
+            let list = terms[*t];
+            *cursor = gallop(&list.slots, *cursor, slot);
+            if list.slots.get(*cursor) != Some(&slot) {
+                return;
+            }
+            raw[*t] = list.weights[*cursor];
+        }
+        if let Some((t, weight)) = driver_weight {
+            raw[t] = weight;
+        }
+        // Summed in query order, whichever list drove, so a score depends on its document only.
+        let score = raw[..terms.len()]
+            .iter()
+            .fold(0.0f32, |sum, weight| sum + saturated(*weight));
+        visit(slot, doc, score);
+    };
+    match driver {
+        Driver::Term(t) => {
+            let list = terms[t];
+            for (slot, weight) in list.slots.iter().zip(&list.weights) {
+                candidate(*slot, Some((t, *weight)));
+            }
+        }
+        Driver::Slots(slots) => {
+            for slot in slots.iter() {
+                candidate(*slot, None);
+            }
+        }
+        Driver::Everything => {
+            for slot in 0..index.slots.len() {
+                candidate(u32::try_from(slot).unwrap_or(u32::MAX), None);
+            }
+        }
     }
-    for list in plain {
-        matches.retain(|(slot, _)| list.binary_search(slot).is_ok());
-    }
-    Some(matches)
 }
 
 fn primary(sort: SortOrder, doc: &Doc, score: f32) -> i64 {
     match sort {
         SortOrder::Relevance => -((f64::from(score) * 1_000_000.0).round() as i64),
-        SortOrder::Newest => -doc.published_micros,
+        SortOrder::Newest => -doc.published_micros(),
         SortOrder::ClosingSoon => doc.closes_micros,
         SortOrder::Salary => -doc.salary_max,
     }
 }
 
-/// Orders two results: by primary value, then by id (ascending for "closing soon", descending —
-/// newest id first — otherwise).
-fn compare(sort: SortOrder, a: (i64, &str), b: (i64, &str)) -> Ordering {
-    a.0.cmp(&b.0).then_with(|| {
-        if sort == SortOrder::ClosingSoon {
-            a.1.cmp(b.1)
-        } else {
-            b.1.cmp(a.1)
-        }
-    })
+/// Orders two ids' places on equal primary values: ascending for "closing soon", descending —
+/// newest id first — otherwise.
+fn by_id<T: Ord>(sort: SortOrder, a: T, b: T) -> Ordering {
+    if sort == SortOrder::ClosingSoon {
+        a.cmp(&b)
+    } else {
+        b.cmp(&a)
+    }
 }
 
 /// Whether a list filter admits `value`: an empty list admits everything.
@@ -267,9 +349,87 @@ impl<'q> Admission<'q> {
             && c.salary_max.is_none_or(|max| doc.salary_min <= max)
             && self
                 .posted_since
-                .is_none_or(|since| doc.published_micros >= since)
+                .is_none_or(|since| doc.published_micros() >= since)
             && c.closing_before
-                .is_none_or(|before| doc.card.final_filing_date <= before)
+                .is_none_or(|before| doc.final_filing_date <= before)
+    }
+}
+
+/// The cursor's key, with its id as a number when it is a canonical id (numbers order as the
+/// canonical text does; any other text is compared as text).
+struct After<'q> {
+    primary: i64,
+    text: &'q str,
+    id: Option<u128>,
+}
+
+impl After<'_> {
+    /// Whether a document with `key` and `id` comes after the cursor in `sort` order.
+    fn precedes(&self, sort: SortOrder, key: i64, id: u128) -> bool {
+        match key.cmp(&self.primary) {
+            Ordering::Less => false,
+            Ordering::Greater => true,
+            Ordering::Equal => {
+                let order = match self.id {
+                    Some(after) => by_id(sort, id, after),
+                    None => {
+                        let mut buffer = Uuid::encode_buffer();
+                        let text = Uuid::from_u128(id).hyphenated().encode_lower(&mut buffer);
+                        by_id(sort, &*text, self.text)
+                    }
+                };
+                order == Ordering::Greater
+            }
+        }
+    }
+}
+
+/// A result on its way to a page: sort value, id, slot, score.
+type Entry = (i64, u128, u32, f32);
+
+/// Keeps the first `keep` entries in `sort` order out of any number pushed, in amortised
+/// constant time per entry and `O(keep)` memory.
+struct Best {
+    sort: SortOrder,
+    keep: usize,
+    entries: Vec<Entry>,
+}
+
+impl Best {
+    fn new(sort: SortOrder, keep: usize) -> Self {
+        Best {
+            sort,
+            keep,
+            entries: Vec::new(),
+        }
+    }
+
+    fn order(sort: SortOrder) -> impl Fn(&Entry, &Entry) -> Ordering {
+        move |a, b| a.0.cmp(&b.0).then_with(|| by_id(sort, a.1, b.1))
+    }
+
+    fn push(&mut self, entry: Entry) {
+        self.entries.push(entry);
+        if self.entries.len() >= (2 * self.keep).max(64) {
+            self.trim();
+        }
+    }
+
+    fn trim(&mut self) {
+        if self.entries.len() > self.keep {
+            if self.keep > 0 {
+                self.entries
+                    .select_nth_unstable_by(self.keep - 1, Self::order(self.sort));
+            }
+            self.entries.truncate(self.keep);
+        }
+    }
+
+    /// The kept entries, in order.
+    fn finish(mut self) -> Vec<Entry> {
+        self.trim();
+        self.entries.sort_by(Self::order(self.sort));
+        self.entries
     }
 }
 
@@ -279,81 +439,56 @@ impl Index {
         let sort = query.criteria.effective_sort();
         let coded = Coded::new(self, query.criteria);
         let admission = Admission::new(self, query);
-        let candidates = candidates(self, query.criteria.keywords.as_deref(), &coded)
-            .unwrap_or_else(|| self.every_slot());
+        let after = query.after.map(|after| After {
+            primary: after.primary,
+            text: &after.id,
+            id: parse_uuid(&after.id).ok().map(|id| id.as_u128()),
+        });
         let mut counter = Counter::new(self);
         let mut total = 0;
-        let mut page: Vec<(i64, u32, f32)> = Vec::new();
-        for (slot, score) in candidates {
-            let Some(doc) = &self.slots[slot as usize] else {
-                continue;
-            };
-            if !(coded.admits(doc) && admission.admits(doc)) {
-                continue;
-            }
-            total += 1;
-            counter.add(doc);
-            let key = primary(sort, doc, score);
-            let after_cursor = query.after.is_none_or(|after| {
-                compare(sort, (key, &doc.card.id), (after.primary, &after.id)) == Ordering::Greater
-            });
-            if after_cursor {
-                page.push((key, slot, score));
-            }
-        }
-        let (hits, has_more) = self.page(sort, page, query.limit);
+        let mut best = Best::new(sort, query.limit + 1);
+        matches(
+            self,
+            query.criteria.keywords.as_deref(),
+            &coded,
+            |slot, doc, score| {
+                if !admission.admits(doc) {
+                    return;
+                }
+                total += 1;
+                counter.add(doc);
+                let key = primary(sort, doc, score);
+                if after
+                    .as_ref()
+                    .is_none_or(|after| after.precedes(sort, key, doc.id))
+                {
+                    best.push((key, doc.id, slot, score));
+                }
+            },
+        );
+        let mut page = best.finish();
+        let has_more = page.len() > query.limit;
+        page.truncate(query.limit);
+        let hits = page
+            .into_iter()
+            .filter_map(|(key, _, slot, score)| {
+                let doc = self.slots[slot as usize].as_ref()?;
+                let card = self.card(doc);
+                Some(Hit {
+                    key: SortKey {
+                        primary: key,
+                        id: card.id.clone(),
+                    },
+                    score,
+                    card: Arc::new(card),
+                })
+            })
+            .collect();
         Found {
             hits,
             has_more,
             total,
             facets: counter.finish(self),
         }
-    }
-
-    fn every_slot(&self) -> Vec<(u32, f32)> {
-        (0..self.slots.len())
-            .filter(|s| self.slots[*s].is_some())
-            .map(|s| (s as u32, 0.0))
-            .collect()
-    }
-
-    /// The first `limit` results in `sort` order, and whether more follow.
-    fn page(
-        &self,
-        sort: SortOrder,
-        mut page: Vec<(i64, u32, f32)>,
-        limit: usize,
-    ) -> (Vec<Hit>, bool) {
-        let id_of = |slot: u32| {
-            self.slots[slot as usize]
-                .as_ref()
-                .map_or("", |d| d.card.id.as_str())
-        };
-        let order = |a: &(i64, u32, f32), b: &(i64, u32, f32)| {
-            compare(sort, (a.0, id_of(a.1)), (b.0, id_of(b.1)))
-        };
-        let wanted_len = limit + 1;
-        if page.len() > wanted_len {
-            page.select_nth_unstable_by(wanted_len - 1, order);
-            page.truncate(wanted_len);
-        }
-        page.sort_by(order);
-        let has_more = page.len() > limit;
-        page.truncate(limit);
-        let hits = page
-            .into_iter()
-            .filter_map(|(key, slot, score)| {
-                let doc = self.slots[slot as usize].as_ref()?;
-                Some(Hit {
-                    key: SortKey {
-                        primary: key,
-                        id: doc.card.id.clone(),
-                    },
-                    score,
-                    card: doc.card.clone(),
-                })
-            })
-            .collect();
-        (hits, has_more)
     }
 }

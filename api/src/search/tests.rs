@@ -8,7 +8,7 @@ use merit_domain::{
     ids::{EntityId, PostingId, Uuid},
     posting::{
         Duties, Posting, PostingStatus, PostingTitle, SalaryRange, SearchCriteria, SortOrder,
-        Viewer, Visibility,
+        Viewer, Visibility, filing_closes_at,
     },
     reference::{ClassificationCode, CountyCode, DepartmentCode},
     terms::{Shift, Tenure, TimeBase},
@@ -16,12 +16,25 @@ use merit_domain::{
 use merit_persistence::reference::ReferenceNames;
 use proptest::prelude::*;
 
-use super::{Found, Index, Query, SortKey, text};
+use super::{Found, Index, Query, SortKey, query::gallop, text};
 
 const COUNTIES: [&str; 3] = ["fresno", "kern", "sacramento"];
 const DEPARTMENTS: [&str; 3] = ["DMV", "CDCR", "EDD"];
 const CLASSIFICATIONS: [&str; 3] = ["5393", "1139", "9662"];
 const WORDS: [&str; 5] = ["analyst", "officer", "nurse", "clerk", "engineer"];
+/// Keyword queries: one word, or several whose lists intersect (titles are "Senior <word> job",
+/// duties "Does the <word> work.").
+const QUERIES: [&str; 9] = [
+    "analyst",
+    "officer",
+    "nurse",
+    "clerk",
+    "engineer",
+    "senior clerk",
+    "clerk officer work",
+    "job nurse analyst",
+    "engineers senior jobs work",
+];
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
@@ -66,7 +79,7 @@ fn posting(n: usize, s: &Spec) -> Posting {
         department: DepartmentCode::parse(DEPARTMENTS[s.department]).unwrap(),
         classification: ClassificationCode::parse(CLASSIFICATIONS[s.classification]).unwrap(),
         title: PostingTitle::parse(&format!("Senior {} job", WORDS[s.word])).unwrap(),
-        duties: Duties::parse("Does the work.").unwrap(),
+        duties: Duties::parse(&format!("Does the {} work.", WORDS[s.shift % WORDS.len()])).unwrap(),
         county: CountyCode::parse(COUNTIES[s.county]).unwrap(),
         tenure: Tenure::ALL[s.tenure],
         time_base: TimeBase::ALL[s.time_base],
@@ -267,7 +280,7 @@ fn criteria_strategy() -> impl Strategy<Value = SearchCriteria> {
         ),
         (
             any::<bool>(),
-            proptest::option::of(0..5usize),
+            proptest::option::of(0..QUERIES.len()),
             proptest::option::of(1..20i64),
             proptest::sample::select(vec![
                 SortOrder::Relevance,
@@ -294,7 +307,7 @@ fn criteria_strategy() -> impl Strategy<Value = SearchCriteria> {
                 tenures,
                 shifts,
                 internal_only: rest.0,
-                keywords: rest.1.map(|w| WORDS[w].to_owned()),
+                keywords: rest.1.map(|q| QUERIES[q].to_owned()),
                 salary_min: rest.2.map(|s| s * 100_000),
                 sort: rest.3,
                 ..Default::default()
@@ -354,6 +367,65 @@ fn model(postings: &[Posting], c: &SearchCriteria, viewer: &Viewer) -> BTreeSet<
         .collect()
 }
 
+/// The order of a search's results, written plainly: a document's score sums, in query order,
+/// `w / (w + 1.2)` per query term, `w` counting 3 per occurrence in the title, 2 in the
+/// classification title, 1 in the duties.
+fn model_order(
+    postings: &[Posting],
+    matched: &BTreeSet<String>,
+    c: &SearchCriteria,
+) -> Vec<String> {
+    let sort = c.effective_sort();
+    let query = c
+        .keywords
+        .as_deref()
+        .map(|k| text::query_terms(k, 16))
+        .unwrap_or_default();
+    let mut keyed: Vec<(i64, String)> = postings
+        .iter()
+        .filter(|p| matched.contains(&p.id.to_string()))
+        .map(|p| {
+            let primary = match sort {
+                SortOrder::Relevance => {
+                    let fields = [
+                        (p.title.as_str().to_owned(), 3.0f32),
+                        (
+                            names().classifications[p.classification.as_str()].clone(),
+                            2.0,
+                        ),
+                        (p.duties.as_str().to_owned(), 1.0),
+                    ];
+                    let score = query.iter().fold(0.0f32, |sum, term| {
+                        let w: f32 = fields
+                            .iter()
+                            .map(|(field, weight)| {
+                                text::terms(field).iter().filter(|t| *t == term).count() as f32
+                                    * weight
+                            })
+                            .sum();
+                        sum + w / (w + 1.2)
+                    });
+                    -((f64::from(score) * 1_000_000.0).round() as i64)
+                }
+                SortOrder::Newest => -p.published_at.map_or(0, |t| t.timestamp_micros()),
+                SortOrder::ClosingSoon => filing_closes_at(p.final_filing_date).timestamp_micros(),
+                SortOrder::Salary => -p.salary.max_cents(),
+            };
+            (primary, p.id.to_string())
+        })
+        .collect();
+    keyed.sort_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            if sort == SortOrder::ClosingSoon {
+                a.1.cmp(&b.1)
+            } else {
+                b.1.cmp(&a.1)
+            }
+        })
+    });
+    keyed.into_iter().map(|(_, id)| id).collect()
+}
+
 /// Every page of a search, following the cursor key.
 fn all_pages(index: &Index, c: &SearchCriteria, viewer: &Viewer, limit: usize) -> Vec<String> {
     let mut seen = Vec::new();
@@ -406,6 +478,8 @@ proptest! {
         let tenure_sum: usize = found.facets.tenure.iter().map(|f| f.count).sum();
         prop_assert_eq!(tenure_sum, expected.len());
 
+        prop_assert_eq!(ids(&found), model_order(&postings, &expected, &criteria));
+
         let paged = all_pages(&index, &criteria, &viewer, limit);
         prop_assert_eq!(&paged, &ids(&found), "pages concatenate to the whole, in order");
     }
@@ -439,4 +513,139 @@ fn pages_follow_each_order() {
     };
     let found = run(&index, &criteria, &Viewer::anonymous(), 1);
     assert_eq!(found.hits[0].card.final_filing_date, first_closing);
+}
+
+#[test]
+fn galloping_finds_the_first_slot_not_below_the_target() {
+    let list = [2, 3, 5, 8, 13, 21, 34, 55, 89];
+    assert_eq!(gallop(&[], 0, 7), 0);
+    assert_eq!(gallop(&list, 0, 0), 0, "below the first");
+    assert_eq!(gallop(&list, 0, 2), 0, "the first itself");
+    assert_eq!(gallop(&list, 0, 89), 8, "the last itself");
+    assert_eq!(gallop(&list, 0, 90), 9, "beyond the last");
+    assert_eq!(gallop(&list, 0, 14), 5, "between two, far from the start");
+    assert_eq!(gallop(&list, 4, 5), 4, "never moves backwards");
+    assert_eq!(gallop(&list, 9, 1), 9, "from the end");
+    assert_eq!(gallop(&list, 20, 1), 9, "from beyond the end");
+    assert_eq!(gallop(&list, 3, 55), 7, "a step overshooting the end");
+}
+
+proptest! {
+    #[test]
+    fn galloping_agrees_with_a_binary_search(
+        set in proptest::collection::btree_set(0..400u32, 0..120),
+        from in 0..130usize,
+        target in 0..420u32,
+    ) {
+        let list: Vec<u32> = set.into_iter().collect();
+        let from = from.min(list.len());
+        let expected = from + list[from..].partition_point(|s| *s < target);
+        prop_assert_eq!(gallop(&list, from, target), expected);
+    }
+}
+
+#[test]
+fn removals_and_updates_compact_the_index_without_changing_any_result() {
+    let postings: Vec<Posting> = (0..3000)
+        .map(|n| {
+            let mut s = spec(n % 3, (n / 3) % 3, n % 7 == 0);
+            s.word = n % 5;
+            s.shift = (n / 5) % 5;
+            s.classification = (n / 2) % 3;
+            s.salary_max = 100_000 * (1 + (n as i64 % 9));
+            s.published_hours = (n % 48) as i64;
+            posting(n, &s)
+        })
+        .collect();
+    let names = names();
+    let mut index = index_of(&postings);
+    let mut kept = Vec::new();
+    for (n, p) in postings.iter().enumerate() {
+        if n % 3 == 0 {
+            kept.push(p.clone());
+        } else {
+            index.remove(p.id);
+        }
+    }
+    assert!(index.slots.len() < 3000, "dead slots were dropped");
+    for p in kept.iter_mut().step_by(2) {
+        p.title = PostingTitle::parse("Senior nurse analyst job").unwrap();
+        index.upsert(p, &names);
+    }
+    assert_eq!(index.len(), kept.len());
+    let fresh = index_of(&kept);
+    let county = |c: &str| CountyCode::parse(c).unwrap();
+    let department = |d: &str| DepartmentCode::parse(d).unwrap();
+    let searches = [
+        SearchCriteria::default(),
+        SearchCriteria {
+            keywords: Some("nurse".to_owned()),
+            ..Default::default()
+        },
+        SearchCriteria {
+            keywords: Some("senior analyst work".to_owned()),
+            counties: vec![county("kern"), county("fresno")],
+            ..Default::default()
+        },
+        SearchCriteria {
+            keywords: Some("clerk".to_owned()),
+            departments: vec![department("EDD")],
+            sort: SortOrder::Salary,
+            ..Default::default()
+        },
+        SearchCriteria {
+            departments: vec![department("DMV"), department("CDCR")],
+            classifications: vec![ClassificationCode::parse("1139").unwrap()],
+            sort: SortOrder::ClosingSoon,
+            ..Default::default()
+        },
+    ];
+    for criteria in &searches {
+        for viewer in [Viewer::anonymous(), employee_of("EDD")] {
+            let (got, want) = (
+                run(&index, criteria, &viewer, 25),
+                run(&fresh, criteria, &viewer, 25),
+            );
+            assert!(want.total > 0, "{criteria:?} finds something");
+            assert_eq!(ids(&got), ids(&want), "{criteria:?}");
+            assert_eq!((got.total, &got.facets), (want.total, &want.facets));
+            assert_eq!(
+                got.hits.iter().map(|h| &h.card).collect::<Vec<_>>(),
+                want.hits.iter().map(|h| &h.card).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                all_pages(&index, criteria, &viewer, 40),
+                all_pages(&fresh, criteria, &viewer, 40)
+            );
+        }
+    }
+}
+
+#[test]
+fn cards_carry_every_field_of_the_posting() {
+    let mut p = posting(7, &spec(1, 2, true));
+    p.eligibility_required = true;
+    let index = index_of(std::slice::from_ref(&p));
+    let found = run(&index, &SearchCriteria::default(), &employee_of("EDD"), 10);
+    let card = &found.hits[0].card;
+    assert_eq!(card.id, p.id.to_string());
+    assert_eq!(found.hits[0].key.id, p.id.to_string());
+    assert_eq!(card.title, p.title.as_str());
+    assert_eq!(
+        (card.department_code.as_str(), card.county_code.as_str()),
+        ("EDD", "kern")
+    );
+    assert_eq!(card.classification_code, "5393");
+    assert_eq!(
+        (card.tenure, card.time_base, card.shift),
+        (p.tenure, p.time_base, p.shift)
+    );
+    assert_eq!(
+        (card.salary_min_cents, card.salary_max_cents),
+        (p.salary.min_cents(), p.salary.max_cents())
+    );
+    assert_eq!(card.final_filing_date, p.final_filing_date);
+    assert_eq!(card.published_at, p.published_at);
+    assert_eq!(card.visibility, Visibility::InternalOnly);
+    assert!(card.eligibility_required);
 }

@@ -16,16 +16,27 @@ const STOP_WORDS: &[&str] = &[
 
 /// The terms of `text`, in order, repeats kept.
 pub fn terms(text: &str) -> Vec<String> {
-    let folded: String = text
-        .nfkd()
+    words(&fold(text)).map(stem).collect()
+}
+
+/// `text` with case and accents folded (the first step of [`terms`]).
+pub fn fold(text: &str) -> String {
+    text.nfkd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
-        .collect();
+        .collect()
+}
+
+/// The words of folded text that become terms, unstemmed (the second step of [`terms`]).
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
     folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty() && !STOP_WORDS.contains(word))
-        .map(|word| STEMMER.stem(word).into_owned())
-        .collect()
+}
+
+/// The term of one word from [`words`] (the last step of [`terms`]).
+pub fn stem(word: &str) -> String {
+    STEMMER.stem(word).into_owned()
 }
 
 /// The distinct terms of a query, at most `max` of them.
