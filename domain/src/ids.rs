@@ -113,6 +113,8 @@ entity_ids! {
     ActivityId;
     /// A job placement recorded on a case.
     PlacementId;
+    /// An appointment on a staff member's calendar.
+    AppointmentId;
 }
 
 #[cfg(test)]

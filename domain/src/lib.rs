@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod application;
+pub mod appointment;
 pub mod case;
 pub mod exam;
 pub mod ids;

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod appointments;
 pub mod audit;
 pub mod cases;
 pub mod db;

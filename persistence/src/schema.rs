@@ -471,6 +471,25 @@ diesel::table! {
 diesel::joinable!(case_activities -> staff_cases (case_id));
 diesel::joinable!(case_placements -> staff_cases (case_id));
 
+diesel::table! {
+    appointments (id) {
+        id -> Text,
+        office_code -> Text,
+        staff_id -> Text,
+        case_id -> Nullable<Text>,
+        title -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        location -> Nullable<Text>,
+        video_url -> Nullable<Text>,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
     classifications,
@@ -505,4 +524,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_cases,
     case_activities,
     case_placements,
+    appointments,
 );

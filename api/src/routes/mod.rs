@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod applications;
 pub mod auth;
+pub mod calendar;
 pub mod documents;
 pub mod exams;
 pub mod me;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(exams::configure)
             .configure(applications::configure)
             .configure(messages::configure)
-            .configure(staff::configure),
+            .configure(staff::configure)
+            .configure(calendar::configure),
     );
 }

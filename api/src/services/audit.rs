@@ -58,11 +58,17 @@ pub enum AuditKind {
     CaseActivityRecorded,
     /// A job placement was recorded on a case.
     CasePlacementRecorded,
+    /// An appointment was made on a staff member's calendar.
+    AppointmentCreated,
+    /// An appointment was changed (time, place, case, staff member or status).
+    AppointmentUpdated,
+    /// An appointment was cancelled.
+    AppointmentCancelled,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 25] = [
+    pub const ALL: [AuditKind; 28] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -88,6 +94,9 @@ impl AuditKind {
         AuditKind::CaseStatusChanged,
         AuditKind::CaseActivityRecorded,
         AuditKind::CasePlacementRecorded,
+        AuditKind::AppointmentCreated,
+        AuditKind::AppointmentUpdated,
+        AuditKind::AppointmentCancelled,
     ];
 
     /// The kind's name in the API and the database.
@@ -118,6 +127,9 @@ impl AuditKind {
             AuditKind::CaseStatusChanged => "case_status_changed",
             AuditKind::CaseActivityRecorded => "case_activity_recorded",
             AuditKind::CasePlacementRecorded => "case_placement_recorded",
+            AuditKind::AppointmentCreated => "appointment_created",
+            AuditKind::AppointmentUpdated => "appointment_updated",
+            AuditKind::AppointmentCancelled => "appointment_cancelled",
         }
     }
 
