@@ -115,6 +115,8 @@ entity_ids! {
     PlacementId;
     /// An appointment on a staff member's calendar.
     AppointmentId;
+    /// An announcement to staff.
+    AnnouncementId;
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! value that exists is valid. CI proves this crate depends on no database, web or async crate.
 
 pub mod account;
+pub mod announcement;
 pub mod application;
 pub mod appointment;
 pub mod case;

@@ -5,6 +5,7 @@
 //! take. Repositories never open or commit transactions: the use case that calls them does.
 
 pub mod accounts;
+pub mod announcements;
 pub mod applications;
 pub mod appointments;
 pub mod audit;

@@ -490,6 +490,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    announcements (id) {
+        id -> Text,
+        title -> Text,
+        body -> Text,
+        all_offices -> Bool,
+        all_roles -> Bool,
+        publish_at -> Timestamp,
+        expire_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    announcement_offices (announcement_id, office_code) {
+        announcement_id -> Text,
+        office_code -> Text,
+    }
+}
+
+diesel::table! {
+    announcement_roles (announcement_id, role) {
+        announcement_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    announcement_reads (account_id, announcement_id) {
+        announcement_id -> Text,
+        account_id -> Text,
+        read_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
     classifications,
@@ -525,4 +564,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_activities,
     case_placements,
     appointments,
+    announcements,
+    announcement_offices,
+    announcement_roles,
+    announcement_reads,
 );

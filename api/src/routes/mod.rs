@@ -1,6 +1,7 @@
 //! HTTP routes: one module per area, each with thin handlers and its DTOs.
 
 pub mod admin;
+pub mod announcements;
 pub mod applications;
 pub mod auth;
 pub mod calendar;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(applications::configure)
             .configure(messages::configure)
             .configure(staff::configure)
-            .configure(calendar::configure),
+            .configure(calendar::configure)
+            .configure(announcements::configure),
     );
 }

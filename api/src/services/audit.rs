@@ -64,11 +64,17 @@ pub enum AuditKind {
     AppointmentUpdated,
     /// An appointment was cancelled.
     AppointmentCancelled,
+    /// An admin published an announcement.
+    AnnouncementPublished,
+    /// An admin changed an announcement.
+    AnnouncementUpdated,
+    /// An admin withdrew an announcement.
+    AnnouncementWithdrawn,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 28] = [
+    pub const ALL: [AuditKind; 31] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -97,6 +103,9 @@ impl AuditKind {
         AuditKind::AppointmentCreated,
         AuditKind::AppointmentUpdated,
         AuditKind::AppointmentCancelled,
+        AuditKind::AnnouncementPublished,
+        AuditKind::AnnouncementUpdated,
+        AuditKind::AnnouncementWithdrawn,
     ];
 
     /// The kind's name in the API and the database.
@@ -130,6 +139,9 @@ impl AuditKind {
             AuditKind::AppointmentCreated => "appointment_created",
             AuditKind::AppointmentUpdated => "appointment_updated",
             AuditKind::AppointmentCancelled => "appointment_cancelled",
+            AuditKind::AnnouncementPublished => "announcement_published",
+            AuditKind::AnnouncementUpdated => "announcement_updated",
+            AuditKind::AnnouncementWithdrawn => "announcement_withdrawn",
         }
     }
 

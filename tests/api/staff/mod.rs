@@ -2,6 +2,7 @@
 //! who may do what (staff of the office, staff of another office, admin, employer, applicant,
 //! anonymous) on every endpoint.
 
+mod announcements;
 mod appointments;
 mod cases;
 mod demo;
