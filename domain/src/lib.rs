@@ -9,6 +9,7 @@ pub mod announcement;
 pub mod application;
 pub mod appointment;
 pub mod case;
+pub mod dashboard;
 pub mod exam;
 pub mod ids;
 pub mod message;

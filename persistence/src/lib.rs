@@ -10,6 +10,7 @@ pub mod applications;
 pub mod appointments;
 pub mod audit;
 pub mod cases;
+pub mod dashboard;
 pub mod db;
 pub mod documents;
 pub mod error;

@@ -529,6 +529,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    dashboard_widgets (account_id) {
+        account_id -> Text,
+        widgets -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
     classifications,
@@ -568,4 +576,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     announcement_offices,
     announcement_roles,
     announcement_reads,
+    dashboard_widgets,
 );

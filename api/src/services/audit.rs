@@ -70,11 +70,13 @@ pub enum AuditKind {
     AnnouncementUpdated,
     /// An admin withdrew an announcement.
     AnnouncementWithdrawn,
+    /// A staff member chose their dashboard's widgets.
+    DashboardWidgetsChanged,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 31] = [
+    pub const ALL: [AuditKind; 32] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -106,6 +108,7 @@ impl AuditKind {
         AuditKind::AnnouncementPublished,
         AuditKind::AnnouncementUpdated,
         AuditKind::AnnouncementWithdrawn,
+        AuditKind::DashboardWidgetsChanged,
     ];
 
     /// The kind's name in the API and the database.
@@ -142,6 +145,7 @@ impl AuditKind {
             AuditKind::AnnouncementPublished => "announcement_published",
             AuditKind::AnnouncementUpdated => "announcement_updated",
             AuditKind::AnnouncementWithdrawn => "announcement_withdrawn",
+            AuditKind::DashboardWidgetsChanged => "dashboard_widgets_changed",
         }
     }
 

@@ -5,6 +5,7 @@
 mod announcements;
 mod appointments;
 mod cases;
+mod dashboard;
 mod demo;
 mod records;
 mod reports;

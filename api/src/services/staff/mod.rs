@@ -8,6 +8,7 @@
 
 pub mod appointments;
 mod case_load;
+pub mod dashboard;
 mod records;
 mod reports;
 mod search;
