@@ -123,6 +123,10 @@ entity_ids! {
     LetterTemplateId;
     /// A letter staff sent a case's person (correspondence).
     CorrespondenceId;
+    /// An appointment on a staff member's calendar.
+    AppointmentId;
+    /// An announcement to staff.
+    AnnouncementId;
 }
 
 #[cfg(test)]

@@ -6,10 +6,13 @@
 
 pub mod account;
 pub mod alert;
+pub mod announcement;
 pub mod application;
+pub mod appointment;
 pub mod calendar;
 pub mod case;
 pub mod correspondence;
+pub mod dashboard;
 pub mod exam;
 pub mod ids;
 pub mod letter;

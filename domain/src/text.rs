@@ -68,6 +68,44 @@ pub fn paragraphs(raw: &str, max: usize) -> Result<String, TextError> {
     checked(raw, max, |c| matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// The rule of [`web_link`] as an ECMA-262 regular expression: `https://`, a host, then any
+/// visible ASCII (no spaces or quotes); the limit is [`WEB_LINK_MAX`].
+pub const WEB_LINK_PATTERN: &str = r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!#-&(-~]*)?$";
+
+/// The longest web link kept.
+pub const WEB_LINK_MAX: usize = 2000;
+
+/// A web link is not an `https://` URL of the accepted shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("must be an https:// link of at most 2000 characters, without spaces or quotes")]
+pub struct InvalidWebLink;
+
+/// An `https://` link (a video meeting, a guide, a labour-market site), as [`WEB_LINK_PATTERN`]
+/// states it.
+pub fn web_link(raw: &str) -> Result<String, InvalidWebLink> {
+    let rest = raw.strip_prefix("https://").ok_or(InvalidWebLink)?;
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(host_end);
+    let (host, port) = match authority.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let port_ok =
+        port.is_none_or(|p| (1..=5).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
+    let path_ok = path
+        .chars()
+        .all(|c| c.is_ascii_graphic() && c != '"' && c != '\'');
+    if raw.len() <= WEB_LINK_MAX && host_ok && port_ok && path_ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(InvalidWebLink)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -128,6 +166,32 @@ mod tests {
                 prop_assert!(text.chars().count() <= max);
                 prop_assert!(!text.chars().any(char::is_control));
             }
+        }
+    }
+
+    #[test]
+    fn web_links_are_https_with_a_host_and_no_spaces_or_quotes() {
+        let pattern = regex::Regex::new(WEB_LINK_PATTERN).unwrap();
+        for good in [
+            "https://meet.example.org/abc-123?pwd=x#y",
+            "https://example.org",
+            "https://example.org:8443/a",
+        ] {
+            assert_eq!(web_link(good).as_deref(), Ok(good), "{good}");
+            assert!(pattern.is_match(good));
+        }
+        for bad in [
+            "http://example.org",
+            "https://",
+            "https:///path",
+            "https://exa mple.org",
+            "https://example.org/a b",
+            "https://example.org/\"x\"",
+            "https://example.org/'x'",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(web_link(bad), Err(InvalidWebLink), "{bad}");
+            assert!(!pattern.is_match(bad), "{bad}");
         }
     }
 }

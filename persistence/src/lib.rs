@@ -6,11 +6,14 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod announcements;
 pub mod applications;
+pub mod appointments;
 pub mod audit;
 pub mod cases;
 pub mod change_log;
 pub mod correspondence;
+pub mod dashboard;
 pub mod db;
 pub mod documents;
 pub mod error;

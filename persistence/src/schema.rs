@@ -599,6 +599,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    appointments (id) {
+        id -> Text,
+        office_code -> Text,
+        staff_id -> Text,
+        case_id -> Nullable<Text>,
+        title -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        location -> Nullable<Text>,
+        video_url -> Nullable<Text>,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    announcements (id) {
+        id -> Text,
+        title -> Text,
+        body -> Text,
+        all_offices -> Bool,
+        all_roles -> Bool,
+        publish_at -> Timestamp,
+        expire_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    announcement_offices (announcement_id, office_code) {
+        announcement_id -> Text,
+        office_code -> Text,
+    }
+}
+
+diesel::table! {
+    announcement_roles (announcement_id, role) {
+        announcement_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    announcement_reads (account_id, announcement_id) {
+        announcement_id -> Text,
+        account_id -> Text,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dashboard_widgets (account_id) {
+        account_id -> Text,
+        widgets -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
     classifications,
@@ -644,4 +710,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     appointment_waivers,
     letter_templates,
     correspondence,
+    appointments,
+    announcements,
+    announcement_offices,
+    announcement_roles,
+    announcement_reads,
+    dashboard_widgets,
 );

@@ -106,6 +106,9 @@ problem_codes! {
     CaseClosed                "case_closed"                 CONFLICT                "Case closed";
     NotAnIndividualCase       "not_an_individual_case"      CONFLICT                "Not an individual's case";
     ResponseClosed            "response_closed"             CONFLICT                "Response closed";
+    AppointmentConflict       "appointment_conflict"        CONFLICT                "Appointment conflict";
+    AppointmentCancelled      "appointment_cancelled"       CONFLICT                "Appointment cancelled";
+    AnnouncementWithdrawn     "announcement_withdrawn"      CONFLICT                "Announcement withdrawn";
     PreconditionFailed        "precondition_failed"         PRECONDITION_FAILED     "Precondition failed";
     PayloadTooLarge           "payload_too_large"           PAYLOAD_TOO_LARGE       "Payload too large";
     UnsupportedMediaType      "unsupported_media_type"      UNSUPPORTED_MEDIA_TYPE  "Unsupported media type";

@@ -2,8 +2,10 @@
 
 pub mod admin;
 pub mod alerts;
+pub mod announcements;
 pub mod applications;
 pub mod auth;
+pub mod calendar;
 pub mod documents;
 pub mod exams;
 pub mod letters;
@@ -44,6 +46,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(applications::configure)
             .configure(messages::configure)
             .configure(letters::configure)
-            .configure(staff::configure),
+            .configure(staff::configure)
+            .configure(calendar::configure)
+            .configure(announcements::configure),
     );
 }

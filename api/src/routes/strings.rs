@@ -120,6 +120,16 @@ string_schema!(
         .examples(["(916) 555-0100"])
 );
 string_schema!(
+    /// An `https://` link (`merit_domain::text::web_link`).
+    WebLinkValue,
+    "An `https://` link: a host of letters, digits, dots and hyphens, an optional port, then any visible ASCII but quotes; at most 2000 characters. Refused with 422 `invalid_link`.",
+    |b| b
+        .format(Some(utoipa::openapi::SchemaFormat::Custom("uri".into())))
+        .max_length(Some(merit_domain::text::WEB_LINK_MAX))
+        .pattern(Some(merit_domain::text::WEB_LINK_PATTERN))
+        .examples(["https://meet.example.org/caljobs-123"])
+);
+string_schema!(
     /// An opaque token Merit made: a refresh token, or the `token` of an emailed link.
     OpaqueTokenValue,
     "An opaque token as Merit gave it out: base64url characters (a made-up one is simply not \

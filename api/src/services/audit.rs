@@ -70,11 +70,25 @@ pub enum AuditKind {
     LetterTemplateCreated,
     /// Staff sent a letter (correspondence) to a case's person.
     CorrespondenceSent,
+    /// An appointment was made on a staff member's calendar.
+    AppointmentCreated,
+    /// An appointment was changed (time, place, case, staff member or status).
+    AppointmentUpdated,
+    /// An appointment was cancelled.
+    AppointmentCancelled,
+    /// An admin published an announcement.
+    AnnouncementPublished,
+    /// An admin changed an announcement.
+    AnnouncementUpdated,
+    /// An admin withdrew an announcement.
+    AnnouncementWithdrawn,
+    /// A staff member chose their dashboard's widgets.
+    DashboardWidgetsChanged,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 31] = [
+    pub const ALL: [AuditKind; 38] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -106,6 +120,13 @@ impl AuditKind {
         AuditKind::AppointmentWaiverRecorded,
         AuditKind::LetterTemplateCreated,
         AuditKind::CorrespondenceSent,
+        AuditKind::AppointmentCreated,
+        AuditKind::AppointmentUpdated,
+        AuditKind::AppointmentCancelled,
+        AuditKind::AnnouncementPublished,
+        AuditKind::AnnouncementUpdated,
+        AuditKind::AnnouncementWithdrawn,
+        AuditKind::DashboardWidgetsChanged,
     ];
 
     /// The kind's name in the API and the database.
@@ -142,6 +163,13 @@ impl AuditKind {
             AuditKind::AppointmentWaiverRecorded => "appointment_waiver_recorded",
             AuditKind::LetterTemplateCreated => "letter_template_created",
             AuditKind::CorrespondenceSent => "correspondence_sent",
+            AuditKind::AppointmentCreated => "appointment_created",
+            AuditKind::AppointmentUpdated => "appointment_updated",
+            AuditKind::AppointmentCancelled => "appointment_cancelled",
+            AuditKind::AnnouncementPublished => "announcement_published",
+            AuditKind::AnnouncementUpdated => "announcement_updated",
+            AuditKind::AnnouncementWithdrawn => "announcement_withdrawn",
+            AuditKind::DashboardWidgetsChanged => "dashboard_widgets_changed",
         }
     }
 

@@ -2,8 +2,11 @@
 //! who may do what (staff of the office, staff of another office, admin, employer, applicant,
 //! anonymous) on every endpoint.
 
+mod announcements;
+mod appointments;
 mod cases;
 mod correspondence;
+mod dashboard;
 mod demo;
 mod records;
 mod reports;

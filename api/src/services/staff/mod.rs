@@ -6,8 +6,10 @@
 //! before anything is read, and a case outside the caller's scope is 404 (ids cannot be
 //! probed). Every use case starts with one of the two.
 
+pub mod appointments;
 mod case_load;
 pub mod correspondence;
+pub mod dashboard;
 mod records;
 mod reports;
 mod search;

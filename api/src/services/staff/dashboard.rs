@@ -1,0 +1,164 @@
+//! "My Staff Dashboard": the widgets a staff member chose, in order, each with its data, in one
+//! request. Each kind is one arm of [`widget`] calling one function; a new kind is one
+//! `WidgetKind` variant, one [`Widget`] variant and one function.
+
+use chrono::{DateTime, Datelike, Utc};
+use merit_domain::{
+    case::CaseStatus,
+    dashboard::{self as rules, WidgetKind},
+    ids::AccountId,
+};
+use merit_persistence::{DbConnection, dashboard};
+
+use super::{
+    Indicators, ReportQuery, appointments::CalendarSummary, appointments::summary as calendar,
+    indicators, scope,
+};
+use crate::{
+    auth::AuthUser,
+    error::ApiError,
+    services::{
+        announcements::{AnnouncementSummary, summary as announcements},
+        audit::{self, AuditKind},
+    },
+};
+
+/// How many items the list widgets show.
+pub const LATEST: u32 = 3;
+
+/// A widget with its data.
+#[derive(Debug, Clone)]
+pub enum Widget {
+    /// My cases by status.
+    ActiveCaseLoad(Vec<(CaseStatus, i64)>),
+    /// My inbox: (unread, read).
+    MyMessages(i64, i64),
+    /// My calendar.
+    MyCalendar(CalendarSummary),
+    /// The latest announcements.
+    LatestAnnouncements(AnnouncementSummary),
+    /// My indicators this month (`None` for callers without an office).
+    MyReportIndicators(Option<Indicators>),
+}
+
+/// The caller's chosen widgets (the default set when they never chose).
+pub fn layout(conn: &mut DbConnection, user: &AuthUser) -> Result<Vec<WidgetKind>, ApiError> {
+    Ok(match dashboard::widgets(conn, user.id())? {
+        None => rules::WidgetKind::DEFAULT.to_vec(),
+        // Kinds a later release dropped are skipped.
+        Some(text) => text.split(',').filter_map(WidgetKind::parse).collect(),
+    })
+}
+
+/// The caller's dashboard: each chosen widget with its data, in order.
+pub fn dashboard(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    now: DateTime<Utc>,
+) -> Result<Vec<Widget>, ApiError> {
+    scope(user)?;
+    layout(conn, user)?
+        .into_iter()
+        .map(|kind| widget(conn, user, kind, now))
+        .collect()
+}
+
+fn widget(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    kind: WidgetKind,
+    now: DateTime<Utc>,
+) -> Result<Widget, ApiError> {
+    match kind {
+        WidgetKind::ActiveCaseLoad => case_load(conn, user),
+        WidgetKind::MyMessages => messages(conn, user),
+        WidgetKind::MyCalendar => Ok(Widget::MyCalendar(calendar(
+            conn,
+            user,
+            i64::from(LATEST),
+            now,
+        )?)),
+        WidgetKind::LatestAnnouncements => Ok(Widget::LatestAnnouncements(announcements(
+            conn, user, LATEST, now,
+        )?)),
+        WidgetKind::MyReportIndicators => report_indicators(conn, user, now),
+    }
+}
+
+fn case_load(conn: &mut DbConnection, user: &AuthUser) -> Result<Widget, ApiError> {
+    let found = dashboard::case_load(conn, user.id())?;
+    Ok(Widget::ActiveCaseLoad(
+        CaseStatus::ALL
+            .iter()
+            .map(|status| {
+                let count = found
+                    .iter()
+                    .find(|(s, _)| s == status.as_str())
+                    .map_or(0, |(_, n)| *n);
+                (*status, count)
+            })
+            .collect(),
+    ))
+}
+
+fn messages(conn: &mut DbConnection, user: &AuthUser) -> Result<Widget, ApiError> {
+    let (unread, read) = dashboard::message_counts(conn, user.id())?;
+    Ok(Widget::MyMessages(unread, read))
+}
+
+fn report_indicators(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    now: DateTime<Utc>,
+) -> Result<Widget, ApiError> {
+    if user.account.office.is_none() {
+        return Ok(Widget::MyReportIndicators(None));
+    }
+    let today = now.date_naive();
+    let from = today.with_day(1).unwrap_or(today);
+    let me = user.id().parse::<AccountId>().map_err(ApiError::internal)?;
+    let report = indicators(
+        conn,
+        user,
+        ReportQuery {
+            from,
+            to: today,
+            office: None,
+            staff_id: Some(me),
+        },
+    )?;
+    Ok(Widget::MyReportIndicators(Some(report.totals)))
+}
+
+/// Sets which widgets the caller's dashboard shows, in order: each kind at most once (422
+/// `duplicate_widget` at `widgets[i]`).
+pub fn set_layout(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    kinds: Vec<WidgetKind>,
+    now: DateTime<Utc>,
+) -> Result<Vec<WidgetKind>, ApiError> {
+    scope(user)?;
+    rules::check_layout(&kinds).map_err(|e| {
+        ApiError::invalid(
+            &format!("widgets[{}]", e.index),
+            "duplicate_widget",
+            "Each widget is shown at most once.",
+        )
+    })?;
+    let text = kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    dashboard::set_widgets(conn, user.id(), &text, now)?;
+    audit::record(
+        conn,
+        AuditKind::DashboardWidgetsChanged,
+        Some(user.id()),
+        None,
+        serde_json::json!({"widgets": kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()}),
+        now,
+    )?;
+    Ok(kinds)
+}

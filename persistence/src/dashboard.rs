@@ -1,0 +1,70 @@
+//! Staff dashboards: the chosen widgets, and the counts widgets show that no other repository
+//! answers.
+
+use chrono::{DateTime, Utc};
+use diesel::{dsl::count_star, prelude::*};
+
+use crate::{
+    DbConnection,
+    error::RepoResult,
+    schema::{dashboard_widgets, messages, staff_cases},
+    time::naive,
+};
+
+/// The widgets `account` chose, as stored (comma-separated kinds), if they ever chose.
+pub fn widgets(conn: &mut DbConnection, account: &str) -> RepoResult<Option<String>> {
+    Ok(dashboard_widgets::table
+        .find(account)
+        .select(dashboard_widgets::widgets)
+        .first(conn)
+        .optional()?)
+}
+
+/// Saves the widgets `account` chose.
+pub fn set_widgets(
+    conn: &mut DbConnection,
+    account: &str,
+    widgets: &str,
+    now: DateTime<Utc>,
+) -> RepoResult<()> {
+    let updated = diesel::update(dashboard_widgets::table.find(account))
+        .set((
+            dashboard_widgets::widgets.eq(widgets),
+            dashboard_widgets::updated_at.eq(naive(now)),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(dashboard_widgets::table)
+            .values((
+                dashboard_widgets::account_id.eq(account),
+                dashboard_widgets::widgets.eq(widgets),
+                dashboard_widgets::updated_at.eq(naive(now)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// How many cases assigned to `staff` are in each status: (status, count).
+pub fn case_load(conn: &mut DbConnection, staff: &str) -> RepoResult<Vec<(String, i64)>> {
+    Ok(staff_cases::table
+        .filter(staff_cases::assigned_staff_id.eq(staff))
+        .group_by(staff_cases::status)
+        .select((staff_cases::status, count_star()))
+        .load(conn)?)
+}
+
+/// How many of `account`'s messages (not archived) are unread and read.
+pub fn message_counts(conn: &mut DbConnection, account: &str) -> RepoResult<(i64, i64)> {
+    let kept = || {
+        messages::table
+            .filter(messages::account_id.eq(account))
+            .filter(messages::archived_at.is_null())
+    };
+    let unread: i64 = kept()
+        .filter(messages::read_at.is_null())
+        .select(count_star())
+        .first(conn)?;
+    let all: i64 = kept().select(count_star()).first(conn)?;
+    Ok((unread, all - unread))
+}

@@ -1,0 +1,154 @@
+//! "My Staff Dashboard": every chosen widget with its data in one request; choosing widgets.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::{audit, case_for, world};
+use crate::support::assert_problem;
+
+const DASHBOARD: &str = "/api/v1/staff/dashboard";
+const WIDGETS: &str = "/api/v1/staff/dashboard/widgets";
+
+#[actix_web::test]
+async fn the_dashboard_shows_every_chosen_widget_with_its_data_in_order() {
+    let w = world().await;
+    let app = &w.app;
+    let admin = app.admin().await;
+    case_for(app, &w.chen, &w.ana.id).await;
+    case_for(app, &w.chen, &w.ben.id).await;
+    let appointment = json!({"title": "Intake", "starts_at": "2026-03-03T10:00:00Z", "ends_at": "2026-03-03T11:00:00Z", "location": "Room 2"});
+    app.post_as(&w.chen.token, "/api/v1/staff/appointments", &appointment)
+        .await
+        .assert_status(201);
+    app.post_as(
+        &admin.token,
+        "/api/v1/announcements",
+        &json!({"title": "News", "body": "x"}),
+    )
+    .await
+    .assert_status(201);
+
+    // The default set: every widget.
+    let response = app.get_as(&w.chen.token, DASHBOARD).await;
+    response.assert_status(200);
+    let widgets = response.body["widgets"].as_array().unwrap();
+    let kinds: Vec<&str> = widgets
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "active_case_load",
+            "my_messages",
+            "my_calendar",
+            "latest_announcements",
+            "my_report_indicators"
+        ]
+    );
+    assert_eq!(
+        widgets[0]["case_load"],
+        json!([{"status": "active", "count": 2}, {"status": "inactive", "count": 0}, {"status": "closed", "count": 0}])
+    );
+    assert_eq!(widgets[1]["messages"], json!({"unread": 0, "read": 0}));
+    assert_eq!(widgets[2]["calendar"]["upcoming"], 1);
+    assert_eq!(widgets[2]["calendar"]["new"], 1);
+    assert_eq!(widgets[2]["calendar"]["next"][0]["title"], "Intake");
+    assert_eq!(widgets[3]["announcements"]["unread"], 1);
+    assert_eq!(widgets[3]["announcements"]["latest"][0]["title"], "News");
+    assert_eq!(widgets[4]["indicators"]["cases_opened"], 2);
+
+    // Chosen: two, in this order.
+    let chosen = app
+        .send_json_as(
+            &w.chen.token,
+            Method::PUT,
+            WIDGETS,
+            &json!({"widgets": ["my_calendar", "active_case_load"]}),
+        )
+        .await;
+    chosen.assert_status(200);
+    assert_eq!(
+        chosen.body["widgets"],
+        json!(["my_calendar", "active_case_load"])
+    );
+    let mine = app.get_as(&w.chen.token, DASHBOARD).await;
+    let kinds: Vec<&str> = mine.body["widgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["my_calendar", "active_case_load"]);
+    // Lee's is still the default.
+    let lees = app.get_as(&w.lee.token, DASHBOARD).await;
+    assert_eq!(lees.body["widgets"].as_array().unwrap().len(), 5);
+    assert_eq!(lees.body["widgets"][0]["case_load"][0]["count"], 0);
+
+    let twice = app
+        .send_json_as(
+            &w.chen.token,
+            Method::PUT,
+            WIDGETS,
+            &json!({"widgets": ["my_calendar", "my_messages", "my_calendar"]}),
+        )
+        .await;
+    assert_problem(&twice, 422, "validation_failed");
+    assert_eq!(twice.body["errors"][0]["field"], "widgets[2]");
+    let unknown = app
+        .send_json_as(
+            &w.chen.token,
+            Method::PUT,
+            WIDGETS,
+            &json!({"widgets": ["weather"]}),
+        )
+        .await;
+    assert_problem(&unknown, 422, "validation_failed");
+    let still = app.get_as(&w.chen.token, DASHBOARD).await;
+    assert_eq!(still.body["widgets"].as_array().unwrap().len(), 2);
+    assert_eq!(audit(app, "dashboard_widgets_changed").await.len(), 1);
+}
+
+#[actix_web::test]
+async fn each_role_gets_exactly_its_answer_from_the_dashboard() {
+    let w = world().await;
+    let app = &w.app;
+    let admin = app.admin().await;
+    let employer = app.employer("Elena", "Garcia", "DMV").await;
+    let roles: [(&str, Option<&str>, u16); 6] = [
+        ("staff of the office", Some(&w.lee.token), 200),
+        ("staff of another office", Some(&w.sfo.token), 200),
+        ("admin", Some(&admin.token), 200),
+        ("employer", Some(&employer.token), 403),
+        ("applicant", Some(&w.ana.token), 403),
+        ("anonymous", None, 401),
+    ];
+    case_for(app, &w.chen, &w.ana.id).await;
+    for (role, token, want) in roles {
+        for (method, path, body) in [
+            (Method::GET, DASHBOARD, None),
+            (
+                Method::PUT,
+                WIDGETS,
+                Some(json!({"widgets": ["active_case_load"]})),
+            ),
+        ] {
+            let mut request = app.request(method.clone(), path);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            let got = app.send(request).await;
+            assert_eq!(got.status, want, "{method} {path} as {role}: {}", got.body);
+        }
+    }
+    // Each sees only their own case load: nobody but Chen has a case.
+    for token in [&w.lee.token, &w.sfo.token, &admin.token] {
+        let mine = app.get_as(token, DASHBOARD).await;
+        assert_eq!(mine.body["widgets"][0]["case_load"][0]["count"], 0);
+    }
+    let chens = app.get_as(&w.chen.token, DASHBOARD).await;
+    assert_eq!(chens.body["widgets"][0]["case_load"][0]["count"], 1);
+}
