@@ -30,6 +30,13 @@ Schema-valid (positive) parts of a case are made to satisfy them, the same way:
 - a password change names the caller's current password (followed across the run's changes),
   and a new password keeps the default policy (whose lookaheads the generator cannot follow);
 - a department or classification code in a path is a real one (the caller's own department);
+- a job alert names criteria or one of the caller's saved searches, not both; a one-click
+  unsubscribe token is a real one (for a new alert of the caller, signed as the server signs
+  it, from the signing secret in the data dir);
+- an appointment names a real staff member, no case, a place and an end within 12 hours of its
+  start; an announcement real offices, each role once, and an expiry after its publication; a
+  letter template a real office, a name of its own and no merge fields (unknown ones are 422);
+  a dashboard each widget once; contact letters a real county;
 - an emailed link's token (email verification, password reset) is a real one, minted for the
   case: the hook registers a throwaway account and reads the link from the mail folder
   (`CI_MERIT_DATA_DIR/mail`); an Employee ID activation names the current privacy agreement.
@@ -38,10 +45,13 @@ At least one positive case of every operation is then accepted, which is what sc
 "mostly rejected generated data" warning asks (the run fails on that warning).
 """
 
+import base64
 import datetime
 import email
 import email.policy
 import json
+import hashlib
+import hmac
 import os
 import re
 import time
@@ -410,6 +420,110 @@ def _fix_report(case) -> None:
     query.pop("staff_id", None)
 
 
+def _fix_alert(context, case) -> None:
+    """A new alert names exactly one of `criteria` and `saved_search_id` (the caller's own)."""
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    if case.method.upper() == "POST" and "criteria" not in body:
+        status, _, mine = _get("/api/v1/me/saved-searches?limit=1", _auth(context, case))
+        items = mine.get("items", []) if status == 200 and isinstance(mine, dict) else []
+        if items:
+            body["saved_search_id"] = items[0]["id"]
+        else:
+            body.pop("saved_search_id", None)
+            body["criteria"] = {}
+    if "criteria" in body:
+        body.pop("saved_search_id", None)
+        _fix_criteria(case)
+
+
+def _unsubscribe_token(context, case) -> str | None:
+    """A real one-click unsubscribe token: for a new alert of the caller, signed as the server
+    signs it (HMAC-SHA256 under a key derived from the signing secret in the data dir)."""
+    if not DATA_DIR:
+        return None
+    try:
+        with open(os.path.join(DATA_DIR, "jwt-secret"), encoding="utf-8") as handle:
+            secret = handle.read().strip().encode()
+    except OSError:
+        return None
+    data = json.dumps({"criteria": {}, "channel": "email", "frequency": "weekly"}).encode()
+    request = urllib.request.Request(f"{BASE_URL}/api/v1/me/alerts", data=data, method="POST",
+                                     headers={"Content-Type": "application/json",
+                                              **_auth(context, case)})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            alert = json.load(response)["id"]
+    except (urllib.error.URLError, ValueError, KeyError):
+        return None
+    key = hmac.new(secret, b"merit job alert unsubscribe key", hashlib.sha256).digest()
+    mac = hmac.new(key, b"merit job alert unsubscribe v1:" + alert.encode(), hashlib.sha256)
+    return f"{alert}.{base64.urlsafe_b64encode(mac.digest()).decode().rstrip('=')}"
+
+
+def _fix_appointment(context, case) -> None:
+    """An appointment: a real staff member, an end within 12 hours after its start, a place;
+    no case (a made-up one is rightly 422)."""
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    staff = _an_account(context, case, "staff")
+    if staff:
+        body["staff_id"] = staff
+    body.pop("case_id", None)
+    try:
+        start = datetime.datetime.fromisoformat(str(body.get("starts_at")).replace("Z", "+00:00"))
+    except ValueError:
+        return
+    end = start + datetime.timedelta(minutes=30)
+    body["starts_at"], body["ends_at"] = start.isoformat(), end.isoformat()
+    if not body.get("location") and not body.get("video_url"):
+        body["location"] = "Room 2"
+
+
+def _fix_announcement(case) -> None:
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    if isinstance(body.get("offices"), list):
+        body["offices"] = sorted(set(_real_codes(body["offices"], "/api/v1/offices")))
+    if isinstance(body.get("roles"), list):
+        body["roles"] = sorted(set(body["roles"]))
+    _ordered(body, "publish_at", "expire_at")
+    if body.get("publish_at") is not None and body.get("publish_at") == body.get("expire_at"):
+        body.pop("expire_at")
+
+
+def _fix_letter_template(case) -> None:
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    body["office_code"] = _real_code("office", "/api/v1/offices")
+    _saved["count"] += 1
+    if isinstance(body.get("name"), str):
+        body["name"] = f"{body['name'][:90]} {_saved['count']}"
+    for field in ("subject", "body"):
+        if isinstance(body.get(field), str):
+            body[field] = body[field].replace("{{", "{ {")
+
+
+def _fix_widgets(case) -> None:
+    body = case.body
+    if isinstance(body, dict) and isinstance(body.get("widgets"), list):
+        seen = []
+        for kind in body["widgets"]:
+            if kind not in seen:
+                seen.append(kind)
+        body["widgets"] = seen
+
+
+def _fix_letters(case) -> None:
+    body = case.body
+    if isinstance(body, dict) and isinstance(body.get("county"), str):
+        body["county"] = _real_code(body["county"], "/api/v1/locations")
+
+
 # The path whose GET answers the ETag that an operation's `If-Match` is checked against: the
 # resource itself, or for an action on it (`/applications/{id}/status`) the resource it acts on.
 _ACTIONS = ("/status", "/withdraw", "/submit", "/publish", "/close", "/cancel", "/fill",
@@ -544,8 +658,26 @@ def before_call(context, case, **kwargs):
             _fix_password_change(case)
         elif path.endswith("/postings") and method == "POST":
             _fix_posting(case)
+        elif "/me/alerts" in path and method in ("POST", "PUT"):
+            _fix_alert(context, case)
+        elif path.endswith(("/staff/appointments", "/staff/appointments/{id}")) \
+                and method in ("POST", "PUT"):
+            _fix_appointment(context, case)
+        elif path.endswith(("/announcements", "/announcements/{id}")) and method in ("POST", "PUT"):
+            _fix_announcement(case)
+        elif path.endswith("/staff/correspondence/templates") and method == "POST":
+            _fix_letter_template(case)
+        elif path.endswith("/staff/dashboard/widgets"):
+            _fix_widgets(case)
+        elif path.endswith("/contact-letters") and method == "POST":
+            _fix_letters(case)
     if path.endswith("/staff/report-indicators") and _positive(case, ParameterLocation.QUERY):
         _fix_report(case)
+    if path.endswith("/alerts/unsubscribe") and _positive(case, ParameterLocation.QUERY) \
+            and isinstance(case.query, dict):
+        token = _unsubscribe_token(context, case)
+        if token:
+            case.query["token"] = token
 
 
 @schemathesis.hook

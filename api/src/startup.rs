@@ -135,6 +135,7 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
         documents: DocumentStore::from_settings(&settings)?,
         alerts: Arc::new(AlertService::new()),
         alert_signal: Arc::new(Notify::new()),
+        prepared: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         unsubscribe: UnsubscribeLinks::new(&settings.public_url, secret.expose_secret().as_bytes()),
         settings: Arc::new(settings),
     })

@@ -58,9 +58,23 @@ pub struct AppState {
     pub alert_signal: Arc<Notify>,
     /// Signs and checks alert emails' one-click unsubscribe links.
     pub unsubscribe: UnsubscribeLinks,
+    /// Set once start-up has migrated the database and made the first admin
+    /// ([`crate::warmup::prepare`]); `/readyz` is 503 until then.
+    pub prepared: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
+    /// Whether start-up is done: the database migrated and the first admin made.
+    pub fn is_prepared(&self) -> bool {
+        self.prepared.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Records that start-up is done.
+    pub fn mark_prepared(&self) {
+        self.prepared
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
     /// The password policy in force.
     pub fn password_policy(&self) -> PasswordPolicy {
         self.settings.password_policy()

@@ -78,6 +78,26 @@ impl Fields {
         self.errors.push(FieldError::new(field, code, message));
     }
 
+    /// Takes a nested value's check: its value, or `None` with its field errors recorded
+    /// under `prefix` (`criteria.salary_min_cents`). Any other error is passed on.
+    pub fn nested<T>(
+        &mut self,
+        prefix: &str,
+        checked: Result<T, ApiError>,
+    ) -> Result<Option<T>, ApiError> {
+        match checked {
+            Ok(value) => Ok(Some(value)),
+            Err(ApiError::Validation { errors }) => {
+                self.errors.extend(errors.into_iter().map(|mut error| {
+                    error.field = format!("{prefix}.{}", error.field);
+                    error
+                }));
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
     /// Whether nothing failed so far.
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()

@@ -1,7 +1,8 @@
 //! Getting ready to serve, in the background: `merit serve` listens at once, while the database
 //! is reached (retried until it answers, one log line per attempt, with backoff) and migrated,
-//! and the first admin is made. Until then use cases answer 503 `database_unavailable` and
-//! `/readyz` 503 `not_ready`.
+//! and the first admin is made. Until then use cases answer 503 `database_unavailable` (while
+//! not migrated) and `/readyz` 503 `not_ready` (until the first admin exists too, so a client
+//! that waits for readiness can sign in as that admin).
 
 use std::time::Duration;
 
@@ -93,9 +94,13 @@ pub async fn prepare(state: AppState) {
                     bootstrap::ADMIN_USERNAME
                 );
                 let _ = std::io::Write::write_all(&mut std::io::stderr(), shown.as_bytes());
+                state.mark_prepared();
                 return;
             }
-            Ok(None) => return,
+            Ok(None) => {
+                state.mark_prepared();
+                return;
+            }
             Err(error) => {
                 let wait = retry_wait(attempt);
                 tracing::warn!(

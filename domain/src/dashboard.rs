@@ -14,6 +14,8 @@ pub enum WidgetKind {
     LatestAnnouncements,
     /// My report indicators for the current month.
     MyReportIndicators,
+    /// The letters (correspondence) I created this month.
+    MyCorrespondence,
 }
 
 impl WidgetKind {
@@ -24,6 +26,7 @@ impl WidgetKind {
         WidgetKind::MyCalendar,
         WidgetKind::LatestAnnouncements,
         WidgetKind::MyReportIndicators,
+        WidgetKind::MyCorrespondence,
     ];
 
     /// The set shown until a staff member chooses one.
@@ -37,6 +40,7 @@ impl WidgetKind {
             WidgetKind::MyCalendar => "my_calendar",
             WidgetKind::LatestAnnouncements => "latest_announcements",
             WidgetKind::MyReportIndicators => "my_report_indicators",
+            WidgetKind::MyCorrespondence => "my_correspondence",
         }
     }
 

@@ -48,16 +48,18 @@ const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Readiness
 ///
-/// 200 when the database answers, its migrations are applied and the search index is loaded;
+/// 200 when the database answers, its migrations are applied, the first admin exists and the
+/// search index is loaded;
 /// 503 `not_ready` with `Retry-After` until then (at start, while Merit is still reaching the
 /// database). It recovers by itself when the database comes back.
 #[utoipa::path(tag = "service", responses((status = 200, description = "Ready to serve.", body = HealthResponse)))]
 #[get("/readyz")]
 pub async fn get_readyz(state: web::Data<AppState>) -> Result<web::Json<HealthResponse>, ApiError> {
-    if !state.db.is_migrated() {
+    if !state.db.is_migrated() || !state.is_prepared() {
         return Err(ApiError::Unavailable {
             code: Code::NotReady,
-            detail: "The database has not been reached and migrated yet.".into(),
+            detail: "The database has not been reached and migrated, or the first admin made, yet."
+                .into(),
             retry_after: 5,
         });
     }

@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
 use merit_domain::{
     account::{Account, Role, RosterStatus},
     alert::{AlertChannel, AlertFrequency},
@@ -26,7 +27,7 @@ use merit_persistence::{
     time::{naive, utc},
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::{
     alerts::{AlertIndex, PostingFacts},
@@ -51,24 +52,11 @@ fn not_found() -> ApiError {
 // One-click unsubscribe links (RFC 8058)
 // ---------------------------------------------------------------------------------------------
 
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    const BLOCK: usize = 64;
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|b| b ^ byte);
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .into()
+type HmacSha256 = Hmac<Sha256>;
+
+fn keyed(key: &[u8]) -> HmacSha256 {
+    // HMAC takes a key of any length.
+    <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!())
 }
 
 /// Makes and checks the signed links that turn one alert off.
@@ -96,36 +84,32 @@ impl UnsubscribeLinks {
                 "{}/api/v1/alerts/unsubscribe",
                 public_url.trim_end_matches('/')
             ),
-            key: hmac_sha256(server_secret, b"merit job alert unsubscribe key").to_vec(),
+            key: keyed(server_secret)
+                .chain_update(b"merit job alert unsubscribe key")
+                .finalize()
+                .into_bytes()
+                .to_vec(),
         }
     }
 
-    fn mac(&self, alert_id: &str) -> [u8; 32] {
-        let mut message = TOKEN_CONTEXT.to_vec();
-        message.extend_from_slice(alert_id.as_bytes());
-        hmac_sha256(&self.key, &message)
+    fn mac(&self, alert_id: &str) -> HmacSha256 {
+        keyed(&self.key)
+            .chain_update(TOKEN_CONTEXT)
+            .chain_update(alert_id.as_bytes())
     }
 
     /// The token for one alert: its id and a MAC of it (it names that alert and nothing else).
     pub fn token(&self, alert_id: &str) -> String {
-        format!("{alert_id}.{}", URL_SAFE_NO_PAD.encode(self.mac(alert_id)))
+        let mac = self.mac(alert_id).finalize().into_bytes();
+        format!("{alert_id}.{}", URL_SAFE_NO_PAD.encode(mac))
     }
 
     /// The alert a token names, if its MAC is ours (checked in constant time).
     pub fn verify(&self, token: &str) -> Option<JobAlertId> {
         let (id, mac) = token.split_once('.')?;
         let given = URL_SAFE_NO_PAD.decode(mac).ok()?;
-        let expected = self.mac(id);
-        if given.len() != expected.len() {
-            return None;
-        }
-        let differ = given
-            .iter()
-            .zip(expected.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
-        if differ != 0 {
-            return None;
-        }
+        // Constant-time comparison.
+        self.mac(id).verify_slice(&given).ok()?;
         JobAlertId::parse(id).ok()
     }
 

@@ -14,8 +14,23 @@ async fn the_dashboard_shows_every_chosen_widget_with_its_data_in_order() {
     let w = world().await;
     let app = &w.app;
     let admin = app.admin().await;
-    case_for(app, &w.chen, &w.ana.id).await;
+    let ana_case = case_for(app, &w.chen, &w.ana.id).await;
     case_for(app, &w.chen, &w.ben.id).await;
+    // One letter by Chen, one by Lee (Lee's is not Chen's correspondence).
+    let template = app
+        .post_as(
+            &w.chen.token,
+            "/api/v1/staff/correspondence/templates",
+            &json!({"name": "Hello", "subject": "Hello {{first_name}}", "body": "See you soon."}),
+        )
+        .await;
+    template.assert_status(201);
+    let letter = json!({"case_id": ana_case, "template_id": template.body["id"]});
+    for staff in [&w.chen, &w.lee] {
+        app.post_as(&staff.token, "/api/v1/staff/correspondence", &letter)
+            .await
+            .assert_status(201);
+    }
     let appointment = json!({"title": "Intake", "starts_at": "2026-03-03T10:00:00Z", "ends_at": "2026-03-03T11:00:00Z", "location": "Room 2"});
     app.post_as(&w.chen.token, "/api/v1/staff/appointments", &appointment)
         .await
@@ -43,7 +58,8 @@ async fn the_dashboard_shows_every_chosen_widget_with_its_data_in_order() {
             "my_messages",
             "my_calendar",
             "latest_announcements",
-            "my_report_indicators"
+            "my_report_indicators",
+            "my_correspondence"
         ]
     );
     assert_eq!(
@@ -57,6 +73,12 @@ async fn the_dashboard_shows_every_chosen_widget_with_its_data_in_order() {
     assert_eq!(widgets[3]["announcements"]["unread"], 1);
     assert_eq!(widgets[3]["announcements"]["latest"][0]["title"], "News");
     assert_eq!(widgets[4]["indicators"]["cases_opened"], 2);
+    assert_eq!(
+        widgets[5]["correspondence"],
+        json!({"created_this_month": 1})
+    );
+    // Each widget carries only its own data.
+    assert!(widgets[5].get("case_load").is_none());
 
     // Chosen: two, in this order.
     let chosen = app
@@ -82,7 +104,7 @@ async fn the_dashboard_shows_every_chosen_widget_with_its_data_in_order() {
     assert_eq!(kinds, vec!["my_calendar", "active_case_load"]);
     // Lee's is still the default.
     let lees = app.get_as(&w.lee.token, DASHBOARD).await;
-    assert_eq!(lees.body["widgets"].as_array().unwrap().len(), 5);
+    assert_eq!(lees.body["widgets"].as_array().unwrap().len(), 6);
     assert_eq!(lees.body["widgets"][0]["case_load"][0]["count"], 0);
 
     let twice = app

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use merit_domain::{
     alert,
     ids::{JobAlertId, SavedSearchId},
-    posting::SearchCriteria,
 };
 use merit_persistence::alerts::{AlertChange, JobAlert};
 use serde::{Deserialize, Serialize};
@@ -114,22 +113,6 @@ impl From<JobAlert> for AlertResponse {
     }
 }
 
-/// The criteria, with errors reported under `criteria.`.
-fn checked_criteria(filters: &SearchFilters) -> Result<SearchCriteria, ApiError> {
-    filters.criteria().map_err(|e| match e {
-        ApiError::Validation { errors } => ApiError::Validation {
-            errors: errors
-                .into_iter()
-                .map(|mut f| {
-                    f.field = format!("criteria.{}", f.field);
-                    f
-                })
-                .collect(),
-        },
-        other => other,
-    })
-}
-
 impl AlertRequest {
     /// The checked command.
     fn parse(&self) -> Result<NewAlert, ApiError> {
@@ -148,7 +131,9 @@ impl AlertRequest {
                 );
                 None
             }
-            (Some(filters), _) => Some(CriteriaSource::Criteria(checked_criteria(filters)?)),
+            (Some(filters), _) => fields
+                .nested("criteria", filters.criteria())?
+                .map(CriteriaSource::Criteria),
             (None, Some(Some(id))) => Some(CriteriaSource::SavedSearch(id)),
             (None, Some(None)) => {
                 fields.push(
@@ -277,7 +262,9 @@ pub async fn replace_alert(
     PathId(id): PathId<JobAlertId>,
     Json(body): Json<AlertReplaceRequest>,
 ) -> Result<web::Json<AlertResponse>, ApiError> {
-    let criteria = checked_criteria(&body.criteria)?;
+    let mut fields = Fields::new();
+    let criteria = fields.nested("criteria", body.criteria.criteria())?;
+    let criteria = fields.into_result(criteria)?;
     let (now, owner) = (state.clock.now(), user.id().to_owned());
     let (channel, frequency, active) = (body.channel.into(), body.frequency.into(), body.active);
     let replaced = state

@@ -23,7 +23,7 @@ api_enum!(
     /// A dashboard widget: `active_case_load` (my cases by status), `my_messages` (my inbox,
     /// unread and read), `my_calendar` (new and upcoming appointments, the next few),
     /// `latest_announcements` (the latest few, unread count), `my_report_indicators` (my
-    /// indicators this month).
+    /// indicators this month), `my_correspondence` (letters I created this month).
     WidgetKind => domain::WidgetKind {
         /// My cases by status.
         ActiveCaseLoad,
@@ -35,6 +35,8 @@ api_enum!(
         LatestAnnouncements,
         /// My report indicators for the current month (UTC), to today.
         MyReportIndicators,
+        /// How many letters (correspondence) I created this month (UTC).
+        MyCorrespondence,
     }
 );
 
@@ -90,6 +92,17 @@ pub struct WidgetResponse {
     /// `my_report_indicators`: my counts this month (absent for admins without an office).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicators: Option<IndicatorsDto>,
+    /// `my_correspondence`: the letters I created this month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correspondence: Option<CorrespondenceCount>,
+}
+
+/// The letters (correspondence) I created this month.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrespondenceCount {
+    /// Created since the first of the month (UTC).
+    pub created_this_month: i64,
 }
 
 /// My dashboard.
@@ -105,7 +118,7 @@ pub struct DashboardResponse {
 #[serde(deny_unknown_fields)]
 pub struct DashboardWidgetsRequest {
     /// Known kinds, each at most once (422 `duplicate_widget`); empty shows none.
-    #[schema(max_items = 5)]
+    #[schema(max_items = 6)]
     pub widgets: Vec<WidgetKind>,
 }
 
@@ -118,6 +131,7 @@ impl WidgetResponse {
             calendar: None,
             announcements: None,
             indicators: None,
+            correspondence: None,
         }
     }
 
@@ -177,6 +191,12 @@ impl WidgetResponse {
                     cases_closed: i.cases_closed,
                 }),
                 ..Self::empty(WidgetKind::MyReportIndicators)
+            },
+            Widget::MyCorrespondence(created) => WidgetResponse {
+                correspondence: Some(CorrespondenceCount {
+                    created_this_month: created,
+                }),
+                ..Self::empty(WidgetKind::MyCorrespondence)
             },
         }
     }

@@ -65,27 +65,8 @@ impl From<SavedSearch> for SavedSearchResponse {
 fn checked(body: &SavedSearchRequest) -> Result<(String, SearchCriteria), ApiError> {
     let mut fields = Fields::new();
     let name = body.name.check(&mut fields, "name");
-    let criteria = body.criteria.criteria();
-    let mut errors = match fields.finish() {
-        Err(ApiError::Validation { errors }) => errors,
-        Err(other) => return Err(other),
-        Ok(()) => Vec::new(),
-    };
-    let criteria = match criteria {
-        Ok(criteria) => Some(criteria),
-        Err(ApiError::Validation { errors: broken }) => {
-            errors.extend(broken.into_iter().map(|mut f| {
-                f.field = format!("criteria.{}", f.field);
-                f
-            }));
-            None
-        }
-        Err(other) => return Err(other),
-    };
-    match (name, criteria) {
-        (Some(name), Some(criteria)) if errors.is_empty() => Ok((name, criteria)),
-        _ => Err(ApiError::Validation { errors }),
-    }
+    let criteria = fields.nested("criteria", body.criteria.criteria())?;
+    fields.into_result(name.zip(criteria))
 }
 
 /// List my saved searches

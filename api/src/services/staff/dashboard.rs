@@ -39,6 +39,8 @@ pub enum Widget {
     LatestAnnouncements(AnnouncementSummary),
     /// My indicators this month (`None` for callers without an office).
     MyReportIndicators(Option<Indicators>),
+    /// How many letters I created this month.
+    MyCorrespondence(i64),
 }
 
 /// The caller's chosen widgets (the default set when they never chose).
@@ -82,7 +84,30 @@ fn widget(
             conn, user, LATEST, now,
         )?)),
         WidgetKind::MyReportIndicators => report_indicators(conn, user, now),
+        WidgetKind::MyCorrespondence => correspondence(conn, user, now),
     }
+}
+
+/// `now`'s month (UTC) as a half-open span of instants.
+fn this_month(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let today = now.date_naive();
+    let first = today.with_day(1).unwrap_or(today);
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    let start = |day: chrono::NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+    (start(first), start(next))
+}
+
+fn correspondence(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    now: DateTime<Utc>,
+) -> Result<Widget, ApiError> {
+    let me = user.id().parse::<AccountId>().map_err(ApiError::internal)?;
+    let (from, to) = this_month(now);
+    let created = super::correspondence::created_count(conn, me, from, to)?;
+    Ok(Widget::MyCorrespondence(created))
 }
 
 fn case_load(conn: &mut DbConnection, user: &AuthUser) -> Result<Widget, ApiError> {
