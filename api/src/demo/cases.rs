@@ -37,7 +37,7 @@ const OFFICE_JOB_SEEKERS: &[(&str, &str, &str)] = &[
 ];
 
 /// The demo applicants who also have a case here.
-const DEMO_APPLICANTS: &[&str] = &[
+pub(super) const DEMO_APPLICANTS: &[&str] = &[
     "maria.santos@example.org",
     "david.nguyen@example.org",
     "aisha.johnson@example.org",

@@ -7,6 +7,7 @@ mod postings;
 mod profiles;
 pub mod reference;
 mod staff;
+mod workspace;
 
 pub use profiles::DEMO_PASSWORD;
 
@@ -67,6 +68,15 @@ pub async fn load_applicants(db: &Db, store: &DocumentStore) -> anyhow::Result<(
         .await
         .map_err(|e| anyhow::anyhow!("demo case load: {e}"))?;
     tracing::info!(added, "demo case load of LAOMCHEN loaded");
+    let now = SystemClock.now();
+    let added = db
+        .write(move |conn| workspace::load(conn, now))
+        .await
+        .map_err(|e| anyhow::anyhow!("demo calendar, announcements and letters: {e}"))?;
+    tracing::info!(
+        added,
+        "demo calendar, announcements and letters of LAOMCHEN loaded"
+    );
     let now = SystemClock.now();
     let added = db
         .write(move |conn| exams::load_results(conn, now))

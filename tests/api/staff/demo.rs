@@ -1,4 +1,4 @@
-//! The demo case manager's case load.
+//! The demo case manager's case load and dashboard.
 
 use super::ids;
 use crate::support::TestApp;
@@ -62,4 +62,42 @@ async fn the_demo_case_manager_has_a_case_load_with_services_and_placements_load
         .map(|a| a["count"].as_i64().unwrap())
         .sum();
     assert!(services >= 40, "{services} services");
+
+    // His dashboard is full: the demo was made at the real time, so read it then.
+    app.clock.set(chrono::Utc::now());
+    let chen = app
+        .signed_in("LAOMCHEN", merit_api::demo::DEMO_PASSWORD)
+        .await;
+    let dashboard = app.get_as(&chen.token, "/api/v1/staff/dashboard").await;
+    dashboard.assert_status(200);
+    let widget = |kind: &str| {
+        dashboard.body["widgets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["kind"] == kind)
+            .cloned()
+            .unwrap()
+    };
+    // Four appointments ahead (loaded once: the second load added none), three past.
+    assert_eq!(widget("my_calendar")["calendar"]["upcoming"], 4);
+    let calendar = app
+        .get_as(&chen.token, "/api/v1/staff/appointments?limit=100")
+        .await;
+    assert_eq!(calendar.body["items"].as_array().unwrap().len(), 7);
+    // Three live announcements (one of them for his office only); the expired one is not shown.
+    assert_eq!(widget("latest_announcements")["announcements"]["unread"], 3);
+    // Three letters from the office's template, each in its person's inbox.
+    assert_eq!(
+        widget("my_correspondence")["correspondence"]["created_this_month"],
+        3
+    );
+    let santos = app
+        .signed_in("maria.santos@example.org", merit_api::demo::DEMO_PASSWORD)
+        .await;
+    let inbox = app
+        .get_as(&santos.token, "/api/v1/me/messages?kind=correspondence")
+        .await;
+    inbox.assert_status(200);
+    assert_eq!(inbox.body["items"].as_array().unwrap().len(), 1);
 }
