@@ -36,7 +36,9 @@ Schema-valid (positive) parts of a case are made to satisfy them, the same way:
 - an appointment names a real staff member, no case, a place and an end within 12 hours of its
   start; an announcement real offices, each role once, and an expiry after its publication; a
   letter template a real office, a name of its own and no merge fields (unknown ones are 422);
-  a dashboard each widget once; contact letters a real county;
+  a dashboard each widget once; contact letters a real county; a waiver a person who got a
+  contact letter about the posting (the hook sends them first); a new alert room under the
+  limit;
 - an emailed link's token (email verification, password reset) is a real one, minted for the
   case: the hook registers a throwaway account and reads the link from the mail folder
   (`CI_MERIT_DATA_DIR/mail`); an Employee ID activation names the current privacy agreement.
@@ -425,6 +427,8 @@ def _fix_alert(context, case) -> None:
     body = case.body
     if not isinstance(body, dict):
         return
+    if case.method.upper() == "POST":
+        _room_for_alert(context, case)
     if case.method.upper() == "POST" and "criteria" not in body:
         status, _, mine = _get("/api/v1/me/saved-searches?limit=1", _auth(context, case))
         items = mine.get("items", []) if status == 200 and isinstance(mine, dict) else []
@@ -438,6 +442,36 @@ def _fix_alert(context, case) -> None:
         _fix_criteria(case)
 
 
+def _room_for_alert(context, case) -> None:
+    """Room under the per-person limit of 25 alerts (a full list is rightly 409)."""
+    headers = _auth(context, case)
+    status, _, mine = _get("/api/v1/me/alerts?limit=100", headers)
+    items = mine.get("items", []) if status == 200 and isinstance(mine, dict) else []
+    if len(items) >= 25:
+        request = urllib.request.Request(f"{BASE_URL}/api/v1/me/alerts/{items[0]['id']}",
+                                         method="DELETE", headers=headers)
+        try:
+            urllib.request.urlopen(request, timeout=10).close()
+        except urllib.error.URLError:
+            pass
+
+
+def _fix_waiver(context, case) -> None:
+    """A waiver names a candidate of the posting: the hook sends the posting's contact letters
+    and names the first person who got one (another person is rightly 422 `not_a_candidate`)."""
+    body = case.body
+    posting = (case.path_parameters or {}).get("id")
+    if not isinstance(body, dict) or not isinstance(posting, str):
+        return
+    path = f"/api/v1/postings/{urllib.parse.quote(posting, safe='')}/contact-letters"
+    headers = _auth(context, case)
+    _post(path, {}, headers)
+    status, _, letters = _get(f"{path}?limit=1", headers)
+    items = letters.get("items", []) if status == 200 and isinstance(letters, dict) else []
+    if items:
+        body["account_id"] = items[0]["account_id"]
+
+
 def _unsubscribe_token(context, case) -> str | None:
     """A real one-click unsubscribe token: for a new alert of the caller, signed as the server
     signs it (HMAC-SHA256 under a key derived from the signing secret in the data dir)."""
@@ -448,6 +482,7 @@ def _unsubscribe_token(context, case) -> str | None:
             secret = handle.read().strip().encode()
     except OSError:
         return None
+    _room_for_alert(context, case)
     data = json.dumps({"criteria": {}, "channel": "email", "frequency": "weekly"}).encode()
     request = urllib.request.Request(f"{BASE_URL}/api/v1/me/alerts", data=data, method="POST",
                                      headers={"Content-Type": "application/json",
@@ -671,6 +706,8 @@ def before_call(context, case, **kwargs):
             _fix_widgets(case)
         elif path.endswith("/contact-letters") and method == "POST":
             _fix_letters(case)
+        elif path.endswith("/postings/{id}/waivers") and method == "POST":
+            _fix_waiver(context, case)
     if path.endswith("/staff/report-indicators") and _positive(case, ParameterLocation.QUERY):
         _fix_report(case)
     if path.endswith("/alerts/unsubscribe") and _positive(case, ParameterLocation.QUERY) \

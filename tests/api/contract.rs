@@ -185,3 +185,61 @@ fn the_schema_states_the_rules_the_server_applies() {
         Some(vec![&"application/octet-stream".to_owned()])
     );
 }
+
+/// The Rust types that derive `ToSchema` under `dir`, with the files that declare each name.
+fn schema_types(
+    dir: &std::path::Path,
+    found: &mut std::collections::BTreeMap<String, Vec<String>>,
+) {
+    for entry in std::fs::read_dir(dir).expect("a source folder") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            schema_types(&path, found);
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("a source file");
+        let mut deriving = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") {
+                deriving = line.contains("ToSchema");
+            } else if deriving && !line.starts_with("#[") && !line.starts_with("///") {
+                let name = line
+                    .strip_prefix("pub struct ")
+                    .or_else(|| line.strip_prefix("pub enum "))
+                    .and_then(|rest| {
+                        rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                    });
+                if let Some(name) = name {
+                    found
+                        .entry(name.to_owned())
+                        .or_default()
+                        .push(path.display().to_string());
+                }
+                deriving = false;
+            }
+        }
+    }
+}
+
+/// utoipa keys component schemas by the type's name: two types of one name make one schema,
+/// and every operation of the other silently documents the wrong body (contact letters'
+/// `AnswerRequest` once replaced exam attempts' answers).
+#[test]
+fn every_schema_name_belongs_to_one_type() {
+    let mut found = std::collections::BTreeMap::new();
+    schema_types(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api/src"),
+        &mut found,
+    );
+    assert!(
+        found.len() > 100,
+        "the scan finds the API's types: {}",
+        found.len()
+    );
+    let shared: Vec<_> = found.iter().filter(|(_, files)| files.len() > 1).collect();
+    assert!(shared.is_empty(), "schema names declared twice: {shared:?}");
+}

@@ -211,7 +211,7 @@ impl From<LetterView> for ContactLetterResponse {
 /// Answer a contact letter.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AnswerRequest {
+pub struct LetterAnswerRequest {
     /// `interested` or `not_interested`.
     pub answer: AnswerName,
 }

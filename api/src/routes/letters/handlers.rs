@@ -177,7 +177,7 @@ pub async fn list_my_contact_letters(
     tag = "letters",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The letter's id.")),
-    request_body = AnswerRequest,
+    request_body = LetterAnswerRequest,
     responses(
         (status = 200, description = "The letter with the answer.", body = ContactLetterResponse),
         (status = 404, response = NotFound),
@@ -189,7 +189,7 @@ pub async fn answer_contact_letter(
     state: web::Data<AppState>,
     user: AuthUser,
     PathId(id): PathId<ContactLetterId>,
-    Json(body): Json<AnswerRequest>,
+    Json(body): Json<LetterAnswerRequest>,
 ) -> Result<web::Json<ContactLetterResponse>, ApiError> {
     let answer = body.answer.into();
     let now = state.clock.now();
