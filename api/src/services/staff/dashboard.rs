@@ -140,7 +140,7 @@ fn report_indicators(
         return Ok(Widget::MyReportIndicators(None));
     }
     let today = now.date_naive();
-    let from = today.with_day(1).unwrap_or(today);
+    let from = this_month(now).0.date_naive();
     let me = user.id().parse::<AccountId>().map_err(ApiError::internal)?;
     let report = indicators(
         conn,
