@@ -78,6 +78,7 @@ async fn metrics_show_the_search_index_size_and_lag() {
         "# TYPE merit_search_index_lag_seconds gauge",
         "# TYPE merit_search_index_postings gauge",
         "merit_search_index_postings 0",
+        "# TYPE merit_search_index_heap_bytes gauge",
         "merit_search_index_loaded 1",
     ] {
         assert!(
@@ -94,6 +95,24 @@ async fn metrics_show_the_search_index_size_and_lag() {
         .parse()
         .expect("a number");
     assert!((0.0..5.0).contains(&lag), "lag {lag}");
+    let empty = sample(&metrics.text, "merit_search_index_heap_bytes");
+
+    app.with_reference_data().await;
+    let employer = app.employer("Ada", "Poster", "DMV").await;
+    crate::postings::open(&app, &employer, json!({"final_filing_date": "2099-04-30"})).await;
+    let metrics = app.get("/metrics").await;
+    assert_eq!(sample(&metrics.text, "merit_search_index_postings"), 1.0);
+    let one = sample(&metrics.text, "merit_search_index_heap_bytes");
+    assert!(one > empty, "an indexed posting takes room: {empty} -> {one}");
+}
+
+/// The value of the unlabelled sample `name` in a Prometheus text exposition.
+fn sample(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {name} sample:\n{text}"))
+        .parse()
+        .expect("a number")
 }
 
 #[actix_web::test]

@@ -79,6 +79,7 @@ pub struct SearchService {
 struct Gauges {
     lag: Gauge,
     postings: IntGauge,
+    heap_bytes: IntGauge,
     loaded: IntGauge,
     full_loads: IntCounter,
     listening: IntGauge,
@@ -94,6 +95,10 @@ impl Gauges {
         let postings = IntGauge::new(
             "merit_search_index_postings",
             "Open postings in the search index.",
+        );
+        let heap_bytes = IntGauge::new(
+            "merit_search_index_heap_bytes",
+            "Estimated heap bytes the search index holds (its allocations, not the allocator's overhead).",
         );
         let loaded = IntGauge::new(
             "merit_search_index_loaded",
@@ -111,11 +116,20 @@ impl Gauges {
             "merit_search_change_log_pruned_total",
             "Rows of the posting change log this instance deleted because every live instance had applied them.",
         );
-        match (lag, postings, loaded, full_loads, listening, pruned) {
-            (Ok(lag), Ok(postings), Ok(loaded), Ok(full_loads), Ok(listening), Ok(pruned)) => {
+        match (lag, postings, heap_bytes, loaded, full_loads, listening, pruned) {
+            (
+                Ok(lag),
+                Ok(postings),
+                Ok(heap_bytes),
+                Ok(loaded),
+                Ok(full_loads),
+                Ok(listening),
+                Ok(pruned),
+            ) => {
                 Gauges {
                     lag,
                     postings,
+                    heap_bytes,
                     loaded,
                     full_loads,
                     listening,
@@ -152,6 +166,7 @@ impl SearchService {
     pub fn register_metrics(&self, registry: &Registry) -> prometheus::Result<()> {
         registry.register(Box::new(self.gauges.lag.clone()))?;
         registry.register(Box::new(self.gauges.postings.clone()))?;
+        registry.register(Box::new(self.gauges.heap_bytes.clone()))?;
         registry.register(Box::new(self.gauges.loaded.clone()))?;
         registry.register(Box::new(self.gauges.full_loads.clone()))?;
         registry.register(Box::new(self.gauges.listening.clone()))?;
@@ -161,9 +176,19 @@ impl SearchService {
     /// Sets the gauges to the index's current figures (called before `/metrics` is rendered).
     pub fn observe_metrics(&self) {
         self.gauges.lag.set(self.lag().as_secs_f64());
+        let (postings, heap_bytes) = {
+            let index = self
+                .index
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            (index.len(), index.heap_bytes())
+        };
         self.gauges
             .postings
-            .set(i64::try_from(self.len()).unwrap_or(i64::MAX));
+            .set(i64::try_from(postings).unwrap_or(i64::MAX));
+        self.gauges
+            .heap_bytes
+            .set(i64::try_from(heap_bytes).unwrap_or(i64::MAX));
         self.gauges.loaded.set(i64::from(self.is_loaded()));
     }
 
