@@ -103,7 +103,10 @@ async fn metrics_show_the_search_index_size_and_lag() {
     let metrics = app.get("/metrics").await;
     assert_eq!(sample(&metrics.text, "merit_search_index_postings"), 1.0);
     let one = sample(&metrics.text, "merit_search_index_heap_bytes");
-    assert!(one > empty, "an indexed posting takes room: {empty} -> {one}");
+    assert!(
+        one > empty,
+        "an indexed posting takes room: {empty} -> {one}"
+    );
 }
 
 /// The value of the unlabelled sample `name` in a Prometheus text exposition.

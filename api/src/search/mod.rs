@@ -116,7 +116,9 @@ impl Gauges {
             "merit_search_change_log_pruned_total",
             "Rows of the posting change log this instance deleted because every live instance had applied them.",
         );
-        match (lag, postings, heap_bytes, loaded, full_loads, listening, pruned) {
+        match (
+            lag, postings, heap_bytes, loaded, full_loads, listening, pruned,
+        ) {
             (
                 Ok(lag),
                 Ok(postings),
@@ -125,17 +127,15 @@ impl Gauges {
                 Ok(full_loads),
                 Ok(listening),
                 Ok(pruned),
-            ) => {
-                Gauges {
-                    lag,
-                    postings,
-                    heap_bytes,
-                    loaded,
-                    full_loads,
-                    listening,
-                    pruned,
-                }
-            }
+            ) => Gauges {
+                lag,
+                postings,
+                heap_bytes,
+                loaded,
+                full_loads,
+                listening,
+                pruned,
+            },
             _ => unreachable!("the gauges' names and help are valid"),
         }
     }

@@ -300,3 +300,67 @@ async fn two_instances_on_one_database_deliver_every_alert_once() {
         );
     }
 }
+
+#[actix_web::test]
+async fn alert_email_goes_only_by_the_email_channel_and_only_while_the_person_wants_it() {
+    let (app, employer) = with_dmv_employer().await;
+    let ana = app.applicant("ana@example.org").await;
+    let ben = app.applicant("ben@example.org").await;
+    // Ana: an in-app alert. Ben: an email alert, but job alerts are off in his email preferences.
+    alert(&app, &ana, json!({}), "in_app", "instant").await;
+    alert(&app, &ben, json!({}), "email", "instant").await;
+    crate::messages::set_preferences(
+        &app,
+        &ben,
+        json!({"application_status": true, "account": true, "job_alert": false, "contact_letter": true, "correspondence": true}),
+    )
+    .await
+    .assert_status(200);
+
+    let posting = open(&app, &employer, json!({})).await;
+    run_worker(&app).await;
+
+    for (user, address) in [(&ana, "ana@example.org"), (&ben, "ben@example.org")] {
+        let messages = alert_messages(&app, user).await;
+        assert_eq!(
+            posting_ids(&messages),
+            std::slice::from_ref(&posting),
+            "the inbox gets it"
+        );
+        assert_eq!(messages[0]["emailed"], false, "{address}: {messages:#?}");
+        let mail: Vec<String> = app
+            .mail_to(address)
+            .await
+            .into_iter()
+            .map(|m| m.subject)
+            .filter(|s| s != "Confirm your email address")
+            .collect();
+        assert!(mail.is_empty(), "no alert email to {address}: {mail:?}");
+    }
+
+    // Ben turns job-alert email back on: the next posting is emailed.
+    crate::messages::set_preferences(
+        &app,
+        &ben,
+        json!({"application_status": true, "account": true, "job_alert": true, "contact_letter": true, "correspondence": true}),
+    )
+    .await
+    .assert_status(200);
+    open(&app, &employer, json!({"title": "Staff Services Analyst"})).await;
+    run_worker(&app).await;
+    let emailed: Vec<String> = app
+        .mail_to("ben@example.org")
+        .await
+        .into_iter()
+        .map(|m| m.subject)
+        .filter(|s| s.starts_with("New job"))
+        .collect();
+    assert_eq!(emailed.len(), 1, "{emailed:?}");
+    assert!(
+        app.mail_to("ana@example.org")
+            .await
+            .iter()
+            .all(|m| !m.subject.starts_with("New job")),
+        "the in-app channel never emails"
+    );
+}
