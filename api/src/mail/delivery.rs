@@ -33,6 +33,16 @@ pub enum DeliveryError {
 }
 
 impl DeliveryError {
+    /// Whether trying again cannot help: the SMTP server refused for good (a 5xx reply, such
+    /// as an unknown mailbox) or the message cannot be built. Such an email is failed at once.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            DeliveryError::Smtp(e) => e.is_permanent(),
+            DeliveryError::Message(_) => true,
+            DeliveryError::File(_) | DeliveryError::Timeout => false,
+        }
+    }
+
     /// A short kind for logs, which never carry a server's reply (it may quote an address).
     pub fn kind(&self) -> &'static str {
         match self {

@@ -69,7 +69,8 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
             // never go to the logs. The whole reply is kept with the row, beside the address.
             tracing::warn!(outbox.id = %id, attempts, error.kind = error.kind(), "email delivery failed");
             let reason = error.to_string();
-            let give_up = attempts >= MAX_ATTEMPTS;
+            // A permanent refusal (5xx) would be refused again: failed at once, not retried.
+            let give_up = attempts >= MAX_ATTEMPTS || error.is_permanent();
             let failed_id = id.clone();
             state
                 .db

@@ -175,6 +175,39 @@ async fn an_email_given_up_is_failed_counted_listed_queued_again_and_then_delive
 }
 
 #[actix_web::test]
+async fn a_permanent_refusal_fails_the_email_at_once_without_retries() {
+    let smtp = FakeSmtp::start().await;
+    smtp.reject_recipients(true);
+    let url = smtp.url.clone();
+    let app = TestApp::spawn_with(move |f| f.merge(Serialized::default("smtp_url", url))).await;
+    let admin = app.admin().await;
+    enqueue(&app, "nobody@example.org").await;
+
+    mail::worker::deliver_due(&app.state).await.unwrap();
+    assert_eq!(failed_count(&app).await, 1, "a 550 is not retried");
+    let failed = outbox(&app, &admin.token, "?status=failed").await;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["to"], "nobody@example.org");
+    assert_eq!(failed[0]["attempts"], 1);
+    assert!(failed[0]["last_error"].as_str().unwrap().contains("550"));
+    assert!(
+        app.get("/metrics")
+            .await
+            .text
+            .contains("merit_mail_failed_total 1")
+    );
+    // Nothing more is attempted later; an admin may still queue it again once fixed.
+    app.clock.advance(Duration::hours(2));
+    mail::worker::deliver_due(&app.state).await.unwrap();
+    let admin = app.admin().await;
+    assert_eq!(
+        outbox(&app, &admin.token, "?status=failed").await[0]["attempts"],
+        1
+    );
+    assert!(smtp.received().is_empty());
+}
+
+#[actix_web::test]
 async fn a_queued_email_cannot_be_retried_and_unknown_ones_are_404() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;

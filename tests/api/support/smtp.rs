@@ -1,5 +1,5 @@
 //! A fake SMTP server on loopback: speaks just enough SMTP for Merit's mailer, keeps what it
-//! receives, and can be told to refuse recipients with a temporary failure.
+//! receives, and can be told to refuse recipients with a temporary or a permanent failure.
 
 use std::sync::{
     Arc, Mutex,
@@ -18,6 +18,7 @@ pub struct FakeSmtp {
     pub url: String,
     received: Arc<Mutex<Vec<String>>>,
     refusing: Arc<AtomicBool>,
+    rejecting: Arc<AtomicBool>,
     stalling: Arc<AtomicBool>,
 }
 
@@ -30,6 +31,7 @@ impl FakeSmtp {
             url,
             received: Arc::default(),
             refusing: Arc::default(),
+            rejecting: Arc::default(),
             stalling: Arc::default(),
         };
         let shared = server.clone();
@@ -44,6 +46,12 @@ impl FakeSmtp {
     /// From now on, answers every recipient with `451` (try again later), or accepts again.
     pub fn refuse_recipients(&self, refusing: bool) {
         self.refusing.store(refusing, Ordering::SeqCst);
+    }
+
+    /// From now on, answers every recipient with `550` (no such mailbox: a permanent failure),
+    /// or accepts again.
+    pub fn reject_recipients(&self, rejecting: bool) {
+        self.rejecting.store(rejecting, Ordering::SeqCst);
     }
 
     /// From now on, accepts connections and then never answers, or answers again.
@@ -75,6 +83,9 @@ impl FakeSmtp {
                 "EHLO" | "HELO" => b"250 fake.test\r\n",
                 "RCPT" if self.refusing.load(Ordering::SeqCst) => {
                     b"451 4.3.0 <someone@example.org> mailbox busy, try again later\r\n"
+                }
+                "RCPT" if self.rejecting.load(Ordering::SeqCst) => {
+                    b"550 5.1.1 <someone@example.org> no such mailbox\r\n"
                 }
                 "DATA" => {
                     let _ = write.write_all(b"354 end with a dot\r\n").await;
