@@ -133,6 +133,12 @@ pub fn pacific_time(at: DateTime<Utc>) -> NaiveDateTime {
     at.naive_utc() + TimeDelta::hours(pacific_offset_hours(at))
 }
 
+/// The UTC instant at which the Pacific calendar day `day` starts (its local midnight): where
+/// the day before it ends.
+pub fn start_of_pacific_day(day: NaiveDate) -> DateTime<Utc> {
+    end_of_pacific_day(day.pred_opt().unwrap_or(day))
+}
+
 /// The UTC instant at which the Pacific calendar day `day` ends (midnight starting the next
 /// day, local time). Midnight is never inside a daylight-time change (those happen at 02:00), so
 /// the local time names exactly one instant.

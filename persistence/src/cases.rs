@@ -774,16 +774,14 @@ pub struct ReportScope {
 }
 
 impl ReportScope {
+    /// The instant the first day starts: midnight, Pacific time (the state's offices' days).
     fn start(&self) -> NaiveDateTime {
-        self.from.and_hms_opt(0, 0, 0).unwrap_or_default()
+        merit_domain::calendar::start_of_pacific_day(self.from).naive_utc()
     }
 
+    /// The instant the last day ends: the next midnight, Pacific time.
     fn end(&self) -> NaiveDateTime {
-        self.to
-            .succ_opt()
-            .unwrap_or(self.to)
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
+        merit_domain::calendar::end_of_pacific_day(self.to).naive_utc()
     }
 }
 

@@ -119,6 +119,33 @@ async fn indicators_count_the_offices_work_per_staff_member_over_the_period() {
 }
 
 #[actix_web::test]
+async fn report_days_are_the_offices_days_in_pacific_time() {
+    use chrono::{TimeZone, Utc};
+    let w = world().await;
+    let app = &w.app;
+    // 05:00 UTC on 3 March is 21:00 on 2 March in Los Angeles (PST, UTC-8).
+    app.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 3, 5, 0, 0).unwrap());
+    let chen = app.signed_in(&w.chen.login, &w.chen.password).await;
+    case_for(app, &chen, &w.ana.id).await;
+    let opened_on = |day: &'static str| {
+        let token = chen.token.clone();
+        async move {
+            let report = app
+                .get_as(
+                    &token,
+                    &format!("/api/v1/staff/report-indicators?from={day}&to={day}"),
+                )
+                .await;
+            report.assert_status(200);
+            report.body["totals"]["cases_opened"].as_i64().unwrap()
+        }
+    };
+    assert_eq!(opened_on("2026-03-02").await, 1, "the evening of 2 March");
+    assert_eq!(opened_on("2026-03-03").await, 0, "not the next UTC day");
+}
+
+#[actix_web::test]
 async fn a_report_refuses_bad_periods_and_other_offices() {
     let w = world().await;
     let app = &w.app;

@@ -33,9 +33,9 @@ api_enum!(
         MyCalendar,
         /// The latest announcements addressed to me and how many I have not read.
         LatestAnnouncements,
-        /// My report indicators for the current month (UTC), to today.
+        /// My report indicators for the current month (Pacific time), to today.
         MyReportIndicators,
-        /// How many letters (correspondence) I created this month (UTC).
+        /// How many letters (correspondence) I created this month (Pacific time).
         MyCorrespondence,
     }
 );
@@ -101,7 +101,7 @@ pub struct WidgetResponse {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrespondenceCount {
-    /// Created since the first of the month (UTC).
+    /// Created since the first of the month (Pacific time).
     pub created_this_month: i64,
 }
 

@@ -183,7 +183,7 @@ impl From<Letter> for CorrespondenceResponse {
     }
 }
 
-/// Which letters: mine or my office's, in a period of whole days (UTC).
+/// Which letters: mine or my office's, in a period of whole days (Pacific time, the offices' calendar).
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -366,7 +366,7 @@ pub async fn send_correspondence(
 /// List correspondence
 ///
 /// Letters sent by me (`mine=true`) or my office (every office's for admins), newest first,
-/// optionally in a period of whole days (UTC).
+/// optionally in a period of whole days (Pacific time, the offices' calendar).
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
@@ -405,7 +405,7 @@ pub async fn list_correspondence(
 /// Count correspondence created
 ///
 /// How many letters I (`mine=true`) or my office (every office for admins) created, in total
-/// and per staff member, optionally in a period of whole days (UTC).
+/// and per staff member, optionally in a period of whole days (Pacific time, the offices' calendar).
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),

@@ -426,7 +426,7 @@ pub async fn search_employers(
 
 /// Report indicators
 ///
-/// For an office and a period (`from` to `to`, whole days in UTC, at most 366): placements
+/// For an office and a period (`from` to `to`, whole days in Pacific time, at most 366): placements
 /// starting in it, services given by code, cases opened and closed, in total and per staff
 /// member (services and placements credited to their staff member, openings and closings to
 /// who made them). Counted from the records when asked. Staff report on their own office;

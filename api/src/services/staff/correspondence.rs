@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use merit_domain::{
+    calendar::{end_of_pacific_day, start_of_pacific_day},
     case::CaseScope,
     correspondence::{self as rules, MergeValues},
     ids::{AccountId, CaseId, CorrespondenceId, EntityId, LetterTemplateId},
@@ -238,14 +239,10 @@ pub fn send(
 pub struct LetterQuery {
     /// Only the caller's own (`true`), or the office's (all offices' for admins).
     pub mine: bool,
-    /// The first day (UTC), if any.
+    /// The first day (Pacific time), if any.
     pub from: Option<NaiveDate>,
-    /// The last day (UTC, inclusive), if any.
+    /// The last day (Pacific time, inclusive), if any.
     pub to: Option<NaiveDate>,
-}
-
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
 fn filter_for(user: &AuthUser, query: LetterQuery) -> Result<LetterFilter, ApiError> {
@@ -266,8 +263,8 @@ fn filter_for(user: &AuthUser, query: LetterQuery) -> Result<LetterFilter, ApiEr
         } else {
             None
         },
-        from: query.from.map(start_of),
-        to: query.to.and_then(|d| d.succ_opt()).map(start_of),
+        from: query.from.map(start_of_pacific_day),
+        to: query.to.map(end_of_pacific_day),
     })
 }
 

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use merit_domain::{
+    calendar::{pacific_time, start_of_pacific_day},
     case::CaseStatus,
     dashboard::{self as rules, WidgetKind},
     ids::AccountId,
@@ -88,15 +89,19 @@ fn widget(
     }
 }
 
-/// `now`'s month (UTC) as a half-open span of instants.
+/// `now`'s month (Pacific time, the offices' calendar) as a half-open span of instants.
 fn this_month(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
-    let today = now.date_naive();
+    let today = pacific_today(now);
     let first = today.with_day(1).unwrap_or(today);
     let next = first
         .checked_add_months(chrono::Months::new(1))
         .unwrap_or(first);
-    let start = |day: chrono::NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
-    (start(first), start(next))
+    (start_of_pacific_day(first), start_of_pacific_day(next))
+}
+
+/// The offices' calendar day at `now` (Pacific time).
+fn pacific_today(now: DateTime<Utc>) -> chrono::NaiveDate {
+    pacific_time(now).date()
 }
 
 fn correspondence(
@@ -139,8 +144,8 @@ fn report_indicators(
     if user.account.office.is_none() {
         return Ok(Widget::MyReportIndicators(None));
     }
-    let today = now.date_naive();
-    let from = this_month(now).0.date_naive();
+    let today = pacific_today(now);
+    let from = today.with_day(1).unwrap_or(today);
     let me = user.id().parse::<AccountId>().map_err(ApiError::internal)?;
     let report = indicators(
         conn,
