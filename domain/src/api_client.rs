@@ -107,6 +107,18 @@ impl Permissions {
         self.0.is_subset(&granted.0)
     }
 
+    /// Whether `held` grants every permission of `self` (directly or through a write
+    /// permission): what a client may ask for in a token's scope.
+    pub fn is_granted_by(&self, held: &Permissions) -> bool {
+        self.0.iter().all(|p| held.allows(*p))
+    }
+
+    /// The permissions of `self` that `held` still grants (a token's scope narrowed to what
+    /// its client holds now).
+    pub fn within(&self, held: &Permissions) -> Permissions {
+        Permissions(self.0.iter().copied().filter(|p| held.allows(*p)).collect())
+    }
+
     /// The permissions both sets hold.
     pub fn intersection(&self, other: &Permissions) -> Permissions {
         Permissions(self.0.intersection(&other.0).copied().collect())
@@ -188,5 +200,10 @@ mod tests {
         assert!(asked.is_subset_of(&granted));
         assert!(!granted.is_subset_of(&asked));
         assert_eq!(granted.intersection(&asked), asked);
+        let write = Permissions::of([Permission::PostingsWrite]);
+        assert!(asked.is_granted_by(&write));
+        assert!(!asked.is_subset_of(&write));
+        assert_eq!(asked.within(&write), asked);
+        assert!(granted.within(&write) == asked);
     }
 }

@@ -189,7 +189,7 @@ async fn authenticate_client(
     let current = Permissions::parse(&client.permissions).unwrap_or_default();
     let caller = clients::ClientCaller {
         id: client_id,
-        permissions: granted.intersection(&current),
+        permissions: granted.within(&current),
         department: account.department.clone(),
     };
     let (rate, allowed) = state.limits.clients.check(client_id);

@@ -334,7 +334,7 @@ pub fn grant(
         None => granted.clone(),
         Some(asked) => match Permissions::parse(asked) {
             Ok(asked) if asked.is_empty() => granted.clone(),
-            Ok(asked) if asked.is_subset_of(&granted) => asked,
+            Ok(asked) if asked.is_granted_by(&granted) => asked,
             Ok(_) => {
                 return Ok(Err(GrantError::InvalidScope(
                     "The scope asks for a permission the client does not hold.".into(),
