@@ -26,7 +26,7 @@ use actix_web::{
     web,
 };
 use merit_domain::{
-    account::{Account, Role, RosterStatus},
+    account::{Account, Role, RoleSet, RosterStatus},
     api_client::Permissions,
     ids::ApiClientId,
     posting::Viewer,
@@ -180,12 +180,19 @@ async fn authenticate_client(
             Ok(account.map(|account| (client, account)))
         })
         .await?;
-    let Some((client, account)) = found else {
+    let Some((client, mut account)) = found else {
         return Err(ApiError::new(
             Code::SessionEnded,
             "This client's access has ended (it was revoked). Ask an admin.",
         ));
     };
+    // The client's record decides what its service account is, whatever an admin did to the
+    // account: an employer of the client's department (of none, state-wide).
+    account.roles = RoleSet::new([Role::Employer]);
+    account.department = client
+        .department
+        .as_deref()
+        .and_then(|code| DepartmentCode::parse(code).ok());
     let current = Permissions::parse(&client.permissions).unwrap_or_default();
     let caller = clients::ClientCaller {
         id: client_id,

@@ -236,6 +236,15 @@ async fn the_client_credentials_grant() {
     )
     .await;
     assert_oauth_error(&repeated, 400, "invalid_request");
+    let long_scope = "postings:read ".repeat(20);
+    let too_long = token_request(
+        &app,
+        &client.id,
+        &client.secret,
+        &[("grant_type", "client_credentials"), ("scope", &long_scope)],
+    )
+    .await;
+    assert_oauth_error(&too_long, 400, "invalid_request");
 
     // Every issued token is audited with the client's service account as actor.
     let issued = events(&app, &admin, "api_client_token_issued").await;

@@ -87,27 +87,39 @@ pub struct OAuthError {
     pub error_description: String,
 }
 
-fn oauth_error(code: OAuthErrorCode, description: impl Into<String>) -> HttpResponse {
-    let status = if code == OAuthErrorCode::InvalidClient {
-        StatusCode::UNAUTHORIZED
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let mut response = HttpResponse::build(status);
-    response
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::PRAGMA, "no-cache"));
-    if code == OAuthErrorCode::InvalidClient {
-        response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"merit\""));
-    }
-    response.json(OAuthError {
-        error: code,
-        error_description: description.into(),
-    })
-}
+/// A refused token request: its error code and description.
+#[derive(Debug)]
+struct Refusal(OAuthErrorCode, String);
 
-fn invalid_request(description: &str) -> HttpResponse {
-    oauth_error(OAuthErrorCode::InvalidRequest, description)
+impl Refusal {
+    fn invalid_request(description: impl Into<String>) -> Self {
+        Refusal(OAuthErrorCode::InvalidRequest, description.into())
+    }
+
+    fn invalid_client(description: impl Into<String>) -> Self {
+        Refusal(OAuthErrorCode::InvalidClient, description.into())
+    }
+
+    /// The RFC 6749 §5.2 answer: 401 with `WWW-Authenticate` for `invalid_client`, else 400.
+    fn response(self) -> HttpResponse {
+        let Refusal(code, description) = self;
+        let status = if code == OAuthErrorCode::InvalidClient {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        let mut response = HttpResponse::build(status);
+        response
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::PRAGMA, "no-cache"));
+        if code == OAuthErrorCode::InvalidClient {
+            response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"merit\""));
+        }
+        response.json(OAuthError {
+            error: code,
+            error_description: description,
+        })
+    }
 }
 
 /// Decodes one half of an HTTP Basic credential: RFC 6749 §2.3.1 form-encodes each.
@@ -118,17 +130,13 @@ fn form_decoded(part: &str) -> Option<String> {
         .map(|(_, value)| value)
 }
 
-/// The credentials of an `Authorization: Basic` header: `None` without one, `Err` for a
-/// header that is not a readable Basic credential.
-fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, HttpResponse> {
+/// The credentials of an `Authorization: Basic` header: `None` without one.
+fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Refusal> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
     let unreadable = || {
-        oauth_error(
-            OAuthErrorCode::InvalidClient,
-            "The Authorization header is not HTTP Basic client credentials.",
-        )
+        Refusal::invalid_client("The Authorization header is not HTTP Basic client credentials.")
     };
     let value = value.to_str().map_err(|_| unreadable())?;
     let (scheme, encoded) = value.split_once(' ').ok_or_else(unreadable)?;
@@ -148,19 +156,21 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Http
 }
 
 /// The request's parameters from a form or JSON body; each at most once.
-fn parameters(req: &HttpRequest, body: &[u8]) -> Result<ClientCredentialsRequest, HttpResponse> {
+fn parameters(req: &HttpRequest, body: &[u8]) -> Result<ClientCredentialsRequest, Refusal> {
     let mime = req.mime_type().ok().flatten();
     let essence = mime.as_ref().map(|m| m.essence_str().to_owned());
     match essence.as_deref() {
         Some("application/x-www-form-urlencoded") => {
             let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-                .map_err(|_| invalid_request("The body is not a readable form."))?;
+                .map_err(|_| Refusal::invalid_request("The body is not a readable form."))?;
             let known = ["grant_type", "scope", "client_id", "client_secret"];
             let mut seen: Vec<&str> = Vec::new();
             for (name, _) in &pairs {
                 if let Some(k) = known.iter().find(|k| **k == name) {
                     if seen.contains(k) {
-                        return Err(invalid_request(&format!("The parameter {k} is repeated.")));
+                        return Err(Refusal::invalid_request(format!(
+                            "The parameter {k} is repeated."
+                        )));
                     }
                     seen.push(k);
                 }
@@ -173,17 +183,58 @@ fn parameters(req: &HttpRequest, body: &[u8]) -> Result<ClientCredentialsRequest
             };
             Ok(ClientCredentialsRequest {
                 grant_type: get("grant_type")
-                    .ok_or_else(|| invalid_request("grant_type is missing."))?,
+                    .ok_or_else(|| Refusal::invalid_request("grant_type is missing."))?,
                 scope: get("scope"),
                 client_id: get("client_id"),
                 client_secret: get("client_secret"),
             })
         }
-        Some(json) if json == "application/json" => serde_json::from_slice(body).map_err(|_| {
-            invalid_request("The body is not a token request (grant_type is required; every parameter is a string).")
+        Some("application/json") => serde_json::from_slice(body).map_err(|_| {
+            Refusal::invalid_request(
+                "The body is not a token request (grant_type is required; every parameter is a string).",
+            )
         }),
-        _ => Err(invalid_request(
+        _ => Err(Refusal::invalid_request(
             "Send the parameters as application/x-www-form-urlencoded (or application/json).",
+        )),
+    }
+}
+
+/// Checks a token request: the grant type, the parameters' lengths and the one way the client
+/// authenticated. Returns the client's id and secret and the scope asked for.
+fn checked(req: &HttpRequest, body: &[u8]) -> Result<(String, String, Option<String>), Refusal> {
+    let params = parameters(req, body)?;
+    let too_long = [
+        ("grant_type", Some(&params.grant_type), 64),
+        ("scope", params.scope.as_ref(), 200),
+        ("client_id", params.client_id.as_ref(), 64),
+        ("client_secret", params.client_secret.as_ref(), 128),
+    ]
+    .into_iter()
+    .find(|(_, value, max)| value.is_some_and(|v| v.chars().count() > *max));
+    if let Some((name, _, max)) = too_long {
+        return Err(Refusal::invalid_request(format!(
+            "{name} has more than {max} characters."
+        )));
+    }
+    if params.grant_type != "client_credentials" {
+        return Err(Refusal(
+            OAuthErrorCode::UnsupportedGrantType,
+            "Only grant_type=client_credentials is supported.".into(),
+        ));
+    }
+    match (
+        basic_credentials(req)?,
+        params.client_id,
+        params.client_secret,
+    ) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(Refusal::invalid_request(
+            "Authenticate the client one way: HTTP Basic or body parameters, not both.",
+        )),
+        (Some((id, secret)), None, None) => Ok((id, secret, params.scope)),
+        (None, Some(id), Some(secret)) => Ok((id, secret, params.scope)),
+        _ => Err(Refusal::invalid_client(
+            "Authenticate the client with HTTP Basic (client_id:client_secret).",
         )),
     }
 }
@@ -216,38 +267,12 @@ pub async fn issue_client_token(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let body = read_body(&req, &mut payload.into_inner(), TOKEN_REQUEST_LIMIT).await?;
-    let params = match parameters(&req, &body) {
-        Ok(params) => params,
-        Err(response) => return Ok(response),
-    };
-    if params.grant_type != "client_credentials" {
-        return Ok(oauth_error(
-            OAuthErrorCode::UnsupportedGrantType,
-            "Only grant_type=client_credentials is supported.",
-        ));
-    }
-    let basic = match basic_credentials(&req) {
-        Ok(basic) => basic,
-        Err(response) => return Ok(response),
-    };
-    let (client_id, secret) = match (basic, params.client_id, params.client_secret) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            return Ok(invalid_request(
-                "Authenticate the client one way: HTTP Basic or body parameters, not both.",
-            ));
-        }
-        (Some(credentials), None, None) => credentials,
-        (None, Some(id), Some(secret)) => (id, secret),
-        _ => {
-            return Ok(oauth_error(
-                OAuthErrorCode::InvalidClient,
-                "Authenticate the client with HTTP Basic (client_id:client_secret).",
-            ));
-        }
+    let (client_id, secret, scope) = match checked(&req, &body) {
+        Ok(checked) => checked,
+        Err(refusal) => return Ok(refusal.response()),
     };
     let now = state.clock.now();
     let keys = state.tokens.clone();
-    let scope = params.scope;
     let outcome = state
         .db
         .write(move |conn| service::grant(conn, &keys, &client_id, &secret, scope.as_deref(), now))
@@ -262,10 +287,10 @@ pub async fn issue_client_token(
                 expires_in: grant.expires_in,
                 scope: grant.scope.to_string(),
             }),
-        Err(GrantError::InvalidClient) => oauth_error(
-            OAuthErrorCode::InvalidClient,
+        Err(GrantError::InvalidClient) => Refusal::invalid_client(
             "The client is unknown, revoked, or its secret is wrong or expired.",
-        ),
-        Err(GrantError::InvalidScope(why)) => oauth_error(OAuthErrorCode::InvalidScope, why),
+        )
+        .response(),
+        Err(GrantError::InvalidScope(why)) => Refusal(OAuthErrorCode::InvalidScope, why).response(),
     })
 }
