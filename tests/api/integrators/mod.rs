@@ -2,6 +2,7 @@
 //! rate limit.
 
 mod clients;
+mod sync;
 
 use reqwest::{Method, header};
 use serde_json::{Value, json};
