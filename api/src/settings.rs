@@ -68,6 +68,8 @@ pub struct Settings {
     pub mail_from: String,
     /// Sign-in attempts per client and minute.
     pub login_rate_per_minute: u32,
+    /// Requests per machine client (OAuth client credentials) and minute.
+    pub api_client_rate_per_minute: u32,
     /// Registrations per client and hour.
     pub registration_rate_per_hour: u32,
     /// Password resets, username reminders, activations and re-sent email confirmations per
@@ -177,6 +179,7 @@ struct Defaults {
     forgot_password_path: &'static str,
     mail_from: &'static str,
     login_rate_per_minute: u32,
+    api_client_rate_per_minute: u32,
     registration_rate_per_hour: u32,
     recovery_rate_per_minute: u32,
     recovery_rate_per_address_per_hour: u32,
@@ -213,6 +216,7 @@ const DEFAULTS: Defaults = Defaults {
     forgot_password_path: "/forgot-password",
     mail_from: "Merit <no-reply@merit.localhost>",
     login_rate_per_minute: 30,
+    api_client_rate_per_minute: 600,
     registration_rate_per_hour: 20,
     recovery_rate_per_minute: 10,
     recovery_rate_per_address_per_hour: 5,

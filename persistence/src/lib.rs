@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod announcements;
+pub mod api_clients;
 pub mod applications;
 pub mod appointments;
 pub mod audit;

@@ -14,6 +14,7 @@ mod errors;
 mod exams;
 mod http_edges;
 mod identity;
+mod integrators;
 mod letters;
 mod merge_patch;
 mod messages;

@@ -34,6 +34,8 @@ pub struct RateLimits {
     registration: DefaultKeyedRateLimiter<String>,
     recovery: DefaultKeyedRateLimiter<String>,
     recovery_address: DefaultKeyedRateLimiter<String>,
+    /// Requests per machine client.
+    pub clients: super::clients::ClientRateLimit,
     trust_forwarded_for: bool,
 }
 
@@ -64,6 +66,7 @@ impl RateLimits {
                 settings.recovery_rate_per_address_per_hour,
                 Duration::from_secs(3600),
             ),
+            clients: super::clients::ClientRateLimit::new(settings.api_client_rate_per_minute),
             trust_forwarded_for: settings.trust_forwarded_for,
         }
     }
@@ -96,6 +99,7 @@ impl RateLimits {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
+        self.clients.forget_idle();
     }
 
     /// Counts one `action` for `key`; 429 with `Retry-After` when over the limit.

@@ -9,6 +9,7 @@
 //! settled before what they sent is judged: a caller who may not use an operation gets 401 or
 //! 403, never a 422 about a body they had no right to send.
 
+pub mod clients;
 pub mod hashing;
 pub mod limits;
 pub mod slowdown;
@@ -25,11 +26,14 @@ use actix_web::{
     web,
 };
 use merit_domain::{
-    account::{Account, Role, RosterStatus},
+    account::{Account, Role, RoleSet, RosterStatus},
+    api_client::Permissions,
+    ids::ApiClientId,
     posting::Viewer,
     reference::DepartmentCode,
 };
 use merit_persistence::{
+    accounts, api_clients,
     roster::RosterEntry,
     sessions::{self, SignedIn},
 };
@@ -49,6 +53,8 @@ pub struct AuthUser {
     pub session_id: String,
     /// The roster entry, for employees on the active roster.
     pub employee: Option<RosterEntry>,
+    /// The machine client, when the token is a client's (the account is its service account).
+    pub client: Option<clients::ClientCaller>,
 }
 
 impl AuthUser {
@@ -113,6 +119,9 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
         ),
         tokens::TokenError::Invalid => unauthenticated("The access token is not valid."),
     })?;
+    if claims.client_id.is_some() {
+        return authenticate_client(req, state, claims).await;
+    }
     let user = state
         .db
         .read(move |conn| {
@@ -132,6 +141,7 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
                 account,
                 session_id: session.id,
                 employee,
+                client: None,
             }))
         })
         .await?
@@ -140,6 +150,65 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
         })?;
     tracing::Span::current().record("account.id", user.account.id.as_str());
     Ok(user)
+}
+
+/// Checks a machine client's token: the client is not revoked, its service account is the
+/// token's subject and not disabled; then counts the request against the client's rate limit.
+async fn authenticate_client(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    claims: tokens::AccessClaims,
+) -> Result<AuthUser, ApiError> {
+    let client_id = claims
+        .client_id
+        .as_deref()
+        .and_then(|id| id.parse::<ApiClientId>().ok())
+        .ok_or_else(|| unauthenticated("The access token is not valid."))?;
+    let granted = Permissions::parse(claims.scope.as_deref().unwrap_or_default())
+        .map_err(|_| unauthenticated("The access token is not valid."))?;
+    let subject = claims.sub;
+    let found = state
+        .db
+        .read(move |conn| {
+            let Some(client) = api_clients::find(conn, client_id)? else {
+                return Ok(None);
+            };
+            if client.revoked_at.is_some() || client.account_id != subject {
+                return Ok(None);
+            }
+            let account = accounts::find(conn, &client.account_id)?.filter(|a| !a.disabled);
+            Ok(account.map(|account| (client, account)))
+        })
+        .await?;
+    let Some((client, mut account)) = found else {
+        return Err(ApiError::new(
+            Code::SessionEnded,
+            "This client's access has ended (it was revoked). Ask an admin.",
+        ));
+    };
+    // The client's record decides what its service account is, whatever an admin did to the
+    // account: an employer of the client's department (of none, state-wide).
+    account.roles = RoleSet::new([Role::Employer]);
+    account.department = client
+        .department
+        .as_deref()
+        .and_then(|code| DepartmentCode::parse(code).ok());
+    let current = Permissions::parse(&client.permissions).unwrap_or_default();
+    let caller = clients::ClientCaller {
+        id: client_id,
+        permissions: granted.within(&current),
+        department: account.department.clone(),
+    };
+    let (rate, allowed) = state.limits.clients.check(client_id);
+    clients::note(req, &caller, &account.id, rate);
+    allowed?;
+    tracing::Span::current().record("account.id", account.id.as_str());
+    Ok(AuthUser {
+        account,
+        session_id: String::new(),
+        employee: None,
+        client: Some(caller),
+    })
 }
 
 type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
@@ -162,9 +231,26 @@ pub async fn authenticate_first(
     if wanted && let Some(outcome) = session_of(req.request()).await {
         req.extensions_mut().insert(Authenticated(outcome));
     }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_boxed_body)
+    let mut response = next.call(req).await?.map_into_boxed_body();
+    let client = response
+        .request()
+        .extensions()
+        .get::<clients::ClientCaller>()
+        .cloned();
+    let rate = response
+        .request()
+        .extensions()
+        .get::<clients::RateState>()
+        .copied();
+    if let Some(rate) = rate {
+        for (name, value) in clients::rate_headers(rate) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    if let Some(client) = client {
+        clients::audit_write(&response, &client).await;
+    }
+    Ok(response)
 }
 
 /// The caller behind the request's bearer token; `None` without an `Authorization` header.
@@ -181,12 +267,16 @@ async fn session_of(req: &HttpRequest) -> Option<Result<AuthUser, ApiError>> {
 /// here when it did not run.
 async fn signed_in_caller(req: HttpRequest) -> Result<AuthUser, ApiError> {
     let ready = req.extensions_mut().remove::<Authenticated>();
-    match ready {
+    let user = match ready {
         Some(Authenticated(outcome)) => outcome,
         None => session_of(&req)
             .await
             .unwrap_or_else(|| Err(unauthenticated("Sign in and send the access token."))),
+    }?;
+    if let Some(client) = &user.client {
+        clients::check_operation(&req, client)?;
     }
+    Ok(user)
 }
 
 impl FromRequest for AuthUser {

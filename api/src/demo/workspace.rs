@@ -230,6 +230,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
         account: chen,
         session_id: String::new(),
         employee: None,
+        client: None,
     };
     let template = correspondence::create_template(
         conn,

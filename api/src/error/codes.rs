@@ -66,6 +66,7 @@ problem_codes! {
     Forbidden                 "forbidden"                   FORBIDDEN               "Forbidden";
     PasswordChangeRequired    "password_change_required"    FORBIDDEN               "Password change required";
     NoDepartment              "no_department"               FORBIDDEN               "No department";
+    InsufficientScope         "insufficient_scope"          FORBIDDEN               "Insufficient scope";
     NotAnApplicant            "not_an_applicant"            FORBIDDEN               "Not an applicant";
     NotFound                  "not_found"                   NOT_FOUND               "Not found";
     MethodNotAllowed          "method_not_allowed"          METHOD_NOT_ALLOWED      "Method not allowed";
@@ -109,6 +110,7 @@ problem_codes! {
     AppointmentConflict       "appointment_conflict"        CONFLICT                "Appointment conflict";
     AppointmentCancelled      "appointment_cancelled"       CONFLICT                "Appointment cancelled";
     AnnouncementWithdrawn     "announcement_withdrawn"      CONFLICT                "Announcement withdrawn";
+    ApiClientRevoked          "api_client_revoked"          CONFLICT                "API client revoked";
     PreconditionFailed        "precondition_failed"         PRECONDITION_FAILED     "Precondition failed";
     PayloadTooLarge           "payload_too_large"           PAYLOAD_TOO_LARGE       "Payload too large";
     UnsupportedMediaType      "unsupported_media_type"      UNSUPPORTED_MEDIA_TYPE  "Unsupported media type";

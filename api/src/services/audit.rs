@@ -84,11 +84,21 @@ pub enum AuditKind {
     AnnouncementWithdrawn,
     /// A staff member chose their dashboard's widgets.
     DashboardWidgetsChanged,
+    /// An admin created a machine client.
+    ApiClientCreated,
+    /// An admin rotated a machine client's secret.
+    ApiClientSecretRotated,
+    /// An admin revoked a machine client.
+    ApiClientRevoked,
+    /// A machine client was issued an access token.
+    ApiClientTokenIssued,
+    /// A machine client changed something (a successful write through the API).
+    ApiClientRequest,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 38] = [
+    pub const ALL: [AuditKind; 43] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -127,6 +137,11 @@ impl AuditKind {
         AuditKind::AnnouncementUpdated,
         AuditKind::AnnouncementWithdrawn,
         AuditKind::DashboardWidgetsChanged,
+        AuditKind::ApiClientCreated,
+        AuditKind::ApiClientSecretRotated,
+        AuditKind::ApiClientRevoked,
+        AuditKind::ApiClientTokenIssued,
+        AuditKind::ApiClientRequest,
     ];
 
     /// The kind's name in the API and the database.
@@ -170,6 +185,11 @@ impl AuditKind {
             AuditKind::AnnouncementUpdated => "announcement_updated",
             AuditKind::AnnouncementWithdrawn => "announcement_withdrawn",
             AuditKind::DashboardWidgetsChanged => "dashboard_widgets_changed",
+            AuditKind::ApiClientCreated => "api_client_created",
+            AuditKind::ApiClientSecretRotated => "api_client_secret_rotated",
+            AuditKind::ApiClientRevoked => "api_client_revoked",
+            AuditKind::ApiClientTokenIssued => "api_client_token_issued",
+            AuditKind::ApiClientRequest => "api_client_request",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod admin;
 pub mod alerts;
 pub mod announcements;
+pub mod api_clients;
 pub mod applications;
 pub mod audit;
 pub mod bootstrap;

@@ -104,3 +104,64 @@ pub fn submitted_to(
         .optional()?;
     Ok(found.is_some())
 }
+
+/// The sync key of an application: its last change, then its id.
+pub fn change_key(application: &Application) -> String {
+    format!(
+        "{}_{}",
+        application.updated_at.timestamp_micros(),
+        application.id
+    )
+}
+
+fn parse_change_key(key: &str) -> Option<(chrono::NaiveDateTime, String)> {
+    let (micros, id) = key.split_once('_')?;
+    let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+    id.parse::<merit_domain::ids::ApplicationId>().ok()?;
+    Some((crate::time::naive(at), id.to_owned()))
+}
+
+/// Whether `key` is a key [`change_key`] could have made.
+pub fn is_change_key(key: &str) -> bool {
+    parse_change_key(key).is_some()
+}
+
+/// A page of a posting's submitted applications (withdrawn and final ones included) changed
+/// at or after `since` and at or before `settled`, ordered by (last change, id); the key is
+/// [`change_key`]. `status` keeps only applications with that status.
+pub fn changed_for_posting(
+    conn: &mut DbConnection,
+    posting: PostingId,
+    status: Option<ApplicationStatus>,
+    since: chrono::DateTime<chrono::Utc>,
+    settled: chrono::DateTime<chrono::Utc>,
+    page: PageRequest<'_>,
+) -> RepoResult<Page<Application>> {
+    let mut query = a::table
+        .filter(a::posting_id.eq(posting.to_string()))
+        .filter(a::sort_key.is_not_null())
+        .filter(a::updated_at.ge(crate::time::naive(since)))
+        .filter(a::updated_at.le(crate::time::naive(settled)))
+        .select(ApplicationRow::as_select())
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(a::status.eq(status.as_str()));
+    }
+    if let Some(after) = page.after {
+        let (at, id) =
+            parse_change_key(after).ok_or_else(|| crate::error::RepoError::InvalidRow {
+                table: "applications",
+                reason: format!("cursor: {after}"),
+            })?;
+        query = query.filter(
+            a::updated_at
+                .gt(at)
+                .or(a::updated_at.eq(at).and(a::id.gt(id))),
+        );
+    }
+    let rows = query
+        .order((a::updated_at.asc(), a::id.asc()))
+        .limit(page.fetch())
+        .load(conn)?;
+    Ok(Page::from_overfetch(load(rows)?, page.limit))
+}

@@ -261,4 +261,7 @@ mod submit;
 pub use submit::{Submission, frozen, submit};
 
 mod lists;
-pub use lists::{count_open, list_for_posting, list_mine, open_for_posting, submitted_to};
+pub use lists::{
+    change_key, changed_for_posting, count_open, is_change_key, list_for_posting, list_mine,
+    open_for_posting, submitted_to,
+};

@@ -1,11 +1,13 @@
 //! Administration: staff and employer accounts, account search and changes, the employee
 //! roster, the audit log and the email outbox. Every route needs the admin role.
 
+mod api_clients;
 mod dto;
 mod handlers;
 mod outbox;
 mod roster;
 
+pub use api_clients::*;
 pub use dto::*;
 pub use handlers::*;
 pub use outbox::*;
@@ -25,5 +27,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(import_employee_roster)
         .service(list_audit_events)
         .service(list_outbox_emails)
-        .service(retry_outbox_email);
+        .service(retry_outbox_email)
+        .service(create_api_client)
+        .service(list_api_clients)
+        .service(get_api_client)
+        .service(rotate_api_client_secret)
+        .service(revoke_api_client);
 }

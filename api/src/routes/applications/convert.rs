@@ -228,6 +228,7 @@ impl DepartmentApplicationRow {
             conditions_fit: s.conditions_fit,
             submitted_at: a.submitted_at.unwrap_or(a.created_at),
             version: a.version,
+            updated_at: a.updated_at,
         }
     }
 }

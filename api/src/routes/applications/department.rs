@@ -18,7 +18,7 @@ use super::{
 use crate::{
     auth::AuthUser,
     conditional::IfMatch,
-    error::ApiError,
+    error::{ApiError, Code},
     extract::{Json, PathId, Query},
     openapi::{Conflict, NotFound, PreconditionFailed, PreconditionRequired},
     paging::{PageResponse, page_params},
@@ -49,8 +49,39 @@ pub async fn list_posting_applications(
     PathId(posting): PathId<PostingId>,
     Query(query): Query<ApplicationListQuery>,
 ) -> Result<web::Json<PageResponse<DepartmentApplicationRow>>, ApiError> {
-    let (limit, after) = page_params("posting-applications", query.limit, query.cursor.as_deref())?;
     let status = query.status.map(Into::into);
+    if let Some(since) = query.updated_since {
+        let list = "posting-application-changes";
+        let (limit, after) = page_params(list, query.limit, query.cursor.as_deref())?;
+        if after
+            .as_deref()
+            .is_some_and(|key| !merit_persistence::applications::is_change_key(key))
+        {
+            return Err(ApiError::new(
+                Code::InvalidCursor,
+                "The cursor is not one this list gave out. Start again without a cursor.",
+            ));
+        }
+        let now = state.clock.now();
+        let found = state
+            .db
+            .read(move |conn| {
+                let page = PageRequest {
+                    after: after.as_deref(),
+                    limit,
+                };
+                service::changes_for_posting(conn, &user, posting, status, since, page, now)
+            })
+            .await?;
+        let keyed = found.map(|a| (merit_persistence::applications::change_key(&a), a));
+        return Ok(web::Json(PageResponse::from_page(
+            keyed,
+            list,
+            |(key, _)| key.as_str(),
+            |(_, a)| DepartmentApplicationRow::new(a),
+        )));
+    }
+    let (limit, after) = page_params("posting-applications", query.limit, query.cursor.as_deref())?;
     let found = state
         .db
         .read(move |conn| {

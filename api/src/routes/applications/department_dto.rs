@@ -117,6 +117,8 @@ pub struct DepartmentApplicationRow {
     pub submitted_at: DateTime<Utc>,
     /// The version (send it quoted in `If-Match` to move it).
     pub version: i64,
+    /// Its last change (the order of `updated_since` lists).
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A posting's applications: paging and a status filter.
@@ -132,6 +134,12 @@ pub struct ApplicationListQuery {
     pub cursor: Option<String>,
     /// Only applications with this status.
     pub status: Option<ApplicationStatus>,
+    /// Incremental sync: the applications changed at or after this instant (RFC 3339),
+    /// withdrawn and final ones included, ordered by their last change (`updated_at`, then id)
+    /// instead of the department's order. A change is listed once it is 30 seconds old, so
+    /// that a page never passes a change still being committed; follow `next_cursor`, and when
+    /// it is absent, keep the greatest `updated_at` seen and ask again from it later.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 /// A posting marked filled.

@@ -2,9 +2,11 @@
 
 mod dto;
 mod handlers;
+mod token;
 
 pub use dto::*;
 pub use handlers::*;
+pub use token::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -19,5 +21,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(confirm_password_reset)
         .service(request_username_reminder)
         .service(get_privacy_agreement)
-        .service(activate_employee);
+        .service(activate_employee)
+        .service(issue_client_token);
 }

@@ -76,6 +76,34 @@ pub(super) fn worked_posting(
         .ok_or_else(|| ApiError::not_found("posting"))
 }
 
+/// How old a change must be before incremental sync lists it: longer than a write takes from
+/// reading the clock to committing (the pool's 5 s wait included), so a page never passes a
+/// change that is still being committed with an earlier `updated_at`.
+pub const SYNC_SETTLE: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+
+/// The posting's submitted applications (withdrawn and final ones included) changed at or
+/// after `since` and settled ([`SYNC_SETTLE`]) at `now`, ordered by (last change, id); for the
+/// posting's department and admins.
+pub fn changes_for_posting(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    posting: PostingId,
+    status: Option<ApplicationStatus>,
+    since: DateTime<Utc>,
+    page: PageRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Page<Application>, ApiError> {
+    worked_posting(conn, user, posting)?;
+    Ok(applications::changed_for_posting(
+        conn,
+        posting,
+        status,
+        since,
+        now - SYNC_SETTLE,
+        page,
+    )?)
+}
+
 /// A page of a posting's submitted applications in the department's order.
 pub fn list_for_posting(
     conn: &mut DbConnection,

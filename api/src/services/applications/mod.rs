@@ -11,7 +11,10 @@ mod stages;
 mod submit;
 mod withdraw;
 
-pub use department::{BulkCommand, MoveCommand, Target, bulk_move, list_for_posting, move_one};
+pub use department::{
+    BulkCommand, MoveCommand, SYNC_SETTLE, Target, bulk_move, changes_for_posting,
+    list_for_posting, move_one,
+};
 pub use drafts::{DraftCommand, DraftPatch, create_draft, delete_draft, patch_draft};
 pub use posting::{cancel_open, fill_posting};
 pub use reads::{ApplicationView, Snapshot, file, get, list_mine, my_application};

@@ -1,0 +1,1 @@
+DROP INDEX applications_posting_changes_idx;
