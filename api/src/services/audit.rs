@@ -84,11 +84,18 @@ pub enum AuditKind {
     AnnouncementWithdrawn,
     /// A staff member chose their dashboard's widgets.
     DashboardWidgetsChanged,
+    /// A profile was merged into this (Employee ID) account; the details list what moved.
+    ProfileMerged,
+    /// This account was merged into another and closed.
+    AccountMerged,
+    /// A wrong password for the other account of a self-service profile merge; it counts
+    /// towards that account's lock like a failed sign-in.
+    MergeProofFailed,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 38] = [
+    pub const ALL: [AuditKind; 41] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -127,6 +134,9 @@ impl AuditKind {
         AuditKind::AnnouncementUpdated,
         AuditKind::AnnouncementWithdrawn,
         AuditKind::DashboardWidgetsChanged,
+        AuditKind::ProfileMerged,
+        AuditKind::AccountMerged,
+        AuditKind::MergeProofFailed,
     ];
 
     /// The kind's name in the API and the database.
@@ -170,6 +180,9 @@ impl AuditKind {
             AuditKind::AnnouncementUpdated => "announcement_updated",
             AuditKind::AnnouncementWithdrawn => "announcement_withdrawn",
             AuditKind::DashboardWidgetsChanged => "dashboard_widgets_changed",
+            AuditKind::ProfileMerged => "profile_merged",
+            AuditKind::AccountMerged => "account_merged",
+            AuditKind::MergeProofFailed => "merge_proof_failed",
         }
     }
 
