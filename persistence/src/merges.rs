@@ -334,22 +334,24 @@ pub fn move_all(
         .set(eligibilities::account_id.eq(target))
         .execute(conn)?;
     // One non-draft application per person and posting is a unique index that is checked
-    // row by row, so a swap of owners goes through `draft` (which the index leaves out): the
-    // leaving application is parked as a draft of the source, the source's move, and the
-    // parked one gets its status back. All in the caller's transaction.
+    // row by row, so a swap of owners goes through `draft` (which the index leaves out; a draft
+    // has no `submitted_at`): the leaving application is parked as a draft of the source, the
+    // source's move, and the parked one gets its status and submission instant back. All in
+    // the caller's transaction.
     let mut parked = Vec::new();
     for id in &moves.applications_leaving {
-        let status: String = applications::table
+        let (status, submitted_at): (String, Option<NaiveDateTime>) = applications::table
             .find(id)
-            .select(applications::status)
+            .select((applications::status, applications::submitted_at))
             .first(conn)?;
         diesel::update(applications::table.find(id))
             .set((
                 applications::status.eq("draft"),
+                applications::submitted_at.eq(None::<NaiveDateTime>),
                 applications::account_id.eq(source),
             ))
             .execute(conn)?;
-        parked.push((id, status));
+        parked.push((id, status, submitted_at));
     }
     diesel::update(
         applications::table
@@ -359,9 +361,12 @@ pub fn move_all(
     )
     .set(applications::account_id.eq(target))
     .execute(conn)?;
-    for (id, status) in parked {
+    for (id, status, submitted_at) in parked {
         diesel::update(applications::table.find(id))
-            .set(applications::status.eq(status))
+            .set((
+                applications::status.eq(status),
+                applications::submitted_at.eq(submitted_at),
+            ))
             .execute(conn)?;
     }
     for (id, name) in &moves.saved_search_renames {
