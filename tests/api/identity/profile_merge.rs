@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::audit_events;
 use crate::{
+    alerts::{alert_messages, run_worker},
     applications::applied,
     postings::open,
     support::{PASSWORD, TestApp, TestResponse, TestUser, assert_problem},
@@ -110,7 +111,7 @@ async fn fill(w: &World, user: &TestUser) {
     app.post_as(
         &user.token,
         "/api/v1/me/alerts",
-        &json!({"criteria": {"county": ["sacramento"]}, "channel": "in_app", "frequency": "daily"}),
+        &json!({"criteria": {"county": ["sacramento"]}, "channel": "in_app", "frequency": "instant"}),
     )
     .await
     .assert_status(201);
@@ -251,10 +252,13 @@ async fn a_merge_moves_every_kind_closes_the_source_and_is_audited() {
     let target_before = holdings(&w.app, &w.employee).await;
     assert!(target_before.iter().all(Vec::is_empty));
 
+    // The alert index is loaded (with the source as the alert's owner) before the merge.
+    run_worker(&w.app).await;
     let merged = own_merge(&w, PASSWORD, json!({"dry_run": false})).await;
     merged.assert_status(200);
     assert_eq!(merged.body["merged"], true);
     assert_eq!(merged.body["dry_run"], false);
+
 
     // Everything is the target's now, read through its own endpoints.
     let target = holdings(&w.app, &w.employee).await;
@@ -272,6 +276,13 @@ async fn a_merge_moves_every_kind_closes_the_source_and_is_audited() {
     assert_eq!(profile.body["first_name"], "Erin", "the target kept its name");
     let templates = w.app.get_as(&w.employee.token, "/api/v1/me/templates").await;
     assert_eq!(templates.body["items"][0]["is_default"], true);
+
+    // The alert index learnt the alert's new owner: a new posting alerts the target.
+    let fresh = open(&w.app, &w.employer, json!({"title": "Staff Services Analyst"})).await;
+    run_worker(&w.app).await;
+    let alerted = alert_messages(&w.app, &w.employee).await;
+    assert_eq!(alerted.len(), 1, "the moved alert reached the target");
+    assert_eq!(alerted[0]["posting_id"], fresh.as_str());
 
     // The source is closed: its sign-in is refused with the code, its token has ended.
     assert_problem(
