@@ -11,8 +11,8 @@ use crate::{
     error::RepoResult,
     schema::{
         accounts, application_templates, applications, appointment_waivers, contact_letters,
-        correspondence, documents, eligibilities, exam_attempts, job_alert_digests,
-        job_alert_hits, job_alerts, messages, one_time_tokens, saved_searches, staff_cases,
+        correspondence, documents, eligibilities, exam_attempts, job_alert_digests, job_alert_hits,
+        job_alerts, messages, one_time_tokens, saved_searches, staff_cases,
     },
     templates::name_key,
     time::{naive, utc},
@@ -244,7 +244,11 @@ pub fn holdings(conn: &mut DbConnection, account_id: &str) -> RepoResult<Holding
     let cases = staff_cases::table
         .filter(staff_cases::person_account_id.eq(account_id))
         .order(staff_cases::id.asc())
-        .select((staff_cases::id, staff_cases::office_code, staff_cases::status))
+        .select((
+            staff_cases::id,
+            staff_cases::office_code,
+            staff_cases::status,
+        ))
         .load::<(String, String, String)>(conn)?
         .into_iter()
         .map(|(id, office_code, status)| CaseItem {
@@ -431,7 +435,10 @@ fn move_alerts(conn: &mut DbConnection, source: &str, target: &str) -> RepoResul
     let digests = |conn: &mut DbConnection, account: &str| {
         job_alert_digests::table
             .filter(job_alert_digests::account_id.eq(account.to_owned()))
-            .select((job_alert_digests::frequency, job_alert_digests::period_start))
+            .select((
+                job_alert_digests::frequency,
+                job_alert_digests::period_start,
+            ))
             .load::<(String, NaiveDateTime)>(conn)
     };
     let taken = digests(conn, target)?;

@@ -317,8 +317,7 @@ pub async fn merge_own(
                     None => Ok(()),
                 }
             };
-            let (counted, ()) =
-                futures_util::join!(count, actix_web::rt::time::sleep(wait));
+            let (counted, ()) = futures_util::join!(count, actix_web::rt::time::sleep(wait));
             counted?;
             return Err(ApiError::invalid(
                 "source.password",
@@ -390,13 +389,8 @@ fn accounts_of(
     conn: &mut DbConnection,
     command: &MergeCommand,
 ) -> Result<(Account, Account), ApiError> {
-    let unknown = |field: &str| {
-        ApiError::invalid(
-            field,
-            "unknown_account",
-            "No account has this id.",
-        )
-    };
+    let unknown =
+        |field: &str| ApiError::invalid(field, "unknown_account", "No account has this id.");
     let source = accounts::find(conn, &command.source)?;
     let target = accounts::find(conn, &command.target)?;
     match (source, target) {
@@ -444,7 +438,9 @@ fn check_accounts(
         ));
     }
     let on_roster = match &target.employee_id {
-        Some(id) => roster::find(conn, id.as_str())?.is_some_and(|e| e.status == RosterStatus::Active),
+        Some(id) => {
+            roster::find(conn, id.as_str())?.is_some_and(|e| e.status == RosterStatus::Active)
+        }
         None => false,
     };
     if !on_roster || !target.roles.has(Role::Employee) || target.disabled {
@@ -466,7 +462,10 @@ fn check_accounts(
     Ok(())
 }
 
-fn details_of(conn: &mut DbConnection, account: &Account) -> Result<(PersonDetails, i64), ApiError> {
+fn details_of(
+    conn: &mut DbConnection,
+    account: &Account,
+) -> Result<(PersonDetails, i64), ApiError> {
     let stored = profiles::find(conn, &account.id)?;
     let (profile, version) = stored.map_or_else(Default::default, |s| (s.profile, s.version));
     Ok((
@@ -497,7 +496,10 @@ fn submitted_by_posting(h: &Holdings) -> HashMap<&str, &str> {
         .collect()
 }
 
-#[expect(clippy::too_many_lines, reason = "one pass per kind of item, in the order listed")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass per kind of item, in the order listed"
+)]
 fn plan(
     conn: &mut DbConnection,
     source: &Account,
@@ -535,12 +537,18 @@ fn plan(
     }
 
     // Templates: clashing names are renamed; one default survives (the target's).
-    let mut taken: HashSet<String> = into.templates.iter().map(|t| t.name.to_lowercase()).collect();
+    let mut taken: HashSet<String> = into
+        .templates
+        .iter()
+        .map(|t| t.name.to_lowercase())
+        .collect();
     let target_has_default = into.templates.iter().any(|t| t.is_default);
     for t in &from.templates {
         let mut name = t.name.clone();
         if taken.contains(&t.name.to_lowercase()) {
-            name = renamed(&t.name, MAX_NAME_CHARS, |c| taken.contains(&c.to_lowercase()));
+            name = renamed(&t.name, MAX_NAME_CHARS, |c| {
+                taken.contains(&c.to_lowercase())
+            });
             moves.template_renames.push((t.id.clone(), name.clone()));
             let mut c = Conflict::new(ConflictKind::TemplateName, Resolution::Rename);
             c.source_id = Some(t.id.clone());
@@ -678,7 +686,9 @@ fn plan(
         let mut name = s.name.clone();
         if taken.contains(&s.name) {
             name = renamed(&s.name, MAX_NAME_CHARS, |c| taken.contains(c));
-            moves.saved_search_renames.push((s.id.clone(), name.clone()));
+            moves
+                .saved_search_renames
+                .push((s.id.clone(), name.clone()));
             let mut c = Conflict::new(ConflictKind::SavedSearchName, Resolution::Rename);
             c.source_id = Some(s.id.clone());
             c.target_id = into
@@ -696,7 +706,11 @@ fn plan(
             ..item(ItemKind::SavedSearch, &s.id)
         });
     }
-    items.extend(from.job_alerts.iter().map(|id| item(ItemKind::JobAlert, id)));
+    items.extend(
+        from.job_alerts
+            .iter()
+            .map(|id| item(ItemKind::JobAlert, id)),
+    );
     items.extend(from.messages.iter().map(|id| item(ItemKind::Message, id)));
 
     // One letter and one waiver per person and posting: the target's stays the one.

@@ -259,7 +259,6 @@ async fn a_merge_moves_every_kind_closes_the_source_and_is_audited() {
     assert_eq!(merged.body["merged"], true);
     assert_eq!(merged.body["dry_run"], false);
 
-
     // Everything is the target's now, read through its own endpoints.
     let target = holdings(&w.app, &w.employee).await;
     for (i, kind) in KINDS.iter().enumerate() {
@@ -273,12 +272,23 @@ async fn a_merge_moves_every_kind_closes_the_source_and_is_audited() {
     profile.assert_status(200);
     assert_eq!(profile.body["phone"], "(916) 555-0100");
     assert_eq!(profile.body["supervisors"][0]["name"], "Pat Lee");
-    assert_eq!(profile.body["first_name"], "Erin", "the target kept its name");
-    let templates = w.app.get_as(&w.employee.token, "/api/v1/me/templates").await;
+    assert_eq!(
+        profile.body["first_name"], "Erin",
+        "the target kept its name"
+    );
+    let templates = w
+        .app
+        .get_as(&w.employee.token, "/api/v1/me/templates")
+        .await;
     assert_eq!(templates.body["items"][0]["is_default"], true);
 
     // The alert index learnt the alert's new owner: a new posting alerts the target.
-    let fresh = open(&w.app, &w.employer, json!({"title": "Staff Services Analyst"})).await;
+    let fresh = open(
+        &w.app,
+        &w.employer,
+        json!({"title": "Staff Services Analyst"}),
+    )
+    .await;
     run_worker(&w.app).await;
     let alerted = alert_messages(&w.app, &w.employee).await;
     assert_eq!(alerted.len(), 1, "the moved alert reached the target");
@@ -370,7 +380,10 @@ async fn both_applied_to_one_posting_blocks_until_a_choice_says_which_survives()
 
     let blocked = own_merge(&w, PASSWORD, json!({"dry_run": false})).await;
     assert_problem(&blocked, 409, "merge_blocked");
-    assert_eq!(ids(&w.app, &w.employee, "applications").await, [mine.clone()]);
+    assert_eq!(
+        ids(&w.app, &w.employee, "applications").await,
+        [mine.clone()]
+    );
 
     // A choice for a posting that is no conflict is refused.
     let stray = own_merge(
@@ -389,10 +402,16 @@ async fn both_applied_to_one_posting_blocks_until_a_choice_says_which_survives()
     let chosen = json!({"dry_run": false, "choices": {"applications": [{"posting_id": w.posting, "keep": "source"}]}});
     let merged = own_merge(&w, PASSWORD, chosen).await;
     merged.assert_status(200);
-    assert_eq!(conflicts_of(&merged, "same_posting")[0]["resolution"], "keep_source");
+    assert_eq!(
+        conflicts_of(&merged, "same_posting")[0]["resolution"],
+        "keep_source"
+    );
     // The source's application survives on the target; the target's own went to the closed
     // account, withdrawn, and the department sees that.
-    assert_eq!(ids(&w.app, &w.employee, "applications").await, [theirs.clone()]);
+    assert_eq!(
+        ids(&w.app, &w.employee, "applications").await,
+        [theirs.clone()]
+    );
     let old = w
         .app
         .get_as(&w.employer.token, &format!("/api/v1/applications/{mine}"))
@@ -453,14 +472,23 @@ async fn profile_field_choices_are_honoured_and_clashing_names_are_renamed() {
     merged.assert_status(200);
     let profile = w.app.get_as(&w.employee.token, "/api/v1/me/profile").await;
     assert_eq!(profile.body["first_name"], "Dana", "chosen: the source's");
-    assert_eq!(profile.body["last_name"], "Employee", "not chosen: the target's");
+    assert_eq!(
+        profile.body["last_name"], "Employee",
+        "not chosen: the target's"
+    );
     assert_eq!(
         profile.body["phone"],
         Value::Null,
         "chosen: the target's (none), although by default the source's would fill the gap"
     );
-    assert_eq!(profile.body["supervisors"][0]["name"], "Pat Lee", "not chosen: filled");
-    let searches = w.app.get_as(&w.employee.token, "/api/v1/me/saved-searches").await;
+    assert_eq!(
+        profile.body["supervisors"][0]["name"], "Pat Lee",
+        "not chosen: filled"
+    );
+    let searches = w
+        .app
+        .get_as(&w.employee.token, "/api/v1/me/saved-searches")
+        .await;
     let mut names: Vec<&str> = searches.body["items"]
         .as_array()
         .unwrap()
@@ -469,7 +497,10 @@ async fn profile_field_choices_are_honoured_and_clashing_names_are_renamed() {
         .collect();
     names.sort_unstable();
     assert_eq!(names, ["Sacramento", "Sacramento (merged)"]);
-    let templates = w.app.get_as(&w.employee.token, "/api/v1/me/templates").await;
+    let templates = w
+        .app
+        .get_as(&w.employee.token, "/api/v1/me/templates")
+        .await;
     let defaults: Vec<&str> = templates.body["items"]
         .as_array()
         .unwrap()
@@ -560,7 +591,13 @@ async fn refusals_name_what_is_wrong() {
     );
 
     // The admin path merges, audited with the admin as actor.
-    let merged = admin_merge(&w, &w.applicant.id, &w.employee.id, json!({"dry_run": false})).await;
+    let merged = admin_merge(
+        &w,
+        &w.applicant.id,
+        &w.employee.id,
+        json!({"dry_run": false}),
+    )
+    .await;
     merged.assert_status(200);
     let events = audit_events(&w.app, &w.admin, "kind=profile_merged").await;
     assert_eq!(events[0]["actor_account_id"], w.admin.id.as_str());

@@ -257,8 +257,16 @@ impl AdminProfileMergeRequest {
     /// The checked ids (422 `invalid_id` at their fields) and choices.
     pub fn parse(self) -> Result<(String, String, bool, Choices), ApiError> {
         let mut fields = Fields::new();
-        let source = validation::id::<AccountId>(&mut fields, "source_account_id", &self.source_account_id.0);
-        let target = validation::id::<AccountId>(&mut fields, "target_account_id", &self.target_account_id.0);
+        let source = validation::id::<AccountId>(
+            &mut fields,
+            "source_account_id",
+            &self.source_account_id.0,
+        );
+        let target = validation::id::<AccountId>(
+            &mut fields,
+            "target_account_id",
+            &self.target_account_id.0,
+        );
         let choices = self.choices.parse(&mut fields);
         let ids = fields.into_result(source.zip(target))?;
         Ok((ids.0.to_string(), ids.1.to_string(), self.dry_run, choices))

@@ -72,8 +72,8 @@ pub(crate) fn withdraw_for_merge(
     if withdrawal(application.status) != Ok(Withdrawal::Withdraw) {
         return Ok(());
     }
-    let posting = merit_persistence::postings::find(conn, application.posting_id)?
-        .ok_or_else(not_found)?;
+    let posting =
+        merit_persistence::postings::find(conn, application.posting_id)?.ok_or_else(not_found)?;
     application
         .status
         .transition(ApplicationStatus::Withdrawn, Actor::Applicant, None)
