@@ -382,7 +382,7 @@ async fn both_applied_to_one_posting_blocks_until_a_choice_says_which_survives()
     assert_problem(&blocked, 409, "merge_blocked");
     assert_eq!(
         ids(&w.app, &w.employee, "applications").await,
-        [mine.clone()]
+        [mine.as_str()]
     );
 
     // A choice for a posting that is no conflict is refused.
@@ -410,7 +410,7 @@ async fn both_applied_to_one_posting_blocks_until_a_choice_says_which_survives()
     // account, withdrawn, and the department sees that.
     assert_eq!(
         ids(&w.app, &w.employee, "applications").await,
-        [theirs.clone()]
+        [theirs.as_str()]
     );
     let old = w
         .app
