@@ -360,6 +360,15 @@ async fn a_merge_moves_every_kind_closes_the_source_and_is_audited() {
         )
         .await;
     assert_problem(&reopen, 409, "already_merged");
+    let account = w
+        .app
+        .get_as(
+            &w.admin.token,
+            &format!("/api/v1/admin/accounts/{}", w.applicant.id),
+        )
+        .await;
+    assert_eq!(account.body["disabled"], true);
+    assert_eq!(account.body["merged_into"], w.employee.id.as_str());
 }
 
 #[actix_web::test]
