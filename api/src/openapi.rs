@@ -44,6 +44,7 @@ use crate::error::{FieldError, Problem};
         (name = "messages", description = "The caller's inbox: every notice Merit sends a person (application status changes, account notices, contact letters, staff correspondence), read and unread, archived; and which kinds also go by email."),
         (name = "postings", description = "Job postings: search, details, the consideration preview and employers' management."),
         (name = "profile", description = "The caller's profile: contact details, previous supervisors, conditions of employment, and the export of everything Merit holds about them."),
+        (name = "profile merges", description = "Profile merge: an employee's own (email) account merged into their Employee ID account, by the employee (proving control with its password) or by an admin; a dry run lists what moves and every conflict."),
         (name = "reference", description = "Departments, classifications, locations and offices."),
         (name = "saved searches", description = "A signed-in person's saved searches."),
         (name = "service", description = "Health, readiness and metrics."),

@@ -17,6 +17,7 @@ pub mod dashboard;
 pub mod exam;
 pub mod ids;
 pub mod letter;
+pub mod merge;
 pub mod message;
 pub mod paging;
 pub mod posting;

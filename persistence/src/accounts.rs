@@ -39,6 +39,7 @@ pub(crate) struct AccountRow {
     locked_until: Option<NaiveDateTime>,
     privacy_agreement_version: Option<String>,
     created_at: NaiveDateTime,
+    merged_into: Option<String>,
 }
 
 fn bad(reason: impl ToString) -> RepoError {
@@ -96,6 +97,7 @@ impl AccountRow {
             },
             privacy_agreement_version: self.privacy_agreement_version,
             created_at: utc(self.created_at),
+            merged_into: self.merged_into,
         };
         Ok((account, self.password_hash))
     }

@@ -99,7 +99,7 @@ fn alerts(rows: Vec<AlertRow>) -> RepoResult<Vec<JobAlert>> {
 /// Serialises writers of the change log until they commit (PostgreSQL; SQLite's write
 /// transactions are serial already), so change numbers commit in order and a reader that moved
 /// its mark past one never misses an earlier one (as `postings::record_change`).
-fn record_change(conn: &mut DbConnection, id: &str) -> RepoResult<()> {
+pub(crate) fn record_change(conn: &mut DbConnection, id: &str) -> RepoResult<()> {
     if let DbConnection::Postgresql(c) = conn {
         diesel::sql_query("LOCK TABLE job_alert_changes IN EXCLUSIVE MODE").execute(c)?;
     }

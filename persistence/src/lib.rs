@@ -20,6 +20,7 @@ pub mod documents;
 pub mod error;
 pub mod exams;
 pub mod letters;
+pub mod merges;
 pub mod messages;
 pub mod outbox;
 pub mod paging;

@@ -55,6 +55,8 @@ diesel::table! {
         privacy_agreement_accepted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        merged_into -> Nullable<Text>,
+        merged_at -> Nullable<Timestamp>,
     }
 }
 

@@ -64,7 +64,7 @@ impl TemplateRow {
 }
 
 /// A template's name as compared for uniqueness.
-fn name_key(name: &str) -> String {
+pub(crate) fn name_key(name: &str) -> String {
     name.to_lowercase()
 }
 

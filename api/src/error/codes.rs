@@ -68,6 +68,7 @@ problem_codes! {
     NoDepartment              "no_department"               FORBIDDEN               "No department";
     InsufficientScope         "insufficient_scope"          FORBIDDEN               "Insufficient scope";
     NotAnApplicant            "not_an_applicant"            FORBIDDEN               "Not an applicant";
+    AccountMerged             "account_merged"              FORBIDDEN               "Account merged";
     NotFound                  "not_found"                   NOT_FOUND               "Not found";
     MethodNotAllowed          "method_not_allowed"          METHOD_NOT_ALLOWED      "Method not allowed";
     Conflict                  "conflict"                    CONFLICT                "Conflict";
@@ -111,6 +112,11 @@ problem_codes! {
     AppointmentCancelled      "appointment_cancelled"       CONFLICT                "Appointment cancelled";
     AnnouncementWithdrawn     "announcement_withdrawn"      CONFLICT                "Announcement withdrawn";
     ApiClientRevoked          "api_client_revoked"          CONFLICT                "API client revoked";
+    AlreadyMerged             "already_merged"              CONFLICT                "Already merged";
+    MergeIntoItself           "merge_into_itself"           CONFLICT                "Merge into itself";
+    MergeTargetNotEmployee    "merge_target_not_employee"   CONFLICT                "Merge target not an employee";
+    MergeSourceNotExternal    "merge_source_not_external"   CONFLICT                "Merge source not an applicant's account";
+    MergeBlocked              "merge_blocked"               CONFLICT                "Merge blocked";
     PreconditionFailed        "precondition_failed"         PRECONDITION_FAILED     "Precondition failed";
     PayloadTooLarge           "payload_too_large"           PAYLOAD_TOO_LARGE       "Payload too large";
     UnsupportedMediaType      "unsupported_media_type"      UNSUPPORTED_MEDIA_TYPE  "Unsupported media type";

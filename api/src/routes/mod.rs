@@ -10,6 +10,7 @@ pub mod documents;
 pub mod exams;
 pub mod letters;
 pub mod me;
+pub mod merges;
 pub mod messages;
 pub mod numbers;
 pub mod postings;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(templates::configure)
             .configure(documents::configure)
             .configure(admin::configure)
+            .configure(merges::configure)
             .configure(postings::configure)
             .configure(saved_searches::configure)
             .configure(alerts::configure)

@@ -264,6 +264,12 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<Account, ApiError> {
     let account = accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
+    if patch.disabled == Some(false) && account.merged_into.is_some() {
+        return Err(ApiError::new(
+            Code::AlreadyMerged,
+            "This account was merged into another account; it stays closed.",
+        ));
+    }
     if let Some(Some(department)) = &patch.department {
         reference::find_department(conn, department.as_str())?
             .ok_or_else(|| unknown("department_code", "department", department.as_str()))?;

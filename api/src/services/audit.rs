@@ -94,11 +94,18 @@ pub enum AuditKind {
     ApiClientTokenIssued,
     /// A machine client changed something (a successful write through the API).
     ApiClientRequest,
+    /// A profile was merged into this (Employee ID) account; the details list what moved.
+    ProfileMerged,
+    /// This account was merged into another and closed.
+    AccountMerged,
+    /// A wrong password for the other account of a self-service profile merge; it counts
+    /// towards that account's lock like a failed sign-in.
+    MergeProofFailed,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 43] = [
+    pub const ALL: [AuditKind; 46] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -142,6 +149,9 @@ impl AuditKind {
         AuditKind::ApiClientRevoked,
         AuditKind::ApiClientTokenIssued,
         AuditKind::ApiClientRequest,
+        AuditKind::ProfileMerged,
+        AuditKind::AccountMerged,
+        AuditKind::MergeProofFailed,
     ];
 
     /// The kind's name in the API and the database.
@@ -190,6 +200,9 @@ impl AuditKind {
             AuditKind::ApiClientRevoked => "api_client_revoked",
             AuditKind::ApiClientTokenIssued => "api_client_token_issued",
             AuditKind::ApiClientRequest => "api_client_request",
+            AuditKind::ProfileMerged => "profile_merged",
+            AuditKind::AccountMerged => "account_merged",
+            AuditKind::MergeProofFailed => "merge_proof_failed",
         }
     }
 

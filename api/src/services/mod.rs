@@ -16,6 +16,7 @@ pub mod employees;
 pub mod exams;
 pub mod export;
 pub mod letters;
+pub mod merges;
 pub mod messages;
 pub mod outbox;
 pub mod posting_names;

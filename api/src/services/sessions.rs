@@ -104,15 +104,25 @@ pub async fn login(
         None => None,
     };
     let now = state.clock.now();
-    let usable = found
-        .as_ref()
-        .is_some_and(|(a, _)| !a.disabled && !a.failures.is_locked(now));
+    // A merged account's password is still checked: with the right one, its owner is told the
+    // account was merged (and nothing else); a wrong one is refused like any other.
+    let usable = found.as_ref().is_some_and(|(a, _)| {
+        (!a.disabled || a.merged_into.is_some()) && !a.failures.is_locked(now)
+    });
     let stored_hash = found
         .as_ref()
         .filter(|_| usable)
         .and_then(|(_, hash)| hash.clone());
     let verified = state.hasher.verify(password, stored_hash).await?;
     match (found, verified) {
+        (Some((account, _)), Verified::Yes { .. }) if usable && account.merged_into.is_some() => {
+            state.sign_in_slowdown.succeeded(login);
+            Err(ApiError::new(
+                Code::AccountMerged,
+                "This account was merged into another account and is closed. Sign in with the \
+                 account it was merged into.",
+            ))
+        }
         (Some((account, _)), Verified::Yes { rehash }) if usable => {
             match succeed(state, account, rehash, now).await? {
                 Some(tokens) => {

@@ -59,6 +59,8 @@ pub struct Account {
     pub privacy_agreement_version: Option<String>,
     /// When the account was made.
     pub created_at: DateTime<Utc>,
+    /// The account this one was merged into (a profile merge closed it; it stays disabled).
+    pub merged_into: Option<String>,
 }
 
 impl Account {

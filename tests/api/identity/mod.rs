@@ -10,6 +10,7 @@ mod email_links;
 mod employees;
 mod forged_tokens;
 mod outbox;
+mod profile_merge;
 mod rate_limits;
 mod recovery;
 mod reference_admin;

@@ -15,7 +15,7 @@ use crate::{
     auth::{AnySession, limits::Limited},
     error::{ApiError, Code},
     extract::Json,
-    openapi::{TooManyRequests, Unauthorized},
+    openapi::{Forbidden, TooManyRequests, Unauthorized},
     services::{
         accounts::{self, Registration},
         employees::{self, PRIVACY_AGREEMENT},
@@ -97,13 +97,15 @@ pub async fn create_account(
 /// Failed sign-ins slow down: after the third failure for the same sign-in name (known or not)
 /// within the lockout window, each further failed answer is held back, from a quarter of a
 /// second doubling up to 4 seconds, so set a client timeout above that. Enough failures lock
-/// the account for a while (still the same 401).
+/// the account for a while (still the same 401). An account merged into another (profile
+/// merge) answers 403 `account_merged`, and only to its right password.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in.", body = TokenResponse),
         (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
         (status = 429, response = TooManyRequests),
     )
 )]

@@ -78,6 +78,8 @@ pub struct AccountResponse {
     pub locked_until: Option<DateTime<Utc>>,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+    /// The account this one was merged into (a profile merge closed it), if any.
+    pub merged_into: Option<String>,
 }
 
 impl AccountResponse {
@@ -105,6 +107,7 @@ impl AccountResponse {
             disabled: account.disabled,
             locked_until: account.failures.locked_until.filter(|until| *until > now),
             created_at: account.created_at,
+            merged_into: account.merged_into,
         }
     }
 }

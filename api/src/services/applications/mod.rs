@@ -21,6 +21,7 @@ pub use reads::{ApplicationView, Snapshot, file, get, list_mine, my_application}
 pub use stages::{replace_stages, stages};
 pub use submit::{IdempotencyKey, SubmitAnswer, submit};
 pub use withdraw::withdraw;
+pub(crate) use withdraw::withdraw_for_merge;
 
 use chrono::{DateTime, Utc};
 use merit_domain::message::MessageKind;

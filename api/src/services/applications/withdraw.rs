@@ -56,3 +56,38 @@ pub fn withdraw(
         }
     }
 }
+
+/// Withdraws an application that a profile merge leaves with the closed account, because the
+/// person's other application to the same posting is the one kept. Nothing happens to a draft
+/// or an application in a final status. No notice: the merge itself is what the person did.
+pub(crate) fn withdraw_for_merge(
+    conn: &mut DbConnection,
+    id: ApplicationId,
+    actor_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let Some(mut application) = merit_persistence::applications::find(conn, id)? else {
+        return Ok(());
+    };
+    if withdrawal(application.status) != Ok(Withdrawal::Withdraw) {
+        return Ok(());
+    }
+    let posting =
+        merit_persistence::postings::find(conn, application.posting_id)?.ok_or_else(not_found)?;
+    application
+        .status
+        .transition(ApplicationStatus::Withdrawn, Actor::Applicant, None)
+        .map_err(|e| ApiError::new(Code::InvalidTransition, format!("{e}.")))?;
+    let mv = Move {
+        to: ApplicationStatus::Withdrawn,
+        stage: None,
+        reason: Some(ReasonCode::Closing(ClosingReason::TheyDeclined)),
+        note: Some(
+            "Withdrawn by a profile merge: the person's other application to this posting is kept."
+                .to_owned(),
+        ),
+        actor_id: Some(actor_id),
+        notify: false,
+    };
+    record(conn, &mut application, &posting, mv, now)
+}

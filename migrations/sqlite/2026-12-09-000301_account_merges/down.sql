@@ -1,0 +1,2 @@
+ALTER TABLE accounts DROP COLUMN merged_at;
+ALTER TABLE accounts DROP COLUMN merged_into;
