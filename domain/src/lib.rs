@@ -23,3 +23,4 @@ pub mod profile;
 pub mod reference;
 pub mod terms;
 pub mod text;
+pub mod webhook;
