@@ -139,6 +139,8 @@ entity_ids! {
     AppointmentId;
     /// An announcement to staff.
     AnnouncementId;
+    /// A machine client (an integrator's OAuth 2.0 client).
+    ApiClientId;
 }
 
 #[cfg(test)]

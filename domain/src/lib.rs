@@ -7,6 +7,7 @@
 pub mod account;
 pub mod alert;
 pub mod announcement;
+pub mod api_client;
 pub mod application;
 pub mod appointment;
 pub mod calendar;

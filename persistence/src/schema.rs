@@ -665,6 +665,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_clients (id) {
+        id -> Text,
+        name -> Text,
+        department_code -> Nullable<Text>,
+        permissions -> Text,
+        account_id -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    api_client_secrets (id) {
+        id -> Text,
+        client_id -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(api_client_secrets -> api_clients (client_id));
+diesel::joinable!(api_clients -> accounts (account_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
     classifications,
@@ -716,4 +744,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     announcement_roles,
     announcement_reads,
     dashboard_widgets,
+    api_clients,
+    api_client_secrets,
 );

@@ -1,0 +1,2 @@
+DROP TABLE api_client_secrets;
+DROP TABLE api_clients;
