@@ -8,6 +8,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use chrono::TimeDelta;
 
+use crate::{
+    api_client::{ClientScope, Permission, Permissions},
+    reference::DepartmentCode,
+};
+
 /// What happened, as a Standard Webhooks `type` (dot-hierarchical, `[a-z_.]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventType {
@@ -95,6 +100,31 @@ pub fn retry_delay(attempts: u32, jitter: f64) -> Option<TimeDelta> {
     let millis = base.num_milliseconds() as f64;
     let spread = millis * 0.2 * (jitter - 0.5);
     Some(TimeDelta::milliseconds((millis + spread).round() as i64))
+}
+
+/// Whether a client with `scope` and `permissions` may receive an event of `event` about a
+/// posting of `department` (`internal_only`: open to State employees only). The rule is the
+/// client's read access: posting events need `postings:read`, application events
+/// `applications:read`; a department's client hears of its department's postings only; a
+/// state-wide client reads the public view of every posting (so no internal-only one) and no
+/// applications, which are department-bound.
+pub fn may_receive(
+    scope: &ClientScope,
+    permissions: &Permissions,
+    event: EventType,
+    department: &DepartmentCode,
+    internal_only: bool,
+) -> bool {
+    if event.is_about_applications() {
+        permissions.allows(Permission::ApplicationsRead)
+            && scope.department() == Some(department)
+    } else {
+        permissions.allows(Permission::PostingsRead)
+            && match scope {
+                ClientScope::Department(own) => own == department,
+                ClientScope::StateWide => !internal_only,
+            }
+    }
 }
 
 /// What a delivery's answer means for it and its endpoint.
@@ -210,6 +240,29 @@ mod tests {
         for failed in [Some(301), Some(302), Some(404), Some(429), Some(500), None] {
             assert_eq!(outcome(failed), Outcome::Failed, "{failed:?}");
         }
+    }
+
+    #[test]
+    fn clients_receive_what_they_may_read() {
+        let dept = DepartmentCode::parse("CDT").expect("a code");
+        let other = DepartmentCode::parse("DMV").expect("a code");
+        let both = Permissions::of([Permission::PostingsRead, Permission::ApplicationsRead]);
+        let own = ClientScope::Department(dept.clone());
+        let posted = EventType::PostingPublished;
+        let applied = EventType::ApplicationSubmitted;
+        assert!(may_receive(&own, &both, posted, &dept, true));
+        assert!(may_receive(&own, &both, applied, &dept, false));
+        assert!(!may_receive(&own, &both, posted, &other, false));
+        assert!(!may_receive(&own, &both, applied, &other, false));
+        let postings_only = Permissions::of([Permission::PostingsWrite]);
+        assert!(may_receive(&own, &postings_only, posted, &dept, false));
+        assert!(!may_receive(&own, &postings_only, applied, &dept, false));
+        let state = ClientScope::StateWide;
+        assert!(may_receive(&state, &both, posted, &other, false));
+        assert!(!may_receive(&state, &both, posted, &other, true));
+        assert!(!may_receive(&state, &both, applied, &other, false));
+        let none = Permissions::of([Permission::WebhooksManage]);
+        assert!(!may_receive(&own, &none, posted, &dept, false));
     }
 
     #[test]

@@ -109,6 +109,8 @@ problem_codes! {
     AppointmentConflict       "appointment_conflict"        CONFLICT                "Appointment conflict";
     AppointmentCancelled      "appointment_cancelled"       CONFLICT                "Appointment cancelled";
     AnnouncementWithdrawn     "announcement_withdrawn"      CONFLICT                "Announcement withdrawn";
+    WebhookClientRevoked      "webhook_client_revoked"      CONFLICT                "API client revoked";
+    WebhookEndpointDisabled   "webhook_endpoint_disabled"   CONFLICT                "Webhook endpoint disabled";
     PreconditionFailed        "precondition_failed"         PRECONDITION_FAILED     "Precondition failed";
     PayloadTooLarge           "payload_too_large"           PAYLOAD_TOO_LARGE       "Payload too large";
     UnsupportedMediaType      "unsupported_media_type"      UNSUPPORTED_MEDIA_TYPE  "Unsupported media type";

@@ -84,11 +84,23 @@ pub enum AuditKind {
     AnnouncementWithdrawn,
     /// A staff member chose their dashboard's widgets.
     DashboardWidgetsChanged,
+    /// An admin added a webhook endpoint to an API client.
+    WebhookEndpointCreated,
+    /// An admin changed a webhook endpoint (address, event types, enabled).
+    WebhookEndpointUpdated,
+    /// An admin deleted a webhook endpoint.
+    WebhookEndpointDeleted,
+    /// An admin rotated a webhook endpoint's signing secret.
+    WebhookSecretRotated,
+    /// Merit disabled a webhook endpoint (410 Gone, or a delivery given up).
+    WebhookEndpointDisabled,
+    /// An admin asked for an event to be delivered again.
+    WebhookRedeliveryRequested,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 38] = [
+    pub const ALL: [AuditKind; 44] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -127,6 +139,12 @@ impl AuditKind {
         AuditKind::AnnouncementUpdated,
         AuditKind::AnnouncementWithdrawn,
         AuditKind::DashboardWidgetsChanged,
+        AuditKind::WebhookEndpointCreated,
+        AuditKind::WebhookEndpointUpdated,
+        AuditKind::WebhookEndpointDeleted,
+        AuditKind::WebhookSecretRotated,
+        AuditKind::WebhookEndpointDisabled,
+        AuditKind::WebhookRedeliveryRequested,
     ];
 
     /// The kind's name in the API and the database.
@@ -170,6 +188,12 @@ impl AuditKind {
             AuditKind::AnnouncementUpdated => "announcement_updated",
             AuditKind::AnnouncementWithdrawn => "announcement_withdrawn",
             AuditKind::DashboardWidgetsChanged => "dashboard_widgets_changed",
+            AuditKind::WebhookEndpointCreated => "webhook_endpoint_created",
+            AuditKind::WebhookEndpointUpdated => "webhook_endpoint_updated",
+            AuditKind::WebhookEndpointDeleted => "webhook_endpoint_deleted",
+            AuditKind::WebhookSecretRotated => "webhook_secret_rotated",
+            AuditKind::WebhookEndpointDisabled => "webhook_endpoint_disabled",
+            AuditKind::WebhookRedeliveryRequested => "webhook_redelivery_requested",
         }
     }
 

@@ -27,3 +27,4 @@ pub mod search;
 pub mod sessions;
 pub mod staff;
 pub mod templates;
+pub mod webhooks;

@@ -174,6 +174,7 @@ fn apply(
         note: cmd.note.clone(),
         actor_id: Some(user.id()),
         notify,
+        submitted: false,
     };
     record(conn, &mut application, &posting, mv, now)?;
     Ok(application)
