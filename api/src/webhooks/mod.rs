@@ -1,6 +1,7 @@
 //! Webhook deliveries: the signing (Standard Webhooks v1), the rule for receivers' addresses,
 //! the HTTP sender and the worker that delivers the outbox of events.
 
+pub mod openapi;
 pub mod payload;
 pub mod signing;
 pub mod worker;
