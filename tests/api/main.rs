@@ -28,3 +28,4 @@ mod security_headers;
 mod service;
 mod staff;
 mod templates;
+mod webhooks;
