@@ -116,8 +116,7 @@ pub fn may_receive(
     internal_only: bool,
 ) -> bool {
     if event.is_about_applications() {
-        permissions.allows(Permission::ApplicationsRead)
-            && scope.department() == Some(department)
+        permissions.allows(Permission::ApplicationsRead) && scope.department() == Some(department)
     } else {
         permissions.allows(Permission::PostingsRead)
             && match scope {
@@ -214,7 +213,10 @@ mod tests {
     #[test]
     fn the_schedule_spans_about_three_days_then_gives_up() {
         let total: TimeDelta = SCHEDULE.iter().sum();
-        assert_eq!(total, TimeDelta::minutes(75 * 60 + 35) + TimeDelta::seconds(5));
+        assert_eq!(
+            total,
+            TimeDelta::minutes(75 * 60 + 35) + TimeDelta::seconds(5)
+        );
         assert_eq!(retry_delay(1, 0.5), Some(TimeDelta::seconds(5)));
         assert_eq!(retry_delay(2, 0.5), Some(TimeDelta::minutes(5)));
         assert_eq!(retry_delay(9, 0.5), Some(TimeDelta::hours(24)));
@@ -287,7 +289,12 @@ mod tests {
             let ip: IpAddr = internal.parse().expect("an address");
             assert!(!is_public(ip), "{internal} was taken for public");
         }
-        for public in ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8"] {
+        for public in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
             let ip: IpAddr = public.parse().expect("an address");
             assert!(is_public(ip), "{public} was refused");
         }

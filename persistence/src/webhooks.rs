@@ -22,16 +22,17 @@ use crate::{
     DbConnection,
     error::{RepoError, RepoResult},
     paging::{Page, PageRequest},
-    schema::{api_clients, webhook_attempts, webhook_deliveries, webhook_endpoints, webhook_events},
+    schema::{
+        api_clients, webhook_attempts, webhook_deliveries, webhook_endpoints, webhook_events,
+    },
     time::{naive, utc},
 };
 
 fn parse_id<T: EntityId>(text: &str) -> RepoResult<T> {
-    let uuid = merit_domain::ids::parse_uuid(text)
-        .map_err(|_| RepoError::InvalidRow {
-            table: "webhooks",
-            reason: format!("not an id: {text:?}"),
-        })?;
+    let uuid = merit_domain::ids::parse_uuid(text).map_err(|_| RepoError::InvalidRow {
+        table: "webhooks",
+        reason: format!("not an id: {text:?}"),
+    })?;
     Ok(T::from_uuid(uuid))
 }
 
@@ -51,8 +52,7 @@ fn decode_event_types(text: &str) -> RepoResult<Vec<EventType>> {
     text.split(' ')
         .filter(|t| !t.is_empty())
         .map(|t| {
-            EventType::parse(t)
-                .ok_or_else(|| RepoError::InvalidRow {
+            EventType::parse(t).ok_or_else(|| RepoError::InvalidRow {
                 table: "webhook_endpoints",
                 reason: format!("unknown event type {t:?}"),
             })
@@ -297,7 +297,10 @@ pub fn list_endpoints(
         .order(webhook_endpoints::id.asc())
         .limit(page.fetch())
         .load(conn)?;
-    let items = rows.into_iter().map(endpoint).collect::<RepoResult<Vec<_>>>()?;
+    let items = rows
+        .into_iter()
+        .map(endpoint)
+        .collect::<RepoResult<Vec<_>>>()?;
     Ok(Page::from_overfetch(items, page.limit))
 }
 
@@ -667,17 +670,19 @@ fn delivery(row: DeliveryColumns) -> RepoResult<Delivery> {
 
 macro_rules! delivery_query {
     () => {
-        webhook_deliveries::table.inner_join(webhook_events::table).select((
-            webhook_deliveries::id,
-            webhook_deliveries::endpoint_id,
-            webhook_deliveries::event_id,
-            webhook_events::event_type,
-            webhook_deliveries::attempts,
-            webhook_deliveries::next_attempt_at,
-            webhook_deliveries::created_at,
-            webhook_deliveries::delivered_at,
-            webhook_deliveries::failed_at,
-        ))
+        webhook_deliveries::table
+            .inner_join(webhook_events::table)
+            .select((
+                webhook_deliveries::id,
+                webhook_deliveries::endpoint_id,
+                webhook_deliveries::event_id,
+                webhook_events::event_type,
+                webhook_deliveries::attempts,
+                webhook_deliveries::next_attempt_at,
+                webhook_deliveries::created_at,
+                webhook_deliveries::delivered_at,
+                webhook_deliveries::failed_at,
+            ))
     };
 }
 
@@ -711,7 +716,10 @@ pub fn list_deliveries(
         .order(webhook_deliveries::id.desc())
         .limit(page.fetch())
         .load(conn)?;
-    let items = rows.into_iter().map(delivery).collect::<RepoResult<Vec<_>>>()?;
+    let items = rows
+        .into_iter()
+        .map(delivery)
+        .collect::<RepoResult<Vec<_>>>()?;
     Ok(Page::from_overfetch(items, page.limit))
 }
 
@@ -756,19 +764,21 @@ pub fn list_attempts(
         .load(conn)?;
     let items = rows
         .into_iter()
-        .map(|(id, delivery, endpoint, attempt, at, status, latency, body, error)| {
-            Ok(Attempt {
-                id: parse_id(&id)?,
-                delivery_id: parse_id(&delivery)?,
-                endpoint_id: parse_id(&endpoint)?,
-                attempt,
-                attempted_at: utc(at),
-                response_status: status,
-                latency_ms: latency,
-                response_body: body,
-                error,
-            })
-        })
+        .map(
+            |(id, delivery, endpoint, attempt, at, status, latency, body, error)| {
+                Ok(Attempt {
+                    id: parse_id(&id)?,
+                    delivery_id: parse_id(&delivery)?,
+                    endpoint_id: parse_id(&endpoint)?,
+                    attempt,
+                    attempted_at: utc(at),
+                    response_status: status,
+                    latency_ms: latency,
+                    response_body: body,
+                    error,
+                })
+            },
+        )
         .collect::<RepoResult<Vec<_>>>()?;
     Ok(Page::from_overfetch(items, page.limit))
 }

@@ -232,7 +232,12 @@ pub fn transition(
     }
     if action == PostingAction::Close || (action == PostingAction::Cancel && was_open) {
         // An open posting stopped taking applications (`status` says closed or cancelled).
-        super::webhooks::posting_event(conn, &posting, WebhookPostingEventType::PostingClosed, now)?;
+        super::webhooks::posting_event(
+            conn,
+            &posting,
+            WebhookPostingEventType::PostingClosed,
+            now,
+        )?;
     }
     if action == PostingAction::Cancel {
         // Every open application is cancelled in the same transaction, each with its notice.

@@ -5,7 +5,10 @@ use chrono::{DateTime, Utc};
 use merit_domain::{
     api_client::{ClientScope, Permissions},
     application::ApplicationStatus,
-    ids::{ApiClientId, EntityId, WebhookAttemptId, WebhookDeliveryId, WebhookEndpointId, WebhookEventId},
+    ids::{
+        ApiClientId, EntityId, WebhookAttemptId, WebhookDeliveryId, WebhookEndpointId,
+        WebhookEventId,
+    },
     posting::{Posting, Visibility},
     reference::DepartmentCode,
     webhook::{self, EventType, Outcome, ROTATION_OVERLAP},
@@ -120,7 +123,13 @@ pub fn create(
         updated_at: now,
     };
     repo::insert_endpoint(conn, &e)?;
-    audit_endpoint(conn, AuditKind::WebhookEndpointCreated, Some(admin.id()), &e, now)?;
+    audit_endpoint(
+        conn,
+        AuditKind::WebhookEndpointCreated,
+        Some(admin.id()),
+        &e,
+        now,
+    )?;
     Ok(e)
 }
 
@@ -171,7 +180,13 @@ pub fn replace(
     e.enabled = draft.enabled;
     e.updated_at = now;
     repo::save_endpoint(conn, &e)?;
-    audit_endpoint(conn, AuditKind::WebhookEndpointUpdated, Some(admin.id()), &e, now)?;
+    audit_endpoint(
+        conn,
+        AuditKind::WebhookEndpointUpdated,
+        Some(admin.id()),
+        &e,
+        now,
+    )?;
     Ok(e)
 }
 
@@ -185,7 +200,13 @@ pub fn delete(
 ) -> Result<(), ApiError> {
     let e = endpoint(conn, client_id, id)?;
     repo::delete_endpoint(conn, id)?;
-    audit_endpoint(conn, AuditKind::WebhookEndpointDeleted, Some(admin.id()), &e, now)
+    audit_endpoint(
+        conn,
+        AuditKind::WebhookEndpointDeleted,
+        Some(admin.id()),
+        &e,
+        now,
+    )
 }
 
 /// Gives an endpoint a new signing secret; the old one keeps signing beside it (two
@@ -202,7 +223,13 @@ pub fn rotate_secret(
     e.previous_secret_until = Some(now + ROTATION_OVERLAP);
     e.updated_at = now;
     repo::save_endpoint(conn, &e)?;
-    audit_endpoint(conn, AuditKind::WebhookSecretRotated, Some(admin.id()), &e, now)?;
+    audit_endpoint(
+        conn,
+        AuditKind::WebhookSecretRotated,
+        Some(admin.id()),
+        &e,
+        now,
+    )?;
     Ok(e)
 }
 
@@ -240,8 +267,8 @@ pub fn redeliver(
     now: DateTime<Utc>,
 ) -> Result<Delivery, ApiError> {
     let e = endpoint(conn, client_id, id)?;
-    let original =
-        repo::find_delivery(conn, id, delivery_id)?.ok_or_else(|| ApiError::not_found("delivery"))?;
+    let original = repo::find_delivery(conn, id, delivery_id)?
+        .ok_or_else(|| ApiError::not_found("delivery"))?;
     if !e.enabled {
         return Err(ApiError::new(
             Code::WebhookEndpointDisabled,
@@ -482,8 +509,12 @@ fn endpoint_disabled(
             claimed.attempts
         ),
     };
-    let message =
-        mail::templates::webhook_endpoint_disabled(owner.first_name.as_str(), &facts.name, &url, &why);
+    let message = mail::templates::webhook_endpoint_disabled(
+        owner.first_name.as_str(),
+        &facts.name,
+        &url,
+        &why,
+    );
     mail::enqueue(conn, email.as_str(), message, now)?;
     Ok(())
 }

@@ -68,7 +68,10 @@ pub fn check_url(text: &str, allow_private: bool) -> Result<url::Url, RefusedUrl
         ));
     }
     if url.fragment().is_some() {
-        return Err(refused("invalid_url", "url may not carry a fragment (#...)"));
+        return Err(refused(
+            "invalid_url",
+            "url may not carry a fragment (#...)",
+        ));
     }
     let internal = match url.host() {
         None => return Err(refused("invalid_url", "url has no host")),
@@ -97,11 +100,9 @@ impl Resolve for PublicOnly {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
-            let public: Vec<SocketAddr> =
-                found.into_iter().filter(|a| is_public(a.ip())).collect();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = found.into_iter().filter(|a| is_public(a.ip())).collect();
             if public.is_empty() {
                 return Err(format!("{host} resolves to no public address").into());
             }
@@ -168,7 +169,8 @@ impl Sender {
     /// Posts one message and reads the start of the answer.
     pub async fn send(&self, message: &Outgoing<'_>) -> Answer {
         let started = Instant::now();
-        let elapsed = |started: Instant| i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let elapsed =
+            |started: Instant| i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         if let Err(refusal) = check_url(message.url, self.allow_private) {
             return Answer {
                 status: None,
@@ -254,7 +256,10 @@ mod tests {
             ("ftp://hooks.example.com/", "https_required"),
             ("file:///etc/passwd", "https_required"),
             ("https://127.0.0.1/", "private_address"),
-            ("https://169.254.169.254/latest/meta-data", "private_address"),
+            (
+                "https://169.254.169.254/latest/meta-data",
+                "private_address",
+            ),
             ("https://[::1]/", "private_address"),
             ("https://10.0.0.8/", "private_address"),
             ("https://localhost/", "private_address"),
@@ -263,7 +268,11 @@ mod tests {
             ("https://hooks.example.com/#x", "invalid_url"),
             ("hooks.example.com/in", "invalid_url"),
         ] {
-            assert_eq!(check_url(url, false).map_err(|e| e.code), Err(code), "{url}");
+            assert_eq!(
+                check_url(url, false).map_err(|e| e.code),
+                Err(code),
+                "{url}"
+            );
         }
     }
 

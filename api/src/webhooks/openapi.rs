@@ -39,7 +39,9 @@ fn add_schema<T: ToSchema>(api: &mut openapi::OpenApi) -> String {
 fn summary(event: EventType) -> &'static str {
     match event {
         EventType::PostingPublished => "A posting opened for applications",
-        EventType::PostingClosed => "An open posting stopped taking applications (closed or cancelled)",
+        EventType::PostingClosed => {
+            "An open posting stopped taking applications (closed or cancelled)"
+        }
         EventType::ApplicationSubmitted => "An application was submitted",
         EventType::ApplicationStatusChanged => "A submitted application moved to another status",
         EventType::ApplicationWithdrawn => "The applicant withdrew an application",

@@ -92,7 +92,10 @@ mod tests {
     fn the_previous_secret_signs_only_during_its_overlap() {
         let now = DateTime::<Utc>::UNIX_EPOCH;
         let later = now + TimeDelta::hours(24);
-        assert_eq!(signing_secrets("a", Some("b"), Some(later), now), ["a", "b"]);
+        assert_eq!(
+            signing_secrets("a", Some("b"), Some(later), now),
+            ["a", "b"]
+        );
         assert_eq!(signing_secrets("a", Some("b"), Some(later), later), ["a"]);
         assert_eq!(signing_secrets("a", None, None, now), ["a"]);
         let old = new_secret();

@@ -53,22 +53,39 @@ async fn a_receiver_that_fails_then_recovers_gets_the_event_with_one_webhook_id(
     advance(&app, TimeDelta::minutes(34)).await;
     let all = receiver.wait_for(&[&app], 4).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert_eq!(receiver.received().len(), 4, "delivered once it answered 2xx");
+    assert_eq!(
+        receiver.received().len(),
+        4,
+        "delivered once it answered 2xx"
+    );
 
     let webhook_id = first[0].header("webhook-id");
     for r in &all {
-        assert_eq!(r.header("webhook-id"), webhook_id, "retries carry the same webhook-id");
+        assert_eq!(
+            r.header("webhook-id"),
+            webhook_id,
+            "retries carry the same webhook-id"
+        );
         assert_eq!(r.body, first[0].body, "the same bytes");
         assert!(signed_with(&secret, r), "every attempt is signed: {r:?}");
         assert_eq!(r.json()["data"]["posting_id"], posting.as_str());
     }
     // The clock moved past the access tokens' 15 minutes.
     let admin = app.signed_in(&admin.login, &admin.password).await;
-    let stamps: Vec<i64> = all.iter().map(|r| r.header("webhook-timestamp").parse().unwrap()).collect();
-    assert!(stamps.windows(2).all(|w| w[0] < w[1]), "each attempt is stamped when sent: {stamps:?}");
+    let stamps: Vec<i64> = all
+        .iter()
+        .map(|r| r.header("webhook-timestamp").parse().unwrap())
+        .collect();
+    assert!(
+        stamps.windows(2).all(|w| w[0] < w[1]),
+        "each attempt is stamped when sent: {stamps:?}"
+    );
 
     let log = app
-        .get_as(&admin.token, &format!("{}/attempts", endpoint_path(&client, &id)))
+        .get_as(
+            &admin.token,
+            &format!("{}/attempts", endpoint_path(&client, &id)),
+        )
         .await;
     log.assert_status(200);
     let statuses: Vec<i64> = log.body["items"]
@@ -81,7 +98,10 @@ async fn a_receiver_that_fails_then_recovers_gets_the_event_with_one_webhook_id(
     assert_eq!(log.body["items"][1]["response_body"], "answered 503");
     assert_eq!(log.body["items"][0]["attempt"], 4);
     let deliveries = app
-        .get_as(&admin.token, &format!("{}/deliveries", endpoint_path(&client, &id)))
+        .get_as(
+            &admin.token,
+            &format!("{}/deliveries", endpoint_path(&client, &id)),
+        )
         .await;
     deliveries.assert_status(200);
     assert_eq!(deliveries.body["items"].as_array().unwrap().len(), 1);
@@ -111,7 +131,10 @@ async fn gone_disables_the_endpoint_and_redelivery_waits_until_it_is_enabled() {
     }
     assert!(disabled, "410 disables the endpoint");
     let audit = app
-        .get_as(&admin.token, "/api/v1/admin/audit-events?kind=webhook_endpoint_disabled")
+        .get_as(
+            &admin.token,
+            "/api/v1/admin/audit-events?kind=webhook_endpoint_disabled",
+        )
         .await;
     audit.assert_status(200);
     assert_eq!(audit.body["items"].as_array().unwrap().len(), 1);
@@ -121,9 +144,14 @@ async fn gone_disables_the_endpoint_and_redelivery_waits_until_it_is_enabled() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(receiver.received().len(), 1);
 
-    let deliveries = app.get_as(&admin.token, &format!("{path}/deliveries")).await;
+    let deliveries = app
+        .get_as(&admin.token, &format!("{path}/deliveries"))
+        .await;
     assert_eq!(deliveries.body["items"][0]["status"], "failed");
-    let delivery = deliveries.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let delivery = deliveries.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let redeliver = format!("{path}/deliveries/{delivery}/redeliver");
     let refused = app.post_as(&admin.token, &redeliver, &json!({})).await;
     assert_problem(&refused, 409, "webhook_endpoint_disabled");
@@ -142,7 +170,11 @@ async fn gone_disables_the_endpoint_and_redelivery_waits_until_it_is_enabled() {
     queued.assert_status(202);
     assert_eq!(queued.body["status"], "pending");
     let again = receiver.wait_for(&[&app], 2).await;
-    assert_eq!(again[1].header("webhook-id"), first[0].header("webhook-id"), "a redelivery keeps the webhook-id");
+    assert_eq!(
+        again[1].header("webhook-id"),
+        first[0].header("webhook-id"),
+        "a redelivery keeps the webhook-id"
+    );
     verify(&secret, &again[1]);
 }
 
@@ -176,7 +208,9 @@ async fn a_delivery_failing_for_three_days_is_given_up_and_its_endpoint_disabled
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(receiver.received().len(), 10, "ten attempts, then no more");
     let admin = app.signed_in(&admin.login, &admin.password).await;
-    let deliveries = app.get_as(&admin.token, &format!("{path}/deliveries")).await;
+    let deliveries = app
+        .get_as(&admin.token, &format!("{path}/deliveries"))
+        .await;
     assert_eq!(deliveries.body["items"][0]["status"], "failed");
     assert_eq!(deliveries.body["items"][0]["attempts"], 10);
 }
@@ -187,7 +221,11 @@ async fn a_rotated_secret_signs_beside_the_new_one_for_a_day() {
     let receiver = Receiver::start(&[]);
     let (id, old) = endpoint(&app, &admin, &client, &receiver.url, &["posting.published"]).await;
     let rotated = app
-        .post_as(&admin.token, &format!("{}/secret-rotations", endpoint_path(&client, &id)), &json!({}))
+        .post_as(
+            &admin.token,
+            &format!("{}/secret-rotations", endpoint_path(&client, &id)),
+            &json!({}),
+        )
         .await;
     rotated.assert_status(201);
     let new = rotated.body["secret"].as_str().unwrap().to_owned();
@@ -208,7 +246,10 @@ async fn a_rotated_secret_signs_beside_the_new_one_for_a_day() {
     let after = receiver.wait_for(&[&app], 2).await;
     assert_eq!(after[1].header("webhook-signature").split(' ').count(), 1);
     assert!(signed_with(&new, &after[1]));
-    assert!(!signed_with(&old, &after[1]), "the old secret stops after the overlap");
+    assert!(
+        !signed_with(&old, &after[1]),
+        "the old secret stops after the overlap"
+    );
 }
 
 #[actix_web::test]
@@ -216,7 +257,10 @@ async fn two_instances_on_one_database_deliver_each_event_once() {
     let (app, admin, employer, client) = setup().await;
     let twin = app
         .spawn_beside(|f| {
-            f.merge(figment::providers::Serialized::default("webhooks_allow_private", true))
+            f.merge(figment::providers::Serialized::default(
+                "webhooks_allow_private",
+                true,
+            ))
         })
         .await;
     twin.clock.set(merit_api::clock::Clock::now(&app.clock));
@@ -229,13 +273,20 @@ async fn two_instances_on_one_database_deliver_each_event_once() {
     }
     let received = receiver.wait_for(&[&app, &twin], 12).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let received = if receiver.received().len() > received.len() { receiver.received() } else { received };
+    let received = if receiver.received().len() > received.len() {
+        receiver.received()
+    } else {
+        received
+    };
     let mut per_id: BTreeMap<String, usize> = BTreeMap::new();
     for r in &received {
         *per_id.entry(r.header("webhook-id").to_owned()).or_default() += 1;
     }
     assert_eq!(per_id.len(), 12);
-    assert!(per_id.values().all(|&n| n == 1), "an event delivered twice: {per_id:?}");
+    assert!(
+        per_id.values().all(|&n| n == 1),
+        "an event delivered twice: {per_id:?}"
+    );
     let mut got: Vec<String> = received
         .iter()
         .map(|r| r.json()["data"]["posting_id"].as_str().unwrap().to_owned())

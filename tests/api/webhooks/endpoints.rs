@@ -21,7 +21,10 @@ async fn internal_and_plain_addresses_are_refused_by_default() {
     for (url, code) in [
         ("http://hooks.example.com/in", "https_required"),
         ("https://127.0.0.1:8443/in", "private_address"),
-        ("https://169.254.169.254/latest/meta-data/", "private_address"),
+        (
+            "https://169.254.169.254/latest/meta-data/",
+            "private_address",
+        ),
         ("https://[::1]/in", "private_address"),
         ("https://10.1.2.3/in", "private_address"),
         ("https://localhost/in", "private_address"),
@@ -64,7 +67,10 @@ async fn endpoints_are_managed_by_admins_per_client() {
     let other = api_client(&app, &admin, &other_robot, Some("CHP"), "postings:read").await;
     let receiver = Receiver::start(&[]);
     let (id, secret) = endpoint(&app, &admin, &client, &receiver.url, &ALL_TYPES).await;
-    assert!(secret.starts_with("whsec_") && secret.len() == 50, "{secret}");
+    assert!(
+        secret.starts_with("whsec_") && secret.len() == 50,
+        "{secret}"
+    );
 
     let read = app
         .get_as(&admin.token, &format!("{}/{id}", endpoints_path(&client)))
@@ -73,7 +79,10 @@ async fn endpoints_are_managed_by_admins_per_client() {
     assert_eq!(read.body["url"], receiver.url.as_str());
     assert_eq!(read.body["enabled"], true);
     assert_eq!(read.body["event_types"].as_array().unwrap().len(), 5);
-    assert!(read.body.get("secret").is_none(), "the secret is shown once");
+    assert!(
+        read.body.get("secret").is_none(),
+        "the secret is shown once"
+    );
 
     // Another client's path names nothing; neither does a malformed id.
     let foreign = app
@@ -81,7 +90,10 @@ async fn endpoints_are_managed_by_admins_per_client() {
         .await;
     assert_problem(&foreign, 404, "not_found");
     let unknown = app
-        .get_as(&admin.token, &endpoints_path(&uuid::Uuid::now_v7().to_string()))
+        .get_as(
+            &admin.token,
+            &endpoints_path(&uuid::Uuid::now_v7().to_string()),
+        )
         .await;
     assert_problem(&unknown, 404, "not_found");
     let malformed = app.get_as(&admin.token, &endpoints_path("nope")).await;
@@ -161,6 +173,10 @@ async fn endpoints_are_managed_by_admins_per_client() {
         .collect();
     assert_eq!(
         kinds,
-        ["webhook_endpoint_deleted", "webhook_endpoint_updated", "webhook_endpoint_created"]
+        [
+            "webhook_endpoint_deleted",
+            "webhook_endpoint_updated",
+            "webhook_endpoint_created"
+        ]
     );
 }

@@ -67,7 +67,11 @@ pub struct Receiver {
     handle: actix_web::dev::ServerHandle,
 }
 
-async fn receive(request: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+async fn receive(
+    request: HttpRequest,
+    body: web::Bytes,
+    shared: web::Data<Shared>,
+) -> HttpResponse {
     let mut headers = http::HeaderMap::new();
     for (name, value) in request.headers() {
         if let (Ok(name), Ok(value)) = (
@@ -82,9 +86,7 @@ async fn receive(request: HttpRequest, body: web::Bytes, shared: web::Data<Share
         body: String::from_utf8_lossy(&body).into_owned(),
     });
     let status = shared.script.lock().unwrap().pop_front().unwrap_or(200);
-    let mut answer = HttpResponse::build(
-        actix_web::http::StatusCode::from_u16(status).unwrap(),
-    );
+    let mut answer = HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap());
     if (300..400).contains(&status) {
         answer.insert_header(("location", "http://127.0.0.1:9/elsewhere"));
     }
@@ -251,7 +253,11 @@ pub fn signed_with(secret: &str, received: &Received) -> bool {
     let timestamp: i64 = received.header("webhook-timestamp").parse().unwrap();
     let expected = Webhook::new(secret)
         .unwrap()
-        .sign(received.header("webhook-id"), timestamp, received.body.as_bytes())
+        .sign(
+            received.header("webhook-id"),
+            timestamp,
+            received.body.as_bytes(),
+        )
         .unwrap();
     received
         .header("webhook-signature")

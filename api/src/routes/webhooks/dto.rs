@@ -82,7 +82,11 @@ pub struct WebhookEndpointRequest {
     /// `private_address` or `invalid_url` at `url` otherwise; a server may allow `http` and
     /// internal hosts for development with `MERIT_WEBHOOKS_ALLOW_PRIVATE`). Redirects are never
     /// followed.
-    #[schema(max_length = 2000, pattern = "^[hH][tT][tT][pP][sS]?://[^\\s#]+$", example = "https://hr.example.com/merit/webhooks")]
+    #[schema(
+        max_length = 2000,
+        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s#]+$",
+        example = "https://hr.example.com/merit/webhooks"
+    )]
     pub url: String,
     /// What the endpoint is for.
     #[serde(default)]
@@ -108,7 +112,8 @@ impl WebhookEndpointRequest {
                 None
             }
         };
-        let description = Line::check_optional(self.description.as_ref(), &mut fields, "description");
+        let description =
+            Line::check_optional(self.description.as_ref(), &mut fields, "description");
         let mut event_types: Vec<EventType> = Vec::new();
         if self.event_types.is_empty() {
             fields.push("event_types", "required", "name at least one event type");
@@ -196,7 +201,10 @@ pub struct WebhookEndpointWithSecretResponse {
     pub endpoint: WebhookEndpointResponse,
     /// The signing secret, `whsec_` and the base64 of 32 random bytes: verify each delivery's
     /// `webhook-signature` with it (Standard Webhooks `v1`, HMAC-SHA256).
-    #[schema(pattern = "^whsec_[A-Za-z0-9+/]{43}=$", example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYq=")]
+    #[schema(
+        pattern = "^whsec_[A-Za-z0-9+/]{43}=$",
+        example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYq="
+    )]
     pub secret: String,
 }
 

@@ -239,10 +239,12 @@ pub async fn rotate_webhook_secret(
         .write(move |conn| service::rotate_secret(conn, &admin, client, id, now))
         .await?;
     let secret = rotated.secret.clone();
-    Ok(HttpResponse::Created().json(WebhookEndpointWithSecretResponse {
-        endpoint: rotated.into(),
-        secret,
-    }))
+    Ok(
+        HttpResponse::Created().json(WebhookEndpointWithSecretResponse {
+            endpoint: rotated.into(),
+            secret,
+        }),
+    )
 }
 
 /// List a webhook endpoint's deliveries
@@ -356,7 +358,9 @@ pub async fn list_webhook_attempts(
         (status = 409, response = Conflict),
     )
 )]
-#[post("/admin/api-clients/{id}/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver")]
+#[post(
+    "/admin/api-clients/{id}/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver"
+)]
 pub async fn redeliver_webhook(
     state: web::Data<AppState>,
     Admin(admin): Admin,
