@@ -162,6 +162,7 @@ type EndpointColumns = (
     NaiveDateTime,
 );
 
+#[allow(clippy::type_complexity, reason = "a tuple of diesel columns, spelled once")]
 const ENDPOINT_COLUMNS: (
     webhook_endpoints::id,
     webhook_endpoints::client_id,
