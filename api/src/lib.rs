@@ -31,3 +31,4 @@ pub mod sweeper;
 pub mod telemetry;
 pub mod validation;
 pub mod warmup;
+pub mod webhooks;

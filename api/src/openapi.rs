@@ -50,6 +50,7 @@ use crate::error::{FieldError, Problem};
         (name = "service", description = "Health, readiness and metrics."),
         (name = "staff", description = "The staff workspace (CalJOBS): case load of individuals and employers, services and placements recorded on cases, quick search, report indicators, and correspondence (letter templates with merge fields, letters to a case's person). Staff work their own office's cases; admins every office's."),
         (name = "templates", description = "The caller's application templates (the State application, STD 678)."),
+        (name = "webhooks", description = "Webhooks for integrators (Standard Webhooks v1): an API client's endpoints, signing secrets and their rotation, deliveries, the delivery log and redelivery. The payloads are in the document's `webhooks` section."),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&SecuritySchemes)
@@ -272,6 +273,7 @@ pub fn document() -> openapi::OpenApi {
     add_standard_problems(&mut api);
     crate::merge_patch::add_patch_schemas(&mut api);
     crate::contract::state_common_rules(&mut api);
+    crate::webhooks::openapi::add_webhooks(&mut api);
     api
 }
 

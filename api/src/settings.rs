@@ -91,6 +91,10 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Saved searches a person may keep.
     pub saved_search_limit: u32,
+    /// Let webhook endpoints use `http` and loopback, private or link-local addresses
+    /// (development and tests only: in production a webhook URL could otherwise reach internal
+    /// services).
+    pub webhooks_allow_private: bool,
     /// `human` (default) or `json` log lines.
     pub log_format: LogFormat,
     /// A `tracing` filter such as `info` or `merit_api=debug,info`.
@@ -189,6 +193,7 @@ struct Defaults {
     hashing_queue: usize,
     trust_forwarded_for: bool,
     saved_search_limit: u32,
+    webhooks_allow_private: bool,
     log_format: LogFormat,
     log_filter: &'static str,
     body_timeout_seconds: u64,
@@ -226,6 +231,7 @@ const DEFAULTS: Defaults = Defaults {
     hashing_queue: 32,
     trust_forwarded_for: false,
     saved_search_limit: 25,
+    webhooks_allow_private: false,
     log_format: LogFormat::Human,
     log_filter: "info",
     body_timeout_seconds: 60,

@@ -59,6 +59,9 @@ const MAIL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5
 /// How often the job alert worker looks for opened postings and due digests when nothing
 /// wakes it.
 const ALERT_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often the webhook worker looks for due deliveries when nothing wakes it (retries come
+/// due without a wake-up).
+const WEBHOOK_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Opens the pool without connecting: a database that is down is not an error here.
 pub fn open_pool(settings: &Settings) -> anyhow::Result<DbPool> {
@@ -135,6 +138,9 @@ pub fn app_state(settings: Settings, clock: Arc<dyn Clock>, db: Db) -> anyhow::R
         documents: DocumentStore::from_settings(&settings)?,
         alerts: Arc::new(AlertService::new()),
         alert_signal: Arc::new(Notify::new()),
+        webhook_sender: crate::webhooks::Sender::new(settings.webhooks_allow_private)
+            .context("cannot build the webhook HTTP client")?,
+        webhook_signal: Arc::new(Notify::new()),
         prepared: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         unsubscribe: UnsubscribeLinks::new(&settings.public_url, secret.expose_secret().as_bytes()),
         settings: Arc::new(settings),
@@ -184,6 +190,10 @@ impl Application {
         }
         actix_web::rt::spawn(sweeper::run(state.clone(), SWEEP_INTERVAL));
         actix_web::rt::spawn(alerts::worker::run(state.clone(), ALERT_POLL_INTERVAL));
+        actix_web::rt::spawn(crate::webhooks::worker::run(
+            state.clone(),
+            WEBHOOK_POLL_INTERVAL,
+        ));
         let forgetful = state.clone();
         actix_web::rt::spawn(async move {
             loop {

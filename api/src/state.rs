@@ -56,6 +56,10 @@ pub struct AppState {
     pub alerts: Arc<AlertService>,
     /// Wakes the job alert worker when a posting opened.
     pub alert_signal: Arc<Notify>,
+    /// Sends webhooks.
+    pub webhook_sender: crate::webhooks::Sender,
+    /// Wakes the webhook worker when an event was written.
+    pub webhook_signal: Arc<Notify>,
     /// Signs and checks alert emails' one-click unsubscribe links.
     pub unsubscribe: UnsubscribeLinks,
     /// Set once start-up has migrated the database and made the first admin
@@ -88,6 +92,11 @@ impl AppState {
     /// Tells the outbox worker that an email is waiting.
     pub fn wake_mailer(&self) {
         self.mail_signal.notify_one();
+    }
+
+    /// Tells the webhook worker that an event is waiting.
+    pub fn wake_webhooks(&self) {
+        self.webhook_signal.notify_one();
     }
 
     /// Tells the job alert worker that a posting opened.

@@ -82,6 +82,18 @@ macro_rules! entity_ids {
     )+};
 }
 
+// Webhooks (kept apart from the list below so other additions to it merge cleanly).
+entity_ids! {
+    /// A webhook endpoint (an integrator's subscription).
+    WebhookEndpointId;
+    /// A webhook event (its id is the `webhook-id` of every delivery of it).
+    WebhookEventId;
+    /// One endpoint's delivery of one event (retried until it lands or is given up).
+    WebhookDeliveryId;
+    /// One attempt at a delivery, in the endpoint's delivery log.
+    WebhookAttemptId;
+}
+
 entity_ids! {
     /// A sign-in account (and the person it belongs to).
     AccountId;

@@ -25,3 +25,4 @@ pub mod profile;
 pub mod reference;
 pub mod terms;
 pub mod text;
+pub mod webhook;

@@ -35,6 +35,7 @@ pub mod templates;
 pub mod time;
 pub mod tokens;
 pub mod transaction;
+pub mod webhooks;
 
 pub use db::{Backend, DbConnection, DbPool, PoolOptions};
 pub use error::{RepoError, RepoResult};

@@ -695,6 +695,65 @@ diesel::table! {
 diesel::joinable!(api_client_secrets -> api_clients (client_id));
 diesel::joinable!(api_clients -> accounts (account_id));
 
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        client_id -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        event_types -> Text,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        endpoint_id -> Text,
+        attempt -> Integer,
+        attempted_at -> Timestamp,
+        response_status -> Nullable<Integer>,
+        latency_ms -> BigInt,
+        response_body -> Nullable<Text>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(webhook_endpoints -> api_clients (client_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
     classifications,
@@ -748,4 +807,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     dashboard_widgets,
     api_clients,
     api_client_secrets,
+    webhook_endpoints,
+    webhook_events,
+    webhook_deliveries,
+    webhook_attempts,
 );

@@ -29,3 +29,4 @@ mod security_headers;
 mod service;
 mod staff;
 mod templates;
+mod webhooks;

@@ -117,6 +117,8 @@ problem_codes! {
     MergeTargetNotEmployee    "merge_target_not_employee"   CONFLICT                "Merge target not an employee";
     MergeSourceNotExternal    "merge_source_not_external"   CONFLICT                "Merge source not an applicant's account";
     MergeBlocked              "merge_blocked"               CONFLICT                "Merge blocked";
+    WebhookClientRevoked      "webhook_client_revoked"      CONFLICT                "API client revoked";
+    WebhookEndpointDisabled   "webhook_endpoint_disabled"   CONFLICT                "Webhook endpoint disabled";
     PreconditionFailed        "precondition_failed"         PRECONDITION_FAILED     "Precondition failed";
     PayloadTooLarge           "payload_too_large"           PAYLOAD_TOO_LARGE       "Payload too large";
     UnsupportedMediaType      "unsupported_media_type"      UNSUPPORTED_MEDIA_TYPE  "Unsupported media type";

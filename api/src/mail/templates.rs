@@ -151,6 +151,23 @@ pub fn notice(kind: &'static str, subject: &str, name: &str, paragraphs: &[Strin
     message(kind, subject, name, &all, None)
 }
 
+/// Tells an admin that a webhook endpoint of an API client they created was disabled.
+pub fn webhook_endpoint_disabled(name: &str, client_name: &str, url: &str, why: &str) -> Message {
+    let first = format!(
+        "Merit stopped sending events to the webhook endpoint {url} of the API client \"{client_name}\": {why}."
+    );
+    message(
+        "webhook_endpoint_disabled",
+        "A webhook endpoint was disabled",
+        name,
+        &[
+            &first,
+            "Events keep being recorded. Once the receiver works again, enable the endpoint (PUT with enabled: true) and redeliver what it missed from its delivery log.",
+        ],
+        None,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

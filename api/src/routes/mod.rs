@@ -23,6 +23,7 @@ pub mod strings;
 pub mod templates;
 pub mod terms;
 pub mod text;
+pub mod webhooks;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(letters::configure)
             .configure(staff::configure)
             .configure(calendar::configure)
-            .configure(announcements::configure),
+            .configure(announcements::configure)
+            .configure(webhooks::configure),
     );
 }

@@ -101,11 +101,23 @@ pub enum AuditKind {
     /// A wrong password for the other account of a self-service profile merge; it counts
     /// towards that account's lock like a failed sign-in.
     MergeProofFailed,
+    /// An admin added a webhook endpoint to an API client.
+    WebhookEndpointCreated,
+    /// An admin changed a webhook endpoint (address, event types, enabled).
+    WebhookEndpointUpdated,
+    /// An admin deleted a webhook endpoint.
+    WebhookEndpointDeleted,
+    /// An admin rotated a webhook endpoint's signing secret.
+    WebhookSecretRotated,
+    /// Merit disabled a webhook endpoint (410 Gone, or a delivery given up).
+    WebhookEndpointDisabled,
+    /// An admin asked for an event to be delivered again.
+    WebhookRedeliveryRequested,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 46] = [
+    pub const ALL: [AuditKind; 52] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -152,6 +164,12 @@ impl AuditKind {
         AuditKind::ProfileMerged,
         AuditKind::AccountMerged,
         AuditKind::MergeProofFailed,
+        AuditKind::WebhookEndpointCreated,
+        AuditKind::WebhookEndpointUpdated,
+        AuditKind::WebhookEndpointDeleted,
+        AuditKind::WebhookSecretRotated,
+        AuditKind::WebhookEndpointDisabled,
+        AuditKind::WebhookRedeliveryRequested,
     ];
 
     /// The kind's name in the API and the database.
@@ -203,6 +221,12 @@ impl AuditKind {
             AuditKind::ProfileMerged => "profile_merged",
             AuditKind::AccountMerged => "account_merged",
             AuditKind::MergeProofFailed => "merge_proof_failed",
+            AuditKind::WebhookEndpointCreated => "webhook_endpoint_created",
+            AuditKind::WebhookEndpointUpdated => "webhook_endpoint_updated",
+            AuditKind::WebhookEndpointDeleted => "webhook_endpoint_deleted",
+            AuditKind::WebhookSecretRotated => "webhook_secret_rotated",
+            AuditKind::WebhookEndpointDisabled => "webhook_endpoint_disabled",
+            AuditKind::WebhookRedeliveryRequested => "webhook_redelivery_requested",
         }
     }
 

@@ -29,3 +29,4 @@ pub mod search;
 pub mod sessions;
 pub mod staff;
 pub mod templates;
+pub mod webhooks;

@@ -14,6 +14,7 @@ use merit_persistence::{DbConnection, Page, PageRequest, postings, reference};
 
 pub use super::posting_names::{NamedPosting, PostingNames};
 use super::posting_names::{named, named_page};
+use crate::webhooks::payload::WebhookPostingEventType;
 use crate::{
     auth::{AuthUser, Employer},
     conditional::{IfMatch, entity_tag, version_tag},
@@ -198,6 +199,7 @@ pub fn transition(
     now: DateTime<Utc>,
 ) -> Result<NamedPosting, ApiError> {
     let mut posting = own(conn, employer, id)?;
+    let was_open = posting.status == merit_domain::posting::PostingStatus::Open;
     let next = posting.status.apply(action).map_err(|e| {
         ApiError::new(
             Code::InvalidTransition,
@@ -221,6 +223,21 @@ pub fn transition(
         // Job alerts are matched by the worker; queued here so that a posting that opened is
         // matched exactly once, even if this instance stops right after committing.
         super::alerts::posting_opened(conn, posting.id, now)?;
+        super::webhooks::posting_event(
+            conn,
+            &posting,
+            WebhookPostingEventType::PostingPublished,
+            now,
+        )?;
+    }
+    if action == PostingAction::Close || (action == PostingAction::Cancel && was_open) {
+        // An open posting stopped taking applications (`status` says closed or cancelled).
+        super::webhooks::posting_event(
+            conn,
+            &posting,
+            WebhookPostingEventType::PostingClosed,
+            now,
+        )?;
     }
     if action == PostingAction::Cancel {
         // Every open application is cancelled in the same transaction, each with its notice.

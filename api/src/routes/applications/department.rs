@@ -137,6 +137,7 @@ pub async fn change_application_status(
         .db
         .write(move |conn| service::move_one(conn, &user, id, command, if_match, now))
         .await?;
+    state.wake_webhooks();
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(&moved)))
         .json(DepartmentApplicationRow::new(moved)))
@@ -170,6 +171,7 @@ pub async fn bulk_change_application_status(
         .db
         .write(move |conn| service::bulk_move(conn, &user, BulkCommand { ids, command }, now))
         .await?;
+    state.wake_webhooks();
     Ok(web::Json(BulkStatusChangeResponse {
         items: moved
             .into_iter()

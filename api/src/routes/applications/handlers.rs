@@ -251,6 +251,7 @@ pub async fn submit_application(
             })
         })
         .await?;
+    state.wake_webhooks();
     let mut response = HttpResponse::Created();
     response.insert_header((
         header::LOCATION,
@@ -299,6 +300,7 @@ pub async fn withdraw_application(
             service::my_application(conn, &user, id)
         })
         .await?;
+    state.wake_webhooks();
     let tag = etag(&view.application);
     Ok(with_tag(HttpResponse::Ok(), &tag).json(ApplicationResponse::new(view)))
 }

@@ -185,6 +185,7 @@ async fn transition(
     if action == PostingAction::Publish {
         state.wake_alerts();
     }
+    state.wake_webhooks();
     let tag = postings::posting_tag(&posting, now);
     Ok(HttpResponse::Ok()
         .insert_header(("etag", tag))

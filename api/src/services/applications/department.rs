@@ -202,6 +202,7 @@ fn apply(
         note: cmd.note.clone(),
         actor_id: Some(user.id()),
         notify,
+        submitted: false,
     };
     record(conn, &mut application, &posting, mv, now)?;
     Ok(application)

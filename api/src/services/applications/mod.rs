@@ -96,6 +96,8 @@ struct Move<'a> {
     note: Option<String>,
     actor_id: Option<&'a str>,
     notify: bool,
+    /// Whether this move is the submission (its webhook event is `application.submitted`).
+    submitted: bool,
 }
 
 /// Moves `application` (read at its current version) as `mv` says: saves the status, appends
@@ -141,6 +143,7 @@ fn log(
         notice_sent,
     };
     applications::events::append(conn, application.id, &event)?;
+    crate::services::webhooks::application_event(conn, application, posting, mv.submitted, now)?;
     tracing::info!(
         application.id = %application.id,
         status = event.status.as_str(),

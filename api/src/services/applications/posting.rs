@@ -40,6 +40,7 @@ pub fn cancel_open(
             note: None,
             actor_id: Some(actor_id),
             notify: true,
+            submitted: false,
         };
         record(conn, &mut application, posting, mv, now)?;
     }

@@ -197,6 +197,7 @@ fn submit_draft(
         note: None,
         actor_id: Some(user.id()),
         notify: true,
+        submitted: true,
     };
     log(conn, &application, &posting, mv, now)?;
     Ok(application)

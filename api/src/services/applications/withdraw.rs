@@ -50,6 +50,7 @@ pub fn withdraw(
                 note,
                 actor_id: Some(user.id()),
                 notify: true,
+                submitted: false,
             };
             record(conn, &mut application, &posting, mv, now)?;
             Ok(application)

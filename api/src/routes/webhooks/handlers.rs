@@ -1,0 +1,380 @@
+//! Handlers of webhook endpoints: extract, call one use case, render.
+
+use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
+use merit_domain::ids::{ApiClientId, WebhookDeliveryId, WebhookEndpointId};
+use merit_persistence::PageRequest;
+
+use super::dto::*;
+use crate::{
+    auth::Admin,
+    error::ApiError,
+    extract::{Json, PathId, Query},
+    openapi::{Conflict, Forbidden, NotFound},
+    paging::{PageResponse, page_params},
+    services::webhooks as service,
+    state::AppState,
+};
+
+/// The ids of an endpoint's path: 404 for text that is not an id.
+fn endpoint_path(path: (String, String)) -> Result<(ApiClientId, WebhookEndpointId), ApiError> {
+    let client = ApiClientId::parse(&path.0).map_err(|_| ApiError::not_found("API client"))?;
+    let endpoint =
+        WebhookEndpointId::parse(&path.1).map_err(|_| ApiError::not_found("webhook endpoint"))?;
+    Ok((client, endpoint))
+}
+
+/// Add a webhook endpoint to an API client
+///
+/// Admins only. The endpoint receives the chosen event types that its client may read (a
+/// department's client: its department's postings, and with `applications:read` their
+/// applications; a state-wide client: public postings), signed per Standard Webhooks with the
+/// secret in the answer, which is shown this once. Audited (`webhook_endpoint_created`).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The API client's id.")),
+    request_body = WebhookEndpointRequest,
+    responses(
+        (status = 201, description = "The endpoint and its signing secret.", body = WebhookEndpointWithSecretResponse, headers(
+            ("Location" = String, description = "The endpoint's URL."),
+        )),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/admin/api-clients/{id}/webhook-endpoints")]
+pub async fn create_webhook_endpoint(
+    state: web::Data<AppState>,
+    Admin(admin): Admin,
+    PathId(client): PathId<ApiClientId>,
+    Json(body): Json<WebhookEndpointRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let draft = body.parse(state.settings.webhooks_allow_private)?;
+    let now = state.clock.now();
+    let created = state
+        .db
+        .write(move |conn| service::create(conn, &admin, client, draft, now))
+        .await?;
+    let location = format!(
+        "/api/v1/admin/api-clients/{}/webhook-endpoints/{}",
+        created.client_id, created.id
+    );
+    let secret = created.secret.clone();
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(WebhookEndpointWithSecretResponse {
+            endpoint: created.into(),
+            secret,
+        }))
+}
+
+/// List an API client's webhook endpoints
+///
+/// Admins only; oldest first.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The API client's id."), WebhookPageQuery),
+    responses(
+        (status = 200, description = "A page of endpoints.", body = PageResponse<WebhookEndpointResponse>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/admin/api-clients/{id}/webhook-endpoints")]
+pub async fn list_webhook_endpoints(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    PathId(client): PathId<ApiClientId>,
+    Query(query): Query<WebhookPageQuery>,
+) -> Result<web::Json<PageResponse<WebhookEndpointResponse>>, ApiError> {
+    let (limit, after) = page_params("webhook-endpoints", query.limit, query.cursor.as_deref())?;
+    let page = state
+        .db
+        .read(move |conn| {
+            let page = PageRequest {
+                after: after.as_deref(),
+                limit,
+            };
+            service::list(conn, client, page)
+        })
+        .await?;
+    Ok(web::Json(PageResponse::from_page_by(
+        page,
+        "webhook-endpoints",
+        |e| e.id,
+        WebhookEndpointResponse::from,
+    )))
+}
+
+/// Read a webhook endpoint
+///
+/// Admins only.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The API client's id."),
+        ("endpoint_id" = String, Path, description = "The endpoint's id.")
+    ),
+    responses(
+        (status = 200, description = "The endpoint.", body = WebhookEndpointResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/admin/api-clients/{id}/webhook-endpoints/{endpoint_id}")]
+pub async fn get_webhook_endpoint(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<WebhookEndpointResponse>, ApiError> {
+    let (client, id) = endpoint_path(path.into_inner())?;
+    let endpoint = state
+        .db
+        .read(move |conn| service::get(conn, client, id))
+        .await?;
+    Ok(web::Json(endpoint.into()))
+}
+
+/// Replace a webhook endpoint
+///
+/// Admins only: the address, description, event types and whether it is enabled (enabling an
+/// endpoint Merit disabled clears the reason; deliveries waiting for it go out again). Audited
+/// (`webhook_endpoint_updated`).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The API client's id."),
+        ("endpoint_id" = String, Path, description = "The endpoint's id.")
+    ),
+    request_body = WebhookEndpointRequest,
+    responses(
+        (status = 200, description = "The endpoint.", body = WebhookEndpointResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[put("/admin/api-clients/{id}/webhook-endpoints/{endpoint_id}")]
+pub async fn replace_webhook_endpoint(
+    state: web::Data<AppState>,
+    Admin(admin): Admin,
+    path: web::Path<(String, String)>,
+    Json(body): Json<WebhookEndpointRequest>,
+) -> Result<web::Json<WebhookEndpointResponse>, ApiError> {
+    let (client, id) = endpoint_path(path.into_inner())?;
+    let draft = body.parse(state.settings.webhooks_allow_private)?;
+    let now = state.clock.now();
+    let endpoint = state
+        .db
+        .write(move |conn| service::replace(conn, &admin, client, id, draft, now))
+        .await?;
+    state.wake_webhooks();
+    Ok(web::Json(endpoint.into()))
+}
+
+/// Delete a webhook endpoint
+///
+/// Admins only; its deliveries and their log go with it. Audited (`webhook_endpoint_deleted`).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The API client's id."),
+        ("endpoint_id" = String, Path, description = "The endpoint's id.")
+    ),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[delete("/admin/api-clients/{id}/webhook-endpoints/{endpoint_id}")]
+pub async fn delete_webhook_endpoint(
+    state: web::Data<AppState>,
+    Admin(admin): Admin,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (client, id) = endpoint_path(path.into_inner())?;
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |conn| service::delete(conn, &admin, client, id, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Rotate a webhook endpoint's signing secret
+///
+/// Admins only. The answer shows the new secret this once. For 24 hours every delivery carries
+/// two signatures in `webhook-signature` (space-separated), one with the new secret and one
+/// with the old, so the receiver can switch without losing an event. Audited
+/// (`webhook_secret_rotated`).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The API client's id."),
+        ("endpoint_id" = String, Path, description = "The endpoint's id.")
+    ),
+    responses(
+        (status = 201, description = "The endpoint and its new signing secret.", body = WebhookEndpointWithSecretResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[post("/admin/api-clients/{id}/webhook-endpoints/{endpoint_id}/secret-rotations")]
+pub async fn rotate_webhook_secret(
+    state: web::Data<AppState>,
+    Admin(admin): Admin,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (client, id) = endpoint_path(path.into_inner())?;
+    let now = state.clock.now();
+    let rotated = state
+        .db
+        .write(move |conn| service::rotate_secret(conn, &admin, client, id, now))
+        .await?;
+    let secret = rotated.secret.clone();
+    Ok(
+        HttpResponse::Created().json(WebhookEndpointWithSecretResponse {
+            endpoint: rotated.into(),
+            secret,
+        }),
+    )
+}
+
+/// List a webhook endpoint's deliveries
+///
+/// Admins only; newest first. One delivery per event (and per redelivery), with where it
+/// stands; its attempts are in the delivery log.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The API client's id."),
+        ("endpoint_id" = String, Path, description = "The endpoint's id."),
+        WebhookPageQuery
+    ),
+    responses(
+        (status = 200, description = "A page of deliveries.", body = PageResponse<WebhookDeliveryResponse>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/admin/api-clients/{id}/webhook-endpoints/{endpoint_id}/deliveries")]
+pub async fn list_webhook_deliveries(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    path: web::Path<(String, String)>,
+    Query(query): Query<WebhookPageQuery>,
+) -> Result<web::Json<PageResponse<WebhookDeliveryResponse>>, ApiError> {
+    let (client, id) = endpoint_path(path.into_inner())?;
+    let (limit, after) = page_params("webhook-deliveries", query.limit, query.cursor.as_deref())?;
+    let page = state
+        .db
+        .read(move |conn| {
+            let page = PageRequest {
+                after: after.as_deref(),
+                limit,
+            };
+            service::deliveries(conn, client, id, page)
+        })
+        .await?;
+    Ok(web::Json(PageResponse::from_page_by(
+        page,
+        "webhook-deliveries",
+        |d| d.id,
+        WebhookDeliveryResponse::from,
+    )))
+}
+
+/// Read a webhook endpoint's delivery log
+///
+/// Admins only; newest first: every attempt with its time, the answer's status (or why there
+/// was none), the latency and the first 1 KiB of the answer.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The API client's id."),
+        ("endpoint_id" = String, Path, description = "The endpoint's id."),
+        WebhookPageQuery
+    ),
+    responses(
+        (status = 200, description = "A page of attempts.", body = PageResponse<WebhookAttemptResponse>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/admin/api-clients/{id}/webhook-endpoints/{endpoint_id}/attempts")]
+pub async fn list_webhook_attempts(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    path: web::Path<(String, String)>,
+    Query(query): Query<WebhookPageQuery>,
+) -> Result<web::Json<PageResponse<WebhookAttemptResponse>>, ApiError> {
+    let (client, id) = endpoint_path(path.into_inner())?;
+    let (limit, after) = page_params("webhook-attempts", query.limit, query.cursor.as_deref())?;
+    let page = state
+        .db
+        .read(move |conn| {
+            let page = PageRequest {
+                after: after.as_deref(),
+                limit,
+            };
+            service::attempts(conn, client, id, page)
+        })
+        .await?;
+    Ok(web::Json(PageResponse::from_page_by(
+        page,
+        "webhook-attempts",
+        |a| a.id,
+        WebhookAttemptResponse::from,
+    )))
+}
+
+/// Deliver an event again
+///
+/// Admins only. Queues a new delivery of the delivery's event to the endpoint, due now, with
+/// the same `webhook-id` (receivers that already have it can drop it). 409
+/// `webhook_endpoint_disabled` while the endpoint is disabled. Audited
+/// (`webhook_redelivery_requested`).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The API client's id."),
+        ("endpoint_id" = String, Path, description = "The endpoint's id."),
+        ("delivery_id" = String, Path, description = "The delivery whose event is sent again.")
+    ),
+    responses(
+        (status = 202, description = "The new delivery, queued.", body = WebhookDeliveryResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post(
+    "/admin/api-clients/{id}/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver"
+)]
+pub async fn redeliver_webhook(
+    state: web::Data<AppState>,
+    Admin(admin): Admin,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (client, endpoint, delivery) = path.into_inner();
+    let (client, id) = endpoint_path((client, endpoint))?;
+    let delivery =
+        WebhookDeliveryId::parse(&delivery).map_err(|_| ApiError::not_found("delivery"))?;
+    let now = state.clock.now();
+    let queued = state
+        .db
+        .write(move |conn| service::redeliver(conn, &admin, client, id, delivery, now))
+        .await?;
+    state.wake_webhooks();
+    Ok(HttpResponse::Accepted().json(WebhookDeliveryResponse::from(queued)))
+}
