@@ -89,6 +89,7 @@ pub(crate) fn withdraw_for_merge(
         ),
         actor_id: Some(actor_id),
         notify: false,
+        submitted: false,
     };
     record(conn, &mut application, &posting, mv, now)
 }
