@@ -18,7 +18,9 @@
 //!
 //! `cargo run --profile bench-alerts -p merit-api --example digest_bench -- [PEOPLE] [sqlite|postgres|both]`
 //! (default 100000 both). `bench/digest.sh` runs it and writes the figures to `bench/results/`.
-//! `BENCH_SQLITE_DIR` puts the SQLite file elsewhere (e.g. `/dev/shm`, to see what fsync costs).
+//! Diagnostics, to see what the commits' flushes cost: `BENCH_SQLITE_DIR` puts the SQLite file
+//! elsewhere (e.g. `/dev/shm`, where fsync is free), `BENCH_POSTGRES_SYNCHRONOUS_COMMIT=off`
+//! sets that on the benchmark database (commits do not wait for the WAL flush).
 
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
@@ -367,7 +369,11 @@ async fn sqlite(people: usize) -> anyhow::Result<()> {
     };
     let path = dir.path().join("merit.db");
     let url = format!("sqlite://{}", path.display());
-    run("SQLite", &url, people).await
+    let label = match std::env::var("BENCH_SQLITE_DIR") {
+        Ok(base) => format!("SQLite (file in {base})"),
+        Err(_) => "SQLite".to_owned(),
+    };
+    run(&label, &url, people).await
 }
 
 async fn postgres(people: usize) -> anyhow::Result<()> {
@@ -379,7 +385,15 @@ async fn postgres(people: usize) -> anyhow::Result<()> {
     let name = format!("merit_digest_bench_{}", std::process::id());
     let mut conn = establish(&admin)?;
     conn.batch_execute(&format!("CREATE DATABASE {name}"))?;
-    let outcome = run("PostgreSQL", &format!("{server}/{name}"), people).await;
+    // A diagnostic: without waiting for the WAL flush at each commit.
+    let label = match std::env::var("BENCH_POSTGRES_SYNCHRONOUS_COMMIT").as_deref() {
+        Ok("off") => {
+            conn.batch_execute(&format!("ALTER DATABASE {name} SET synchronous_commit = off"))?;
+            "PostgreSQL (synchronous_commit off)"
+        }
+        _ => "PostgreSQL",
+    };
+    let outcome = run(label, &format!("{server}/{name}"), people).await;
     conn.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))?;
     outcome
 }
