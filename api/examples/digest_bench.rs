@@ -30,11 +30,7 @@ use anyhow::{Context, bail, ensure};
 use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl, connection::SimpleConnection};
 use merit_api::{
-    alerts::{
-        AlertEntry, PostingFacts,
-        index::matches,
-        worker::DIGEST_BATCH,
-    },
+    alerts::{AlertEntry, PostingFacts, index::matches, worker::DIGEST_BATCH},
     db::Db,
     error::ApiError,
     services::alerts::{UnsubscribeLinks, deliver_digest, due_digests},
@@ -262,7 +258,11 @@ struct Pass {
 }
 
 /// The worker's `send_digests`, with each step timed.
-async fn send_digests(db: &Db, links: &UnsubscribeLinks, now: DateTime<Utc>) -> Result<Pass, ApiError> {
+async fn send_digests(
+    db: &Db,
+    links: &UnsubscribeLinks,
+    now: DateTime<Utc>,
+) -> Result<Pass, ApiError> {
     let started = Instant::now();
     let mut pass = Pass {
         sent: 0,
@@ -354,11 +354,22 @@ async fn run(backend: &str, url: &str, people: usize) -> anyhow::Result<()> {
         first.lookups.as_secs_f64(),
         second.sent,
     );
-    ensure!(first.sent == people, "{} digests sent for {people} people", first.sent);
+    ensure!(
+        first.sent == people,
+        "{} digests sent for {people} people",
+        first.sent
+    );
     ensure!(first.claimed == people, "{} digests claimed", first.claimed);
-    ensure!(messages == n && emails == n && digests == n, "messages {messages}, emails {emails}, digests {digests} for {people} people");
+    ensure!(
+        messages == n && emails == n && digests == n,
+        "messages {messages}, emails {emails}, digests {digests} for {people} people"
+    );
     ensure!(undelivered == 0, "{undelivered} matches left undelivered");
-    ensure!(second.sent == 0 && second.claimed == 0, "a second pass sent {}", second.sent);
+    ensure!(
+        second.sent == 0 && second.claimed == 0,
+        "a second pass sent {}",
+        second.sent
+    );
     Ok(())
 }
 
@@ -388,7 +399,9 @@ async fn postgres(people: usize) -> anyhow::Result<()> {
     // A diagnostic: without waiting for the WAL flush at each commit.
     let label = match std::env::var("BENCH_POSTGRES_SYNCHRONOUS_COMMIT").as_deref() {
         Ok("off") => {
-            conn.batch_execute(&format!("ALTER DATABASE {name} SET synchronous_commit = off"))?;
+            conn.batch_execute(&format!(
+                "ALTER DATABASE {name} SET synchronous_commit = off"
+            ))?;
             "PostgreSQL (synchronous_commit off)"
         }
         _ => "PostgreSQL",
