@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::{error::ApiError, services::alerts, state::AppState};
 
 /// How many digests one pass looks up at a time (each is sent in its own transaction).
-const DIGEST_BATCH: i64 = 200;
+pub const DIGEST_BATCH: i64 = 200;
 
 /// What one pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
