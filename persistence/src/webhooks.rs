@@ -162,7 +162,10 @@ type EndpointColumns = (
     NaiveDateTime,
 );
 
-#[allow(clippy::type_complexity, reason = "a tuple of diesel columns, spelled once")]
+#[allow(
+    clippy::type_complexity,
+    reason = "a tuple of diesel columns, spelled once"
+)]
 const ENDPOINT_COLUMNS: (
     webhook_endpoints::id,
     webhook_endpoints::client_id,
