@@ -39,6 +39,11 @@ Schema-valid (positive) parts of a case are made to satisfy them, the same way:
   a dashboard each widget once; contact letters a real county; a waiver a person who got a
   contact letter about the posting (the hook sends them first); a new alert room under the
   limit;
+- a machine client's path names a real client of the run (made once by the admin caller; a
+  revocation gets a throwaway client of its own), a webhook endpoint's path a real endpoint of
+  it (a deletion a throwaway endpoint); a new client names a real department and each
+  permission once; an endpoint a public https address and each event type once; a token
+  request the run's client and its secret;
 - an emailed link's token (email verification, password reset) is a real one, minted for the
   case: the hook registers a throwaway account and reads the link from the mail folder
   (`CI_MERIT_DATA_DIR/mail`); an Employee ID activation names the current privacy agreement.
@@ -310,6 +315,120 @@ def _post(path: str, payload: dict, headers: dict | None = None) -> int | None:
         return error.code
     except urllib.error.URLError:
         return None
+
+
+def _post_json(path: str, payload: dict, headers: dict | None = None):
+    """(status, JSON body) of POST path with a JSON payload, or (None, None) when unreachable."""
+    data = json.dumps(payload).encode()
+    request = urllib.request.Request(f"{BASE_URL}{path}", data=data, method="POST",
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, None
+    except (urllib.error.URLError, ValueError):
+        return None, None
+
+
+# The run's machine client and webhook endpoint, made once by an admin caller. Operations that
+# end one (revoke, delete) get a throwaway of their own, so the shared ones stay usable.
+_integration: dict[str, dict] = {}
+_HOOK_URL = "https://hooks.example.org/merit"
+
+
+def _new_client(context, case) -> dict | None:
+    status, body = _post_json(
+        "/api/v1/admin/api-clients",
+        {"name": f"Fuzz integration {uuid.uuid4().hex[:8]}",
+         "department_code": (_codes("/api/v1/departments") or [None])[0],
+         "permissions": ["postings:write", "applications:write", "webhooks:manage"]},
+        _auth(context, case))
+    return body if status == 201 and isinstance(body, dict) else None
+
+
+def _new_endpoint(context, case, client_id: str) -> dict | None:
+    status, body = _post_json(
+        f"/api/v1/admin/api-clients/{client_id}/webhook-endpoints",
+        {"url": _HOOK_URL, "event_types": ["posting.published"]}, _auth(context, case))
+    return body.get("endpoint") if status == 201 and isinstance(body, dict) else None
+
+
+def _client(context, case) -> dict | None:
+    if "client" not in _integration:
+        made = _new_client(context, case)
+        if made is None:
+            return None
+        _integration["client"] = made
+    return _integration["client"]
+
+
+def _client_id(body: dict) -> str | None:
+    return body.get("client_id") or (body.get("client") or {}).get("id")
+
+
+def _client_secret(body: dict) -> str | None:
+    return body.get("client_secret")
+
+
+def _fix_integration_path(context, case) -> None:
+    """`{id}` names a real client (its own throwaway for revoke), `{endpoint_id}` a real endpoint
+    of it (its own throwaway for delete)."""
+    parameters = case.path_parameters
+    path, method = case.operation.path, case.method.upper()
+    if not isinstance(parameters, dict) or "id" not in parameters:
+        return
+    ending = path.endswith("/revoke") or (path.endswith("/api-clients/{id}") and method == "DELETE")
+    client = _new_client(context, case) if ending else _client(context, case)
+    client_id = _client_id(client) if client else None
+    if client_id is None:
+        return
+    parameters["id"] = client_id
+    if "endpoint_id" in parameters:
+        if method == "DELETE" and path.endswith("{endpoint_id}"):
+            endpoint = _new_endpoint(context, case, client_id)
+        else:
+            if "endpoint" not in _integration:
+                _integration["endpoint"] = _new_endpoint(context, case, client_id) or {}
+            endpoint = _integration["endpoint"]
+        if endpoint and endpoint.get("id"):
+            parameters["endpoint_id"] = endpoint["id"]
+
+
+def _fix_api_client(case) -> None:
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    if body.get("department_code") is not None:
+        body["department_code"] = _real_code(body["department_code"], "/api/v1/departments")
+    if isinstance(body.get("permissions"), list):
+        body["permissions"] = list(dict.fromkeys(body["permissions"])) or ["postings:read"]
+
+
+def _fix_webhook_endpoint(case) -> None:
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    body["url"] = _HOOK_URL
+    if isinstance(body.get("event_types"), list):
+        body["event_types"] = list(dict.fromkeys(body["event_types"])) or ["posting.published"]
+
+
+def _fix_client_token(context, case) -> None:
+    """The token request names the run's client and its secret (an admin caller makes it)."""
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    client = _client(context, case)
+    if not client or not _client_id(client) or not _client_secret(client):
+        return
+    body["client_id"] = _client_id(client)
+    body["client_secret"] = _client_secret(client)
+    body["grant_type"] = "client_credentials"
+    body.pop("scope", None)
+    if isinstance(case.headers, dict):
+        for key in [k for k in case.headers if str(k).lower() == "authorization"]:
+            case.headers.pop(key)
 
 
 def _mailed_token(address: str, link: str) -> str | None:
@@ -664,6 +783,8 @@ def before_call(context, case, **kwargs):
     path, method = case.operation.path, case.method.upper()
     if _positive(case, ParameterLocation.PATH):
         _real_path_code(context, case)
+        if path.startswith("/api/v1/admin/api-clients/{id}"):
+            _fix_integration_path(context, case)
     if _positive(case, ParameterLocation.HEADER):
         _real_etag(context, case)
     if _positive(case, ParameterLocation.BODY):
@@ -708,6 +829,13 @@ def before_call(context, case, **kwargs):
             _fix_letters(case)
         elif path.endswith("/postings/{id}/waivers") and method == "POST":
             _fix_waiver(context, case)
+        elif path == "/api/v1/admin/api-clients" and method == "POST":
+            _fix_api_client(case)
+        elif "/webhook-endpoints" in path and method in ("POST", "PUT") \
+                and not path.endswith(("/secret-rotations", "/redeliver")):
+            _fix_webhook_endpoint(case)
+        elif path == "/api/v1/auth/token":
+            _fix_client_token(context, case)
     if path.endswith("/staff/report-indicators") and _positive(case, ParameterLocation.QUERY):
         _fix_report(case)
     if path.endswith("/alerts/unsubscribe") and _positive(case, ParameterLocation.QUERY) \
