@@ -127,6 +127,12 @@ entity_ids! {
     AppointmentId;
     /// An announcement to staff.
     AnnouncementId;
+    /// A staff resource (a guide, a training video) admins keep for staff.
+    StaffResourceId;
+    /// A labour-market link admins keep for staff.
+    LaborMarketLinkId;
+    /// A survey of staff.
+    SurveyId;
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub mod reference;
 pub mod roster;
 pub mod saved_searches;
 pub mod schema;
+pub mod staff_links;
+pub mod surveys;
 pub mod sessions;
 pub mod templates;
 pub mod time;

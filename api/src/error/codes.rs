@@ -109,6 +109,8 @@ problem_codes! {
     AppointmentConflict       "appointment_conflict"        CONFLICT                "Appointment conflict";
     AppointmentCancelled      "appointment_cancelled"       CONFLICT                "Appointment cancelled";
     AnnouncementWithdrawn     "announcement_withdrawn"      CONFLICT                "Announcement withdrawn";
+    SurveyAlreadyAnswered     "survey_already_answered"     CONFLICT                "Survey already answered";
+    SurveyClosed              "survey_closed"               CONFLICT                "Survey closed";
     PreconditionFailed        "precondition_failed"         PRECONDITION_FAILED     "Precondition failed";
     PayloadTooLarge           "payload_too_large"           PAYLOAD_TOO_LARGE       "Payload too large";
     UnsupportedMediaType      "unsupported_media_type"      UNSUPPORTED_MEDIA_TYPE  "Unsupported media type";

@@ -84,11 +84,21 @@ pub enum AuditKind {
     AnnouncementWithdrawn,
     /// A staff member chose their dashboard's widgets.
     DashboardWidgetsChanged,
+    /// An admin added a staff resource or labour-market link.
+    StaffLinkAdded,
+    /// An admin changed a staff resource or labour-market link.
+    StaffLinkUpdated,
+    /// An admin removed a staff resource or labour-market link.
+    StaffLinkRemoved,
+    /// An admin created a survey.
+    SurveyCreated,
+    /// A staff member answered a survey.
+    SurveyAnswered,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 38] = [
+    pub const ALL: [AuditKind; 43] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -127,6 +137,11 @@ impl AuditKind {
         AuditKind::AnnouncementUpdated,
         AuditKind::AnnouncementWithdrawn,
         AuditKind::DashboardWidgetsChanged,
+        AuditKind::StaffLinkAdded,
+        AuditKind::StaffLinkUpdated,
+        AuditKind::StaffLinkRemoved,
+        AuditKind::SurveyCreated,
+        AuditKind::SurveyAnswered,
     ];
 
     /// The kind's name in the API and the database.
@@ -170,6 +185,11 @@ impl AuditKind {
             AuditKind::AnnouncementUpdated => "announcement_updated",
             AuditKind::AnnouncementWithdrawn => "announcement_withdrawn",
             AuditKind::DashboardWidgetsChanged => "dashboard_widgets_changed",
+            AuditKind::StaffLinkAdded => "staff_link_added",
+            AuditKind::StaffLinkUpdated => "staff_link_updated",
+            AuditKind::StaffLinkRemoved => "staff_link_removed",
+            AuditKind::SurveyCreated => "survey_created",
+            AuditKind::SurveyAnswered => "survey_answered",
         }
     }
 
