@@ -57,7 +57,10 @@ impl QuestionKind {
 
     /// Whether the question offers options.
     pub fn has_options(self) -> bool {
-        matches!(self, QuestionKind::SingleChoice | QuestionKind::MultipleChoice)
+        matches!(
+            self,
+            QuestionKind::SingleChoice | QuestionKind::MultipleChoice
+        )
     }
 
     /// The answer field this kind takes.
@@ -244,7 +247,10 @@ pub fn check_answers(
                 problems.push(problem(
                     at(field),
                     "not_for_question",
-                    format!("This is a {} question: answer it with `{expected}`.", q.kind.as_str()),
+                    format!(
+                        "This is a {} question: answer it with `{expected}`.",
+                        q.kind.as_str()
+                    ),
                 ));
             }
         }
@@ -254,7 +260,11 @@ pub fn check_answers(
         let answer = match q.kind {
             QuestionKind::SingleChoice => a.choice.map(|c| {
                 option_index(q, c).map(Answer::Choice).ok_or_else(|| {
-                    problem(at("choice"), "unknown_option", "The question has no such option.")
+                    problem(
+                        at("choice"),
+                        "unknown_option",
+                        "The question has no such option.",
+                    )
                 })
             }),
             QuestionKind::MultipleChoice => a.choices.as_ref().filter(|c| !c.is_empty()).map(|c| {
@@ -333,7 +343,10 @@ mod tests {
     }
 
     fn fields(problems: &[FieldProblem]) -> Vec<(&str, &str)> {
-        problems.iter().map(|p| (p.field.as_str(), p.code)).collect()
+        problems
+            .iter()
+            .map(|p| (p.field.as_str(), p.code))
+            .collect()
     }
 
     #[test]
@@ -346,10 +359,22 @@ mod tests {
             q(FreeText, &[], false),
         ];
         let good = [
-            RawAnswer { choice: Some(1), ..Default::default() },
-            RawAnswer { choices: Some(vec![2, 0]), ..Default::default() },
-            RawAnswer { rating: Some(5), ..Default::default() },
-            RawAnswer { text: Some("  fine ".into()), ..Default::default() },
+            RawAnswer {
+                choice: Some(1),
+                ..Default::default()
+            },
+            RawAnswer {
+                choices: Some(vec![2, 0]),
+                ..Default::default()
+            },
+            RawAnswer {
+                rating: Some(5),
+                ..Default::default()
+            },
+            RawAnswer {
+                text: Some("  fine ".into()),
+                ..Default::default()
+            },
         ];
         assert_eq!(
             check_answers(&questions, &good),
@@ -361,9 +386,19 @@ mod tests {
             ])
         );
         let bad = [
-            RawAnswer { choice: Some(2), ..Default::default() },
-            RawAnswer { choices: Some(vec![0, 0]), ..Default::default() },
-            RawAnswer { rating: Some(6), text: Some("x".into()), ..Default::default() },
+            RawAnswer {
+                choice: Some(2),
+                ..Default::default()
+            },
+            RawAnswer {
+                choices: Some(vec![0, 0]),
+                ..Default::default()
+            },
+            RawAnswer {
+                rating: Some(6),
+                text: Some("x".into()),
+                ..Default::default()
+            },
             RawAnswer::default(),
         ];
         let problems = check_answers(&questions, &bad).unwrap_err();
@@ -378,12 +413,18 @@ mod tests {
         let missing = [
             RawAnswer::default(),
             RawAnswer::default(),
-            RawAnswer { rating: Some(0), ..Default::default() },
+            RawAnswer {
+                rating: Some(0),
+                ..Default::default()
+            },
             RawAnswer::default(),
         ];
         assert_eq!(
             fields(&check_answers(&questions, &missing).unwrap_err()),
-            vec![("answers[0]", "answer_required"), ("answers[2].rating", "out_of_range")]
+            vec![
+                ("answers[0]", "answer_required"),
+                ("answers[2].rating", "out_of_range")
+            ]
         );
         assert_eq!(
             fields(&check_answers(&questions, &good[..2]).unwrap_err()),
@@ -417,7 +458,10 @@ mod tests {
         let (open, close) = (now - Duration::hours(1), now + Duration::hours(1));
         assert_eq!(state(open, close, now), SurveyState::Open);
         assert_eq!(state(open, close, close), SurveyState::Closed);
-        assert_eq!(state(now + Duration::minutes(1), close, now), SurveyState::Scheduled);
+        assert_eq!(
+            state(now + Duration::minutes(1), close, now),
+            SurveyState::Scheduled
+        );
         assert!(check_window(close, open).is_err());
         assert!(check_window(open, close).is_ok());
     }

@@ -162,7 +162,11 @@ fn after<'a>(query: Boxed<'a>, page: &PageRequest<'_>) -> RepoResult<Boxed<'a>> 
 }
 
 /// Which of `ids` `account` answered.
-fn answered_of(conn: &mut DbConnection, account: &str, ids: Vec<String>) -> RepoResult<Vec<String>> {
+fn answered_of(
+    conn: &mut DbConnection,
+    account: &str,
+    ids: Vec<String>,
+) -> RepoResult<Vec<String>> {
     Ok(survey_responses::table
         .filter(survey_responses::account_id.eq(account))
         .filter(survey_responses::survey_id.eq_any(ids))
@@ -219,6 +223,13 @@ pub fn all_page(
     }))
 }
 
+/// The surveys open to a reader: how many, how many they have not answered, and the newest
+/// with whether they answered it.
+pub type OpenSummary = (i64, i64, Option<(Survey, bool)>);
+
+/// One count of answers: (question, choice, rating, how many).
+pub type Tally = (i32, Option<i32>, Option<i32>, i64);
+
 /// How many surveys are open to `account` (of `office`) at `now`, how many of those they have
 /// not answered, and the newest open one with whether they answered it.
 pub fn summary(
@@ -226,7 +237,7 @@ pub fn summary(
     account: &str,
     office: Option<&str>,
     now: DateTime<Utc>,
-) -> RepoResult<(i64, i64, Option<(Survey, bool)>)> {
+) -> RepoResult<OpenSummary> {
     let open: i64 = open_for(office, now).select(count_star()).first(conn)?;
     let mine = survey_responses::table
         .filter(survey_responses::account_id.eq(account.to_owned()))
@@ -300,7 +311,7 @@ pub fn response_count(conn: &mut DbConnection, id: &str) -> RepoResult<i64> {
 pub fn tallies(
     conn: &mut DbConnection,
     id: &str,
-) -> RepoResult<Vec<(i32, Option<i32>, Option<i32>, i64)>> {
+) -> RepoResult<Vec<Tally>> {
     Ok(survey_answers::table
         .filter(survey_answers::survey_id.eq(id))
         .filter(survey_answers::answer_text.is_null())

@@ -282,7 +282,13 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
             session_id: String::new(),
             employee: None,
         };
-        let offices = |mine: bool| if mine { vec![office.clone()] } else { Vec::new() };
+        let offices = |mine: bool| {
+            if mine {
+                vec![office.clone()]
+            } else {
+                Vec::new()
+            }
+        };
         for (title, url, kind, description, mine) in RESOURCES {
             let draft = LinkDraft {
                 title: (*title).into(),
@@ -307,31 +313,44 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
             links::add(conn, &admin, Shelf::LaborMarket, draft, now).map_err(bad)?;
             added += 1;
         }
-        let question = |prompt: &str, kind: QuestionKind, options: &[&str], required: bool| {
-            Question {
+        let question =
+            |prompt: &str, kind: QuestionKind, options: &[&str], required: bool| Question {
                 prompt: prompt.into(),
                 kind,
                 options: options.iter().map(|o| (*o).to_owned()).collect(),
                 required,
-            }
-        };
+            };
         let draft = SurveyDraft {
             title: "How is the new staff dashboard working for you?".into(),
             description: Some(
                 "Five minutes, anonymous: results show counts and comments, never names.".into(),
             ),
             questions: vec![
-                question("How useful is the dashboard in your day?", QuestionKind::Rating, &[], true),
+                question(
+                    "How useful is the dashboard in your day?",
+                    QuestionKind::Rating,
+                    &[],
+                    true,
+                ),
                 question(
                     "Which widgets do you use most?",
                     QuestionKind::MultipleChoice,
-                    &["Active Case Load", "My Calendar", "My Correspondence", "Need Help or More Information"],
+                    &[
+                        "Active Case Load",
+                        "My Calendar",
+                        "My Correspondence",
+                        "Need Help or More Information",
+                    ],
                     false,
                 ),
                 question(
                     "How do you usually open a case?",
                     QuestionKind::SingleChoice,
-                    &["From Quick Search", "From the case list", "From an appointment"],
+                    &[
+                        "From Quick Search",
+                        "From the case list",
+                        "From an appointment",
+                    ],
                     true,
                 ),
                 question("What should we change?", QuestionKind::FreeText, &[], false),

@@ -183,7 +183,11 @@ async fn the_resource_labor_market_and_survey_widgets_show_what_is_for_me() {
     let w = world().await;
     let app = &w.app;
     let admin = app.admin().await;
-    for (title, offices) in [("Guide", json!([])), ("LAO video", json!(["LAO"])), ("SFO form", json!(["SFO"]))] {
+    for (title, offices) in [
+        ("Guide", json!([])),
+        ("LAO video", json!(["LAO"])),
+        ("SFO form", json!(["SFO"])),
+    ] {
         app.post_as(
             &admin.token,
             "/api/v1/staff/resources",
@@ -244,12 +248,18 @@ async fn the_resource_labor_market_and_survey_widgets_show_what_is_for_me() {
         .collect();
     assert_eq!(titles, vec!["LAO video", "Guide"]);
     assert_eq!(widgets[2]["labor_market_links"]["count"], 1);
-    assert_eq!(widgets[2]["labor_market_links"]["latest"][0]["region"], "California");
+    assert_eq!(
+        widgets[2]["labor_market_links"]["latest"][0]["region"],
+        "California"
+    );
     assert!(widgets[2].get("resources").is_none());
     // SFO's staff member sees SFO's form, not LAO's video, and has answered nothing.
     let sfo = app.get_as(&w.sfo.token, DASHBOARD).await;
     let sfo_widgets = sfo.body["widgets"].as_array().unwrap();
-    let help = sfo_widgets.iter().find(|w| w["kind"] == "need_help").unwrap();
+    let help = sfo_widgets
+        .iter()
+        .find(|w| w["kind"] == "need_help")
+        .unwrap();
     assert_eq!(help["resources"]["count"], 2);
     assert_eq!(help["resources"]["latest"][0]["title"], "SFO form");
     let surveys = sfo_widgets.iter().find(|w| w["kind"] == "surveys").unwrap();

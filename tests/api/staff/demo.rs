@@ -99,7 +99,10 @@ async fn the_demo_case_manager_has_a_case_load_with_services_and_placements_load
         widget("need_help")["resources"]["latest"][0]["kind"],
         "form"
     );
-    assert_eq!(widget("labor_market_services")["labor_market_links"]["count"], 2);
+    assert_eq!(
+        widget("labor_market_services")["labor_market_links"]["count"],
+        2
+    );
     assert_eq!(widget("surveys")["surveys"]["open"], 1);
     assert_eq!(widget("surveys")["surveys"]["unanswered"], 1);
     assert_eq!(

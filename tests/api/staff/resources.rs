@@ -52,10 +52,15 @@ async fn admins_manage_resources_and_staff_read_those_for_their_office() {
         .get_as(&w.sfo.token, &format!("{RESOURCES}/{lao_id}"))
         .await;
     assert_problem(&hidden, 404, "not_found");
-    let paged = app.get_as(&w.chen.token, &format!("{RESOURCES}?limit=1")).await;
+    let paged = app
+        .get_as(&w.chen.token, &format!("{RESOURCES}?limit=1"))
+        .await;
     let cursor = paged.body["next_cursor"].as_str().unwrap().to_owned();
     let next = app
-        .get_as(&w.chen.token, &format!("{RESOURCES}?limit=1&cursor={cursor}"))
+        .get_as(
+            &w.chen.token,
+            &format!("{RESOURCES}?limit=1&cursor={cursor}"),
+        )
         .await;
     assert_eq!(ids(&next.body), vec![everyone_id.clone()]);
     // A resource is not a labour-market link.
@@ -137,10 +142,14 @@ async fn admins_manage_resources_and_staff_read_those_for_their_office() {
         .await;
     removed.assert_status(204);
     assert_problem(&app.get_as(&admin.token, &path).await, 404, "not_found");
-    let kinds: Vec<String> = ["staff_link_added", "staff_link_updated", "staff_link_removed"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let kinds: Vec<String> = [
+        "staff_link_added",
+        "staff_link_updated",
+        "staff_link_removed",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     let mut counts = Vec::new();
     for kind in &kinds {
         counts.push(audit(app, kind).await.len());

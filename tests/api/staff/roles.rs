@@ -303,9 +303,7 @@ async fn each_role_gets_exactly_its_answer_from_resources_links_and_surveys() {
 
     // What the refused sent was not stored: one resource and one link (the admin's second),
     // two answers (Lee's and the admin's).
-    let resources = app
-        .get_as(&admin.token, "/api/v1/staff/resources")
-        .await;
+    let resources = app.get_as(&admin.token, "/api/v1/staff/resources").await;
     assert_eq!(ids(&resources.body).len(), 1);
     let links = app
         .get_as(&admin.token, "/api/v1/staff/labor-market-links")

@@ -63,7 +63,11 @@ async fn staff_answer_a_survey_once_and_admins_see_results_without_names() {
     assert_eq!(listed.body["items"][0]["questions"][2]["kind"], "rating");
     assert!(ids(&app.get_as(&w.sfo.token, SURVEYS).await.body).is_empty());
     let sfo_answer = app
-        .post_as(&w.sfo.token, &responses, &json!({"answers": [{}, {}, {}, {}]}))
+        .post_as(
+            &w.sfo.token,
+            &responses,
+            &json!({"answers": [{}, {}, {}, {}]}),
+        )
         .await;
     assert_problem(&sfo_answer, 404, "not_found");
 
@@ -86,7 +90,11 @@ async fn staff_answer_a_survey_once_and_admins_see_results_without_names() {
         ]
     );
     let missing = app
-        .post_as(&w.chen.token, &responses, &json!({"answers": [{}, {}, {}, {}]}))
+        .post_as(
+            &w.chen.token,
+            &responses,
+            &json!({"answers": [{}, {}, {}, {}]}),
+        )
         .await;
     assert_eq!(
         errors(&missing.body),
@@ -96,9 +104,16 @@ async fn staff_answer_a_survey_once_and_admins_see_results_without_names() {
         ]
     );
     let short = app
-        .post_as(&w.chen.token, &responses, &json!({"answers": [{"choice": 0}]}))
+        .post_as(
+            &w.chen.token,
+            &responses,
+            &json!({"answers": [{"choice": 0}]}),
+        )
         .await;
-    assert_eq!(errors(&short.body), vec![("answers".into(), "answer_count".into())]);
+    assert_eq!(
+        errors(&short.body),
+        vec![("answers".into(), "answer_count".into())]
+    );
 
     // Chen and Lee answer; a second answer is refused.
     let chens = json!({"answers": [{"choice": 0}, {"choices": [0, 2]}, {"rating": 4}, {"text": "More filters, please."}]});
@@ -144,7 +159,11 @@ async fn staff_answer_a_survey_once_and_admins_see_results_without_names() {
     // Once closed, it is refused and no longer listed as open.
     app.clock.advance(Duration::minutes(3));
     let sfo_lao = app
-        .post_as(&w.sfo.token, &responses, &json!({"answers": [{}, {}, {}, {}]}))
+        .post_as(
+            &w.sfo.token,
+            &responses,
+            &json!({"answers": [{}, {}, {}, {}]}),
+        )
         .await;
     assert_problem(&sfo_lao, 404, "not_found");
     let late = app
@@ -181,7 +200,10 @@ async fn a_survey_is_made_only_by_admins_from_valid_questions() {
     ]);
     let refused = app.post_as(&admin.token, SURVEYS, &bad).await;
     assert_problem(&refused, 422, "validation_failed");
-    assert_eq!(errors(&refused.body), vec![("questions[1].prompt".into(), "blank".into())]);
+    assert_eq!(
+        errors(&refused.body),
+        vec![("questions[1].prompt".into(), "blank".into())]
+    );
     bad["questions"][1]["prompt"] = json!("Rate");
     let refused = app.post_as(&admin.token, SURVEYS, &bad).await;
     assert_eq!(
@@ -202,13 +224,17 @@ async fn a_survey_is_made_only_by_admins_from_valid_questions() {
     let mut none = survey(json!([]));
     none["questions"] = json!([]);
     let refused = app.post_as(&admin.token, SURVEYS, &none).await;
-    assert_eq!(errors(&refused.body), vec![("questions".into(), "required".into())]);
+    assert_eq!(
+        errors(&refused.body),
+        vec![("questions".into(), "required".into())]
+    );
     let all = app
         .get_as(&admin.token, &format!("{SURVEYS}?scope=all"))
         .await;
     assert!(ids(&all.body).is_empty());
     assert_problem(
-        &app.get_as(&w.chen.token, &format!("{SURVEYS}?scope=all")).await,
+        &app.get_as(&w.chen.token, &format!("{SURVEYS}?scope=all"))
+            .await,
         403,
         "forbidden",
     );

@@ -183,7 +183,12 @@ fn common(
     url: &str,
     description: Option<&Paragraphs<2000>>,
     offices: &[OfficeCodeValue],
-) -> (Option<String>, Option<String>, Option<String>, Vec<OfficeCode>) {
+) -> (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Vec<OfficeCode>,
+) {
     let title = title.check(fields, "title");
     let url = fields.check("url", "invalid_link", merit_domain::text::web_link(url));
     let description = Paragraphs::check_optional(description, fields, "description");
@@ -257,7 +262,10 @@ impl LaborMarketLinkRequest {
 
 fn created(path: &str, link: &StaffLink, body: impl Serialize) -> HttpResponse {
     HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/staff/{path}/{}", link.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/staff/{path}/{}", link.id),
+        ))
         .insert_header((header::ETAG, service::etag(link)))
         .json(body)
 }

@@ -257,11 +257,22 @@ impl SurveyRequest {
             Paragraphs::check_optional(self.description.as_ref(), &mut fields, "description");
         let mut questions = Vec::new();
         if self.questions.is_empty() {
-            fields.push("questions", "required", "A survey has at least one question.");
+            fields.push(
+                "questions",
+                "required",
+                "A survey has at least one question.",
+            );
         }
-        if at_most(&mut fields, "questions", &self.questions, domain::MAX_QUESTIONS) {
+        if at_most(
+            &mut fields,
+            "questions",
+            &self.questions,
+            domain::MAX_QUESTIONS,
+        ) {
             for (i, q) in self.questions.iter().enumerate() {
-                let prompt = q.prompt.check(&mut fields, &format!("questions[{i}].prompt"));
+                let prompt = q
+                    .prompt
+                    .check(&mut fields, &format!("questions[{i}].prompt"));
                 let mut options = Vec::new();
                 if at_most(
                     &mut fields,

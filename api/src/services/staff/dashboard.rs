@@ -11,7 +11,9 @@ use merit_domain::{
 use merit_persistence::{DbConnection, dashboard, staff_links::StaffLink};
 
 use super::{
-    Indicators, ReportQuery, appointments::CalendarSummary, appointments::summary as calendar,
+    Indicators, ReportQuery,
+    appointments::CalendarSummary,
+    appointments::summary as calendar,
     indicators,
     links::{self, Shelf},
     scope,
