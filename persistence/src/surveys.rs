@@ -308,10 +308,7 @@ pub fn response_count(conn: &mut DbConnection, id: &str) -> RepoResult<i64> {
 }
 
 /// Survey `id`'s choice and rating answers counted: (question, choice, rating, count).
-pub fn tallies(
-    conn: &mut DbConnection,
-    id: &str,
-) -> RepoResult<Vec<Tally>> {
+pub fn tallies(conn: &mut DbConnection, id: &str) -> RepoResult<Vec<Tally>> {
     Ok(survey_answers::table
         .filter(survey_answers::survey_id.eq(id))
         .filter(survey_answers::answer_text.is_null())
