@@ -16,7 +16,8 @@
 #
 # Usage: bench/search.sh [sqlite|postgres|both]      (default: sqlite)
 # Environment: BENCH_SIZES ("50000 200000 500000"), BENCH_DURATION seconds (20),
-#              BENCH_CONNECTIONS (16), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres).
+#              BENCH_CONNECTIONS (16), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres),
+#              BENCH_BIN (a `merit` binary already built; otherwise a release build is made).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-sqlite}"
@@ -30,8 +31,11 @@ mkdir -p bench/results
 report="bench/results/search-$(date -u +%Y-%m-%d).md"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 
-cargo build --release --locked --bin merit
-bin="${CARGO_TARGET_DIR:-target}/release/merit"
+bin="${BENCH_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --release --locked --bin merit
+  bin="${CARGO_TARGET_DIR:-target}/release/merit"
+fi
 
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$work"; }

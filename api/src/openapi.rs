@@ -48,7 +48,7 @@ use crate::error::{FieldError, Problem};
         (name = "reference", description = "Departments, classifications, locations and offices."),
         (name = "saved searches", description = "A signed-in person's saved searches."),
         (name = "service", description = "Health, readiness and metrics."),
-        (name = "staff", description = "The staff workspace (CalJOBS): case load of individuals and employers, services and placements recorded on cases, quick search, report indicators, and correspondence (letter templates with merge fields, letters to a case's person). Staff work their own office's cases; admins every office's."),
+        (name = "staff", description = "The staff workspace (CalJOBS): case load of individuals and employers, services and placements recorded on cases, quick search, report indicators, correspondence (letter templates with merge fields, letters to a case's person), staff resources, labor-market links and surveys. Staff work their own office's cases; admins every office's."),
         (name = "templates", description = "The caller's application templates (the State application, STD 678)."),
         (name = "webhooks", description = "Webhooks for integrators (Standard Webhooks v1): an API client's endpoints, signing secrets and their rotation, deliveries, the delivery log and redelivery. The payloads are in the document's `webhooks` section."),
     ),

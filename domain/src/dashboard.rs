@@ -16,6 +16,12 @@ pub enum WidgetKind {
     MyReportIndicators,
     /// The letters (correspondence) I created this month.
     MyCorrespondence,
+    /// "Need Help or More Information": the staff resources (guides, training videos) for me.
+    NeedHelp,
+    /// "Labor Market Services": the labour-market links for me.
+    LaborMarketServices,
+    /// Surveys: how many are open to me and how many of those I have not answered, the latest.
+    Surveys,
 }
 
 impl WidgetKind {
@@ -27,6 +33,9 @@ impl WidgetKind {
         WidgetKind::LatestAnnouncements,
         WidgetKind::MyReportIndicators,
         WidgetKind::MyCorrespondence,
+        WidgetKind::NeedHelp,
+        WidgetKind::LaborMarketServices,
+        WidgetKind::Surveys,
     ];
 
     /// The set shown until a staff member chooses one.
@@ -41,6 +50,9 @@ impl WidgetKind {
             WidgetKind::LatestAnnouncements => "latest_announcements",
             WidgetKind::MyReportIndicators => "my_report_indicators",
             WidgetKind::MyCorrespondence => "my_correspondence",
+            WidgetKind::NeedHelp => "need_help",
+            WidgetKind::LaborMarketServices => "labor_market_services",
+            WidgetKind::Surveys => "surveys",
         }
     }
 

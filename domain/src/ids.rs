@@ -141,6 +141,12 @@ entity_ids! {
     AnnouncementId;
     /// A machine client (an integrator's OAuth 2.0 client).
     ApiClientId;
+    /// A staff resource (a guide, a training video) admins keep for staff.
+    StaffResourceId;
+    /// A labour-market link admins keep for staff.
+    LaborMarketLinkId;
+    /// A survey of staff.
+    SurveyId;
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub mod paging;
 pub mod posting;
 pub mod profile;
 pub mod reference;
+pub mod resource;
+pub mod survey;
 pub mod terms;
 pub mod text;
 pub mod webhook;

@@ -31,6 +31,8 @@ pub mod roster;
 pub mod saved_searches;
 pub mod schema;
 pub mod sessions;
+pub mod staff_links;
+pub mod surveys;
 pub mod templates;
 pub mod time;
 pub mod tokens;

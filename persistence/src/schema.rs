@@ -754,6 +754,70 @@ diesel::joinable!(webhook_endpoints -> api_clients (client_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
 
+diesel::table! {
+    staff_links (id) {
+        id -> Text,
+        shelf -> Text,
+        title -> Text,
+        url -> Text,
+        kind -> Nullable<Text>,
+        region -> Nullable<Text>,
+        description -> Nullable<Text>,
+        all_offices -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    staff_link_offices (link_id, office_code) {
+        link_id -> Text,
+        office_code -> Text,
+    }
+}
+
+diesel::table! {
+    surveys (id) {
+        id -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        questions -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        all_offices -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_offices (survey_id, office_code) {
+        survey_id -> Text,
+        office_code -> Text,
+    }
+}
+
+diesel::table! {
+    survey_responses (account_id, survey_id) {
+        survey_id -> Text,
+        account_id -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_answers (id) {
+        id -> Text,
+        survey_id -> Text,
+        question -> Integer,
+        choice -> Nullable<Integer>,
+        rating -> Nullable<Integer>,
+        answer_text -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
     classifications,
@@ -811,4 +875,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_events,
     webhook_deliveries,
     webhook_attempts,
+    staff_links,
+    staff_link_offices,
+    surveys,
+    survey_offices,
+    survey_responses,
+    survey_answers,
 );

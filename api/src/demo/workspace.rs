@@ -1,7 +1,8 @@
 //! The rest of the demo case manager's dashboard: `LAOMCHEN`'s calendar (appointments with
 //! people of his case load, done and ahead), announcements from the service desk (to every
-//! office, to the Los Angeles office, one expired) and letters he sent from an office template,
-//! so a frontend team sees every widget with data. Loaded after the case load, once: nothing is
+//! office, to the Los Angeles office, one expired), letters he sent from an office template,
+//! staff resources and labour-market links (for every office and for his) and an open survey
+//! for his office, so a frontend team sees every widget with data. Loaded after the case load, once: nothing is
 //! added when his calendar holds an appointment already.
 
 use chrono::{DateTime, Duration, Timelike, Utc};
@@ -11,6 +12,8 @@ use merit_domain::{
     case::CaseStatus,
     ids::{AnnouncementId, AppointmentId, EntityId},
     paging::PageLimit,
+    resource::ResourceKind,
+    survey::{Question, QuestionKind},
 };
 use merit_persistence::{
     DbConnection, PageRequest, accounts,
@@ -22,7 +25,11 @@ use merit_persistence::{
 use crate::{
     auth::AuthUser,
     error::ApiError,
-    services::staff::correspondence::{self, NewTemplate, SendLetter},
+    services::staff::{
+        correspondence::{self, NewTemplate, SendLetter},
+        links::{self, LinkDraft, Shelf},
+        surveys::{self, SurveyDraft},
+    },
 };
 
 /// Appointments: (days from today, hour (UTC), minutes, title, place or video link, status).
@@ -114,6 +121,49 @@ const ANNOUNCEMENTS: &[(&str, &str, i64, Option<i64>, bool)] = &[
         40,
         Some(-10),
         false,
+    ),
+];
+
+/// Staff resources: (title, link, kind, description, for his office only).
+const RESOURCES: &[(&str, &str, ResourceKind, &str, bool)] = &[
+    (
+        "CalJOBS case management guide",
+        "https://caljobs.example.gov/staff/case-management-guide.pdf",
+        ResourceKind::Guide,
+        "Opening, working and closing individual and employer cases; activity codes.",
+        false,
+    ),
+    (
+        "Recording services and placements (video, 12 minutes)",
+        "https://training.example.gov/caljobs/services-and-placements",
+        ResourceKind::TrainingVideo,
+        "A walk-through of recording services and placements on a case.",
+        false,
+    ),
+    (
+        "LA Downtown AJCC intake checklist",
+        "https://lao.example.gov/forms/intake-checklist.pdf",
+        ResourceKind::Form,
+        "What to collect at a first visit at the Los Angeles office.",
+        true,
+    ),
+];
+
+/// Labour-market links: (title, link, region, description, for his office only).
+const LABOR_MARKET: &[(&str, &str, &str, &str, bool)] = &[
+    (
+        "Labor Market Information Division",
+        "https://labormarketinfo.example.gov/",
+        "California",
+        "Employment projections, wages and occupational guides for the state.",
+        false,
+    ),
+    (
+        "Los Angeles County labor market snapshot",
+        "https://labormarketinfo.example.gov/regions/los-angeles",
+        "Los Angeles County",
+        "Monthly unemployment, top growing occupations and industries in the county.",
+        true,
     ),
 ];
 
@@ -222,6 +272,95 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
             )?;
             added += 1;
         }
+    }
+
+    // Resources, labour-market links and a survey, through their use cases (audited as an
+    // admin's would be).
+    if let Some((admin, _)) = accounts::find_for_login(conn, &admin)? {
+        let admin = AuthUser {
+            account: admin,
+            session_id: String::new(),
+            employee: None,
+        };
+        let offices = |mine: bool| {
+            if mine {
+                vec![office.clone()]
+            } else {
+                Vec::new()
+            }
+        };
+        for (title, url, kind, description, mine) in RESOURCES {
+            let draft = LinkDraft {
+                title: (*title).into(),
+                url: (*url).into(),
+                kind: Some(*kind),
+                region: None,
+                description: Some((*description).into()),
+                offices: offices(*mine),
+            };
+            links::add(conn, &admin, Shelf::Resources, draft, now).map_err(bad)?;
+            added += 1;
+        }
+        for (title, url, region, description, mine) in LABOR_MARKET {
+            let draft = LinkDraft {
+                title: (*title).into(),
+                url: (*url).into(),
+                kind: None,
+                region: Some((*region).into()),
+                description: Some((*description).into()),
+                offices: offices(*mine),
+            };
+            links::add(conn, &admin, Shelf::LaborMarket, draft, now).map_err(bad)?;
+            added += 1;
+        }
+        let question =
+            |prompt: &str, kind: QuestionKind, options: &[&str], required: bool| Question {
+                prompt: prompt.into(),
+                kind,
+                options: options.iter().map(|o| (*o).to_owned()).collect(),
+                required,
+            };
+        let draft = SurveyDraft {
+            title: "How is the new staff dashboard working for you?".into(),
+            description: Some(
+                "Five minutes, anonymous: results show counts and comments, never names.".into(),
+            ),
+            questions: vec![
+                question(
+                    "How useful is the dashboard in your day?",
+                    QuestionKind::Rating,
+                    &[],
+                    true,
+                ),
+                question(
+                    "Which widgets do you use most?",
+                    QuestionKind::MultipleChoice,
+                    &[
+                        "Active Case Load",
+                        "My Calendar",
+                        "My Correspondence",
+                        "Need Help or More Information",
+                    ],
+                    false,
+                ),
+                question(
+                    "How do you usually open a case?",
+                    QuestionKind::SingleChoice,
+                    &[
+                        "From Quick Search",
+                        "From the case list",
+                        "From an appointment",
+                    ],
+                    true,
+                ),
+                question("What should we change?", QuestionKind::FreeText, &[], false),
+            ],
+            opens_at: Some(now - Duration::days(2)),
+            closes_at: now + Duration::days(28),
+            offices: vec![office.clone()],
+        };
+        surveys::create(conn, &admin, draft, now).map_err(bad)?;
+        added += 1;
     }
 
     // Letters go through the workspace's own use case, so each reaches the person's inbox

@@ -119,6 +119,8 @@ problem_codes! {
     MergeBlocked              "merge_blocked"               CONFLICT                "Merge blocked";
     WebhookClientRevoked      "webhook_client_revoked"      CONFLICT                "API client revoked";
     WebhookEndpointDisabled   "webhook_endpoint_disabled"   CONFLICT                "Webhook endpoint disabled";
+    SurveyAlreadyAnswered     "survey_already_answered"     CONFLICT                "Survey already answered";
+    SurveyClosed              "survey_closed"               CONFLICT                "Survey closed";
     PreconditionFailed        "precondition_failed"         PRECONDITION_FAILED     "Precondition failed";
     PayloadTooLarge           "payload_too_large"           PAYLOAD_TOO_LARGE       "Payload too large";
     UnsupportedMediaType      "unsupported_media_type"      UNSUPPORTED_MEDIA_TYPE  "Unsupported media type";

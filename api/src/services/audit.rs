@@ -113,11 +113,21 @@ pub enum AuditKind {
     WebhookEndpointDisabled,
     /// An admin asked for an event to be delivered again.
     WebhookRedeliveryRequested,
+    /// An admin added a staff resource or labour-market link.
+    StaffLinkAdded,
+    /// An admin changed a staff resource or labour-market link.
+    StaffLinkUpdated,
+    /// An admin removed a staff resource or labour-market link.
+    StaffLinkRemoved,
+    /// An admin created a survey.
+    SurveyCreated,
+    /// A staff member answered a survey.
+    SurveyAnswered,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 52] = [
+    pub const ALL: [AuditKind; 57] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -170,6 +180,11 @@ impl AuditKind {
         AuditKind::WebhookSecretRotated,
         AuditKind::WebhookEndpointDisabled,
         AuditKind::WebhookRedeliveryRequested,
+        AuditKind::StaffLinkAdded,
+        AuditKind::StaffLinkUpdated,
+        AuditKind::StaffLinkRemoved,
+        AuditKind::SurveyCreated,
+        AuditKind::SurveyAnswered,
     ];
 
     /// The kind's name in the API and the database.
@@ -227,6 +242,11 @@ impl AuditKind {
             AuditKind::WebhookSecretRotated => "webhook_secret_rotated",
             AuditKind::WebhookEndpointDisabled => "webhook_endpoint_disabled",
             AuditKind::WebhookRedeliveryRequested => "webhook_redelivery_requested",
+            AuditKind::StaffLinkAdded => "staff_link_added",
+            AuditKind::StaffLinkUpdated => "staff_link_updated",
+            AuditKind::StaffLinkRemoved => "staff_link_removed",
+            AuditKind::SurveyCreated => "survey_created",
+            AuditKind::SurveyAnswered => "survey_answered",
         }
     }
 

@@ -59,7 +59,10 @@ async fn the_dashboard_shows_every_chosen_widget_with_its_data_in_order() {
             "my_calendar",
             "latest_announcements",
             "my_report_indicators",
-            "my_correspondence"
+            "my_correspondence",
+            "need_help",
+            "labor_market_services",
+            "surveys"
         ]
     );
     assert_eq!(
@@ -104,7 +107,7 @@ async fn the_dashboard_shows_every_chosen_widget_with_its_data_in_order() {
     assert_eq!(kinds, vec!["my_calendar", "active_case_load"]);
     // Lee's is still the default.
     let lees = app.get_as(&w.lee.token, DASHBOARD).await;
-    assert_eq!(lees.body["widgets"].as_array().unwrap().len(), 6);
+    assert_eq!(lees.body["widgets"].as_array().unwrap().len(), 9);
     assert_eq!(lees.body["widgets"][0]["case_load"][0]["count"], 0);
 
     let twice = app
@@ -173,4 +176,92 @@ async fn each_role_gets_exactly_its_answer_from_the_dashboard() {
     }
     let chens = app.get_as(&w.chen.token, DASHBOARD).await;
     assert_eq!(chens.body["widgets"][0]["case_load"][0]["count"], 1);
+}
+
+#[actix_web::test]
+async fn the_resource_labor_market_and_survey_widgets_show_what_is_for_me() {
+    let w = world().await;
+    let app = &w.app;
+    let admin = app.admin().await;
+    for (title, offices) in [
+        ("Guide", json!([])),
+        ("LAO video", json!(["LAO"])),
+        ("SFO form", json!(["SFO"])),
+    ] {
+        app.post_as(
+            &admin.token,
+            "/api/v1/staff/resources",
+            &json!({"title": title, "url": "https://r.example.gov", "kind": "guide", "offices": offices}),
+        )
+        .await
+        .assert_status(201);
+    }
+    app.post_as(
+        &admin.token,
+        "/api/v1/staff/labor-market-links",
+        &json!({"title": "LMI", "url": "https://lmi.example.gov", "region": "California"}),
+    )
+    .await
+    .assert_status(201);
+    let closes = (crate::support::start_of_tests() + chrono::Duration::days(3)).to_rfc3339();
+    let mut ids = Vec::new();
+    for title in ["First", "Second"] {
+        let made = app
+            .post_as(
+                &admin.token,
+                "/api/v1/staff/surveys",
+                &json!({"title": title, "closes_at": closes, "questions": [{"prompt": "Rate us", "kind": "rating"}]}),
+            )
+            .await;
+        made.assert_status(201);
+        ids.push(made.body["id"].as_str().unwrap().to_owned());
+    }
+    app.post_as(
+        &w.chen.token,
+        &format!("/api/v1/staff/surveys/{}/responses", ids[1]),
+        &json!({"answers": [{"rating": 3}]}),
+    )
+    .await
+    .assert_status(204);
+    app.send_json_as(
+        &w.chen.token,
+        Method::PUT,
+        WIDGETS,
+        &json!({"widgets": ["surveys", "need_help", "labor_market_services"]}),
+    )
+    .await
+    .assert_status(200);
+    let mine = app.get_as(&w.chen.token, DASHBOARD).await;
+    mine.assert_status(200);
+    let widgets = &mine.body["widgets"];
+    assert_eq!(widgets[0]["kind"], "surveys");
+    assert_eq!(widgets[0]["surveys"]["open"], 2);
+    assert_eq!(widgets[0]["surveys"]["unanswered"], 1);
+    assert_eq!(widgets[0]["surveys"]["latest"]["title"], "Second");
+    assert_eq!(widgets[0]["surveys"]["latest"]["answered"], true);
+    assert_eq!(widgets[1]["resources"]["count"], 2);
+    let titles: Vec<&str> = widgets[1]["resources"]["latest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, vec!["LAO video", "Guide"]);
+    assert_eq!(widgets[2]["labor_market_links"]["count"], 1);
+    assert_eq!(
+        widgets[2]["labor_market_links"]["latest"][0]["region"],
+        "California"
+    );
+    assert!(widgets[2].get("resources").is_none());
+    // SFO's staff member sees SFO's form, not LAO's video, and has answered nothing.
+    let sfo = app.get_as(&w.sfo.token, DASHBOARD).await;
+    let sfo_widgets = sfo.body["widgets"].as_array().unwrap();
+    let help = sfo_widgets
+        .iter()
+        .find(|w| w["kind"] == "need_help")
+        .unwrap();
+    assert_eq!(help["resources"]["count"], 2);
+    assert_eq!(help["resources"]["latest"][0]["title"], "SFO form");
+    let surveys = sfo_widgets.iter().find(|w| w["kind"] == "surveys").unwrap();
+    assert_eq!(surveys["surveys"]["unanswered"], 2);
 }

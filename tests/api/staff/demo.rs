@@ -92,6 +92,26 @@ async fn the_demo_case_manager_has_a_case_load_with_services_and_placements_load
         widget("my_correspondence")["correspondence"]["created_this_month"],
         3
     );
+    // Resources and labour-market links for every office and for his, an open survey for his
+    // office that he has not answered.
+    assert_eq!(widget("need_help")["resources"]["count"], 3);
+    assert_eq!(
+        widget("need_help")["resources"]["latest"][0]["kind"],
+        "form"
+    );
+    assert_eq!(
+        widget("labor_market_services")["labor_market_links"]["count"],
+        2
+    );
+    assert_eq!(widget("surveys")["surveys"]["open"], 1);
+    assert_eq!(widget("surveys")["surveys"]["unanswered"], 1);
+    assert_eq!(
+        widget("surveys")["surveys"]["latest"]["questions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
     let santos = app
         .signed_in("maria.santos@example.org", merit_api::demo::DEMO_PASSWORD)
         .await;

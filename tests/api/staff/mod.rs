@@ -10,7 +10,9 @@ mod dashboard;
 mod demo;
 mod records;
 mod reports;
+mod resources;
 mod roles;
+mod surveys;
 
 use serde_json::{Value, json};
 

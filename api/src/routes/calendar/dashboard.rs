@@ -12,7 +12,11 @@ use crate::{
     extract::Json,
     routes::{
         announcements::AnnouncementResponse,
-        staff::{ActivityCount, CaseStatus, IndicatorsDto},
+        staff::{
+            ActivityCount, CaseStatus, IndicatorsDto,
+            links::{LaborMarketLinkResponse, StaffResourceResponse},
+            surveys::SurveyResponse,
+        },
         terms::api_enum,
     },
     services::staff::dashboard::{self as service, Widget},
@@ -23,7 +27,9 @@ api_enum!(
     /// A dashboard widget: `active_case_load` (my cases by status), `my_messages` (my inbox,
     /// unread and read), `my_calendar` (new and upcoming appointments, the next few),
     /// `latest_announcements` (the latest few, unread count), `my_report_indicators` (my
-    /// indicators this month), `my_correspondence` (letters I created this month).
+    /// indicators this month), `my_correspondence` (letters I created this month),
+    /// `need_help` (staff resources for me), `labor_market_services` (labour-market links for
+    /// me), `surveys` (open to me, unanswered, the newest).
     WidgetKind => domain::WidgetKind {
         /// My cases by status.
         ActiveCaseLoad,
@@ -37,6 +43,12 @@ api_enum!(
         MyReportIndicators,
         /// How many letters (correspondence) I created this month (Pacific time).
         MyCorrespondence,
+        /// "Need Help or More Information": the staff resources for me, how many and the newest.
+        NeedHelp,
+        /// "Labor Market Services": the labour-market links for me, how many and the newest.
+        LaborMarketServices,
+        /// Surveys open to me: how many, how many I have not answered, the newest.
+        Surveys,
     }
 );
 
@@ -95,6 +107,47 @@ pub struct WidgetResponse {
     /// `my_correspondence`: the letters I created this month.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correspondence: Option<CorrespondenceCount>,
+    /// `need_help`: the staff resources for me.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourcesWidget>,
+    /// `labor_market_services`: the labour-market links for me.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labor_market_links: Option<LaborMarketWidget>,
+    /// `surveys`: the surveys open to me.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surveys: Option<SurveysWidget>,
+}
+
+/// The staff resources for me (every office's and my office's).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourcesWidget {
+    /// How many.
+    pub count: i64,
+    /// The newest three.
+    pub latest: Vec<StaffResourceResponse>,
+}
+
+/// The labour-market links for me (every office's and my office's).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LaborMarketWidget {
+    /// How many.
+    pub count: i64,
+    /// The newest three.
+    pub latest: Vec<LaborMarketLinkResponse>,
+}
+
+/// The surveys open to me.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveysWidget {
+    /// Open to me now.
+    pub open: i64,
+    /// Of those, how many I have not answered.
+    pub unanswered: i64,
+    /// The newest open to me, with whether I answered it.
+    pub latest: Option<SurveyResponse>,
 }
 
 /// The letters (correspondence) I created this month.
@@ -118,7 +171,7 @@ pub struct DashboardResponse {
 #[serde(deny_unknown_fields)]
 pub struct DashboardWidgetsRequest {
     /// Known kinds, each at most once (422 `duplicate_widget`); empty shows none.
-    #[schema(max_items = 6)]
+    #[schema(max_items = 9)]
     pub widgets: Vec<WidgetKind>,
 }
 
@@ -132,6 +185,9 @@ impl WidgetResponse {
             announcements: None,
             indicators: None,
             correspondence: None,
+            resources: None,
+            labor_market_links: None,
+            surveys: None,
         }
     }
 
@@ -197,6 +253,31 @@ impl WidgetResponse {
                     created_this_month: created,
                 }),
                 ..Self::empty(WidgetKind::MyCorrespondence)
+            },
+            Widget::NeedHelp(count, latest) => WidgetResponse {
+                resources: Some(ResourcesWidget {
+                    count,
+                    latest: latest.into_iter().map(StaffResourceResponse::new).collect(),
+                }),
+                ..Self::empty(WidgetKind::NeedHelp)
+            },
+            Widget::LaborMarketServices(count, latest) => WidgetResponse {
+                labor_market_links: Some(LaborMarketWidget {
+                    count,
+                    latest: latest
+                        .into_iter()
+                        .map(LaborMarketLinkResponse::new)
+                        .collect(),
+                }),
+                ..Self::empty(WidgetKind::LaborMarketServices)
+            },
+            Widget::Surveys(open, unanswered, latest) => WidgetResponse {
+                surveys: Some(SurveysWidget {
+                    open,
+                    unanswered,
+                    latest: latest.map(|v| SurveyResponse::new(v, now)),
+                }),
+                ..Self::empty(WidgetKind::Surveys)
             },
         }
     }

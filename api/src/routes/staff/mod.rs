@@ -5,6 +5,8 @@ mod convert;
 pub mod correspondence;
 pub mod dto;
 mod handlers;
+pub mod links;
+pub mod surveys;
 
 pub use dto::*;
 pub use handlers::*;
@@ -29,5 +31,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(correspondence::list_letter_templates)
         .service(correspondence::send_correspondence)
         .service(correspondence::list_correspondence)
-        .service(correspondence::count_correspondence);
+        .service(correspondence::count_correspondence)
+        .service(links::add_staff_resource)
+        .service(links::list_staff_resources)
+        .service(links::get_staff_resource)
+        .service(links::update_staff_resource)
+        .service(links::remove_staff_resource)
+        .service(links::add_labor_market_link)
+        .service(links::list_labor_market_links)
+        .service(links::get_labor_market_link)
+        .service(links::update_labor_market_link)
+        .service(links::remove_labor_market_link)
+        .service(surveys::create_survey)
+        .service(surveys::list_surveys)
+        .service(surveys::get_survey)
+        .service(surveys::answer_survey)
+        .service(surveys::get_survey_results);
 }

@@ -9,11 +9,16 @@ use merit_domain::{
     dashboard::{self as rules, WidgetKind},
     ids::AccountId,
 };
-use merit_persistence::{DbConnection, dashboard};
+use merit_persistence::{DbConnection, dashboard, staff_links::StaffLink};
 
 use super::{
-    Indicators, ReportQuery, appointments::CalendarSummary, appointments::summary as calendar,
-    indicators, scope,
+    Indicators, ReportQuery,
+    appointments::CalendarSummary,
+    appointments::summary as calendar,
+    indicators,
+    links::{self, Shelf},
+    scope,
+    surveys::{self, SurveyView},
 };
 use crate::{
     auth::AuthUser,
@@ -42,6 +47,12 @@ pub enum Widget {
     MyReportIndicators(Option<Indicators>),
     /// How many letters I created this month.
     MyCorrespondence(i64),
+    /// Staff resources for me: how many, the newest few.
+    NeedHelp(i64, Vec<StaffLink>),
+    /// Labour-market links for me: how many, the newest few.
+    LaborMarketServices(i64, Vec<StaffLink>),
+    /// Surveys open to me, how many I have not answered, the newest open one.
+    Surveys(i64, i64, Option<SurveyView>),
 }
 
 /// The caller's chosen widgets (the default set when they never chose).
@@ -86,6 +97,19 @@ fn widget(
         )?)),
         WidgetKind::MyReportIndicators => report_indicators(conn, user, now),
         WidgetKind::MyCorrespondence => correspondence(conn, user, now),
+        WidgetKind::NeedHelp => {
+            let (count, latest) = links::summary(conn, user, Shelf::Resources, i64::from(LATEST))?;
+            Ok(Widget::NeedHelp(count, latest))
+        }
+        WidgetKind::LaborMarketServices => {
+            let (count, latest) =
+                links::summary(conn, user, Shelf::LaborMarket, i64::from(LATEST))?;
+            Ok(Widget::LaborMarketServices(count, latest))
+        }
+        WidgetKind::Surveys => {
+            let (open, unanswered, latest) = surveys::summary(conn, user, now)?;
+            Ok(Widget::Surveys(open, unanswered, latest))
+        }
     }
 }
 

@@ -10,9 +10,11 @@ pub mod appointments;
 mod case_load;
 pub mod correspondence;
 pub mod dashboard;
+pub mod links;
 mod records;
 mod reports;
 mod search;
+pub mod surveys;
 
 pub use case_load::{
     CaseFilterCommand, ListScope, OpenCase, SubjectCommand, assign, etag, get, list, open,

@@ -1,0 +1,2 @@
+DROP TABLE staff_link_offices;
+DROP TABLE staff_links;
