@@ -7,6 +7,9 @@
 //! - a `cursor` is what [`crate::paging::encode_cursor`] makes: base64url without padding;
 //! - an operation that can answer 304 honours `If-None-Match` and its 200 carries an `ETag`;
 //! - an operation that can answer 412 honours `If-Match` and its 200 carries the new `ETag`.
+//!
+//! and one rule of request bodies: a list whose items the server takes each at most once is
+//! `uniqueItems`.
 
 use utoipa::openapi::{
     self, HeaderBuilder, RefOr, Required,
@@ -20,6 +23,17 @@ const PATH_PATTERN: &str = r"^[^\u0000-\u001F\u007F]+$";
 /// What a cursor may hold.
 const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]*$";
 
+/// Request lists whose items the server takes each at most once (422 `duplicate` or
+/// `duplicate_widget` at the repeated item): `uniqueItems` in the schema, so a generated client
+/// or a fuzzer knows before sending. (schema, property)
+const UNIQUE_LISTS: [(&str, &str); 5] = [
+    ("DashboardWidgetsRequest", "widgets"),
+    ("WebhookEndpointRequest", "event_types"),
+    ("BulkStatusChangeRequest", "application_ids"),
+    ("CreateApplicationRequest", "document_ids"),
+    ("ApplicationPatchRequest", "document_ids"),
+];
+
 /// Applies the rules to every operation of `api`.
 pub fn state_common_rules(api: &mut openapi::OpenApi) {
     for operation in crate::openapi::operations_mut(api) {
@@ -29,6 +43,38 @@ pub fn state_common_rules(api: &mut openapi::OpenApi) {
             }
         }
         conditional_headers(operation);
+    }
+    unique_lists(api);
+}
+
+/// Marks [`UNIQUE_LISTS`] `uniqueItems: true` (a list that is also nullable is a `oneOf` of
+/// the array and `null`).
+fn unique_lists(api: &mut openapi::OpenApi) {
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    for (schema, property) in UNIQUE_LISTS {
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else {
+            panic!("the contract names a schema that does not exist: {schema}");
+        };
+        let marked = match object.properties.get_mut(property) {
+            Some(RefOr::T(Schema::Array(array))) => {
+                array.unique_items = true;
+                true
+            }
+            Some(RefOr::T(Schema::OneOf(one_of))) => {
+                let mut marked = false;
+                for item in &mut one_of.items {
+                    if let RefOr::T(Schema::Array(array)) = item {
+                        array.unique_items = true;
+                        marked = true;
+                    }
+                }
+                marked
+            }
+            _ => false,
+        };
+        assert!(marked, "{schema}.{property} is not a list");
     }
 }
 

@@ -281,6 +281,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
             account: admin,
             session_id: String::new(),
             employee: None,
+            client: None,
         };
         let offices = |mine: bool| {
             if mine {

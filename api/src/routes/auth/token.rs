@@ -29,7 +29,11 @@ const TOKEN_REQUEST_LIMIT: usize = 8 * 1024;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ClientCredentialsRequest {
     /// Must be `client_credentials` (400 `unsupported_grant_type` otherwise).
-    #[schema(max_length = 64, example = "client_credentials", pattern = "^client_credentials$")]
+    #[schema(
+        max_length = 64,
+        example = "client_credentials",
+        pattern = "^client_credentials$"
+    )]
     pub grant_type: String,
     /// The permissions wanted, space-separated (e.g. `postings:read applications:read`): a
     /// subset of the client's (400 `invalid_scope` otherwise); all of them when absent.
