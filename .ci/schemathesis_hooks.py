@@ -40,7 +40,7 @@ Schema-valid (positive) parts of a case are made to satisfy them, the same way:
   contact letter about the posting (the hook sends them first); a new alert room under the
   limit;
 - a machine client's path names a real client of the run (made once by the admin caller; a
-  revocation gets a throwaway client of its own), a webhook endpoint's path a real endpoint of
+  revocation or a secret rotation gets a throwaway client of its own), a webhook endpoint's path a real endpoint of
   it (a deletion a throwaway endpoint); a new client names a real department and each
   permission once; an endpoint a public https address and each event type once; a token
   request the run's client and its secret;
@@ -378,7 +378,8 @@ def _fix_integration_path(context, case) -> None:
     path, method = case.operation.path, case.method.upper()
     if not isinstance(parameters, dict) or "id" not in parameters:
         return
-    ending = path.endswith("/revoke") or (path.endswith("/api-clients/{id}") and method == "DELETE")
+    # Revoking a client ends it; rotating its secret may end the secrets in use at once.
+    ending = path.endswith(("/api-clients/{id}/revoke", "/api-clients/{id}/secret-rotations"))
     client = _new_client(context, case) if ending else _client(context, case)
     client_id = _client_id(client) if client else None
     if client_id is None:

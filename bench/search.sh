@@ -5,7 +5,8 @@
 #   - startup-to-ready: from launching `merit serve` until `/readyz` answers 200 (the search
 #     index is loaded by then);
 #   - the server's RSS once ready, and that RSS divided by the open postings indexed
-#     (`merit_search_index_postings` in `/metrics`): bytes per posting, all of the process;
+#     (`merit_search_index_postings` in `/metrics`): bytes per posting, all of the process; and
+#     the index's own estimate of its heap (`merit_search_index_heap_bytes`), per posting too;
 #   - searches per second and p50/p99 latency of GET /api/v1/postings with keyword + county +
 #     department, 20 rows (with total and facets), cycling through 20 such queries
 #     (bench/search-queries.txt), driven by `wrk` from core 1.
@@ -47,8 +48,8 @@ trap cleanup EXIT
   echo "Machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/{print $2; exit}' | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "$connections connections for $duration s after a 5 s warm-up; server on core 0 (one worker), load on core 1."
   echo
-  echo "| target | postings (open) | ready after | RSS | bytes/posting | searches/s | p50 | p99 |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| target | postings (open) | ready after | RSS | bytes/posting | index heap (bytes/posting) | searches/s | p50 | p99 |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 } > "$report"
 
 run_merit() {
@@ -65,8 +66,10 @@ run_merit() {
   for _ in $(seq 1 6000); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { echo "not ready after 600 s" >&2; exit 1; }
   ready=$(echo "$(date +%s.%N) - $start" | bc)
-  local open rss_kib
-  open=$(curl -fs "http://127.0.0.1:$port/metrics" | awk '/^merit_search_index_postings /{print $2}')
+  local open rss_kib heap metrics
+  metrics=$(curl -fs "http://127.0.0.1:$port/metrics")
+  open=$(echo "$metrics" | awk '/^merit_search_index_postings /{print $2}')
+  heap=$(echo "$metrics" | awk '/^merit_search_index_heap_bytes /{printf "%d", $2}')
   rss_kib=$(awk '/VmRSS/{print $2}' "/proc/$server/status")
   taskset -c 1 wrk -t1 -c"$connections" -d5s -s bench/search.lua "http://127.0.0.1:$port" >/dev/null
   local out; out=$(taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency -s bench/search.lua "http://127.0.0.1:$port")
@@ -76,8 +79,8 @@ run_merit() {
   rps=$(echo "$out" | awk '/Requests\/sec/{printf "%d", $2}')
   p50=$(echo "$out" | awk '$1=="50%"{print $2}')
   p99=$(echo "$out" | awk '$1=="99%"{print $2}')
-  printf '| Merit on %s | %s (%s) | %.1f s | %d MiB | %d | %s | %s | %s |\n' "$name" "$postings" "$open" "$ready" \
-    $((rss_kib / 1024)) $((rss_kib * 1024 / open)) "$rps" "$p50" "$p99" >> "$report"
+  printf '| Merit on %s | %s (%s) | %.1f s | %d MiB | %d | %d MiB (%d) | %s | %s | %s |\n' "$name" "$postings" "$open" "$ready" \
+    $((rss_kib / 1024)) $((rss_kib * 1024 / open)) $((heap / 1048576)) $((heap / open)) "$rps" "$p50" "$p99" >> "$report"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 
@@ -107,7 +110,7 @@ SQL
   local tps p50 p99
   tps=$(awk '/^tps/{printf "%d", $3; exit}' "$work/pgbench.out")
   read -r p50 p99 < <(cat "$work"/pgb* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {printf "%.2fms %.2fms\n", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000}')
-  echo "| raw SQL through pgbench (8 clients, prepared) | $postings | | | | $tps | $p50 | $p99 |" >> "$report"
+  echo "| raw SQL through pgbench (8 clients, prepared) | $postings | | | | | $tps | $p50 | $p99 |" >> "$report"
 }
 
 for postings in $sizes; do
