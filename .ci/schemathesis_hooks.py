@@ -43,7 +43,8 @@ Schema-valid (positive) parts of a case are made to satisfy them, the same way:
   revocation or a secret rotation gets a throwaway client of its own), a webhook endpoint's path a real endpoint of
   it (a deletion a throwaway endpoint); a new client names a real department and each
   permission once; an endpoint a public https address and each event type once; a token
-  request the run's client and its secret;
+  request the run's client and its secret; a survey closes in the future, with options for
+  choice questions only; an answer goes to a fresh survey of its own, answered in order;
 - an emailed link's token (email verification, password reset) is a real one, minted for the
   case: the hook registers a throwaway account and reads the link from the mail folder
   (`CI_MERIT_DATA_DIR/mail`); an Employee ID activation names the current privacy agreement.
@@ -650,6 +651,52 @@ def _fix_announcement(case) -> None:
         body.pop("expire_at")
 
 
+def _fix_survey(case) -> None:
+    """A survey closes in the future, names real offices, and gives options to choice questions
+    only (2 or more, distinct ignoring case)."""
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    body.pop("opens_at", None)
+    body["closes_at"] = (datetime.datetime.now(datetime.timezone.utc)
+                         + datetime.timedelta(days=30)).isoformat()
+    if isinstance(body.get("offices"), list):
+        body["offices"] = sorted(set(_real_codes(body["offices"], "/api/v1/offices")))
+    for question in body.get("questions") or []:
+        if not isinstance(question, dict):
+            continue
+        if question.get("kind") in ("single_choice", "multiple_choice"):
+            options = question.get("options")
+            if not isinstance(options, list) or len({str(o).lower() for o in options}) != len(options) \
+                    or len(options) < 2:
+                question["options"] = ["Yes", "No"]
+        else:
+            question.pop("options", None)
+
+
+_SURVEY = {
+    "title": "Fuzz survey",
+    "questions": [
+        {"prompt": "Pick one", "kind": "single_choice", "options": ["Yes", "No"]},
+        {"prompt": "Pick any", "kind": "multiple_choice", "options": ["Red", "Blue"]},
+        {"prompt": "Rate it", "kind": "rating"},
+        {"prompt": "Say more", "kind": "free_text", "required": False},
+    ],
+}
+
+
+def _fix_survey_answers(context, case) -> None:
+    """Each answer case gets a fresh survey of its own (one answer per person and survey) and
+    answers it in the questions' order."""
+    survey = dict(_SURVEY, closes_at=(datetime.datetime.now(datetime.timezone.utc)
+                                      + datetime.timedelta(days=30)).isoformat())
+    status, made = _post_json("/api/v1/staff/surveys", survey, _auth(context, case))
+    if status != 201 or not isinstance(made, dict) or not isinstance(case.path_parameters, dict):
+        return
+    case.path_parameters["id"] = made["id"]
+    case.body = {"answers": [{"choice": 0}, {"choices": [1]}, {"rating": 4}, {}]}
+
+
 def _fix_letter_template(case) -> None:
     body = case.body
     if not isinstance(body, dict):
@@ -837,6 +884,11 @@ def before_call(context, case, **kwargs):
             _fix_webhook_endpoint(case)
         elif path == "/api/v1/auth/token":
             _fix_client_token(context, case)
+        elif path == "/api/v1/staff/surveys" and method == "POST":
+            _fix_survey(case)
+        elif path == "/api/v1/staff/surveys/{id}/responses" and method == "POST" \
+                and _positive(case, ParameterLocation.PATH):
+            _fix_survey_answers(context, case)
     if path.endswith("/staff/report-indicators") and _positive(case, ParameterLocation.QUERY):
         _fix_report(case)
     if path.endswith("/alerts/unsubscribe") and _positive(case, ParameterLocation.QUERY) \

@@ -26,12 +26,13 @@ const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]*$";
 /// Request lists whose items the server takes each at most once (422 `duplicate` or
 /// `duplicate_widget` at the repeated item): `uniqueItems` in the schema, so a generated client
 /// or a fuzzer knows before sending. (schema, property)
-const UNIQUE_LISTS: [(&str, &str); 5] = [
+const UNIQUE_LISTS: [(&str, &str); 6] = [
     ("DashboardWidgetsRequest", "widgets"),
     ("WebhookEndpointRequest", "event_types"),
     ("BulkStatusChangeRequest", "application_ids"),
     ("CreateApplicationRequest", "document_ids"),
     ("ApplicationPatchRequest", "document_ids"),
+    ("SurveyAnswerValue", "choices"),
 ];
 
 /// Applies the rules to every operation of `api`.

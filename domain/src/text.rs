@@ -68,24 +68,49 @@ pub fn paragraphs(raw: &str, max: usize) -> Result<String, TextError> {
     checked(raw, max, |c| matches!(c, '\n' | '\r' | '\t'))
 }
 
-/// The rule of [`web_link`] as an ECMA-262 regular expression: `https://`, a host, then any
-/// visible ASCII (no spaces or quotes); the limit is [`WEB_LINK_MAX`].
-pub const WEB_LINK_PATTERN: &str = r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!#-&(-~]*)?$";
+/// The rule of [`web_link`] as an ECMA-262 regular expression: `https://`, a host, an optional
+/// port, then a path and query, and a fragment, of the characters RFC 3986 allows there
+/// (unreserved, sub-delimiters but the single quote, `:@/?`, and `%` with two hex digits); the
+/// limit is [`WEB_LINK_MAX`].
+pub const WEB_LINK_PATTERN: &str = concat!(
+    r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?",
+    r"([/?]([A-Za-z0-9._~!$&()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?",
+    r"(#([A-Za-z0-9._~!$&()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?$"
+);
 
 /// The longest web link kept.
 pub const WEB_LINK_MAX: usize = 2000;
 
 /// A web link is not an `https://` URL of the accepted shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
-#[error("must be an https:// link of at most 2000 characters, without spaces or quotes")]
+#[error("must be an https:// link of at most 2000 characters, of the characters a URL allows")]
 pub struct InvalidWebLink;
+
+/// Whether `text` holds only what RFC 3986 allows in a path, query or fragment (less `#` and
+/// the single quote): unreserved characters, sub-delimiters, `:@/?`, and `%` with two hex digits.
+fn uri_text(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        let ok = match b {
+            b'%' => matches!(
+                (bytes.next(), bytes.next()),
+                (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit()
+            ),
+            _ => b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/?".contains(&b),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
 
 /// An `https://` link (a video meeting, a guide, a labour-market site), as [`WEB_LINK_PATTERN`]
 /// states it.
 pub fn web_link(raw: &str) -> Result<String, InvalidWebLink> {
     let rest = raw.strip_prefix("https://").ok_or(InvalidWebLink)?;
     let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(host_end);
+    let (authority, tail) = rest.split_at(host_end);
     let (host, port) = match authority.split_once(':') {
         Some((host, port)) => (host, Some(port)),
         None => (authority, None),
@@ -96,10 +121,9 @@ pub fn web_link(raw: &str) -> Result<String, InvalidWebLink> {
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
     let port_ok =
         port.is_none_or(|p| (1..=5).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
-    let path_ok = path
-        .chars()
-        .all(|c| c.is_ascii_graphic() && c != '"' && c != '\'');
-    if raw.len() <= WEB_LINK_MAX && host_ok && port_ok && path_ok {
+    let (path, fragment) = tail.split_once('#').unwrap_or((tail, ""));
+    let tail_ok = uri_text(path) && uri_text(fragment);
+    if raw.len() <= WEB_LINK_MAX && host_ok && port_ok && tail_ok {
         Ok(raw.to_owned())
     } else {
         Err(InvalidWebLink)
@@ -176,6 +200,8 @@ mod tests {
             "https://meet.example.org/abc-123?pwd=x#y",
             "https://example.org",
             "https://example.org:8443/a",
+            "https://example.org/a%20b?q=1&r=(2)#top",
+            "https://example.org#frag",
         ] {
             assert_eq!(web_link(good).as_deref(), Ok(good), "{good}");
             assert!(pattern.is_match(good));
@@ -188,6 +214,11 @@ mod tests {
             "https://example.org/a b",
             "https://example.org/\"x\"",
             "https://example.org/'x'",
+            "https://NXG:883/|",
+            "https://example.org/a#b#c",
+            "https://example.org/%zz",
+            "https://example.org/[x]",
+            "https://example.org/a{b}",
             "javascript:alert(1)",
         ] {
             assert_eq!(web_link(bad), Err(InvalidWebLink), "{bad}");

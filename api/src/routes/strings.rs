@@ -122,7 +122,7 @@ string_schema!(
 string_schema!(
     /// An `https://` link (`merit_domain::text::web_link`).
     WebLinkValue,
-    "An `https://` link: a host of letters, digits, dots and hyphens, an optional port, then any visible ASCII but quotes; at most 2000 characters. Refused with 422 `invalid_link`.",
+    "An `https://` link: a host of letters, digits, dots and hyphens, an optional port, then a path, query and fragment of the characters RFC 3986 allows there (letters, digits, `-._~!$&()*+,;=:@/?`, and `%` before two hex digits; no spaces, quotes, brackets, braces or backslashes); at most 2000 characters. Refused with 422 `invalid_link`.",
     |b| b
         .format(Some(utoipa::openapi::SchemaFormat::Custom("uri".into())))
         .max_length(Some(merit_domain::text::WEB_LINK_MAX))

@@ -126,7 +126,7 @@ pub struct SurveyAnswerValue {
     /// `unknown_option`, `duplicate_option`).
     #[serde(default)]
     #[schema(max_items = 20)]
-    pub choices: Option<Vec<i64>>,
+    pub choices: Option<Vec<OptionPosition>>,
     /// `rating`: 1 to 5 (422 `out_of_range`).
     #[serde(default)]
     #[schema(minimum = 1, maximum = 5)]
@@ -135,6 +135,27 @@ pub struct SurveyAnswerValue {
     #[serde(default)]
     pub text: Option<Paragraphs<2000>>,
 }
+
+/// An option's position in a choice question, from 0.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(transparent)]
+pub struct OptionPosition(i64);
+
+impl utoipa::PartialSchema for OptionPosition {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Int64,
+            )))
+            .minimum(Some(0))
+            .maximum(Some(19))
+            .description(Some("An option's position, from 0."))
+            .into()
+    }
+}
+
+impl ToSchema for OptionPosition {}
 
 /// My answers to a survey.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -329,7 +350,9 @@ impl SurveyAnswersRequest {
             .into_iter()
             .map(|a| RawAnswer {
                 choice: a.choice,
-                choices: a.choices,
+                choices: a
+                    .choices
+                    .map(|choices| choices.into_iter().map(|c| c.0).collect()),
                 rating: a.rating,
                 text: a.text.map(|t| t.0),
             })
