@@ -453,8 +453,8 @@ mod tests {
 
     #[test]
     fn a_survey_is_open_from_its_opening_until_its_closing() {
-        use chrono::Duration;
-        let now = Utc::now();
+        use chrono::{Duration, TimeZone};
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap();
         let (open, close) = (now - Duration::hours(1), now + Duration::hours(1));
         assert_eq!(state(open, close, now), SurveyState::Open);
         assert_eq!(state(open, close, close), SurveyState::Closed);

@@ -4,7 +4,7 @@
 //! Signing needs an HMAC and the schedule's jitter needs randomness: both are done by the
 //! caller (the API crate), which passes the random draw in, so everything here stays pure.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use chrono::TimeDelta;
 
