@@ -89,7 +89,9 @@ fn text_part(raw: &str) -> String {
         .map(|i| i + 4)
         .or_else(|| part.find("\n\n").map(|i| i + 2))
         .unwrap_or(0);
-    let body = &part[body_start..];
+    // Soft line breaks are joined before looking for the closing boundary: a line that a soft
+    // break starts may begin with `--` (a link's token can hold `--`) without being a boundary.
+    let body = part[body_start..].replace("=\r\n", "").replace("=\n", "");
     let end = body
         .find("\r\n--")
         .or_else(|| body.find("\n--"))
