@@ -304,32 +304,28 @@ def _fix_template(case) -> None:
                 _ordered(item, start, end)
 
 
-def _post(path: str, payload: dict, headers: dict | None = None) -> int | None:
-    """The status of POST path with a JSON payload, or None when unreachable."""
-    data = json.dumps(payload).encode()
-    request = urllib.request.Request(f"{BASE_URL}{path}", data=data, method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except urllib.error.URLError:
-        return None
-
-
 def _post_json(path: str, payload: dict, headers: dict | None = None):
-    """(status, JSON body) of POST path with a JSON payload, or (None, None) when unreachable."""
+    """(status, JSON body or None) of POST path with a JSON payload; (None, None) when
+    unreachable."""
     data = json.dumps(payload).encode()
     request = urllib.request.Request(f"{BASE_URL}{path}", data=data, method="POST",
                                      headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
+            raw = response.read()
+            try:
+                return response.status, json.loads(raw) if raw else None
+            except ValueError:
+                return response.status, None
     except urllib.error.HTTPError as error:
         return error.code, None
-    except (urllib.error.URLError, ValueError):
+    except urllib.error.URLError:
         return None, None
+
+
+def _post(path: str, payload: dict, headers: dict | None = None) -> int | None:
+    """The status of POST path with a JSON payload, or None when unreachable."""
+    return _post_json(path, payload, headers)[0]
 
 
 # The run's machine client and webhook endpoint, made once by an admin caller. Operations that
