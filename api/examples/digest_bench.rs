@@ -121,14 +121,14 @@ fn person(
     targets: &[Target],
     clock: &Clock,
 ) -> anyhow::Result<usize> {
-    let id = AccountId::from_uuid(uuid::Uuid::now_v7()).to_string();
+    let id = AccountId::from_uuid(uuid::Uuid::now_v7());
     let email = EmailAddress::parse(&format!("person{n}@example.org"))?;
     let first = PersonName::parse("Pat")?;
     let last = PersonName::parse("Applicant")?;
     accounts::insert(
         conn,
         &NewAccount {
-            id: &id,
+            id,
             username: None,
             email: Some(&email),
             employee_id: None,
@@ -158,7 +158,7 @@ fn person(
         .into_iter()
         .map(|criteria| JobAlert {
             id: JobAlertId::from_uuid(uuid::Uuid::now_v7()),
-            account_id: id.clone(),
+            account_id: id,
             saved_search_id: None,
             criteria,
             channel: AlertChannel::Email,
@@ -175,7 +175,7 @@ fn person(
         for alert in &made {
             let entry = AlertEntry::new(
                 alert.id.to_string(),
-                id.clone(),
+                id.to_string(),
                 alert.criteria.clone(),
                 alert.channel,
                 alert.frequency,
@@ -189,7 +189,7 @@ fn person(
                 &Hit {
                     alert_id: alert.id.to_string(),
                     posting_id: target.posting.id.to_string(),
-                    account_id: id.clone(),
+                    account_id: id.to_string(),
                     frequency: AlertFrequency::Daily.as_str().to_owned(),
                     reasons: serde_json::to_string(&reasons)?,
                     period_start: naive(period_start),

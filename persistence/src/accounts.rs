@@ -7,6 +7,7 @@ use merit_domain::{
         Account, EmailAddress, EmployeeId, LoginFailures, LoginIdentifier, PersonName, Role,
         RoleSet, Username,
     },
+    ids::AccountId,
     reference::{DepartmentCode, OfficeCode},
 };
 
@@ -52,7 +53,7 @@ fn bad(reason: impl ToString) -> RepoError {
 impl AccountRow {
     pub(crate) fn into_account(self, roles: RoleSet) -> RepoResult<(Account, Option<String>)> {
         let account = Account {
-            id: self.id,
+            id: AccountId::parse(&self.id).map_err(bad)?,
             username: self
                 .username
                 .as_deref()
@@ -97,7 +98,12 @@ impl AccountRow {
             },
             privacy_agreement_version: self.privacy_agreement_version,
             created_at: utc(self.created_at),
-            merged_into: self.merged_into,
+            merged_into: self
+                .merged_into
+                .as_deref()
+                .map(AccountId::parse)
+                .transpose()
+                .map_err(bad)?,
         };
         Ok((account, self.password_hash))
     }
@@ -107,7 +113,7 @@ impl AccountRow {
 #[derive(Debug, Clone)]
 pub struct NewAccount<'a> {
     /// Its id.
-    pub id: &'a str,
+    pub id: AccountId,
     /// Sign-in name.
     pub username: Option<&'a Username>,
     /// Contact and sign-in address.
@@ -133,7 +139,7 @@ pub struct NewAccount<'a> {
 #[derive(Insertable)]
 #[diesel(table_name = accounts)]
 struct NewAccountRow<'a> {
-    id: &'a str,
+    id: String,
     username: Option<&'a str>,
     username_key: Option<String>,
     email: Option<&'a str>,
@@ -155,7 +161,7 @@ struct NewAccountRow<'a> {
 /// naming `accounts_username_key`, `accounts_email_key` or `accounts_employee_id_key`.
 pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: DateTime<Utc>) -> RepoResult<()> {
     let row = NewAccountRow {
-        id: new.id,
+        id: new.id.to_string(),
         username: new.username.map(Username::as_str),
         username_key: new.username.map(Username::key),
         email: new.email.map(EmailAddress::as_str),
@@ -179,13 +185,15 @@ pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: DateTime<Utc>)
 }
 
 /// Replaces an account's roles.
-pub fn set_roles(conn: &mut DbConnection, account_id: &str, roles: &[Role]) -> RepoResult<()> {
-    diesel::delete(account_roles::table.filter(account_roles::account_id.eq(account_id)))
-        .execute(conn)?;
+pub fn set_roles(conn: &mut DbConnection, account_id: AccountId, roles: &[Role]) -> RepoResult<()> {
+    diesel::delete(
+        account_roles::table.filter(account_roles::account_id.eq(account_id.to_string())),
+    )
+    .execute(conn)?;
     for role in RoleSet::new(roles.iter().copied()).iter() {
         diesel::insert_into(account_roles::table)
             .values((
-                account_roles::account_id.eq(account_id),
+                account_roles::account_id.eq(account_id.to_string()),
                 account_roles::role.eq(role.as_str()),
             ))
             .execute(conn)?;
@@ -196,11 +204,11 @@ pub fn set_roles(conn: &mut DbConnection, account_id: &str, roles: &[Role]) -> R
 /// Adds or removes one role.
 pub fn grant_role(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     role: Role,
     granted: bool,
 ) -> RepoResult<()> {
-    let existing = roles_of(conn, account_id)?;
+    let existing = roles_of(conn, &account_id.to_string())?;
     let roles: Vec<Role> = existing
         .iter()
         .filter(|r| *r != role)
@@ -239,9 +247,9 @@ fn with_roles(
 }
 
 /// An account by id.
-pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<Account>> {
+pub fn find(conn: &mut DbConnection, id: AccountId) -> RepoResult<Option<Account>> {
     let row = accounts::table
-        .find(id)
+        .find(id.to_string())
         .select(AccountRow::as_select())
         .first(conn)
         .optional()?;
@@ -268,10 +276,10 @@ pub fn find_for_login(
 /// An account and its password hash, by id.
 pub fn find_with_hash(
     conn: &mut DbConnection,
-    id: &str,
+    id: AccountId,
 ) -> RepoResult<Option<(Account, Option<String>)>> {
     let row = accounts::table
-        .find(id)
+        .find(id.to_string())
         .select(AccountRow::as_select())
         .first(conn)
         .optional()?;
@@ -297,12 +305,12 @@ pub fn any_with_role(conn: &mut DbConnection, role: Role) -> RepoResult<bool> {
 /// anything else, and stops working then). Clears failed sign-ins and any lock.
 pub fn set_password(
     conn: &mut DbConnection,
-    id: &str,
+    id: AccountId,
     hash: &str,
     temporary_until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
-    let changed = diesel::update(accounts::table.find(id))
+    let changed = diesel::update(accounts::table.find(id.to_string()))
         .set((
             accounts::password_hash.eq(hash),
             accounts::password_changed_at.eq(naive(now)),
@@ -321,16 +329,20 @@ pub fn set_password(
 }
 
 /// Replaces the hash only (an upgrade to current parameters), keeping everything else.
-pub fn upgrade_hash(conn: &mut DbConnection, id: &str, hash: &str) -> RepoResult<()> {
-    diesel::update(accounts::table.find(id))
+pub fn upgrade_hash(conn: &mut DbConnection, id: AccountId, hash: &str) -> RepoResult<()> {
+    diesel::update(accounts::table.find(id.to_string()))
         .set(accounts::password_hash.eq(hash))
         .execute(conn)?;
     Ok(())
 }
 
 /// Stores the failed sign-in counters.
-pub fn set_failures(conn: &mut DbConnection, id: &str, failures: &LoginFailures) -> RepoResult<()> {
-    diesel::update(accounts::table.find(id))
+pub fn set_failures(
+    conn: &mut DbConnection,
+    id: AccountId,
+    failures: &LoginFailures,
+) -> RepoResult<()> {
+    diesel::update(accounts::table.find(id.to_string()))
         .set((
             accounts::failed_login_count.eq(i32::try_from(failures.count).unwrap_or(i32::MAX)),
             accounts::failed_login_window_start.eq(failures.window_started_at.map(naive)),
@@ -345,8 +357,11 @@ pub fn set_failures(conn: &mut DbConnection, id: &str, failures: &LoginFailures)
 /// update takes the row lock first (and the read that follows sees what the previous holder
 /// committed); on SQLite the write transaction already holds the database's lock. Call inside a
 /// write transaction. `None` when the account does not exist.
-pub fn failures_for_update(conn: &mut DbConnection, id: &str) -> RepoResult<Option<LoginFailures>> {
-    let locked = diesel::update(accounts::table.find(id))
+pub fn failures_for_update(
+    conn: &mut DbConnection,
+    id: AccountId,
+) -> RepoResult<Option<LoginFailures>> {
+    let locked = diesel::update(accounts::table.find(id.to_string()))
         .set(accounts::failed_login_count.eq(accounts::failed_login_count))
         .execute(conn)?;
     if locked == 0 {
@@ -354,7 +369,7 @@ pub fn failures_for_update(conn: &mut DbConnection, id: &str) -> RepoResult<Opti
     }
     let (count, window_start, locked_until): (i32, Option<NaiveDateTime>, Option<NaiveDateTime>) =
         accounts::table
-            .find(id)
+            .find(id.to_string())
             .select((
                 accounts::failed_login_count,
                 accounts::failed_login_window_start,
@@ -371,10 +386,10 @@ pub fn failures_for_update(conn: &mut DbConnection, id: &str) -> RepoResult<Opti
 /// Marks the email address as verified.
 pub fn mark_email_verified(
     conn: &mut DbConnection,
-    id: &str,
+    id: AccountId,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
-    diesel::update(accounts::table.find(id))
+    diesel::update(accounts::table.find(id.to_string()))
         .set((
             accounts::email_verified_at.eq(naive(now)),
             accounts::updated_at.eq(naive(now)),
@@ -386,11 +401,11 @@ pub fn mark_email_verified(
 /// Disables or re-enables an account.
 pub fn set_disabled(
     conn: &mut DbConnection,
-    id: &str,
+    id: AccountId,
     disabled: bool,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
-    diesel::update(accounts::table.find(id))
+    diesel::update(accounts::table.find(id.to_string()))
         .set((
             accounts::disabled_at.eq(disabled.then(|| naive(now))),
             accounts::updated_at.eq(naive(now)),
@@ -402,12 +417,12 @@ pub fn set_disabled(
 /// Binds an account to a department (employers) and an office (staff).
 pub fn set_bindings(
     conn: &mut DbConnection,
-    id: &str,
+    id: AccountId,
     department: Option<&DepartmentCode>,
     office: Option<&OfficeCode>,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
-    diesel::update(accounts::table.find(id))
+    diesel::update(accounts::table.find(id.to_string()))
         .set((
             accounts::department_code.eq(department.map(|d| d.as_str().to_owned())),
             accounts::office_code.eq(office.map(|o| o.as_str().to_owned())),
@@ -420,11 +435,11 @@ pub fn set_bindings(
 /// Records the privacy agreement an employee accepted.
 pub fn accept_privacy_agreement(
     conn: &mut DbConnection,
-    id: &str,
+    id: AccountId,
     version: &str,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
-    diesel::update(accounts::table.find(id))
+    diesel::update(accounts::table.find(id.to_string()))
         .set((
             accounts::privacy_agreement_version.eq(version),
             accounts::privacy_agreement_accepted_at.eq(naive(now)),

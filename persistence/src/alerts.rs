@@ -14,7 +14,7 @@ use diesel::{
 };
 use merit_domain::{
     alert::{AlertChannel, AlertFrequency},
-    ids::{JobAlertId, SavedSearchId},
+    ids::{AccountId, JobAlertId, SavedSearchId},
     posting::SearchCriteria,
 };
 
@@ -33,7 +33,7 @@ pub struct JobAlert {
     /// Opaque id.
     pub id: JobAlertId,
     /// Its owner.
-    pub account_id: String,
+    pub account_id: AccountId,
     /// The saved search its criteria were copied from, if any.
     pub saved_search_id: Option<SavedSearchId>,
     /// What it watches for.
@@ -82,7 +82,7 @@ impl TryFrom<AlertRow> for JobAlert {
                 .saved_search_id
                 .map(|s| SavedSearchId::parse(&s).map_err(|e| invalid(e.to_string())))
                 .transpose()?,
-            account_id: r.account_id,
+            account_id: AccountId::parse(&r.account_id).map_err(|e| invalid(e.to_string()))?,
             channel: AlertChannel::parse(&r.channel).ok_or_else(|| invalid("a channel"))?,
             frequency: AlertFrequency::parse(&r.frequency).ok_or_else(|| invalid("a frequency"))?,
             active: r.active,
@@ -113,7 +113,7 @@ pub(crate) fn record_change(conn: &mut DbConnection, id: &str) -> RepoResult<()>
 pub fn insert(conn: &mut DbConnection, alert: &JobAlert) -> RepoResult<()> {
     let row = AlertRow {
         id: alert.id.to_string(),
-        account_id: alert.account_id.clone(),
+        account_id: alert.account_id.to_string(),
         saved_search_id: alert.saved_search_id.map(|s| s.to_string()),
         criteria: criteria::encode(&alert.criteria)?,
         criteria_version: criteria::CURRENT,
@@ -138,9 +138,9 @@ pub fn insert_many(conn: &mut DbConnection, all: &[JobAlert]) -> RepoResult<()> 
 }
 
 /// How many alerts an account has.
-pub fn count_for(conn: &mut DbConnection, account_id: &str) -> RepoResult<i64> {
+pub fn count_for(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<i64> {
     Ok(job_alerts::table
-        .filter(job_alerts::account_id.eq(account_id))
+        .filter(job_alerts::account_id.eq(account_id.to_string()))
         .count()
         .get_result(conn)?)
 }
@@ -148,12 +148,12 @@ pub fn count_for(conn: &mut DbConnection, account_id: &str) -> RepoResult<i64> {
 /// One of the owner's alerts (another person's id is not found).
 pub fn find_own(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     id: JobAlertId,
 ) -> RepoResult<Option<JobAlert>> {
     job_alerts::table
         .find(id.to_string())
-        .filter(job_alerts::account_id.eq(account_id))
+        .filter(job_alerts::account_id.eq(account_id.to_string()))
         .select(AlertRow::as_select())
         .first(conn)
         .optional()?
@@ -204,11 +204,11 @@ pub fn active_batch(
 /// The owner's alerts, oldest first.
 pub fn list_own(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     page: PageRequest<'_>,
 ) -> RepoResult<Page<JobAlert>> {
     let mut query = job_alerts::table
-        .filter(job_alerts::account_id.eq(account_id))
+        .filter(job_alerts::account_id.eq(account_id.to_string()))
         .select(AlertRow::as_select())
         .into_boxed();
     if let Some(after) = page.after {
@@ -237,7 +237,7 @@ pub struct AlertChange<'a> {
 /// Replaces the owner's alert; false when it is not theirs.
 pub fn update_own(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     id: JobAlertId,
     change: &AlertChange<'_>,
     now: DateTime<Utc>,
@@ -246,7 +246,7 @@ pub fn update_own(
     let changed = diesel::update(
         job_alerts::table
             .find(id.to_string())
-            .filter(job_alerts::account_id.eq(account_id)),
+            .filter(job_alerts::account_id.eq(account_id.to_string())),
     )
     .set((
         job_alerts::criteria.eq(encoded),
@@ -282,11 +282,15 @@ pub fn turn_off(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> RepoRe
 }
 
 /// Deletes the owner's alert; false when it is not theirs.
-pub fn delete_own(conn: &mut DbConnection, account_id: &str, id: JobAlertId) -> RepoResult<bool> {
+pub fn delete_own(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    id: JobAlertId,
+) -> RepoResult<bool> {
     let deleted = diesel::delete(
         job_alerts::table
             .find(id.to_string())
-            .filter(job_alerts::account_id.eq(account_id)),
+            .filter(job_alerts::account_id.eq(account_id.to_string())),
     )
     .execute(conn)?;
     if deleted == 1 {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::{dsl::count_star, prelude::*};
-use merit_domain::ids::AnnouncementId;
+use merit_domain::ids::{AccountId, AnnouncementId};
 
 use crate::{
     DbConnection,
@@ -212,7 +212,7 @@ pub fn find(conn: &mut DbConnection, id: AnnouncementId) -> RepoResult<Option<An
 #[derive(Debug, Clone)]
 pub struct Reader {
     /// The account.
-    pub account_id: String,
+    pub account_id: AccountId,
     /// Their office, if any.
     pub office: Option<String>,
     /// Their roles among those announcements name.
@@ -293,18 +293,18 @@ pub fn current(
         .limit(page.fetch())
         .load(conn)?;
     let page = Page::from_overfetch(load(conn, rows)?, page.limit);
-    with_read_state(conn, &reader.account_id, page)
+    with_read_state(conn, reader.account_id, page)
 }
 
 /// Pairs each announcement of a page with whether `account` has read it (one query).
 pub fn with_read_state(
     conn: &mut DbConnection,
-    account: &str,
+    account: AccountId,
     page: Page<Announcement>,
 ) -> RepoResult<Page<(Announcement, bool)>> {
     let ids: Vec<String> = page.items.iter().map(|a| a.id.to_string()).collect();
     let read: Vec<String> = announcement_reads::table
-        .filter(announcement_reads::account_id.eq(account))
+        .filter(announcement_reads::account_id.eq(account.to_string()))
         .filter(announcement_reads::announcement_id.eq_any(ids))
         .select(announcement_reads::announcement_id)
         .load(conn)?;
@@ -321,7 +321,7 @@ pub fn unread_count(
     now: DateTime<Utc>,
 ) -> RepoResult<i64> {
     let read = announcement_reads::table
-        .filter(announcement_reads::account_id.eq(reader.account_id.clone()))
+        .filter(announcement_reads::account_id.eq(reader.account_id.to_string()))
         .select(announcement_reads::announcement_id);
     Ok(current_for(reader, now)
         .filter(diesel::dsl::not(announcements::id.eq_any(read)))
@@ -344,9 +344,13 @@ pub fn is_current_for(
 }
 
 /// Whether `account` has read `id`.
-pub fn was_read(conn: &mut DbConnection, id: AnnouncementId, account: &str) -> RepoResult<bool> {
+pub fn was_read(
+    conn: &mut DbConnection,
+    id: AnnouncementId,
+    account: AccountId,
+) -> RepoResult<bool> {
     let seen: i64 = announcement_reads::table
-        .filter(announcement_reads::account_id.eq(account))
+        .filter(announcement_reads::account_id.eq(account.to_string()))
         .filter(announcement_reads::announcement_id.eq(id.to_string()))
         .select(count_star())
         .first(conn)?;
@@ -357,12 +361,12 @@ pub fn was_read(conn: &mut DbConnection, id: AnnouncementId, account: &str) -> R
 pub fn mark_read(
     conn: &mut DbConnection,
     id: AnnouncementId,
-    account: &str,
+    account: AccountId,
     now: DateTime<Utc>,
 ) -> RepoResult<bool> {
     let id = id.to_string();
     let seen: i64 = announcement_reads::table
-        .filter(announcement_reads::account_id.eq(account))
+        .filter(announcement_reads::account_id.eq(account.to_string()))
         .filter(announcement_reads::announcement_id.eq(&id))
         .select(count_star())
         .first(conn)?;
@@ -372,7 +376,7 @@ pub fn mark_read(
     diesel::insert_into(announcement_reads::table)
         .values((
             announcement_reads::announcement_id.eq(&id),
-            announcement_reads::account_id.eq(account),
+            announcement_reads::account_id.eq(account.to_string()),
             announcement_reads::read_at.eq(naive(now)),
         ))
         .execute(conn)?;

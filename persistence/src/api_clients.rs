@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use merit_domain::ids::ApiClientId;
+use merit_domain::ids::{AccountId, ApiClientId};
 
 use crate::{
     DbConnection,
-    error::{RepoError, RepoResult},
+    error::{RepoError, RepoResult, parse_id},
     paging::{Page, PageRequest},
     schema::{api_client_secrets, api_clients},
     time::{naive, utc},
@@ -31,11 +31,11 @@ pub struct ApiClient {
     /// Its permissions as a canonical scope string.
     pub permissions: String,
     /// The service account it acts as.
-    pub account_id: String,
+    pub account_id: AccountId,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// The admin who created it.
-    pub created_by: String,
+    pub created_by: AccountId,
     /// The last change.
     pub updated_at: DateTime<Utc>,
     /// When it was revoked.
@@ -66,9 +66,9 @@ impl From<&ApiClient> for ClientRow {
             name: c.name.clone(),
             department_code: c.department.clone(),
             permissions: c.permissions.clone(),
-            account_id: c.account_id.clone(),
+            account_id: c.account_id.to_string(),
             created_at: naive(c.created_at),
-            created_by: c.created_by.clone(),
+            created_by: c.created_by.to_string(),
             updated_at: naive(c.updated_at),
             revoked_at: c.revoked_at.map(naive),
             revoked_by: c.revoked_by.clone(),
@@ -85,9 +85,9 @@ impl TryFrom<ClientRow> for ApiClient {
             name: row.name,
             department: row.department_code,
             permissions: row.permissions,
-            account_id: row.account_id,
+            account_id: parse_id("api_clients", &row.account_id)?,
             created_at: utc(row.created_at),
-            created_by: row.created_by,
+            created_by: parse_id("api_clients", &row.created_by)?,
             updated_at: utc(row.updated_at),
             revoked_at: row.revoked_at.map(utc),
             revoked_by: row.revoked_by,
@@ -220,13 +220,13 @@ pub fn find(conn: &mut DbConnection, id: ApiClientId) -> RepoResult<Option<ApiCl
 pub fn revoke(
     conn: &mut DbConnection,
     id: ApiClientId,
-    by: &str,
+    by: AccountId,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     diesel::update(api_clients::table.find(id.to_string()))
         .set((
             api_clients::revoked_at.eq(Some(naive(now))),
-            api_clients::revoked_by.eq(Some(by)),
+            api_clients::revoked_by.eq(Some(by.to_string())),
             api_clients::updated_at.eq(naive(now)),
         ))
         .execute(conn)?;

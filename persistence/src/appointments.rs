@@ -4,12 +4,12 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::{dsl::count_star, prelude::*};
 use merit_domain::{
     appointment::AppointmentStatus,
-    ids::{AppointmentId, CaseId},
+    ids::{AccountId, AppointmentId, CaseId},
 };
 
 use crate::{
     DbConnection,
-    error::{RepoError, RepoResult},
+    error::{RepoError, RepoResult, parse_id},
     paging::{Page, PageRequest},
     schema::appointments,
     time::{naive, utc},
@@ -30,7 +30,7 @@ pub struct Appointment {
     /// The office of its staff member when it was made.
     pub office_code: String,
     /// Whose calendar it is on.
-    pub staff_id: String,
+    pub staff_id: AccountId,
     /// The case it is about, if any.
     pub case_id: Option<CaseId>,
     /// What it is.
@@ -79,7 +79,7 @@ impl From<&Appointment> for AppointmentRow {
         AppointmentRow {
             id: a.id.to_string(),
             office_code: a.office_code.clone(),
-            staff_id: a.staff_id.clone(),
+            staff_id: a.staff_id.to_string(),
             case_id: a.case_id.map(|c| c.to_string()),
             title: a.title.clone(),
             starts_at: naive(a.starts_at),
@@ -105,7 +105,7 @@ impl TryFrom<AppointmentRow> for Appointment {
                 .parse()
                 .map_err(|_| corrupt("appointment id", &row.id))?,
             office_code: row.office_code,
-            staff_id: row.staff_id,
+            staff_id: parse_id("appointments", &row.staff_id)?,
             case_id: row
                 .case_id
                 .map(|c| c.parse().map_err(|_| corrupt("case id", &c)))
@@ -181,13 +181,13 @@ pub fn find(conn: &mut DbConnection, id: AppointmentId) -> RepoResult<Option<App
 /// other than `except`.
 pub fn first_conflict(
     conn: &mut DbConnection,
-    staff: &str,
+    staff: AccountId,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     except: Option<AppointmentId>,
 ) -> RepoResult<Option<Appointment>> {
     let mut query = appointments::table
-        .filter(appointments::staff_id.eq(staff))
+        .filter(appointments::staff_id.eq(staff.to_string()))
         .filter(appointments::status.ne(AppointmentStatus::Cancelled.as_str()))
         .filter(appointments::starts_at.lt(naive(ends_at)))
         .filter(appointments::ends_at.gt(naive(starts_at)))
@@ -288,19 +288,19 @@ pub fn list(
 /// still ahead (not yet ended) were made at or after `new_since`.
 pub fn counts(
     conn: &mut DbConnection,
-    staff: &str,
+    staff: AccountId,
     now: DateTime<Utc>,
     new_since: DateTime<Utc>,
 ) -> RepoResult<(i64, i64)> {
     let scheduled = AppointmentStatus::Scheduled.as_str();
     let upcoming = appointments::table
-        .filter(appointments::staff_id.eq(staff))
+        .filter(appointments::staff_id.eq(staff.to_string()))
         .filter(appointments::status.eq(scheduled))
         .filter(appointments::starts_at.ge(naive(now)))
         .select(count_star())
         .first(conn)?;
     let new = appointments::table
-        .filter(appointments::staff_id.eq(staff))
+        .filter(appointments::staff_id.eq(staff.to_string()))
         .filter(appointments::status.eq(scheduled))
         .filter(appointments::ends_at.gt(naive(now)))
         .filter(appointments::created_at.ge(naive(new_since)))
@@ -312,13 +312,13 @@ pub fn counts(
 /// The next `n` scheduled appointments of `staff` starting at or after `now`.
 pub fn next(
     conn: &mut DbConnection,
-    staff: &str,
+    staff: AccountId,
     now: DateTime<Utc>,
     n: i64,
 ) -> RepoResult<Vec<Appointment>> {
     load(
         appointments::table
-            .filter(appointments::staff_id.eq(staff))
+            .filter(appointments::staff_id.eq(staff.to_string()))
             .filter(appointments::status.eq(AppointmentStatus::Scheduled.as_str()))
             .filter(appointments::starts_at.ge(naive(now)))
             .order((appointments::starts_at.asc(), appointments::id.asc()))

@@ -9,12 +9,12 @@ use diesel::{
 };
 use merit_domain::{
     case::{ActivityCode, CaseKind, CaseStatus, CloseReason},
-    ids::{ActivityId, CaseId, PlacementId},
+    ids::{AccountId, ActivityId, CaseId, PlacementId},
 };
 
 use crate::{
     DbConnection,
-    error::{RepoError, RepoResult},
+    error::{RepoError, RepoResult, parse_id},
     paging::{Page, PageRequest},
     reference::lower,
     schema::{account_roles, accounts, case_activities, case_placements, profiles, staff_cases},
@@ -39,7 +39,7 @@ pub enum Subject {
     /// A job seeker's account.
     Individual {
         /// The account id.
-        person_id: String,
+        person_id: AccountId,
     },
     /// An employer organisation named on the case.
     Employer {
@@ -126,7 +126,9 @@ pub fn digits(text: &str) -> String {
 impl From<&Case> for CaseRow {
     fn from(case: &Case) -> Self {
         let (person, name, contact_name, email, phone) = match &case.subject {
-            Subject::Individual { person_id } => (Some(person_id.clone()), None, None, None, None),
+            Subject::Individual { person_id } => {
+                (Some(person_id.to_string()), None, None, None, None)
+            }
             Subject::Employer {
                 name,
                 contact_name,
@@ -174,7 +176,9 @@ impl TryFrom<CaseRow> for Case {
             row.person_account_id,
             row.employer_name,
         ) {
-            (Some(CaseKind::Individual), Some(person_id), _) => Subject::Individual { person_id },
+            (Some(CaseKind::Individual), Some(person_id), _) => Subject::Individual {
+                person_id: parse_id("staff_cases", &person_id)?,
+            },
             (Some(CaseKind::Employer), _, Some(name)) => Subject::Employer {
                 name,
                 contact_name: row.contact_name,
@@ -262,7 +266,7 @@ pub fn find_open(
         .into_boxed();
     query = match subject {
         Subject::Individual { person_id } => {
-            query.filter(staff_cases::person_account_id.eq(person_id.clone()))
+            query.filter(staff_cases::person_account_id.eq(person_id.to_string()))
         }
         Subject::Employer { name, .. } => {
             query.filter(staff_cases::employer_name_key.eq(name.to_lowercase()))

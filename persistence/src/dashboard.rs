@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::{dsl::count_star, prelude::*};
+use merit_domain::ids::AccountId;
 
 use crate::{
     DbConnection,
@@ -12,9 +13,9 @@ use crate::{
 };
 
 /// The widgets `account` chose, as stored (comma-separated kinds), if they ever chose.
-pub fn widgets(conn: &mut DbConnection, account: &str) -> RepoResult<Option<String>> {
+pub fn widgets(conn: &mut DbConnection, account: AccountId) -> RepoResult<Option<String>> {
     Ok(dashboard_widgets::table
-        .find(account)
+        .find(account.to_string())
         .select(dashboard_widgets::widgets)
         .first(conn)
         .optional()?)
@@ -23,11 +24,11 @@ pub fn widgets(conn: &mut DbConnection, account: &str) -> RepoResult<Option<Stri
 /// Saves the widgets `account` chose.
 pub fn set_widgets(
     conn: &mut DbConnection,
-    account: &str,
+    account: AccountId,
     widgets: &str,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
-    let updated = diesel::update(dashboard_widgets::table.find(account))
+    let updated = diesel::update(dashboard_widgets::table.find(account.to_string()))
         .set((
             dashboard_widgets::widgets.eq(widgets),
             dashboard_widgets::updated_at.eq(naive(now)),
@@ -36,7 +37,7 @@ pub fn set_widgets(
     if updated == 0 {
         diesel::insert_into(dashboard_widgets::table)
             .values((
-                dashboard_widgets::account_id.eq(account),
+                dashboard_widgets::account_id.eq(account.to_string()),
                 dashboard_widgets::widgets.eq(widgets),
                 dashboard_widgets::updated_at.eq(naive(now)),
             ))
@@ -46,19 +47,19 @@ pub fn set_widgets(
 }
 
 /// How many cases assigned to `staff` are in each status: (status, count).
-pub fn case_load(conn: &mut DbConnection, staff: &str) -> RepoResult<Vec<(String, i64)>> {
+pub fn case_load(conn: &mut DbConnection, staff: AccountId) -> RepoResult<Vec<(String, i64)>> {
     Ok(staff_cases::table
-        .filter(staff_cases::assigned_staff_id.eq(staff))
+        .filter(staff_cases::assigned_staff_id.eq(staff.to_string()))
         .group_by(staff_cases::status)
         .select((staff_cases::status, count_star()))
         .load(conn)?)
 }
 
 /// How many of `account`'s messages (not archived) are unread and read.
-pub fn message_counts(conn: &mut DbConnection, account: &str) -> RepoResult<(i64, i64)> {
+pub fn message_counts(conn: &mut DbConnection, account: AccountId) -> RepoResult<(i64, i64)> {
     let kept = || {
         messages::table
-            .filter(messages::account_id.eq(account))
+            .filter(messages::account_id.eq(account.to_string()))
             .filter(messages::archived_at.is_null())
     };
     let unread: i64 = kept()

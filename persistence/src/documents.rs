@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use merit_domain::{
-    ids::DocumentId,
+    ids::{AccountId, DocumentId},
     profile::{DocumentKind, DocumentUsage, SafeFileName},
 };
 
@@ -76,11 +76,11 @@ impl DocumentRow {
 }
 
 /// How many documents a person has and their total size.
-pub fn usage(conn: &mut DbConnection, account_id: &str) -> RepoResult<DocumentUsage> {
+pub fn usage(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<DocumentUsage> {
     // SUM(BIGINT) is NUMERIC on PostgreSQL, which the shared schema cannot read; a person has
     // at most a few dozen documents, so add their sizes here.
     let sizes: Vec<i64> = d::table
-        .filter(d::account_id.eq(account_id))
+        .filter(d::account_id.eq(account_id.to_string()))
         .select(d::size_bytes)
         .load(conn)?;
     Ok(DocumentUsage {
@@ -95,13 +95,13 @@ pub fn usage(conn: &mut DbConnection, account_id: &str) -> RepoResult<DocumentUs
 /// Inserts a document's metadata; its bytes must already be in the store.
 pub fn insert(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     document: &StoredDocument,
 ) -> RepoResult<()> {
     diesel::insert_into(d::table)
         .values((
             d::id.eq(document.id.to_string()),
-            d::account_id.eq(account_id),
+            d::account_id.eq(account_id.to_string()),
             d::kind.eq(document.kind.as_str()),
             d::title.eq(&document.title),
             d::file_name.eq(document.file_name.as_str()),
@@ -118,12 +118,12 @@ pub fn insert(
 /// A person's document; `None` when it does not exist or is someone else's.
 pub fn find(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     id: DocumentId,
 ) -> RepoResult<Option<StoredDocument>> {
     d::table
         .filter(d::id.eq(id.to_string()))
-        .filter(d::account_id.eq(account_id))
+        .filter(d::account_id.eq(account_id.to_string()))
         .select(DocumentRow::as_select())
         .first(conn)
         .optional()?
@@ -134,11 +134,11 @@ pub fn find(
 /// A page of a person's documents, newest first.
 pub fn list(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     page: PageRequest<'_>,
 ) -> RepoResult<Page<StoredDocument>> {
     let mut query = d::table
-        .filter(d::account_id.eq(account_id))
+        .filter(d::account_id.eq(account_id.to_string()))
         .select(DocumentRow::as_select())
         .into_boxed();
     if let Some(after) = page.after {
@@ -153,9 +153,9 @@ pub fn list(
 }
 
 /// Every document of a person, newest first.
-pub fn all(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<StoredDocument>> {
+pub fn all(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<Vec<StoredDocument>> {
     let rows: Vec<DocumentRow> = d::table
-        .filter(d::account_id.eq(account_id))
+        .filter(d::account_id.eq(account_id.to_string()))
         .select(DocumentRow::as_select())
         .order(d::id.desc())
         .load(conn)?;
@@ -166,7 +166,7 @@ pub fn all(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<StoredDo
 /// delete the bytes); `None` when there was none.
 pub fn delete(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     id: DocumentId,
 ) -> RepoResult<Option<StoredDocument>> {
     let Some(found) = find(conn, account_id, id)? else {
@@ -175,7 +175,7 @@ pub fn delete(
     diesel::delete(
         d::table
             .filter(d::id.eq(id.to_string()))
-            .filter(d::account_id.eq(account_id)),
+            .filter(d::account_id.eq(account_id.to_string())),
     )
     .execute(conn)?;
     Ok(Some(found))

@@ -165,6 +165,19 @@ fn constraint_name(named: Option<&str>, message: &str) -> String {
         .map_or_else(|| columns.to_owned(), |(_, name)| (*name).to_owned())
 }
 
+/// Parses an id read from `table`: a row holding text that is not a canonical id is
+/// `InvalidRow`, never a panic.
+pub(crate) fn parse_id<T: merit_domain::ids::EntityId>(
+    table: &'static str,
+    text: &str,
+) -> RepoResult<T> {
+    text.parse()
+        .map_err(|e: merit_domain::ids::InvalidId| RepoError::InvalidRow {
+            table,
+            reason: e.to_string(),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

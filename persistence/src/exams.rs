@@ -7,7 +7,7 @@ use diesel::{
 };
 use merit_domain::{
     exam::{AnswerOption, Exam, ListDuration, Question, Score},
-    ids::ExamId,
+    ids::{AccountId, ExamId},
     paging::PageLimit,
     reference::ClassificationCode,
 };
@@ -305,13 +305,13 @@ struct AttemptFilter<'a> {
 
 fn attempts_where(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     filter: AttemptFilter<'_>,
 ) -> RepoResult<Vec<Attempt>> {
     let mut query = exam_attempts::table
         .inner_join(exams::table)
         .left_join(eligibilities::table.on(eligibilities::attempt_id.eq(exam_attempts::id)))
-        .filter(exam_attempts::account_id.eq(account_id.to_owned()))
+        .filter(exam_attempts::account_id.eq(account_id.to_string()))
         .select((
             exam_attempts::id,
             exam_attempts::exam_id,
@@ -379,14 +379,14 @@ fn attempts_where(
 }
 
 /// A person's attempts, newest first.
-pub fn attempts_of(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<Attempt>> {
+pub fn attempts_of(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<Vec<Attempt>> {
     attempts_where(conn, account_id, AttemptFilter::default())
 }
 
 /// One page of a person's attempts, newest first, after `after`.
 pub fn attempts_page(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     after: Option<&AttemptKey>,
     limit: PageLimit,
 ) -> RepoResult<Page<Attempt>> {
@@ -402,7 +402,7 @@ pub fn attempts_page(
 /// A person's attempts at one exam, newest first.
 pub fn attempts_at(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     exam_id: ExamId,
 ) -> RepoResult<Vec<Attempt>> {
     let filter = AttemptFilter {
@@ -415,11 +415,11 @@ pub fn attempts_at(
 /// The latest expiry of a person's eligibilities for a classification.
 pub fn latest_expiry(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     classification: &str,
 ) -> RepoResult<Option<DateTime<Utc>>> {
     let latest: Option<NaiveDateTime> = eligibilities::table
-        .filter(eligibilities::account_id.eq(account_id))
+        .filter(eligibilities::account_id.eq(account_id.to_string()))
         .filter(eligibilities::classification_code.eq(classification))
         .select(diesel::dsl::max(eligibilities::expires_at))
         .first(conn)?;
@@ -446,7 +446,10 @@ pub struct Eligibility {
 }
 
 /// Every eligibility of a person, newest first.
-pub fn eligibilities_of(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<Eligibility>> {
+pub fn eligibilities_of(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+) -> RepoResult<Vec<Eligibility>> {
     let rows: Vec<(
         String,
         String,
@@ -456,7 +459,7 @@ pub fn eligibilities_of(conn: &mut DbConnection, account_id: &str) -> RepoResult
         NaiveDateTime,
         NaiveDateTime,
     )> = eligibilities::table
-        .filter(eligibilities::account_id.eq(account_id))
+        .filter(eligibilities::account_id.eq(account_id.to_string()))
         .select((
             eligibilities::attempt_id,
             eligibilities::exam_id,

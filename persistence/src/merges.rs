@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use merit_domain::ids::AccountId;
 
 use crate::{
     DbConnection,
@@ -125,9 +126,9 @@ pub struct Holdings {
 }
 
 /// What `account_id` holds.
-pub fn holdings(conn: &mut DbConnection, account_id: &str) -> RepoResult<Holdings> {
+pub fn holdings(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<Holdings> {
     let templates = application_templates::table
-        .filter(application_templates::account_id.eq(account_id))
+        .filter(application_templates::account_id.eq(account_id.to_string()))
         .order(application_templates::id.asc())
         .select((
             application_templates::id,
@@ -143,7 +144,7 @@ pub fn holdings(conn: &mut DbConnection, account_id: &str) -> RepoResult<Holding
         })
         .collect();
     let documents = documents::table
-        .filter(documents::account_id.eq(account_id))
+        .filter(documents::account_id.eq(account_id.to_string()))
         .order(documents::id.asc())
         .select((documents::id, documents::title))
         .load::<(String, String)>(conn)?
@@ -151,7 +152,7 @@ pub fn holdings(conn: &mut DbConnection, account_id: &str) -> RepoResult<Holding
         .map(|(id, name)| NamedItem { id, name })
         .collect();
     let exam_attempts = exam_attempts::table
-        .filter(exam_attempts::account_id.eq(account_id))
+        .filter(exam_attempts::account_id.eq(account_id.to_string()))
         .order(exam_attempts::id.asc())
         .select((
             exam_attempts::id,
@@ -169,7 +170,7 @@ pub fn holdings(conn: &mut DbConnection, account_id: &str) -> RepoResult<Holding
         })
         .collect();
     let eligibilities = eligibilities::table
-        .filter(eligibilities::account_id.eq(account_id))
+        .filter(eligibilities::account_id.eq(account_id.to_string()))
         .order(eligibilities::attempt_id.asc())
         .select((
             eligibilities::attempt_id,
@@ -189,7 +190,7 @@ pub fn holdings(conn: &mut DbConnection, account_id: &str) -> RepoResult<Holding
         )
         .collect();
     let applications = applications::table
-        .filter(applications::account_id.eq(account_id))
+        .filter(applications::account_id.eq(account_id.to_string()))
         .order(applications::id.asc())
         .select((
             applications::id,
@@ -205,7 +206,7 @@ pub fn holdings(conn: &mut DbConnection, account_id: &str) -> RepoResult<Holding
         })
         .collect();
     let saved_searches = saved_searches::table
-        .filter(saved_searches::account_id.eq(account_id))
+        .filter(saved_searches::account_id.eq(account_id.to_string()))
         .order(saved_searches::id.asc())
         .select((saved_searches::id, saved_searches::name))
         .load::<(String, String)>(conn)?
@@ -213,12 +214,12 @@ pub fn holdings(conn: &mut DbConnection, account_id: &str) -> RepoResult<Holding
         .map(|(id, name)| NamedItem { id, name })
         .collect();
     let job_alerts = job_alerts::table
-        .filter(job_alerts::account_id.eq(account_id))
+        .filter(job_alerts::account_id.eq(account_id.to_string()))
         .order(job_alerts::id.asc())
         .select(job_alerts::id)
         .load(conn)?;
     let messages = messages::table
-        .filter(messages::account_id.eq(account_id))
+        .filter(messages::account_id.eq(account_id.to_string()))
         .order(messages::id.asc())
         .select(messages::id)
         .load(conn)?;
@@ -229,20 +230,20 @@ pub fn holdings(conn: &mut DbConnection, account_id: &str) -> RepoResult<Holding
     };
     let contact_letters = posting_items(
         contact_letters::table
-            .filter(contact_letters::account_id.eq(account_id))
+            .filter(contact_letters::account_id.eq(account_id.to_string()))
             .order(contact_letters::id.asc())
             .select((contact_letters::id, contact_letters::posting_id))
             .load(conn)?,
     );
     let waivers = posting_items(
         appointment_waivers::table
-            .filter(appointment_waivers::account_id.eq(account_id))
+            .filter(appointment_waivers::account_id.eq(account_id.to_string()))
             .order(appointment_waivers::id.asc())
             .select((appointment_waivers::id, appointment_waivers::posting_id))
             .load(conn)?,
     );
     let cases = staff_cases::table
-        .filter(staff_cases::person_account_id.eq(account_id))
+        .filter(staff_cases::person_account_id.eq(account_id.to_string()))
         .order(staff_cases::id.asc())
         .select((
             staff_cases::id,
@@ -258,7 +259,7 @@ pub fn holdings(conn: &mut DbConnection, account_id: &str) -> RepoResult<Holding
         })
         .collect();
     let correspondence = correspondence::table
-        .filter(correspondence::account_id.eq(account_id))
+        .filter(correspondence::account_id.eq(account_id.to_string()))
         .order(correspondence::id.asc())
         .select(correspondence::id)
         .load(conn)?;
@@ -305,14 +306,14 @@ pub struct Moves {
 /// matching index learns its new owner.
 pub fn move_all(
     conn: &mut DbConnection,
-    source: &str,
-    target: &str,
+    source: AccountId,
+    target: AccountId,
     moves: &Moves,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     use application_templates as t;
     if moves.clear_source_default {
-        diesel::update(t::table.filter(t::account_id.eq(source)))
+        diesel::update(t::table.filter(t::account_id.eq(source.to_string())))
             .set(t::is_default.eq(false))
             .execute(conn)?;
     }
@@ -325,17 +326,17 @@ pub fn move_all(
             ))
             .execute(conn)?;
     }
-    diesel::update(t::table.filter(t::account_id.eq(source)))
-        .set(t::account_id.eq(target))
+    diesel::update(t::table.filter(t::account_id.eq(source.to_string())))
+        .set(t::account_id.eq(target.to_string()))
         .execute(conn)?;
-    diesel::update(documents::table.filter(documents::account_id.eq(source)))
-        .set(documents::account_id.eq(target))
+    diesel::update(documents::table.filter(documents::account_id.eq(source.to_string())))
+        .set(documents::account_id.eq(target.to_string()))
         .execute(conn)?;
-    diesel::update(exam_attempts::table.filter(exam_attempts::account_id.eq(source)))
-        .set(exam_attempts::account_id.eq(target))
+    diesel::update(exam_attempts::table.filter(exam_attempts::account_id.eq(source.to_string())))
+        .set(exam_attempts::account_id.eq(target.to_string()))
         .execute(conn)?;
-    diesel::update(eligibilities::table.filter(eligibilities::account_id.eq(source)))
-        .set(eligibilities::account_id.eq(target))
+    diesel::update(eligibilities::table.filter(eligibilities::account_id.eq(source.to_string())))
+        .set(eligibilities::account_id.eq(target.to_string()))
         .execute(conn)?;
     // One non-draft application per person and posting is a unique index that is checked
     // row by row, so a swap of owners goes through `draft` (which the index leaves out; a draft
@@ -352,18 +353,18 @@ pub fn move_all(
             .set((
                 applications::status.eq("draft"),
                 applications::submitted_at.eq(None::<NaiveDateTime>),
-                applications::account_id.eq(source),
+                applications::account_id.eq(source.to_string()),
             ))
             .execute(conn)?;
         parked.push((id, status, submitted_at));
     }
     diesel::update(
         applications::table
-            .filter(applications::account_id.eq(source))
+            .filter(applications::account_id.eq(source.to_string()))
             .filter(applications::id.ne_all(&moves.applications_staying))
             .filter(applications::id.ne_all(&moves.applications_leaving)),
     )
-    .set(applications::account_id.eq(target))
+    .set(applications::account_id.eq(target.to_string()))
     .execute(conn)?;
     for (id, status, submitted_at) in parked {
         diesel::update(applications::table.find(id))
@@ -381,60 +382,60 @@ pub fn move_all(
             ))
             .execute(conn)?;
     }
-    diesel::update(saved_searches::table.filter(saved_searches::account_id.eq(source)))
-        .set(saved_searches::account_id.eq(target))
+    diesel::update(saved_searches::table.filter(saved_searches::account_id.eq(source.to_string())))
+        .set(saved_searches::account_id.eq(target.to_string()))
         .execute(conn)?;
     move_alerts(conn, source, target)?;
-    diesel::update(messages::table.filter(messages::account_id.eq(source)))
-        .set(messages::account_id.eq(target))
+    diesel::update(messages::table.filter(messages::account_id.eq(source.to_string())))
+        .set(messages::account_id.eq(target.to_string()))
         .execute(conn)?;
     diesel::update(
         contact_letters::table
-            .filter(contact_letters::account_id.eq(source))
+            .filter(contact_letters::account_id.eq(source.to_string()))
             .filter(contact_letters::id.ne_all(&moves.letters_staying)),
     )
-    .set(contact_letters::account_id.eq(target))
+    .set(contact_letters::account_id.eq(target.to_string()))
     .execute(conn)?;
     diesel::update(
         appointment_waivers::table
-            .filter(appointment_waivers::account_id.eq(source))
+            .filter(appointment_waivers::account_id.eq(source.to_string()))
             .filter(appointment_waivers::id.ne_all(&moves.waivers_staying)),
     )
-    .set(appointment_waivers::account_id.eq(target))
+    .set(appointment_waivers::account_id.eq(target.to_string()))
     .execute(conn)?;
     diesel::update(
         staff_cases::table
-            .filter(staff_cases::person_account_id.eq(source))
+            .filter(staff_cases::person_account_id.eq(source.to_string()))
             .filter(staff_cases::id.ne_all(&moves.cases_staying)),
     )
-    .set(staff_cases::person_account_id.eq(target))
+    .set(staff_cases::person_account_id.eq(target.to_string()))
     .execute(conn)?;
-    diesel::update(correspondence::table.filter(correspondence::account_id.eq(source)))
-        .set(correspondence::account_id.eq(target))
+    diesel::update(correspondence::table.filter(correspondence::account_id.eq(source.to_string())))
+        .set(correspondence::account_id.eq(target.to_string()))
         .execute(conn)?;
     Ok(())
 }
 
 /// Moves alerts, their hits and the digests that do not clash with one of the target's
 /// (same frequency and period: that digest went out already, as the target's).
-fn move_alerts(conn: &mut DbConnection, source: &str, target: &str) -> RepoResult<()> {
+fn move_alerts(conn: &mut DbConnection, source: AccountId, target: AccountId) -> RepoResult<()> {
     let moved: Vec<String> = job_alerts::table
-        .filter(job_alerts::account_id.eq(source))
+        .filter(job_alerts::account_id.eq(source.to_string()))
         .order(job_alerts::id.asc())
         .select(job_alerts::id)
         .load(conn)?;
-    diesel::update(job_alerts::table.filter(job_alerts::account_id.eq(source)))
-        .set(job_alerts::account_id.eq(target))
+    diesel::update(job_alerts::table.filter(job_alerts::account_id.eq(source.to_string())))
+        .set(job_alerts::account_id.eq(target.to_string()))
         .execute(conn)?;
     for id in &moved {
         record_change(conn, id)?;
     }
-    diesel::update(job_alert_hits::table.filter(job_alert_hits::account_id.eq(source)))
-        .set(job_alert_hits::account_id.eq(target))
+    diesel::update(job_alert_hits::table.filter(job_alert_hits::account_id.eq(source.to_string())))
+        .set(job_alert_hits::account_id.eq(target.to_string()))
         .execute(conn)?;
-    let digests = |conn: &mut DbConnection, account: &str| {
+    let digests = |conn: &mut DbConnection, account: AccountId| {
         job_alert_digests::table
-            .filter(job_alert_digests::account_id.eq(account.to_owned()))
+            .filter(job_alert_digests::account_id.eq(account.to_string()))
             .select((
                 job_alert_digests::frequency,
                 job_alert_digests::period_start,
@@ -446,9 +447,13 @@ fn move_alerts(conn: &mut DbConnection, source: &str, target: &str) -> RepoResul
         if taken.contains(&(frequency.clone(), period_start)) {
             continue;
         }
-        diesel::update(job_alert_digests::table.find((source, &frequency, period_start)))
-            .set(job_alert_digests::account_id.eq(target))
-            .execute(conn)?;
+        diesel::update(job_alert_digests::table.find((
+            source.to_string(),
+            &frequency,
+            period_start,
+        )))
+        .set(job_alert_digests::account_id.eq(target.to_string()))
+        .execute(conn)?;
     }
     Ok(())
 }
@@ -457,25 +462,25 @@ fn move_alerts(conn: &mut DbConnection, source: &str, target: &str) -> RepoResul
 /// when it was merged already). Its unused emailed links stop working.
 pub fn close_as_merged(
     conn: &mut DbConnection,
-    source: &str,
-    target: &str,
+    source: AccountId,
+    target: AccountId,
     now: DateTime<Utc>,
 ) -> RepoResult<bool> {
     let closed = diesel::update(
         accounts::table
-            .find(source)
+            .find(source.to_string())
             .filter(accounts::merged_into.is_null()),
     )
     .set((
         accounts::disabled_at.eq(naive(now)),
-        accounts::merged_into.eq(target),
+        accounts::merged_into.eq(target.to_string()),
         accounts::merged_at.eq(naive(now)),
         accounts::updated_at.eq(naive(now)),
     ))
     .execute(conn)?;
     diesel::update(
         one_time_tokens::table
-            .filter(one_time_tokens::account_id.eq(source))
+            .filter(one_time_tokens::account_id.eq(source.to_string()))
             .filter(one_time_tokens::used_at.is_null()),
     )
     .set(one_time_tokens::used_at.eq(naive(now)))

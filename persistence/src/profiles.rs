@@ -2,6 +2,7 @@
 //! beside the account (whose row holds the names and the email address). Supervisors and
 //! conditions are JSON in TEXT columns.
 
+use merit_domain::ids::AccountId;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -194,9 +195,9 @@ impl ProfileRow {
 }
 
 /// A person's profile, if they ever saved one.
-pub fn find(conn: &mut DbConnection, account_id: &str) -> RepoResult<Option<StoredProfile>> {
+pub fn find(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<Option<StoredProfile>> {
     profiles::table
-        .find(account_id)
+        .find(account_id.to_string())
         .select(ProfileRow::as_select())
         .first(conn)
         .optional()?
@@ -249,7 +250,7 @@ impl ProfileChangeset {
 /// nothing, when another save came first (optimistic concurrency).
 pub fn save(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     profile: &Profile,
     read_version: i64,
     now: DateTime<Utc>,
@@ -257,7 +258,7 @@ pub fn save(
     let changes = ProfileChangeset::new(profile, read_version + 1, now)?;
     if read_version == 0 {
         let inserted = diesel::insert_into(profiles::table)
-            .values((profiles::account_id.eq(account_id), &changes))
+            .values((profiles::account_id.eq(account_id.to_string()), &changes))
             .execute(conn);
         return match inserted {
             Ok(_) => Ok(true),
@@ -269,7 +270,7 @@ pub fn save(
     }
     let updated = diesel::update(
         profiles::table
-            .filter(profiles::account_id.eq(account_id))
+            .filter(profiles::account_id.eq(account_id.to_string()))
             .filter(profiles::version.eq(read_version)),
     )
     .set(&changes)
@@ -280,8 +281,8 @@ pub fn save(
 /// Takes the person's account row for the rest of the transaction, so their concurrent writes
 /// (profile saves, template and document limits) run one after another. SQLite's write
 /// transactions are serial already; on PostgreSQL this is a row lock.
-pub fn lock_person(conn: &mut DbConnection, account_id: &str) -> RepoResult<()> {
-    let locked = diesel::update(accounts::table.find(account_id))
+pub fn lock_person(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<()> {
+    let locked = diesel::update(accounts::table.find(account_id.to_string()))
         .set(accounts::updated_at.eq(accounts::updated_at))
         .execute(conn)?;
     if locked == 1 {
@@ -295,14 +296,15 @@ pub fn lock_person(conn: &mut DbConnection, account_id: &str) -> RepoResult<()> 
 /// until its new link is used; a taken one is a `Conflict` on `accounts_email_key`.
 pub fn update_account_contact(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     first_name: &PersonName,
     last_name: &PersonName,
     email: Option<&EmailAddress>,
     email_changed: bool,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
-    let target = accounts::table.find(account_id);
+    let id = account_id.to_string();
+    let target = accounts::table.find(id.as_str());
     if email_changed {
         diesel::update(target)
             .set((
@@ -324,9 +326,9 @@ pub fn update_account_contact(
 
 /// When the account row last changed (names, email, verification, password): with the
 /// profile's version, it tells whether a profile read is still current.
-pub fn account_stamp(conn: &mut DbConnection, account_id: &str) -> RepoResult<DateTime<Utc>> {
+pub fn account_stamp(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<DateTime<Utc>> {
     let stamp: NaiveDateTime = accounts::table
-        .find(account_id)
+        .find(account_id.to_string())
         .select(accounts::updated_at)
         .first(conn)?;
     Ok(utc(stamp))

@@ -3,12 +3,15 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use merit_domain::account::Account;
+use merit_domain::{
+    account::Account,
+    ids::{AccountId, SessionId},
+};
 
 use crate::{
     DbConnection,
     accounts::{AccountRow, parse_roles},
-    error::RepoResult,
+    error::{RepoError, RepoResult, parse_id},
     roster::{RosterEntry, RosterRow},
     schema::{account_roles, accounts, employee_roster, refresh_tokens, sessions},
     time::{naive, utc},
@@ -18,9 +21,9 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     /// Its id (the `sid` claim of access tokens).
-    pub id: String,
+    pub id: SessionId,
     /// Whose it is.
-    pub account_id: String,
+    pub account_id: AccountId,
     /// Its absolute end.
     pub expires_at: DateTime<Utc>,
     /// When it was ended, if it was.
@@ -43,29 +46,35 @@ struct SessionRow {
     revoked_at: Option<NaiveDateTime>,
 }
 
-impl From<SessionRow> for Session {
-    fn from(row: SessionRow) -> Self {
-        Session {
-            id: row.id,
-            account_id: row.account_id,
+impl TryFrom<SessionRow> for Session {
+    type Error = RepoError;
+
+    fn try_from(row: SessionRow) -> RepoResult<Self> {
+        let bad = |e: merit_domain::ids::InvalidId| RepoError::InvalidRow {
+            table: "sessions",
+            reason: e.to_string(),
+        };
+        Ok(Session {
+            id: SessionId::parse(&row.id).map_err(bad)?,
+            account_id: AccountId::parse(&row.account_id).map_err(bad)?,
             expires_at: utc(row.expires_at),
             revoked_at: row.revoked_at.map(utc),
-        }
+        })
     }
 }
 
 /// Starts a session.
 pub fn create(
     conn: &mut DbConnection,
-    id: &str,
-    account_id: &str,
+    id: SessionId,
+    account_id: AccountId,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> RepoResult<()> {
     diesel::insert_into(sessions::table)
         .values((
-            sessions::id.eq(id),
-            sessions::account_id.eq(account_id),
+            sessions::id.eq(id.to_string()),
+            sessions::account_id.eq(account_id.to_string()),
             sessions::created_at.eq(naive(now)),
             sessions::last_used_at.eq(naive(now)),
             sessions::expires_at.eq(naive(expires_at)),
@@ -75,13 +84,14 @@ pub fn create(
 }
 
 /// A session by id.
-pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<Session>> {
-    Ok(sessions::table
-        .find(id)
+pub fn find(conn: &mut DbConnection, id: SessionId) -> RepoResult<Option<Session>> {
+    sessions::table
+        .find(id.to_string())
         .select(SessionRow::as_select())
         .first(conn)
         .optional()?
-        .map(Session::from))
+        .map(Session::try_from)
+        .transpose()
 }
 
 /// A session as its owner's data export shows it.
@@ -110,9 +120,9 @@ struct SessionRecordRow {
 }
 
 /// Every session of an account, newest first.
-pub fn history(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<SessionRecord>> {
+pub fn history(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<Vec<SessionRecord>> {
     let rows: Vec<SessionRecordRow> = sessions::table
-        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::account_id.eq(account_id.to_string()))
         .select(SessionRecordRow::as_select())
         .order((sessions::created_at.desc(), sessions::id.desc()))
         .load(conn)?;
@@ -143,8 +153,8 @@ pub struct SignedIn {
 /// one round trip: every authenticated request starts here.
 pub fn signed_in(
     conn: &mut DbConnection,
-    id: &str,
-    account_id: &str,
+    id: SessionId,
+    account_id: AccountId,
 ) -> RepoResult<Option<SignedIn>> {
     // One row per role (at least one, the join being a left join), the rest repeated.
     let rows: Vec<(SessionRow, AccountRow, Option<String>, Option<RosterRow>)> = sessions::table
@@ -155,8 +165,8 @@ pub fn signed_in(
                 .nullable()
                 .eq(accounts::employee_id)),
         )
-        .filter(sessions::id.eq(id))
-        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::id.eq(id.to_string()))
+        .filter(sessions::account_id.eq(account_id.to_string()))
         .select((
             SessionRow::as_select(),
             AccountRow::as_select(),
@@ -173,7 +183,7 @@ pub fn signed_in(
     };
     let (account, _) = account.into_account(parse_roles(&roles)?)?;
     Ok(Some(SignedIn {
-        session: Session::from(session),
+        session: Session::try_from(session)?,
         account,
         employee: roster.map(RosterEntry::try_from).transpose()?,
     }))
@@ -182,13 +192,13 @@ pub fn signed_in(
 /// Ends one session.
 pub fn revoke(
     conn: &mut DbConnection,
-    id: &str,
+    id: SessionId,
     reason: &str,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     diesel::update(
         sessions::table
-            .find(id)
+            .find(id.to_string())
             .filter(sessions::revoked_at.is_null()),
     )
     .set((
@@ -202,16 +212,16 @@ pub fn revoke(
 /// Ends every session of an account except `keep`; returns how many ended.
 pub fn revoke_all(
     conn: &mut DbConnection,
-    account_id: &str,
-    keep: Option<&str>,
+    account_id: AccountId,
+    keep: Option<SessionId>,
     reason: &str,
     now: DateTime<Utc>,
 ) -> RepoResult<usize> {
     let live = sessions::table
-        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::account_id.eq(account_id.to_string()))
         .filter(sessions::revoked_at.is_null());
     let ended = match keep {
-        Some(keep) => diesel::update(live.filter(sessions::id.ne(keep)))
+        Some(keep) => diesel::update(live.filter(sessions::id.ne(keep.to_string())))
             .set((
                 sessions::revoked_at.eq(naive(now)),
                 sessions::revoked_reason.eq(reason),
@@ -230,7 +240,7 @@ pub fn revoke_all(
 /// Stores a refresh token (its hash) for a session.
 pub fn add_refresh_token(
     conn: &mut DbConnection,
-    session_id: &str,
+    session_id: SessionId,
     token_hash: &str,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
@@ -238,12 +248,12 @@ pub fn add_refresh_token(
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::token_hash.eq(token_hash),
-            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::session_id.eq(session_id.to_string()),
             refresh_tokens::created_at.eq(naive(now)),
             refresh_tokens::expires_at.eq(naive(expires_at)),
         ))
         .execute(conn)?;
-    diesel::update(sessions::table.find(session_id))
+    diesel::update(sessions::table.find(session_id.to_string()))
         .set(sessions::last_used_at.eq(naive(now)))
         .execute(conn)?;
     Ok(())
@@ -253,7 +263,7 @@ pub fn add_refresh_token(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshToken {
     /// The session it belongs to.
-    pub session_id: String,
+    pub session_id: SessionId,
     /// When it stops working if unused.
     pub expires_at: DateTime<Utc>,
     /// When it was exchanged, if it was (a second use is reuse).
@@ -274,11 +284,14 @@ pub fn find_refresh_token(
         ))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(session_id, expires_at, used_at)| RefreshToken {
-        session_id,
-        expires_at: utc(expires_at),
-        used_at: used_at.map(utc),
-    }))
+    row.map(|(session_id, expires_at, used_at)| {
+        Ok(RefreshToken {
+            session_id: parse_id("refresh_tokens", &session_id)?,
+            expires_at: utc(expires_at),
+            used_at: used_at.map(utc),
+        })
+    })
+    .transpose()
 }
 
 /// Marks a refresh token used, unless it already was; true when this call used it. Two

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::{dsl::count_star, prelude::*};
+use merit_domain::ids::AccountId;
 
 use crate::{
     DbConnection,
@@ -164,11 +165,11 @@ fn after<'a>(query: Boxed<'a>, page: &PageRequest<'_>) -> RepoResult<Boxed<'a>> 
 /// Which of `ids` `account` answered.
 fn answered_of(
     conn: &mut DbConnection,
-    account: &str,
+    account: AccountId,
     ids: Vec<String>,
 ) -> RepoResult<Vec<String>> {
     Ok(survey_responses::table
-        .filter(survey_responses::account_id.eq(account))
+        .filter(survey_responses::account_id.eq(account.to_string()))
         .filter(survey_responses::survey_id.eq_any(ids))
         .select(survey_responses::survey_id)
         .load(conn)?)
@@ -178,7 +179,7 @@ fn answered_of(
 /// whether they answered it.
 pub fn open_page(
     conn: &mut DbConnection,
-    account: &str,
+    account: AccountId,
     office: Option<&str>,
     now: DateTime<Utc>,
     page: PageRequest<'_>,
@@ -203,7 +204,7 @@ pub fn open_page(
 /// A page of every survey, newest first (admins), each with whether `account` answered it.
 pub fn all_page(
     conn: &mut DbConnection,
-    account: &str,
+    account: AccountId,
     page: PageRequest<'_>,
 ) -> RepoResult<Page<(Survey, bool)>> {
     let rows = after(surveys::table.into_boxed(), &page)?
@@ -234,13 +235,13 @@ pub type Tally = (i32, Option<i32>, Option<i32>, i64);
 /// not answered, and the newest open one with whether they answered it.
 pub fn summary(
     conn: &mut DbConnection,
-    account: &str,
+    account: AccountId,
     office: Option<&str>,
     now: DateTime<Utc>,
 ) -> RepoResult<OpenSummary> {
     let open: i64 = open_for(office, now).select(count_star()).first(conn)?;
     let mine = survey_responses::table
-        .filter(survey_responses::account_id.eq(account.to_owned()))
+        .filter(survey_responses::account_id.eq(account.to_string()))
         .select(survey_responses::survey_id);
     let unanswered: i64 = open_for(office, now)
         .filter(diesel::dsl::not(surveys::id.eq_any(mine)))
@@ -263,7 +264,7 @@ pub fn summary(
 }
 
 /// Whether `account` answered survey `id`.
-pub fn answered(conn: &mut DbConnection, id: &str, account: &str) -> RepoResult<bool> {
+pub fn answered(conn: &mut DbConnection, id: &str, account: AccountId) -> RepoResult<bool> {
     Ok(!answered_of(conn, account, vec![id.to_owned()])?.is_empty())
 }
 
@@ -273,14 +274,14 @@ pub fn answered(conn: &mut DbConnection, id: &str, account: &str) -> RepoResult<
 pub fn respond(
     conn: &mut DbConnection,
     id: &str,
-    account: &str,
+    account: AccountId,
     answers: &[StoredAnswer],
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     diesel::insert_into(survey_responses::table)
         .values((
             survey_responses::survey_id.eq(id),
-            survey_responses::account_id.eq(account),
+            survey_responses::account_id.eq(account.to_string()),
             survey_responses::submitted_at.eq(naive(now)),
         ))
         .execute(conn)?;

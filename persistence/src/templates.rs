@@ -5,7 +5,10 @@ pub(crate) mod content;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use merit_domain::{ids::TemplateId, profile::TemplateContent};
+use merit_domain::{
+    ids::{AccountId, TemplateId},
+    profile::TemplateContent,
+};
 
 use crate::{
     DbConnection,
@@ -80,9 +83,9 @@ pub struct TemplateWrite<'a> {
 }
 
 /// How many templates a person has.
-pub fn count(conn: &mut DbConnection, account_id: &str) -> RepoResult<i64> {
+pub fn count(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<i64> {
     Ok(t::table
-        .filter(t::account_id.eq(account_id))
+        .filter(t::account_id.eq(account_id.to_string()))
         .count()
         .get_result(conn)?)
 }
@@ -90,12 +93,12 @@ pub fn count(conn: &mut DbConnection, account_id: &str) -> RepoResult<i64> {
 /// A person's template by id; `None` when it does not exist or is someone else's.
 pub fn find(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     id: TemplateId,
 ) -> RepoResult<Option<StoredTemplate>> {
     t::table
         .filter(t::id.eq(id.to_string()))
-        .filter(t::account_id.eq(account_id))
+        .filter(t::account_id.eq(account_id.to_string()))
         .select(TemplateRow::as_select())
         .first(conn)
         .optional()?
@@ -106,11 +109,11 @@ pub fn find(
 /// A page of a person's templates, oldest first.
 pub fn list(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     page: PageRequest<'_>,
 ) -> RepoResult<Page<StoredTemplate>> {
     let mut query = t::table
-        .filter(t::account_id.eq(account_id))
+        .filter(t::account_id.eq(account_id.to_string()))
         .select(TemplateRow::as_select())
         .into_boxed();
     if let Some(after) = page.after {
@@ -125,9 +128,9 @@ pub fn list(
 }
 
 /// Every template of a person, oldest first (there are at most a few dozen).
-pub fn all(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<StoredTemplate>> {
+pub fn all(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<Vec<StoredTemplate>> {
     let rows: Vec<TemplateRow> = t::table
-        .filter(t::account_id.eq(account_id))
+        .filter(t::account_id.eq(account_id.to_string()))
         .select(TemplateRow::as_select())
         .order(t::id.asc())
         .load(conn)?;
@@ -137,12 +140,12 @@ pub fn all(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<StoredTe
 /// Makes no template of the person the default, except `keep`.
 pub fn clear_default(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     keep: TemplateId,
 ) -> RepoResult<()> {
     diesel::update(
         t::table
-            .filter(t::account_id.eq(account_id))
+            .filter(t::account_id.eq(account_id.to_string()))
             .filter(t::is_default.eq(true))
             .filter(t::id.ne(keep.to_string())),
     )
@@ -155,7 +158,7 @@ pub fn clear_default(
 /// `application_templates_name_key`; clear the default first when this one is the default.
 pub fn insert(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     id: TemplateId,
     write: TemplateWrite<'_>,
     now: DateTime<Utc>,
@@ -163,7 +166,7 @@ pub fn insert(
     diesel::insert_into(t::table)
         .values((
             t::id.eq(id.to_string()),
-            t::account_id.eq(account_id),
+            t::account_id.eq(account_id.to_string()),
             t::name.eq(write.name),
             t::name_key.eq(name_key(write.name)),
             t::is_default.eq(write.is_default),
@@ -180,7 +183,7 @@ pub fn insert(
 /// saved since (or does not exist).
 pub fn update(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     id: TemplateId,
     read_version: i64,
     write: TemplateWrite<'_>,
@@ -189,7 +192,7 @@ pub fn update(
     let updated = diesel::update(
         t::table
             .filter(t::id.eq(id.to_string()))
-            .filter(t::account_id.eq(account_id))
+            .filter(t::account_id.eq(account_id.to_string()))
             .filter(t::version.eq(read_version)),
     )
     .set((
@@ -205,11 +208,11 @@ pub fn update(
 }
 
 /// Deletes a person's template; `false` when there was none.
-pub fn delete(conn: &mut DbConnection, account_id: &str, id: TemplateId) -> RepoResult<bool> {
+pub fn delete(conn: &mut DbConnection, account_id: AccountId, id: TemplateId) -> RepoResult<bool> {
     let deleted = diesel::delete(
         t::table
             .filter(t::id.eq(id.to_string()))
-            .filter(t::account_id.eq(account_id)),
+            .filter(t::account_id.eq(account_id.to_string())),
     )
     .execute(conn)?;
     Ok(deleted == 1)

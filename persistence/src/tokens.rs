@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use merit_domain::ids::AccountId;
 
 use crate::{
     DbConnection,
-    error::RepoResult,
+    error::{RepoResult, parse_id},
     schema::one_time_tokens,
     time::{naive, utc},
 };
@@ -35,7 +36,7 @@ impl TokenPurpose {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OneTimeToken {
     /// Whose it is.
-    pub account_id: String,
+    pub account_id: AccountId,
     /// The address the link was sent to.
     pub sent_to: String,
     /// When it stops working.
@@ -47,7 +48,7 @@ pub struct OneTimeToken {
 pub fn issue(
     conn: &mut DbConnection,
     token_hash: &str,
-    account_id: &str,
+    account_id: AccountId,
     purpose: TokenPurpose,
     sent_to: &str,
     now: DateTime<Utc>,
@@ -55,7 +56,7 @@ pub fn issue(
 ) -> RepoResult<()> {
     diesel::update(
         one_time_tokens::table
-            .filter(one_time_tokens::account_id.eq(account_id))
+            .filter(one_time_tokens::account_id.eq(account_id.to_string()))
             .filter(one_time_tokens::purpose.eq(purpose.as_str()))
             .filter(one_time_tokens::used_at.is_null()),
     )
@@ -64,7 +65,7 @@ pub fn issue(
     diesel::insert_into(one_time_tokens::table)
         .values((
             one_time_tokens::token_hash.eq(token_hash),
-            one_time_tokens::account_id.eq(account_id),
+            one_time_tokens::account_id.eq(account_id.to_string()),
             one_time_tokens::purpose.eq(purpose.as_str()),
             one_time_tokens::sent_to.eq(sent_to),
             one_time_tokens::created_at.eq(naive(now)),
@@ -96,21 +97,22 @@ pub fn peek(
         ))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(account_id, purpose, sent_to, expires_at)| {
+    row.map(|(account_id, purpose, sent_to, expires_at)| {
         let purpose = purposes
             .iter()
             .copied()
             .find(|p| p.as_str() == purpose)
             .unwrap_or(TokenPurpose::PasswordReset);
-        (
+        Ok((
             OneTimeToken {
-                account_id,
+                account_id: parse_id("one_time_tokens", &account_id)?,
                 sent_to,
                 expires_at: utc(expires_at),
             },
             purpose,
-        )
-    }))
+        ))
+    })
+    .transpose()
 }
 
 /// Uses a token: returns it when it exists for one of `purposes`, is unused and has not

@@ -192,7 +192,7 @@ fn stored_files(app: &TestApp) -> (usize, usize) {
 async fn object_key(app: &TestApp, owner: &str, id: &str) -> Option<String> {
     let (owner, id) = (owner.to_owned(), id.parse().unwrap());
     app.db
-        .read(move |conn| Ok(documents::find(conn, &owner, id)?))
+        .read(move |conn| Ok(documents::find(conn, owner.parse().expect("an id"), id)?))
         .await
         .unwrap()
         .map(|d| d.object_key)

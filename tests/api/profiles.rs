@@ -264,7 +264,7 @@ async fn conditions_of_employment_round_trip_normalised_and_decide_which_posting
     let id = jane.id.clone();
     let stored = app
         .db
-        .read(move |conn| Ok(profiles::find(conn, &id)?))
+        .read(move |conn| Ok(profiles::find(conn, id.parse().expect("an id"))?))
         .await
         .unwrap()
         .expect("a stored profile");

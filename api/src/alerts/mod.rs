@@ -30,7 +30,7 @@ pub struct AlertService {
 pub fn entry(alert: alerts::JobAlert) -> AlertEntry {
     AlertEntry::new(
         alert.id.to_string(),
-        alert.account_id,
+        alert.account_id.to_string(),
         alert.criteria,
         alert.channel,
         alert.frequency,

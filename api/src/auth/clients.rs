@@ -27,7 +27,7 @@ use governor::{
 };
 use merit_domain::{
     api_client::{Permission, Permissions},
-    ids::ApiClientId,
+    ids::{AccountId, ApiClientId},
     reference::DepartmentCode,
 };
 
@@ -250,10 +250,10 @@ pub fn rate_headers(state: RateState) -> [(HeaderName, HeaderValue); 2] {
 
 /// Remembers on the request that a client (acting as `account`) made it and where it stands
 /// against its limit.
-pub fn note(req: &HttpRequest, client: &ClientCaller, account: &str, state: RateState) {
+pub fn note(req: &HttpRequest, client: &ClientCaller, account: AccountId, state: RateState) {
     let mut extensions = req.extensions_mut();
     extensions.insert(client.clone());
-    extensions.insert(ClientAccount(account.to_owned()));
+    extensions.insert(ClientAccount(account));
     extensions.insert(state);
 }
 
@@ -269,7 +269,7 @@ pub async fn audit_write(response: &ServiceResponse<BoxBody>, client: &ClientCal
     let Some(state) = req.app_data::<web::Data<AppState>>() else {
         return;
     };
-    let Some(actor) = req.extensions().get::<ClientAccount>().map(|a| a.0.clone()) else {
+    let Some(actor) = req.extensions().get::<ClientAccount>().map(|a| a.0) else {
         return;
     };
     let details = json!({
@@ -286,7 +286,7 @@ pub async fn audit_write(response: &ServiceResponse<BoxBody>, client: &ClientCal
             audit::record(
                 conn,
                 AuditKind::ApiClientRequest,
-                Some(&actor),
+                Some(actor),
                 None,
                 details,
                 now,
@@ -301,4 +301,4 @@ pub async fn audit_write(response: &ServiceResponse<BoxBody>, client: &ClientCal
 
 /// The service account of the client behind a request.
 #[derive(Debug, Clone)]
-pub struct ClientAccount(pub String);
+pub struct ClientAccount(pub AccountId);

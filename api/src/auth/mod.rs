@@ -28,7 +28,7 @@ use actix_web::{
 use merit_domain::{
     account::{Account, Role, RoleSet, RosterStatus},
     api_client::Permissions,
-    ids::ApiClientId,
+    ids::{AccountId, ApiClientId, SessionId},
     posting::Viewer,
     reference::DepartmentCode,
 };
@@ -49,8 +49,9 @@ use crate::{
 pub struct AuthUser {
     /// The account.
     pub account: Account,
-    /// The session the access token belongs to.
-    pub session_id: String,
+    /// The session the access token belongs to (none for a machine client, whose token has no
+    /// session).
+    pub session_id: Option<SessionId>,
     /// The roster entry, for employees on the active roster.
     pub employee: Option<RosterEntry>,
     /// The machine client, when the token is a client's (the account is its service account).
@@ -59,8 +60,8 @@ pub struct AuthUser {
 
 impl AuthUser {
     /// The account's id.
-    pub fn id(&self) -> &str {
-        &self.account.id
+    pub fn id(&self) -> AccountId {
+        self.account.id
     }
 
     /// Whether the caller holds `role` (employees only while on the active roster).
@@ -122,10 +123,16 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
     if claims.client_id.is_some() {
         return authenticate_client(req, state, claims).await;
     }
+    let (Ok(session_id), Ok(account_id)) = (
+        claims.sid.parse::<SessionId>(),
+        claims.sub.parse::<AccountId>(),
+    ) else {
+        return Err(unauthenticated("The access token is not valid."));
+    };
     let user = state
         .db
         .read(move |conn| {
-            let found = sessions::signed_in(conn, &claims.sid, &claims.sub)?
+            let found = sessions::signed_in(conn, session_id, account_id)?
                 .filter(|s| s.session.is_live(now) && !s.account.disabled);
             let Some(SignedIn {
                 session,
@@ -139,7 +146,7 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
                 .filter(|e| account.roles.has(Role::Employee) && e.status == RosterStatus::Active);
             Ok(Some(AuthUser {
                 account,
-                session_id: session.id,
+                session_id: Some(session.id),
                 employee,
                 client: None,
             }))
@@ -148,7 +155,7 @@ async fn authenticate(req: &HttpRequest, token: String) -> Result<AuthUser, ApiE
         .ok_or_else(|| {
             ApiError::new(Code::SessionEnded, "This session has ended. Sign in again.")
         })?;
-    tracing::Span::current().record("account.id", user.account.id.as_str());
+    tracing::Span::current().record("account.id", tracing::field::display(user.account.id));
     Ok(user)
 }
 
@@ -173,10 +180,10 @@ async fn authenticate_client(
             let Some(client) = api_clients::find(conn, client_id)? else {
                 return Ok(None);
             };
-            if client.revoked_at.is_some() || client.account_id != subject {
+            if client.revoked_at.is_some() || client.account_id.to_string() != subject {
                 return Ok(None);
             }
-            let account = accounts::find(conn, &client.account_id)?.filter(|a| !a.disabled);
+            let account = accounts::find(conn, client.account_id)?.filter(|a| !a.disabled);
             Ok(account.map(|account| (client, account)))
         })
         .await?;
@@ -200,12 +207,12 @@ async fn authenticate_client(
         department: account.department.clone(),
     };
     let (rate, allowed) = state.limits.clients.check(client_id);
-    clients::note(req, &caller, &account.id, rate);
+    clients::note(req, &caller, account.id, rate);
     allowed?;
-    tracing::Span::current().record("account.id", account.id.as_str());
+    tracing::Span::current().record("account.id", tracing::field::display(account.id));
     Ok(AuthUser {
         account,
-        session_id: String::new(),
+        session_id: None,
         employee: None,
         client: Some(caller),
     })

@@ -13,6 +13,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use jsonwebtoken::{
     Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
 };
+use merit_domain::ids::{AccountId, SessionId};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -138,12 +139,17 @@ impl TokenKeys {
 
     /// Signs an access token for `account_id` in session `session_id`, valid from `now` for
     /// [`ACCESS_TTL`].
-    pub fn issue(&self, account_id: &str, session_id: &str, now: DateTime<Utc>) -> String {
+    pub fn issue(
+        &self,
+        account_id: AccountId,
+        session_id: SessionId,
+        now: DateTime<Utc>,
+    ) -> String {
         let claims = AccessClaims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
-            sub: account_id.into(),
-            sid: session_id.into(),
+            sub: account_id.to_string(),
+            sid: session_id.to_string(),
             iat: now.timestamp(),
             exp: (now + ACCESS_TTL).timestamp(),
             client_id: None,
@@ -156,7 +162,7 @@ impl TokenKeys {
     /// [`ACCESS_TTL`].
     pub fn issue_for_client(
         &self,
-        account_id: &str,
+        account_id: AccountId,
         client_id: &str,
         scope: &str,
         now: DateTime<Utc>,
@@ -164,7 +170,7 @@ impl TokenKeys {
         self.sign(&AccessClaims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
-            sub: account_id.into(),
+            sub: account_id.to_string(),
             sid: String::new(),
             iat: now.timestamp(),
             exp: (now + ACCESS_TTL).timestamp(),
@@ -291,6 +297,7 @@ fn publish_once(dir: &Path, path: &Path, contents: &str) -> std::io::Result<()> 
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
+    use merit_domain::ids::{EntityId, Uuid};
 
     use super::*;
 
@@ -308,7 +315,11 @@ mod tests {
     #[test]
     fn an_issued_token_verifies_until_it_expires() {
         let keys = keys();
-        let token = keys.issue("account", "session", now());
+        let token = keys.issue(
+            AccountId::from_uuid(Uuid::nil()),
+            SessionId::from_uuid(Uuid::nil()),
+            now(),
+        );
         let claims = keys.verify(&token, now() + TimeDelta::minutes(14)).unwrap();
         assert_eq!(
             (claims.sub.as_str(), claims.sid.as_str()),
@@ -326,14 +337,22 @@ mod tests {
             &SecretString::from("another-secret-of-at-least-32-bytes!"),
             None,
         );
-        let token = other.issue("account", "session", now());
+        let token = other.issue(
+            AccountId::from_uuid(Uuid::nil()),
+            SessionId::from_uuid(Uuid::nil()),
+            now(),
+        );
         assert_eq!(keys().verify(&token, now()), Err(TokenError::Invalid));
     }
 
     #[test]
     fn the_previous_key_still_verifies_after_rotation() {
         let old_secret = SecretString::from("a-test-secret-of-at-least-32-bytes!!");
-        let token = TokenKeys::new(&old_secret, None).issue("account", "session", now());
+        let token = TokenKeys::new(&old_secret, None).issue(
+            AccountId::from_uuid(Uuid::nil()),
+            SessionId::from_uuid(Uuid::nil()),
+            now(),
+        );
         let rotated = TokenKeys::new(
             &SecretString::from("a-brand-new-secret-of-32-bytes-or-so"),
             Some(&old_secret),

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use merit_domain::{
     account::{EmailAddress, LoginIdentifier, PersonName, Role},
     case::{ActivityCode, CaseStatus, CloseReason},
-    ids::{ActivityId, CaseId, EntityId, PlacementId},
+    ids::{AccountId, ActivityId, CaseId, EntityId, PlacementId},
     paging::PageLimit,
 };
 use merit_persistence::{
@@ -113,7 +113,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
     let existing = cases::list(
         conn,
         &CaseFilter {
-            assigned_staff_id: Some(chen.id.clone()),
+            assigned_staff_id: Some(chen.id.to_string()),
             ..CaseFilter::default()
         },
         PageRequest {
@@ -138,11 +138,11 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
         {
             Some(account) => people.push(account.id),
             None => {
-                let id = uuid::Uuid::now_v7().to_string();
+                let id = AccountId::from_uuid(uuid::Uuid::now_v7());
                 accounts::insert(
                     conn,
                     &accounts::NewAccount {
-                        id: &id,
+                        id,
                         username: None,
                         email: Some(&address),
                         employee_id: None,
@@ -192,12 +192,12 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
             id: CaseId::from_uuid(uuid::Uuid::now_v7()),
             office_code: office.as_str().to_owned(),
             subject,
-            assigned_staff_id: chen.id.clone(),
+            assigned_staff_id: chen.id.to_string(),
             status,
             opened_at,
-            opened_by: chen.id.clone(),
+            opened_by: chen.id.to_string(),
             closed_at,
-            closed_by: closed.map(|_| chen.id.clone()),
+            closed_by: closed.map(|_| chen.id).map(|id| id.to_string()),
             close_reason: closed,
             updated_at: closed_at.unwrap_or(opened_at),
             version: 1,
@@ -226,9 +226,9 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
                     case_id: case.id,
                     code,
                     provided_on: on,
-                    staff_id: chen.id.clone(),
+                    staff_id: chen.id.to_string(),
                     note: None,
-                    recorded_by: chen.id.clone(),
+                    recorded_by: chen.id.to_string(),
                     recorded_at: now,
                 },
             )?;
@@ -245,8 +245,8 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
                     job_title: (*title).into(),
                     start_date: start,
                     hourly_wage_cents: *wage,
-                    staff_id: chen.id.clone(),
-                    recorded_by: chen.id.clone(),
+                    staff_id: chen.id.to_string(),
+                    recorded_by: chen.id.to_string(),
                     recorded_at: now,
                 },
             )?;

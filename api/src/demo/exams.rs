@@ -135,7 +135,7 @@ pub fn load_results(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize
         let Some(exam) = exams::find(conn, exam_id)? else {
             continue;
         };
-        if !exams::attempts_at(conn, &account.id, exam_id)?.is_empty() {
+        if !exams::attempts_at(conn, account.id, exam_id)?.is_empty() {
             continue;
         }
         let answers: Vec<(String, String)> = picks
@@ -156,7 +156,7 @@ pub fn load_results(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize
                 id: uuid::Uuid::now_v7().to_string(),
                 exam_id,
                 exam_title: exam.title.clone(),
-                account_id: account.id.clone(),
+                account_id: account.id.to_string(),
                 classification: (*code).to_owned(),
                 score: result.value(),
                 passed,

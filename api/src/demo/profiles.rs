@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use merit_domain::{
     account::{EmailAddress, LoginIdentifier, PersonName, Role},
-    ids::{DocumentId, EntityId, TemplateId},
+    ids::{AccountId, DocumentId, EntityId, TemplateId},
     profile::{
         ConditionsOfEmployment, DocumentFormat, DocumentKind, Education, Language, MailingAddress,
         Period, PhoneNumber, PositionSought, PostalCode, Profile, SafeFileName, Salary,
@@ -116,7 +116,7 @@ fn add_person(
     files: &[StoredDocument],
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = AccountId::from_uuid(uuid::Uuid::now_v7());
     let (first, last) = (
         PersonName::parse(person.first).map_err(bad)?,
         PersonName::parse(person.last).map_err(bad)?,
@@ -124,7 +124,7 @@ fn add_person(
     accounts::insert(
         conn,
         &accounts::NewAccount {
-            id: &id,
+            id,
             username: None,
             email: Some(email),
             employee_id: None,
@@ -138,8 +138,8 @@ fn add_person(
         },
         now,
     )?;
-    accounts::mark_email_verified(conn, &id, now)?;
-    profiles::save(conn, &id, &profile(person)?, 0, now)?;
+    accounts::mark_email_verified(conn, id, now)?;
+    profiles::save(conn, id, &profile(person)?, 0, now)?;
     for (name, is_default, content) in [
         (
             format!("{} positions", person.seeking),
@@ -154,10 +154,10 @@ fn add_person(
             content: &content,
         };
         let template_id = TemplateId::from_uuid(uuid::Uuid::now_v7());
-        templates::insert(conn, &id, template_id, write, now)?;
+        templates::insert(conn, id, template_id, write, now)?;
     }
     for file in files {
-        documents::insert(conn, &id, file)?;
+        documents::insert(conn, id, file)?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! a temporary one), so a frontend team can sign in as every role at once. Each is made once.
 
 use chrono::{DateTime, Utc};
+use merit_domain::ids::{AccountId, EntityId};
 use merit_domain::{
     account::{
         EmailAddress, EmployeeId, LoginIdentifier, PersonName, Role, RosterStatus, Username,
@@ -94,7 +95,7 @@ fn add(
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = AccountId::from_uuid(uuid::Uuid::now_v7());
     let first = PersonName::parse(account.first).map_err(bad)?;
     let last = PersonName::parse(account.last).map_err(bad)?;
     let (mut username, mut employee_id, mut department, mut office) = (None, None, None, None);
@@ -130,7 +131,7 @@ fn add(
     accounts::insert(
         conn,
         &accounts::NewAccount {
-            id: &id,
+            id,
             username: username.as_ref(),
             email: None,
             employee_id: employee_id.as_ref(),
@@ -145,7 +146,7 @@ fn add(
         now,
     )?;
     if employee_id.is_some() {
-        accounts::accept_privacy_agreement(conn, &id, PRIVACY_AGREEMENT.version, now)?;
+        accounts::accept_privacy_agreement(conn, id, PRIVACY_AGREEMENT.version, now)?;
     }
     Ok(())
 }

@@ -185,7 +185,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
         return Ok(0);
     };
     let (years_ago, years_ahead) = (now - Duration::days(3650), now + Duration::days(3650));
-    if appointments::first_conflict(conn, &chen.id, years_ago, years_ahead, None)?.is_some() {
+    if appointments::first_conflict(conn, chen.id, years_ago, years_ahead, None)?.is_some() {
         return Ok(0);
     }
     let admin = LoginIdentifier::Username("admin".into());
@@ -193,7 +193,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
     let cases = cases::list(
         conn,
         &CaseFilter {
-            assigned_staff_id: Some(chen.id.clone()),
+            assigned_staff_id: Some(chen.id.to_string()),
             status: Some(CaseStatus::Active),
             ..CaseFilter::default()
         },
@@ -229,7 +229,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
             &Appointment {
                 id: AppointmentId::from_uuid(uuid::Uuid::now_v7()),
                 office_code: office.as_str().to_owned(),
-                staff_id: chen.id.clone(),
+                staff_id: chen.id,
                 case_id: case.map(|c| c.id),
                 title: (*title).to_owned(),
                 starts_at,
@@ -237,7 +237,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
                 location,
                 video_url,
                 status: *status,
-                created_by: chen.id.clone(),
+                created_by: chen.id.to_string(),
                 created_at: made,
                 updated_at: made,
                 version: 1,
@@ -264,7 +264,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
                     publish_at,
                     expire_at: expires_in.map(|days| now + Duration::days(days)),
                     withdrawn_at: None,
-                    created_by: admin_id.clone(),
+                    created_by: admin_id.to_string(),
                     created_at: publish_at,
                     updated_at: publish_at,
                     version: 1,
@@ -279,7 +279,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
     if let Some((admin, _)) = accounts::find_for_login(conn, &admin)? {
         let admin = AuthUser {
             account: admin,
-            session_id: String::new(),
+            session_id: None,
             employee: None,
             client: None,
         };
@@ -368,7 +368,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
     // and the outbox as a real one does.
     let user = AuthUser {
         account: chen,
-        session_id: String::new(),
+        session_id: None,
         employee: None,
         client: None,
     };

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::account::{Account, EmailAddress, LoginIdentifier, PersonName, Role, Username};
+use merit_domain::ids::{AccountId, EntityId};
 use merit_persistence::{
     DbConnection, RepoError, accounts, sessions,
     tokens::{self as one_time, TokenPurpose},
@@ -52,7 +53,7 @@ pub fn send_verification(
     one_time::issue(
         conn,
         &hash,
-        &account.id,
+        account.id,
         TokenPurpose::EmailVerification,
         &email.key(),
         now,
@@ -84,9 +85,9 @@ pub async fn register(state: &AppState, registration: Registration) -> Result<()
                 let to = existing.email.as_ref().unwrap_or(&registration.email);
                 return Ok(mail::enqueue(conn, to.as_str(), message, now)?);
             }
-            let id = uuid::Uuid::now_v7().to_string();
+            let id = AccountId::from_uuid(uuid::Uuid::now_v7());
             let new = accounts::NewAccount {
-                id: &id,
+                id,
                 username: registration.username.as_ref(),
                 email: Some(&registration.email),
                 employee_id: None,
@@ -108,12 +109,12 @@ pub async fn register(state: &AppState, registration: Registration) -> Result<()
                 other => other.into(),
             })?;
             let account =
-                accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))?;
+                accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
             audit::record(
                 conn,
                 AuditKind::AccountCreated,
-                Some(&id),
-                Some(&id),
+                Some(id),
+                Some(id),
                 json!({"roles": ["applicant"]}),
                 now,
             )?;
@@ -140,16 +141,16 @@ pub fn confirm_email(
     let hash = tokens::token_hash(token);
     let (found, _) = one_time::consume(conn, &hash, &[TokenPurpose::EmailVerification], now)?
         .ok_or_else(invalid_token)?;
-    let account = accounts::find(conn, &found.account_id)?.ok_or_else(invalid_token)?;
+    let account = accounts::find(conn, found.account_id)?.ok_or_else(invalid_token)?;
     if account.email.as_ref().map(EmailAddress::key).as_deref() != Some(found.sent_to.as_str()) {
         return Err(invalid_token());
     }
-    accounts::mark_email_verified(conn, &account.id, now)?;
+    accounts::mark_email_verified(conn, account.id, now)?;
     audit::record(
         conn,
         AuditKind::EmailVerified,
-        Some(&account.id),
-        Some(&account.id),
+        Some(account.id),
+        Some(account.id),
         json!({}),
         now,
     )?;
@@ -189,35 +190,37 @@ pub async fn check_current_password(
     user: &AuthUser,
     password: String,
 ) -> Result<(), ApiError> {
-    let id = user.account.id.clone();
+    let id = user.account.id;
     let (account, stored) = state
         .db
-        .read(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
+        .read(move |conn| Ok(accounts::find_with_hash(conn, id)?))
         .await?
         .ok_or_else(|| ApiError::not_found("account"))?;
     let now = state.clock.now();
     refuse_while_locked(&account, now)?;
-    let key = account.id.clone();
+    let key = account.id;
     match state.hasher.verify(password, stored).await? {
         Verified::Yes { .. } => {
             // A wrong guess of the same burst may have locked the account while this one was
             // being checked.
-            let id = account.id.clone();
+            let id = account.id;
             if let Some(current) = state
                 .db
-                .read(move |conn| Ok(accounts::find(conn, &id)?))
+                .read(move |conn| Ok(accounts::find(conn, id)?))
                 .await?
             {
                 refuse_while_locked(&current, now)?;
             }
-            state.current_password_slowdown.succeeded(&key);
+            state.current_password_slowdown.succeeded(&key.to_string());
             Ok(())
         }
         // The sign-in's own failure path: counted towards the lockout and audited, then the
         // same slow-down, counted per account.
         Verified::No => {
             record_failure(state, account, AuditKind::CurrentPasswordFailed, now).await?;
-            let wait = state.current_password_slowdown.failed(&key, now);
+            let wait = state
+                .current_password_slowdown
+                .failed(&key.to_string(), now);
             actix_web::rt::time::sleep(wait).await;
             Err(ApiError::invalid(
                 "current_password",
@@ -267,17 +270,17 @@ pub async fn change_password(
     check_current_password(state, user, current).await?;
     let hash = state.hasher.hash(new).await?;
     let now = state.clock.now();
-    let (id, session) = (user.account.id.clone(), user.session_id.clone());
+    let (id, session) = (user.account.id, user.session_id);
     state
         .db
         .write(move |conn| {
-            accounts::set_password(conn, &id, &hash, None, now)?;
-            let ended = sessions::revoke_all(conn, &id, Some(&session), "password_changed", now)?;
+            accounts::set_password(conn, id, &hash, None, now)?;
+            let ended = sessions::revoke_all(conn, id, session, "password_changed", now)?;
             audit::record(
                 conn,
                 AuditKind::PasswordChanged,
-                Some(&id),
-                Some(&id),
+                Some(id),
+                Some(id),
                 json!({"sessions_ended": ended}),
                 now,
             )?;

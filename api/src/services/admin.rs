@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::account::LoginFailures;
+use merit_domain::ids::{AccountId, EntityId};
 use merit_domain::{
     account::{
         Account, EmailAddress, PersonName, Role, RoleSet, UsernameError, prefixed_username,
@@ -116,9 +117,9 @@ pub async fn create_prefixed(
                 };
                 ApiError::invalid(&field, "no_username", e.to_string())
             })?;
-            let id = uuid::Uuid::now_v7().to_string();
+            let id = AccountId::from_uuid(uuid::Uuid::now_v7());
             let row = accounts::NewAccount {
-                id: &id,
+                id,
                 username: Some(&username),
                 email: new.email.as_ref(),
                 employee_id: None,
@@ -139,26 +140,26 @@ pub async fn create_prefixed(
             audit::record(
                 conn,
                 AuditKind::AccountCreated,
-                Some(&admin_id),
-                Some(&id),
+                Some(admin_id),
+                Some(id),
                 json!({"roles": [role.as_str()]}),
                 now,
             )?;
             audit::record(
                 conn,
                 AuditKind::TemporaryPasswordIssued,
-                Some(&admin_id),
-                Some(&id),
+                Some(admin_id),
+                Some(id),
                 json!({}),
                 now,
             )?;
-            accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))
+            accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))
         })
         .await?;
     Ok((account, temporary))
 }
 
-fn not_yourself(admin: &AuthUser, id: &str, what: &str) -> Result<(), ApiError> {
+fn not_yourself(admin: &AuthUser, id: AccountId, what: &str) -> Result<(), ApiError> {
     if admin.id() == id {
         return Err(ApiError::new(
             Code::CannotChangeOwnAccess,
@@ -172,24 +173,24 @@ fn not_yourself(admin: &AuthUser, id: &str, what: &str) -> Result<(), ApiError> 
 pub async fn reset_password(
     state: &AppState,
     admin: &AuthUser,
-    id: String,
+    id: AccountId,
 ) -> Result<TemporaryPassword, ApiError> {
-    not_yourself(admin, &id, "reset the password of")?;
+    not_yourself(admin, id, "reset the password of")?;
     let now = state.clock.now();
     let temporary = new_temporary_password(now);
     let hash = state.hasher.hash(temporary.password.clone()).await?;
-    let (admin_id, expires_at) = (admin.id().to_owned(), temporary.expires_at);
+    let (admin_id, expires_at) = (admin.id(), temporary.expires_at);
     state
         .db
         .write(move |conn| {
-            accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))?;
-            accounts::set_password(conn, &id, &hash, Some(expires_at), now)?;
-            sessions::revoke_all(conn, &id, None, "password_reset_by_admin", now)?;
+            accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
+            accounts::set_password(conn, id, &hash, Some(expires_at), now)?;
+            sessions::revoke_all(conn, id, None, "password_reset_by_admin", now)?;
             audit::record(
                 conn,
                 AuditKind::TemporaryPasswordIssued,
-                Some(&admin_id),
-                Some(&id),
+                Some(admin_id),
+                Some(id),
                 json!({}),
                 now,
             )?;
@@ -218,7 +219,7 @@ pub fn audit_events(
 }
 
 /// One account, or 404.
-pub fn get_account(conn: &mut DbConnection, id: &str) -> Result<Account, ApiError> {
+pub fn get_account(conn: &mut DbConnection, id: AccountId) -> Result<Account, ApiError> {
     accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))
 }
 
@@ -226,7 +227,7 @@ pub fn get_account(conn: &mut DbConnection, id: &str) -> Result<Account, ApiErro
 pub fn unlock(
     conn: &mut DbConnection,
     admin: &AuthUser,
-    id: &str,
+    id: AccountId,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
@@ -259,7 +260,7 @@ pub struct AccountPatch {
 pub fn update(
     conn: &mut DbConnection,
     admin: &AuthUser,
-    id: &str,
+    id: AccountId,
     patch: AccountPatch,
     now: DateTime<Utc>,
 ) -> Result<Account, ApiError> {

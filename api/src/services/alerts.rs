@@ -15,7 +15,7 @@ use hmac::{Hmac, Mac};
 use merit_domain::{
     account::{Account, Role, RosterStatus},
     alert::{AlertChannel, AlertFrequency},
-    ids::{EntityId, JobAlertId, PostingId, SavedSearchId},
+    ids::{AccountId, EntityId, JobAlertId, PostingId, SavedSearchId},
     message::MessageKind,
     paging::PageLimit,
     posting::{Posting, PostingStatus, SearchCriteria, Viewer, can_see},
@@ -147,7 +147,7 @@ pub struct NewAlert {
 /// transaction: the person is locked first, so two creations at once cannot both pass the count.
 pub fn create(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     new: NewAlert,
     now: DateTime<Utc>,
 ) -> Result<JobAlert, ApiError> {
@@ -173,7 +173,7 @@ pub fn create(
     }
     let alert = JobAlert {
         id: JobAlertId::from_uuid(uuid::Uuid::now_v7()),
-        account_id: owner.to_owned(),
+        account_id: owner,
         saved_search_id,
         criteria,
         channel: new.channel,
@@ -189,7 +189,7 @@ pub fn create(
 /// A page of the owner's alerts, oldest first.
 pub fn list(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     after: Option<&str>,
     limit: PageLimit,
 ) -> Result<Page<JobAlert>, ApiError> {
@@ -197,14 +197,18 @@ pub fn list(
 }
 
 /// One of the owner's alerts; another person's is 404.
-pub fn get(conn: &mut DbConnection, owner: &str, id: JobAlertId) -> Result<JobAlert, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    owner: AccountId,
+    id: JobAlertId,
+) -> Result<JobAlert, ApiError> {
     alerts::find_own(conn, owner, id)?.ok_or_else(not_found)
 }
 
 /// Replaces the owner's alert. Postings that already matched it are not matched again.
 pub fn update(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     id: JobAlertId,
     change: &AlertChange<'_>,
     now: DateTime<Utc>,
@@ -216,7 +220,7 @@ pub fn update(
 }
 
 /// Deletes the owner's alert (and its undelivered matches).
-pub fn delete(conn: &mut DbConnection, owner: &str, id: JobAlertId) -> Result<(), ApiError> {
+pub fn delete(conn: &mut DbConnection, owner: AccountId, id: JobAlertId) -> Result<(), ApiError> {
     if alerts::delete_own(conn, owner, id)? {
         Ok(())
     } else {
@@ -265,7 +269,7 @@ pub fn unsubscribe(
             conn,
             AuditKind::AlertUnsubscribed,
             None,
-            Some(&alert.account_id),
+            Some(alert.account_id),
             json!({ "alert_id": alert.id.to_string() }),
             now,
         )?;
@@ -295,7 +299,7 @@ struct Owner {
     viewer: Viewer,
 }
 
-fn owner(conn: &mut DbConnection, account_id: &str) -> Result<Option<Owner>, ApiError> {
+fn owner(conn: &mut DbConnection, account_id: AccountId) -> Result<Option<Owner>, ApiError> {
     let Some(account) = accounts::find(conn, account_id)? else {
         return Ok(None);
     };
@@ -372,7 +376,10 @@ pub fn match_posting(
     for matched in index.matching(&facts) {
         let alert = matched.alert;
         if !owners.contains_key(&alert.account_id) {
-            let found = owner(conn, &alert.account_id)?;
+            let found = owner(
+                conn,
+                AccountId::parse(&alert.account_id).map_err(ApiError::internal)?,
+            )?;
             owners.insert(alert.account_id.clone(), found);
         }
         let Some(Some(who)) = owners.get(&alert.account_id) else {
@@ -500,7 +507,10 @@ pub fn deliver_digest(
     }
     let who = match listed.is_empty() {
         true => None,
-        false => owner(conn, &key.account_id)?,
+        false => owner(
+            conn,
+            AccountId::parse(&key.account_id).map_err(ApiError::internal)?,
+        )?,
     };
     let Some(who) = who else {
         alerts::finish_digest(conn, key, None, now)?;

@@ -13,7 +13,7 @@ use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use merit_domain::{
     account::{PersonName, Role},
     api_client::Permissions,
-    ids::{ApiClientId, EntityId},
+    ids::{AccountId, ApiClientId, EntityId},
     reference::DepartmentCode,
 };
 use merit_persistence::{
@@ -114,14 +114,14 @@ pub fn create(
             format!("No department has the code {code}."),
         ));
     }
-    let account_id = uuid::Uuid::now_v7().to_string();
+    let account_id = AccountId::from_uuid(uuid::Uuid::now_v7());
     let first = PersonName::parse("API client").map_err(ApiError::internal)?;
     let last = PersonName::parse(&draft.name)
         .map_err(|_| ApiError::invalid("name", "invalid_name", "The name is not a valid name."))?;
     accounts::insert(
         conn,
         &accounts::NewAccount {
-            id: &account_id,
+            id: account_id,
             username: None,
             email: None,
             employee_id: None,
@@ -140,9 +140,9 @@ pub fn create(
         name: draft.name,
         department: draft.department.map(|d| d.as_str().to_owned()),
         permissions: draft.permissions.to_string(),
-        account_id: account_id.clone(),
+        account_id,
         created_at: now,
-        created_by: user.id().to_owned(),
+        created_by: user.id(),
         updated_at: now,
         revoked_at: None,
         revoked_by: None,
@@ -160,7 +160,7 @@ pub fn create(
         conn,
         AuditKind::ApiClientCreated,
         Some(user.id()),
-        Some(&account_id),
+        Some(account_id),
         json!({
             "client_id": client.id.to_string(),
             "department_code": client.department,
@@ -242,7 +242,7 @@ pub fn rotate(
         conn,
         AuditKind::ApiClientSecretRotated,
         Some(user.id()),
-        Some(&client.account_id),
+        Some(client.account_id),
         json!({
             "client_id": id.to_string(),
             "previous_secret_expires_at": until.to_rfc3339(),
@@ -267,12 +267,12 @@ pub fn revoke(
         return view(conn, client, now);
     }
     api_clients::revoke(conn, id, user.id(), now)?;
-    accounts::set_disabled(conn, &client.account_id, true, now)?;
+    accounts::set_disabled(conn, client.account_id, true, now)?;
     audit::record(
         conn,
         AuditKind::ApiClientRevoked,
         Some(user.id()),
-        Some(&client.account_id),
+        Some(client.account_id),
         json!({"client_id": id.to_string()}),
         now,
     )?;
@@ -349,11 +349,11 @@ pub fn grant(
         },
     };
     let access_token =
-        keys.issue_for_client(&client.account_id, &id.to_string(), &scope.to_string(), now);
+        keys.issue_for_client(client.account_id, &id.to_string(), &scope.to_string(), now);
     audit::record(
         conn,
         AuditKind::ApiClientTokenIssued,
-        Some(&client.account_id),
+        Some(client.account_id),
         None,
         json!({"client_id": id.to_string(), "scope": scope.to_string()}),
         now,

@@ -1,6 +1,7 @@
 //! Recording and reading security events.
 
 use chrono::{DateTime, Utc};
+use merit_domain::ids::AccountId;
 use merit_persistence::{DbConnection, RepoResult, audit};
 use serde_json::Value;
 
@@ -261,8 +262,8 @@ impl AuditKind {
 pub fn record(
     conn: &mut DbConnection,
     kind: AuditKind,
-    actor: Option<&str>,
-    subject: Option<&str>,
+    actor: Option<AccountId>,
+    subject: Option<AccountId>,
     details: Value,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
@@ -272,8 +273,8 @@ pub fn record(
             id: uuid::Uuid::now_v7().to_string(),
             occurred_at: now,
             kind: kind.as_str().to_owned(),
-            actor_account_id: actor.map(str::to_owned),
-            subject_account_id: subject.map(str::to_owned),
+            actor_account_id: actor.map(|id| id.to_string()),
+            subject_account_id: subject.map(|id| id.to_string()),
             details: details.to_string(),
         },
     )

@@ -1,6 +1,7 @@
 //! The first admin, created at start when there is none.
 
 use merit_domain::account::{PersonName, Role, Username, temporary_password};
+use merit_domain::ids::{AccountId, EntityId};
 use merit_persistence::accounts;
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -59,12 +60,12 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
     let created = state
         .db
         .write(move |conn| {
-            let id = uuid::Uuid::now_v7().to_string();
+            let id = AccountId::from_uuid(uuid::Uuid::now_v7());
             let username = Username::parse(ADMIN_USERNAME).map_err(ApiError::internal)?;
             let first = PersonName::parse("Merit").map_err(ApiError::internal)?;
             let last = PersonName::parse("Administrator").map_err(ApiError::internal)?;
             let new = accounts::NewAccount {
-                id: &id,
+                id,
                 username: Some(&username),
                 email: None,
                 employee_id: None,
@@ -81,7 +82,7 @@ pub async fn ensure_admin(state: &AppState) -> anyhow::Result<Option<String>> {
                 conn,
                 AuditKind::AccountCreated,
                 None,
-                Some(&id),
+                Some(id),
                 json!({"roles": ["admin"], "bootstrap": true}),
                 now,
             )?;

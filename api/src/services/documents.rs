@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use futures_util::Stream;
 use merit_domain::{
-    ids::{DocumentId, EntityId},
+    ids::{AccountId, DocumentId, EntityId},
     profile::{DocumentKind, DocumentQuota, SafeFileName, settle_format},
 };
 use merit_persistence::{
@@ -42,7 +42,7 @@ fn not_found() -> ApiError {
 
 fn check_quota(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     quota: DocumentQuota,
     size: u64,
 ) -> Result<(), ApiError> {
@@ -59,7 +59,7 @@ fn check_quota(
 /// name and declared type (415 otherwise), and it must fit the quota (409 otherwise).
 pub async fn upload(
     state: &AppState,
-    owner: &str,
+    owner: AccountId,
     upload: Upload,
 ) -> Result<StoredDocument, ApiError> {
     let path = upload.file.path().to_owned();
@@ -87,7 +87,7 @@ pub async fn upload(
     let who = owner.to_owned();
     state
         .db
-        .read(move |conn| check_quota(conn, &who, quota, size))
+        .read(move |conn| check_quota(conn, who, quota, size))
         .await?;
     let document = StoredDocument {
         id: DocumentId::from_uuid(uuid::Uuid::now_v7()),
@@ -112,9 +112,9 @@ pub async fn upload(
     let written = state
         .db
         .write(move |conn| {
-            profiles::lock_person(conn, &who)?;
-            check_quota(conn, &who, quota, row.size_bytes)?;
-            Ok(documents::insert(conn, &who, &row)?)
+            profiles::lock_person(conn, who)?;
+            check_quota(conn, who, quota, row.size_bytes)?;
+            Ok(documents::insert(conn, who, &row)?)
         })
         .await;
     if let Err(error) = written {
@@ -130,7 +130,7 @@ pub async fn upload(
 /// A page of the owner's documents.
 pub fn list(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     page: PageRequest<'_>,
 ) -> Result<Page<StoredDocument>, ApiError> {
     Ok(documents::list(conn, owner, page)?)
@@ -139,7 +139,7 @@ pub fn list(
 /// One of the owner's documents (404 for anyone else's).
 pub fn get(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     id: DocumentId,
 ) -> Result<StoredDocument, ApiError> {
     documents::find(conn, owner, id)?.ok_or_else(not_found)
@@ -148,7 +148,7 @@ pub fn get(
 /// One of the owner's documents and a stream of its bytes.
 pub async fn open(
     state: &AppState,
-    owner: &str,
+    owner: AccountId,
     id: DocumentId,
 ) -> Result<
     (
@@ -158,18 +158,18 @@ pub async fn open(
     ApiError,
 > {
     let who = owner.to_owned();
-    let document = state.db.read(move |conn| get(conn, &who, id)).await?;
+    let document = state.db.read(move |conn| get(conn, who, id)).await?;
     let bytes = state.documents.open(&document.object_key).await?;
     Ok((document, bytes))
 }
 
 /// Deletes one of the owner's documents, row and bytes.
-pub async fn delete(state: &AppState, owner: &str, id: DocumentId) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, owner: AccountId, id: DocumentId) -> Result<(), ApiError> {
     let who = owner.to_owned();
     let (deleted, kept) = state
         .db
         .write(move |conn| {
-            let deleted = documents::delete(conn, &who, id)?.ok_or_else(not_found)?;
+            let deleted = documents::delete(conn, who, id)?.ok_or_else(not_found)?;
             let kept = applications::files::object_key_in_use(conn, &deleted.object_key)?;
             Ok((deleted, kept))
         })

@@ -1,5 +1,6 @@
 //! State employees: the privacy agreement, activating an Employee ID, and the roster import.
 
+use merit_domain::ids::{AccountId, EntityId};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -64,13 +65,13 @@ pub fn activate(
     let login = LoginIdentifier::EmployeeId(employee_id.clone());
     let account = match accounts::find_for_login(conn, &login)? {
         Some((account, _)) => {
-            accounts::grant_role(conn, &account.id, Role::Employee, true)?;
+            accounts::grant_role(conn, account.id, Role::Employee, true)?;
             account
         }
         None => {
-            let id = uuid::Uuid::now_v7().to_string();
+            let id = AccountId::from_uuid(uuid::Uuid::now_v7());
             let new = accounts::NewAccount {
-                id: &id,
+                id,
                 username: None,
                 email: None,
                 employee_id: Some(employee_id),
@@ -87,23 +88,23 @@ pub fn activate(
                 conn,
                 AuditKind::AccountCreated,
                 None,
-                Some(&id),
+                Some(id),
                 json!({"roles": ["applicant", "employee"]}),
                 now,
             )?;
-            accounts::find(conn, &id)?.ok_or_else(|| ApiError::not_found("account"))?
+            accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?
         }
     };
     if account.disabled {
         return Ok(());
     }
-    accounts::accept_privacy_agreement(conn, &account.id, PRIVACY_AGREEMENT.version, now)?;
+    accounts::accept_privacy_agreement(conn, account.id, PRIVACY_AGREEMENT.version, now)?;
     let token = tokens::random_token();
     let business = entry.business_email;
     one_time::issue(
         conn,
         &tokens::token_hash(&token),
-        &account.id,
+        account.id,
         TokenPurpose::SetPassword,
         &business.key(),
         now,
@@ -118,8 +119,8 @@ pub fn activate(
     audit::record(
         conn,
         AuditKind::EmployeeActivated,
-        Some(&account.id),
-        Some(&account.id),
+        Some(account.id),
+        Some(account.id),
         details,
         now,
     )?;
@@ -144,7 +145,7 @@ pub struct ImportCounts {
 /// the file are separated; accounts of separated employees lose the employee role at once.
 pub fn import_roster(
     conn: &mut DbConnection,
-    admin_id: &str,
+    admin_id: AccountId,
     entries: Vec<(String, RosterEntry)>,
     now: DateTime<Utc>,
 ) -> Result<ImportCounts, ApiError> {
@@ -231,7 +232,7 @@ fn sync_employee_role(
     if let Some((account, _)) = accounts::find_for_login(conn, &login)?
         && account.roles.has(Role::Employee) != active
     {
-        accounts::grant_role(conn, &account.id, Role::Employee, active)?;
+        accounts::grant_role(conn, account.id, Role::Employee, active)?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use merit_domain::{
         self, AnswerError, EligibilityStatus, Exam, days_left, eligibility_expires_at, rank_band,
         retake_allowed_from, status_at,
     },
-    ids::ExamId,
+    ids::{AccountId, ExamId},
     paging::PageLimit,
     posting::EligibilityStanding,
     profile::{ConditionsOfEmployment, TermsFilter},
@@ -38,7 +38,7 @@ pub fn create(conn: &mut DbConnection, author: &AuthUser, exam: Exam) -> Result<
             detail,
         ));
     }
-    exams::insert(conn, &exam, author.id())?;
+    exams::insert(conn, &exam, &author.id().to_string())?;
     Ok(exam)
 }
 
@@ -106,7 +106,7 @@ pub fn take(
         id: uuid::Uuid::now_v7().to_string(),
         exam_id: exam.id,
         exam_title: exam.title.clone(),
-        account_id: user.id().to_owned(),
+        account_id: user.id().to_string(),
         classification: exam.classification.to_string(),
         score: score.value(),
         passed,
@@ -226,7 +226,7 @@ pub fn standings_page(
 /// The standing the consideration preview needs for one classification.
 pub fn standing_for(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     classification: &str,
     now: DateTime<Utc>,
 ) -> Result<EligibilityStanding, ApiError> {

@@ -51,10 +51,10 @@ pub struct Export {
 /// Collects the export of `account_id` at `now` in one consistent read.
 pub fn collect(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     now: DateTime<Utc>,
 ) -> Result<Export, ApiError> {
-    let account: AccountId = account_id.parse().map_err(ApiError::internal)?;
+    let account: AccountId = account_id;
     Ok(Export {
         profile: profile::read(conn, account_id)?,
         templates: templates::all(conn, account_id)?,

@@ -230,7 +230,10 @@ pub fn send(
                 sending.already_sent += 1;
                 continue;
             }
-            let Some(account) = accounts::find(conn, &row.account_id)? else {
+            let Ok(person) = AccountId::parse(&row.account_id) else {
+                continue;
+            };
+            let Some(account) = accounts::find(conn, person)? else {
                 continue;
             };
             let letter_id = ContactLetterId::from_uuid(uuid::Uuid::now_v7());
@@ -246,7 +249,7 @@ pub fn send(
                     rank_band: row.rank_band,
                     message_id: message.id,
                     method: "electronic",
-                    sent_by: user.id().to_owned(),
+                    sent_by: user.id().to_string(),
                     sent_at: now,
                     respond_by,
                 },
@@ -299,10 +302,6 @@ pub fn list_for_posting(
     Ok(Page { items, has_more })
 }
 
-fn owner(user: &AuthUser) -> Result<AccountId, ApiError> {
-    user.id().parse().map_err(ApiError::internal)
-}
-
 /// A page of the caller's letters, newest first.
 pub fn mine(
     conn: &mut DbConnection,
@@ -310,7 +309,7 @@ pub fn mine(
     page: PageRequest<'_>,
     now: DateTime<Utc>,
 ) -> Result<Page<LetterView>, ApiError> {
-    let found = letters::for_account(conn, owner(user)?, page)?;
+    let found = letters::for_account(conn, user.id(), page)?;
     let has_more = found.has_more;
     let items = found
         .items
@@ -332,7 +331,7 @@ pub fn answer(
 ) -> Result<LetterView, ApiError> {
     let not_found = || ApiError::not_found("contact letter");
     let row = letters::find(conn, id)?.ok_or_else(not_found)?;
-    if row.account_id != user.id() {
+    if row.account_id != user.id().to_string() {
         return Err(not_found());
     }
     letter::may_answer(answer, row.respond_by(), now)
@@ -376,7 +375,7 @@ pub fn record_waiver(
     let posting = worked_posting(conn, user, id)?;
     let person_text = person.to_string();
     let candidate = letters::find_for(conn, posting.id, person)?.is_some()
-        || applications::submitted_to(conn, &person_text, posting.id)?;
+        || applications::submitted_to(conn, person, posting.id)?;
     if !candidate {
         return Err(ApiError::invalid(
             "account_id",
@@ -399,7 +398,7 @@ pub fn record_waiver(
         classification: posting.classification.as_str().to_owned(),
         posting_id: posting.id,
         reason,
-        recorded_by: user.id().to_owned(),
+        recorded_by: user.id().to_string(),
         recorded_at: now,
     };
     letters::insert_waiver(conn, &waiver).map_err(|e| match e {
@@ -418,7 +417,7 @@ pub fn record_waiver(
         conn,
         AuditKind::AppointmentWaiverRecorded,
         Some(user.id()),
-        Some(&person_text),
+        Some(person),
         json!({
             "waiver_id": waiver.id.to_string(),
             "posting_id": posting.id.to_string(),

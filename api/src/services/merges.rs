@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use merit_domain::{
     account::{Account, LoginIdentifier, Role, RosterStatus},
-    ids::ApplicationId,
+    ids::{AccountId, ApplicationId},
     merge::{DecidedBy, PersonDetails, ProfileField, Side, merge_details, renamed},
 };
 use merit_persistence::{
@@ -67,9 +67,9 @@ pub struct Choices {
 #[derive(Debug, Clone)]
 pub struct MergeCommand {
     /// The account merged away (closed).
-    pub source: String,
+    pub source: AccountId,
     /// The surviving Employee ID account.
-    pub target: String,
+    pub target: AccountId,
     /// Only plan; change nothing.
     pub dry_run: bool,
     /// The caller's decisions.
@@ -236,9 +236,9 @@ impl Conflict {
 #[derive(Debug, Clone)]
 pub struct Plan {
     /// The account merged away.
-    pub source: String,
+    pub source: AccountId,
     /// The surviving account.
-    pub target: String,
+    pub target: AccountId,
     /// Whether this was only a plan.
     pub dry_run: bool,
     /// Whether the merge was carried out.
@@ -329,7 +329,7 @@ pub async fn merge_own(
     state.sign_in_slowdown.succeeded(&login);
     let command = MergeCommand {
         source: source.id,
-        target: user.id().to_owned(),
+        target: user.id(),
         dry_run,
         choices,
         via: Via::SelfService,
@@ -338,12 +338,12 @@ pub async fn merge_own(
     if dry_run {
         state
             .db
-            .read(move |conn| merge(conn, &actor, command, now))
+            .read(move |conn| merge(conn, actor, command, now))
             .await
     } else {
         state
             .db
-            .write(move |conn| merge(conn, &actor, command, now))
+            .write(move |conn| merge(conn, actor, command, now))
             .await
     }
 }
@@ -352,14 +352,14 @@ pub async fn merge_own(
 /// carries it out in the caller's transaction (a write transaction then).
 pub fn merge(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: AccountId,
     command: MergeCommand,
     now: DateTime<Utc>,
 ) -> Result<Plan, ApiError> {
     let (source, target) = accounts_of(conn, &command)?;
     if !command.dry_run {
         // Both rows, in id order, so two merges touching the same accounts queue.
-        let mut ids = [source.id.as_str(), target.id.as_str()];
+        let mut ids = [source.id, target.id];
         ids.sort_unstable();
         for id in ids {
             profiles::lock_person(conn, id)?;
@@ -391,8 +391,8 @@ fn accounts_of(
 ) -> Result<(Account, Account), ApiError> {
     let unknown =
         |field: &str| ApiError::invalid(field, "unknown_account", "No account has this id.");
-    let source = accounts::find(conn, &command.source)?;
-    let target = accounts::find(conn, &command.target)?;
+    let source = accounts::find(conn, command.source)?;
+    let target = accounts::find(conn, command.target)?;
     match (source, target) {
         (Some(s), Some(t)) => Ok((s, t)),
         (None, Some(_)) => Err(unknown("source_account_id")),
@@ -466,7 +466,7 @@ fn details_of(
     conn: &mut DbConnection,
     account: &Account,
 ) -> Result<(PersonDetails, i64), ApiError> {
-    let stored = profiles::find(conn, &account.id)?;
+    let stored = profiles::find(conn, account.id)?;
     let (profile, version) = stored.map_or_else(Default::default, |s| (s.profile, s.version));
     Ok((
         PersonDetails {
@@ -506,8 +506,8 @@ fn plan(
     target: &Account,
     command: &MergeCommand,
 ) -> Result<Plan, ApiError> {
-    let from = merges::holdings(conn, &source.id)?;
-    let into = merges::holdings(conn, &target.id)?;
+    let from = merges::holdings(conn, source.id)?;
+    let into = merges::holdings(conn, target.id)?;
     let mut items = Vec::new();
     let mut conflicts = Vec::new();
     let mut moves = Moves::default();
@@ -771,8 +771,8 @@ fn plan(
     );
 
     Ok(Plan {
-        source: source.id.clone(),
-        target: target.id.clone(),
+        source: source.id,
+        target: target.id,
         dry_run: command.dry_run,
         merged: false,
         details: (!profile_fields.is_empty()).then_some((merged, target_version)),
@@ -787,20 +787,20 @@ fn plan(
 
 fn carry_out(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: AccountId,
     command: &MergeCommand,
     mut plan: Plan,
     now: DateTime<Utc>,
 ) -> Result<Plan, ApiError> {
-    let (source, target) = (plan.source.clone(), plan.target.clone());
-    merges::move_all(conn, &source, &target, &plan.moves, now)?;
+    let (source, target) = (plan.source, plan.target);
+    merges::move_all(conn, source, target, &plan.moves, now)?;
     for id in &plan.withdrawn {
         if let Ok(id) = id.parse::<ApplicationId>() {
-            withdraw_for_merge(conn, id, &source, now)?;
+            withdraw_for_merge(conn, id, source, now)?;
         }
     }
     if let Some((details, version)) = &plan.details {
-        if !profiles::save(conn, &target, &details.profile, *version, now)? {
+        if !profiles::save(conn, target, &details.profile, *version, now)? {
             return Err(ApiError::PreconditionFailed);
         }
         let names_change = plan
@@ -810,7 +810,7 @@ fn carry_out(
         if names_change {
             profiles::update_account_contact(
                 conn,
-                &target,
+                target,
                 &details.first_name,
                 &details.last_name,
                 None,
@@ -819,19 +819,19 @@ fn carry_out(
             )?;
         }
     }
-    if !merges::close_as_merged(conn, &source, &target, now)? {
+    if !merges::close_as_merged(conn, source, target, now)? {
         return Err(refuse(
             Code::AlreadyMerged,
             "This account was merged already; it is closed.",
         ));
     }
-    sessions::revoke_all(conn, &source, None, "account_merged", now)?;
+    sessions::revoke_all(conn, source, None, "account_merged", now)?;
     let details = audit_details(command, &plan);
     audit::record(
         conn,
         AuditKind::ProfileMerged,
         Some(actor),
-        Some(&target),
+        Some(target),
         details,
         now,
     )?;
@@ -839,8 +839,8 @@ fn carry_out(
         conn,
         AuditKind::AccountMerged,
         Some(actor),
-        Some(&source),
-        json!({"merged_into": target, "via": command.via.as_str()}),
+        Some(source),
+        json!({"merged_into": target.to_string(), "via": command.via.as_str()}),
         now,
     )?;
     plan.merged = true;
@@ -869,8 +869,8 @@ fn audit_details(command: &MergeCommand, plan: &Plan) -> Value {
         })
         .collect();
     json!({
-        "source_account_id": plan.source,
-        "target_account_id": plan.target,
+        "source_account_id": plan.source.to_string(),
+        "target_account_id": plan.target.to_string(),
         "via": command.via.as_str(),
         "moved": moved,
         "profile_fields_from_source": fields,

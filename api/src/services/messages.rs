@@ -82,7 +82,7 @@ pub fn send_subscription_notice(
     list_unsubscribe: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Message, ApiError> {
-    let account_id: AccountId = account.id.parse().map_err(ApiError::internal)?;
+    let account_id: AccountId = account.id;
     let preferences = messages::email_preferences(conn, account_id)?;
     let address = if preferences.emails(notice.kind) {
         match email_to {
@@ -134,10 +134,6 @@ pub fn send_subscription_notice(
     Ok(message)
 }
 
-fn owner(user: &AuthUser) -> Result<AccountId, ApiError> {
-    user.id().parse().map_err(ApiError::internal)
-}
-
 fn not_found() -> ApiError {
     ApiError::not_found("message")
 }
@@ -149,17 +145,17 @@ pub fn list(
     filter: InboxFilter,
     page: PageRequest<'_>,
 ) -> Result<Page<Message>, ApiError> {
-    Ok(messages::list(conn, owner(user)?, filter, page)?)
+    Ok(messages::list(conn, user.id(), filter, page)?)
 }
 
 /// How many of the caller's messages are unread (archived ones not counted).
 pub fn unread_count(conn: &mut DbConnection, user: &AuthUser) -> Result<i64, ApiError> {
-    Ok(messages::unread_count(conn, owner(user)?)?)
+    Ok(messages::unread_count(conn, user.id())?)
 }
 
 /// One of the caller's messages; anyone else's is 404.
 pub fn get(conn: &mut DbConnection, user: &AuthUser, id: MessageId) -> Result<Message, ApiError> {
-    messages::find(conn, owner(user)?, id)?.ok_or_else(not_found)
+    messages::find(conn, user.id(), id)?.ok_or_else(not_found)
 }
 
 /// A change of a message's state; `None` leaves it as it is.
@@ -179,7 +175,7 @@ pub fn update(
     patch: MessagePatch,
     now: DateTime<Utc>,
 ) -> Result<Message, ApiError> {
-    let account = owner(user)?;
+    let account = user.id();
     get(conn, user, id)?;
     let changes = [
         (MessageState::Read, patch.read),
@@ -195,7 +191,7 @@ pub fn update(
 
 /// The caller's email preferences.
 pub fn preferences(conn: &mut DbConnection, user: &AuthUser) -> Result<EmailPreferences, ApiError> {
-    Ok(messages::email_preferences(conn, owner(user)?)?)
+    Ok(messages::email_preferences(conn, user.id())?)
 }
 
 /// Replaces the caller's email preferences (already checked: no always-emailed kind is off).
@@ -205,7 +201,7 @@ pub fn set_preferences(
     preferences: &EmailPreferences,
     now: DateTime<Utc>,
 ) -> Result<EmailPreferences, ApiError> {
-    let account = owner(user)?;
+    let account = user.id();
     messages::set_email_preferences(conn, account, preferences, now)?;
     Ok(messages::email_preferences(conn, account)?)
 }

@@ -120,7 +120,7 @@ pub fn create(
         version: 1,
     };
     apply(&mut posting, content);
-    postings::insert(conn, &posting, employer.user.id())?;
+    postings::insert(conn, &posting, &employer.user.id().to_string())?;
     named(conn, posting)
 }
 

@@ -3,6 +3,7 @@
 //! a matching `If-Match`.
 
 use chrono::{DateTime, Utc};
+use merit_domain::ids::AccountId;
 use merit_domain::{
     account::{Account, EmailAddress, PersonName},
     message::MessageKind,
@@ -73,7 +74,7 @@ pub struct ProfileInput {
 }
 
 /// Reads the profile of `account_id`.
-pub fn read(conn: &mut DbConnection, account_id: &str) -> Result<ProfileView, ApiError> {
+pub fn read(conn: &mut DbConnection, account_id: AccountId) -> Result<ProfileView, ApiError> {
     let account =
         accounts::find(conn, account_id)?.ok_or_else(|| ApiError::not_found("profile"))?;
     let stored = profiles::find(conn, account_id)?;
@@ -113,19 +114,19 @@ pub async fn update(
         )
         .await?;
     }
-    let (now, worker, id) = (state.clock.now(), state.clone(), user.account.id.clone());
+    let (now, worker, id) = (state.clock.now(), state.clone(), user.account.id);
     let previous = user.account.clone();
     let view = state
         .db
         .write(move |conn| {
-            profiles::lock_person(conn, &id)?;
-            let current = read(conn, &id)?;
+            profiles::lock_person(conn, id)?;
+            let current = read(conn, id)?;
             if_match.check(&current.etag)?;
-            save(conn, &id, &update, email_changed, &current, now)?;
+            save(conn, id, &update, email_changed, &current, now)?;
             if email_changed {
                 after_email_change(conn, &worker, &previous, now)?;
             }
-            read(conn, &id)
+            read(conn, id)
         })
         .await?;
     if email_changed {
@@ -144,8 +145,8 @@ pub async fn patch(
     if_match: IfMatch,
 ) -> Result<ProfileView, ApiError> {
     let if_match = if_match.required()?;
-    let id = user.account.id.clone();
-    let current = state.db.read(move |conn| read(conn, &id)).await?;
+    let id = user.account.id;
+    let current = state.db.read(move |conn| read(conn, id)).await?;
     if_match.check(&current.etag)?;
     let input = edit(&current)?;
     update(state, user, input, if_match).await
@@ -227,7 +228,7 @@ fn unknown_codes(conn: &mut DbConnection, codes: &NamedCodes) -> Result<Vec<Fiel
 
 fn save(
     conn: &mut DbConnection,
-    id: &str,
+    id: AccountId,
     update: &ProfileUpdate,
     email_changed: bool,
     current: &ProfileView,
@@ -263,7 +264,7 @@ fn after_email_change(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let account =
-        accounts::find(conn, &previous.id)?.ok_or_else(|| ApiError::not_found("profile"))?;
+        accounts::find(conn, previous.id)?.ok_or_else(|| ApiError::not_found("profile"))?;
     if let Some(new_email) = &account.email {
         send_verification(conn, state, &account, new_email, now)?;
     }
@@ -287,8 +288,8 @@ fn after_email_change(
     audit::record(
         conn,
         AuditKind::EmailChanged,
-        Some(&account.id),
-        Some(&account.id),
+        Some(account.id),
+        Some(account.id),
         json!({}),
         now,
     )?;

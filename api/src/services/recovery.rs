@@ -65,7 +65,7 @@ pub fn request_reset(
             one_time::issue(
                 conn,
                 &tokens::token_hash(&token),
-                &account.id,
+                account.id,
                 TokenPurpose::PasswordReset,
                 &to.key(),
                 now,
@@ -81,7 +81,7 @@ pub fn request_reset(
             conn,
             AuditKind::PasswordResetRequested,
             None,
-            Some(&account.id),
+            Some(account.id),
             details,
             now,
         )?;
@@ -142,7 +142,7 @@ pub async fn confirm_reset(
             let Some((found, purpose)) = one_time::peek(conn, &peek_hash, &PURPOSES, now)? else {
                 return Ok(None);
             };
-            let account = accounts::find(conn, &found.account_id)?;
+            let account = accounts::find(conn, found.account_id)?;
             Ok(account.filter(|a| {
                 !a.disabled
                     && (purpose == TokenPurpose::SetPassword || a.roles.self_service_reset())
@@ -164,13 +164,13 @@ pub async fn confirm_reset(
         .db
         .write(move |conn| {
             let (found, purpose) = one_time::consume(conn, &hash, &PURPOSES, now)?.ok_or_else(invalid_token)?;
-            accounts::set_password(conn, &found.account_id, &password_hash, None, now)?;
+            accounts::set_password(conn, found.account_id, &password_hash, None, now)?;
             if account.email.as_ref().is_some_and(|e| e.key() == found.sent_to) {
-                accounts::mark_email_verified(conn, &found.account_id, now)?;
+                accounts::mark_email_verified(conn, found.account_id, now)?;
             }
-            let ended = sessions::revoke_all(conn, &found.account_id, None, "password_reset", now)?;
+            let ended = sessions::revoke_all(conn, found.account_id, None, "password_reset", now)?;
             let details = json!({"first_password": purpose == TokenPurpose::SetPassword, "sessions_ended": ended});
-            audit::record(conn, AuditKind::PasswordReset, None, Some(&found.account_id), details, now)?;
+            audit::record(conn, AuditKind::PasswordReset, None, Some(found.account_id), details, now)?;
             Ok(())
         })
         .await

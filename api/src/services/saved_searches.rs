@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use merit_domain::{
-    ids::{EntityId, SavedSearchId},
+    ids::{AccountId, EntityId, SavedSearchId},
     posting::SearchCriteria,
 };
 use merit_persistence::{
@@ -32,7 +32,7 @@ fn name_taken(error: RepoError) -> ApiError {
 /// person is locked first, so two saves at once cannot both pass the count.
 pub fn create(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     name: &str,
     criteria: &SearchCriteria,
     limit: u32,
@@ -47,7 +47,7 @@ pub fn create(
     }
     let search = SavedSearch {
         id: SavedSearchId::from_uuid(uuid::Uuid::now_v7()),
-        account_id: owner.to_owned(),
+        account_id: owner.to_string(),
         name: name.to_owned(),
         criteria: criteria.clone(),
         created_at: now,
@@ -60,7 +60,7 @@ pub fn create(
 /// A page of the owner's saved searches, oldest first.
 pub fn list(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     after: Option<&str>,
     limit: merit_domain::paging::PageLimit,
 ) -> Result<Page<SavedSearch>, ApiError> {
@@ -74,7 +74,7 @@ pub fn list(
 /// One of the owner's saved searches; another person's is 404.
 pub fn get(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     id: SavedSearchId,
 ) -> Result<SavedSearch, ApiError> {
     saved_searches::find_own(conn, owner, id)?.ok_or_else(not_found)
@@ -83,7 +83,7 @@ pub fn get(
 /// Replaces the name and criteria of the owner's saved search.
 pub fn update(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     id: SavedSearchId,
     name: &str,
     criteria: &SearchCriteria,
@@ -96,7 +96,11 @@ pub fn update(
 }
 
 /// Deletes the owner's saved search.
-pub fn delete(conn: &mut DbConnection, owner: &str, id: SavedSearchId) -> Result<(), ApiError> {
+pub fn delete(
+    conn: &mut DbConnection,
+    owner: AccountId,
+    id: SavedSearchId,
+) -> Result<(), ApiError> {
     if saved_searches::delete_own(conn, owner, id)? {
         Ok(())
     } else {

@@ -105,7 +105,7 @@ pub async fn saved_search_results(
 ) -> Result<SearchPage, ApiError> {
     let owner = user.id().to_owned();
     let saved = db
-        .read(move |conn| saved_searches::get(conn, &owner, id))
+        .read(move |conn| saved_searches::get(conn, owner, id))
         .await?;
     postings(
         db,

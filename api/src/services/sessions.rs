@@ -10,6 +10,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::account::{Account, LoginFailures, LoginIdentifier};
+use merit_domain::ids::{AccountId, EntityId, SessionId};
 use merit_persistence::{DbConnection, RepoResult, accounts, sessions};
 use serde_json::json;
 
@@ -53,7 +54,7 @@ fn issue(
     conn: &mut DbConnection,
     keys: &TokenKeys,
     account: &Account,
-    session_id: &str,
+    session_id: SessionId,
     session_end: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> RepoResult<IssuedTokens> {
@@ -67,7 +68,7 @@ fn issue(
         expires,
     )?;
     Ok(IssuedTokens {
-        access_token: keys.issue(&account.id, session_id, now),
+        access_token: keys.issue(account.id, session_id, now),
         refresh_token,
         expires_in: ACCESS_TTL.num_seconds(),
         password_change_required: account.password_change_required(),
@@ -81,10 +82,10 @@ pub fn start_session(
     account: &Account,
     now: DateTime<Utc>,
 ) -> RepoResult<IssuedTokens> {
-    let session_id = uuid::Uuid::now_v7().to_string();
+    let session_id = SessionId::from_uuid(uuid::Uuid::now_v7());
     let end = now + SESSION_LIFETIME;
-    sessions::create(conn, &session_id, &account.id, now, end)?;
-    issue(conn, keys, account, &session_id, end, now)
+    sessions::create(conn, session_id, account.id, now, end)?;
+    issue(conn, keys, account, session_id, end, now)
 }
 
 /// Signs in with a username, email or Employee ID and a password.
@@ -187,14 +188,14 @@ pub(crate) async fn record_failure(
             // Count from the stored counters, read under a lock, not from the copy read before
             // hashing: concurrent failures would otherwise each write "one more" over the same
             // count, and a burst of guesses would never reach the lock.
-            let Some(current) = accounts::failures_for_update(conn, &id)? else {
+            let Some(current) = accounts::failures_for_update(conn, id)? else {
                 return Ok(());
             };
             if current.is_locked(now) {
                 return Ok(());
             }
             let (failures, locked) = current.after_failure(&policy, now);
-            accounts::set_failures(conn, &id, &failures)?;
+            accounts::set_failures(conn, id, &failures)?;
             // A locking failure resets the stored count; the event says how many led to it.
             let counted = if locked {
                 policy.threshold
@@ -205,7 +206,7 @@ pub(crate) async fn record_failure(
                 conn,
                 kind,
                 None,
-                Some(&id),
+                Some(id),
                 json!({"failures": counted}),
                 now,
             )?;
@@ -215,7 +216,7 @@ pub(crate) async fn record_failure(
                     conn,
                     AuditKind::AccountLocked,
                     None,
-                    Some(&id),
+                    Some(id),
                     json!({"locked_until": until}),
                     now,
                 )?;
@@ -243,19 +244,19 @@ async fn succeed(
     state
         .db
         .write(move |conn| {
-            let current = accounts::failures_for_update(conn, &account.id)?;
+            let current = accounts::failures_for_update(conn, account.id)?;
             if current.is_none_or(|f| f.is_locked(now)) {
                 return Ok(None);
             }
             if let Some(hash) = rehash {
-                accounts::upgrade_hash(conn, &account.id, &hash)?;
+                accounts::upgrade_hash(conn, account.id, &hash)?;
             }
-            accounts::set_failures(conn, &account.id, &LoginFailures::default())?;
+            accounts::set_failures(conn, account.id, &LoginFailures::default())?;
             audit::record(
                 conn,
                 AuditKind::SignIn,
-                Some(&account.id),
-                Some(&account.id),
+                Some(account.id),
+                Some(account.id),
                 json!({}),
                 now,
             )?;
@@ -287,18 +288,18 @@ pub fn refresh(
     let Some(token) = sessions::find_refresh_token(conn, &hash)? else {
         return Ok(Refreshed::Refused);
     };
-    let Some(session) = sessions::find(conn, &token.session_id)? else {
+    let Some(session) = sessions::find(conn, token.session_id)? else {
         return Ok(Refreshed::Refused);
     };
     if token.used_at.is_some() || !sessions::use_refresh_token(conn, &hash, now)? {
         if session.revoked_at.is_none() {
-            sessions::revoke(conn, &session.id, "refresh_token_reuse", now)?;
-            let details = json!({"session_id": session.id});
+            sessions::revoke(conn, session.id, "refresh_token_reuse", now)?;
+            let details = json!({"session_id": session.id.to_string()});
             audit::record(
                 conn,
                 AuditKind::RefreshTokenReused,
                 None,
-                Some(&session.account_id),
+                Some(session.account_id),
                 details,
                 now,
             )?;
@@ -308,7 +309,7 @@ pub fn refresh(
     if now >= token.expires_at || !session.is_live(now) {
         return Ok(Refreshed::Refused);
     }
-    let Some(account) = accounts::find(conn, &session.account_id)?.filter(|a| !a.disabled) else {
+    let Some(account) = accounts::find(conn, session.account_id)?.filter(|a| !a.disabled) else {
         return Ok(Refreshed::Refused);
     };
     if account.temporary_password_expired(now) {
@@ -318,7 +319,7 @@ pub fn refresh(
         conn,
         keys,
         &account,
-        &session.id,
+        session.id,
         session.expires_at,
         now,
     )?))
@@ -327,17 +328,21 @@ pub fn refresh(
 /// Ends the caller's session.
 pub fn logout(
     conn: &mut DbConnection,
-    account_id: &str,
-    session_id: &str,
+    account_id: AccountId,
+    session_id: Option<SessionId>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let Some(session_id) = session_id else {
+        // A machine client's token has no session to end.
+        return Ok(());
+    };
     sessions::revoke(conn, session_id, "signed_out", now)?;
     audit::record(
         conn,
         AuditKind::SignedOut,
         Some(account_id),
         Some(account_id),
-        json!({"session_id": session_id}),
+        json!({"session_id": session_id.to_string()}),
         now,
     )?;
     Ok(())

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use merit_domain::{
-    ids::{EntityId, TemplateId},
+    ids::{AccountId, EntityId, TemplateId},
     profile::{MAX_TEMPLATES_PER_PERSON, TemplateContent},
 };
 use merit_persistence::{
@@ -61,7 +61,7 @@ fn name_taken(error: RepoError) -> ApiError {
 /// A page of the owner's templates.
 pub fn list(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     page: PageRequest<'_>,
 ) -> Result<Page<StoredTemplate>, ApiError> {
     Ok(templates::list(conn, owner, page)?)
@@ -70,7 +70,7 @@ pub fn list(
 /// One of the owner's templates (404 for anyone else's).
 pub fn get(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     id: TemplateId,
 ) -> Result<StoredTemplate, ApiError> {
     templates::find(conn, owner, id)?.ok_or_else(not_found)
@@ -79,7 +79,7 @@ pub fn get(
 /// Creates a template, unless the owner has the most allowed already.
 pub fn create(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     draft: &TemplateDraft,
     now: DateTime<Utc>,
 ) -> Result<StoredTemplate, ApiError> {
@@ -101,7 +101,7 @@ pub fn create(
 /// Replaces a template; with `If-Match`, only the version it names.
 pub fn replace(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     id: TemplateId,
     draft: &TemplateDraft,
     if_match: &IfMatch,
@@ -124,7 +124,7 @@ pub fn replace(
 /// Deletes a template; with `If-Match`, only the version it names.
 pub fn delete(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     id: TemplateId,
     if_match: &IfMatch,
 ) -> Result<(), ApiError> {

@@ -6,7 +6,7 @@ use merit_domain::{
     api_client::{ClientScope, Permissions},
     application::ApplicationStatus,
     ids::{
-        ApiClientId, EntityId, WebhookAttemptId, WebhookDeliveryId, WebhookEndpointId,
+        AccountId, ApiClientId, EntityId, WebhookAttemptId, WebhookDeliveryId, WebhookEndpointId,
         WebhookEventId,
     },
     posting::{Posting, Visibility},
@@ -72,7 +72,7 @@ fn endpoint(
 fn audit_endpoint(
     conn: &mut DbConnection,
     kind: AuditKind,
-    actor: Option<&str>,
+    actor: Option<AccountId>,
     e: &Endpoint,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
@@ -119,7 +119,7 @@ pub fn create(
         previous_secret: None,
         previous_secret_until: None,
         created_at: now,
-        created_by: admin.id().to_owned(),
+        created_by: admin.id().to_string(),
         updated_at: now,
     };
     repo::insert_endpoint(conn, &e)?;
@@ -496,7 +496,10 @@ fn endpoint_disabled(
     let Some(facts) = repo::find_client(conn, client_id)? else {
         return Ok(());
     };
-    let Some(owner) = accounts::find(conn, &facts.created_by)? else {
+    let Ok(created_by) = AccountId::parse(&facts.created_by) else {
+        return Ok(());
+    };
+    let Some(owner) = accounts::find(conn, created_by)? else {
         return Ok(());
     };
     let Some(email) = owner.email.as_ref() else {

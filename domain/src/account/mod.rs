@@ -21,14 +21,17 @@ pub use username::{Username, UsernameError, fold_to_letters, prefixed_username};
 
 use chrono::{DateTime, Utc};
 
-use crate::reference::{DepartmentCode, OfficeCode};
+use crate::{
+    ids::AccountId,
+    reference::{DepartmentCode, OfficeCode},
+};
 
 /// An account as the rules see it. The password hash is not here: it never leaves
 /// persistence except to be verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// Opaque id.
-    pub id: String,
+    pub id: AccountId,
     /// Sign-in name (staff, employers, admins; optional for applicants).
     pub username: Option<Username>,
     /// Contact and sign-in address.
@@ -60,7 +63,7 @@ pub struct Account {
     /// When the account was made.
     pub created_at: DateTime<Utc>,
     /// The account this one was merged into (a profile merge closed it; it stays disabled).
-    pub merged_into: Option<String>,
+    pub merged_into: Option<AccountId>,
 }
 
 impl Account {

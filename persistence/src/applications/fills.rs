@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use merit_domain::ids::PostingId;
+use merit_domain::ids::{AccountId, PostingId};
 
 use crate::{
     DbConnection,
@@ -25,14 +25,14 @@ pub fn filled_at(conn: &mut DbConnection, posting: PostingId) -> RepoResult<Opti
 pub fn insert(
     conn: &mut DbConnection,
     posting: PostingId,
-    by: &str,
+    by: AccountId,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     diesel::insert_into(f::table)
         .values((
             f::posting_id.eq(posting.to_string()),
             f::filled_at.eq(naive(now)),
-            f::filled_by.eq(by),
+            f::filled_by.eq(by.to_string()),
         ))
         .execute(conn)?;
     Ok(())

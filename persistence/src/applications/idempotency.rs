@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use merit_domain::ids::AccountId;
 
 use crate::{DbConnection, error::RepoResult, schema::idempotency_keys as k, time::naive};
 
@@ -22,7 +23,7 @@ pub struct Remembered {
 #[derive(Debug, Clone, Copy)]
 pub struct KeyScope<'a> {
     /// The caller's account.
-    pub account_id: &'a str,
+    pub account_id: AccountId,
     /// The operation, such as `POST /api/v1/applications/{id}/submit`.
     pub scope: &'a str,
     /// The client's key.
@@ -36,7 +37,7 @@ pub fn find(
     now: DateTime<Utc>,
 ) -> RepoResult<Option<Remembered>> {
     let row: Option<(String, i32, String, String)> = k::table
-        .find((at.account_id, at.scope, at.key))
+        .find((at.account_id.to_string(), at.scope, at.key))
         .filter(k::expires_at.gt(naive(now)))
         .select((k::fingerprint, k::status_code, k::resource_id, k::body))
         .first(conn)
@@ -62,16 +63,18 @@ pub fn remember(
     // The same key (expired, or it would have been found) and every other expired key of
     // this caller go, so keys never pile up past their 24 hours.
     diesel::delete(
-        k::table.filter(k::account_id.eq(at.account_id)).filter(
-            k::expires_at
-                .le(naive(now))
-                .or(k::scope.eq(at.scope).and(k::idempotency_key.eq(at.key))),
-        ),
+        k::table
+            .filter(k::account_id.eq(at.account_id.to_string()))
+            .filter(
+                k::expires_at
+                    .le(naive(now))
+                    .or(k::scope.eq(at.scope).and(k::idempotency_key.eq(at.key))),
+            ),
     )
     .execute(conn)?;
     diesel::insert_into(k::table)
         .values((
-            k::account_id.eq(at.account_id),
+            k::account_id.eq(at.account_id.to_string()),
             k::scope.eq(at.scope),
             k::idempotency_key.eq(at.key),
             k::fingerprint.eq(&answer.fingerprint),

@@ -92,11 +92,11 @@ pub fn count_open(conn: &mut DbConnection, posting: PostingId) -> RepoResult<i64
 /// Whether a person has a submitted application (any status but draft) to a posting.
 pub fn submitted_to(
     conn: &mut DbConnection,
-    account: &str,
+    account: AccountId,
     posting: PostingId,
 ) -> RepoResult<bool> {
     let found: Option<String> = a::table
-        .filter(a::account_id.eq(account))
+        .filter(a::account_id.eq(account.to_string()))
         .filter(a::posting_id.eq(posting.to_string()))
         .filter(a::status.ne("draft"))
         .select(a::id)

@@ -4,7 +4,10 @@ pub mod criteria;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use merit_domain::{ids::SavedSearchId, posting::SearchCriteria};
+use merit_domain::{
+    ids::{AccountId, SavedSearchId},
+    posting::SearchCriteria,
+};
 
 use crate::{
     DbConnection,
@@ -83,9 +86,9 @@ pub fn insert(conn: &mut DbConnection, search: &SavedSearch) -> RepoResult<()> {
 }
 
 /// How many saved searches an account has.
-pub fn count_for(conn: &mut DbConnection, account_id: &str) -> RepoResult<i64> {
+pub fn count_for(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<i64> {
     Ok(saved_searches::table
-        .filter(saved_searches::account_id.eq(account_id))
+        .filter(saved_searches::account_id.eq(account_id.to_string()))
         .count()
         .get_result(conn)?)
 }
@@ -93,12 +96,12 @@ pub fn count_for(conn: &mut DbConnection, account_id: &str) -> RepoResult<i64> {
 /// One of the owner's saved searches (another person's id is not found).
 pub fn find_own(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     id: SavedSearchId,
 ) -> RepoResult<Option<SavedSearch>> {
     saved_searches::table
         .find(id.to_string())
-        .filter(saved_searches::account_id.eq(account_id))
+        .filter(saved_searches::account_id.eq(account_id.to_string()))
         .select(SavedSearchRow::as_select())
         .first(conn)
         .optional()?
@@ -109,11 +112,11 @@ pub fn find_own(
 /// The owner's saved searches, oldest first.
 pub fn list_own(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     page: PageRequest<'_>,
 ) -> RepoResult<Page<SavedSearch>> {
     let mut query = saved_searches::table
-        .filter(saved_searches::account_id.eq(account_id))
+        .filter(saved_searches::account_id.eq(account_id.to_string()))
         .select(SavedSearchRow::as_select())
         .into_boxed();
     if let Some(after) = page.after {
@@ -127,9 +130,9 @@ pub fn list_own(
 }
 
 /// All of the owner's saved searches, oldest first (a person has a few dozen at most).
-pub fn all_own(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<SavedSearch>> {
+pub fn all_own(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<Vec<SavedSearch>> {
     let rows: Vec<SavedSearchRow> = saved_searches::table
-        .filter(saved_searches::account_id.eq(account_id))
+        .filter(saved_searches::account_id.eq(account_id.to_string()))
         .select(SavedSearchRow::as_select())
         .order(saved_searches::id.asc())
         .load(conn)?;
@@ -139,7 +142,7 @@ pub fn all_own(conn: &mut DbConnection, account_id: &str) -> RepoResult<Vec<Save
 /// Replaces the name and criteria of the owner's saved search; false when it is not theirs.
 pub fn update_own(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     id: SavedSearchId,
     name: &str,
     criteria: &SearchCriteria,
@@ -149,7 +152,7 @@ pub fn update_own(
     let changed = diesel::update(
         saved_searches::table
             .find(id.to_string())
-            .filter(saved_searches::account_id.eq(account_id)),
+            .filter(saved_searches::account_id.eq(account_id.to_string())),
     )
     .set((
         saved_searches::name.eq(name),
@@ -164,13 +167,13 @@ pub fn update_own(
 /// Deletes the owner's saved search; false when it is not theirs.
 pub fn delete_own(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: AccountId,
     id: SavedSearchId,
 ) -> RepoResult<bool> {
     let deleted = diesel::delete(
         saved_searches::table
             .find(id.to_string())
-            .filter(saved_searches::account_id.eq(account_id)),
+            .filter(saved_searches::account_id.eq(account_id.to_string())),
     )
     .execute(conn)?;
     Ok(deleted == 1)

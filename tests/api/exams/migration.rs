@@ -14,6 +14,8 @@ use crate::support::TestDatabase;
 const DEMO_ID: &str = "00000000-0000-8000-8000-000000005393";
 /// An exam made through the API (a UUIDv7), which the migration leaves alone.
 const OTHER_ID: &str = "0190a000-0000-7000-8000-000000000001";
+/// The account the migrated rows belong to.
+const ACCOUNT: &str = "00000000-0000-7000-8000-00000000acc7";
 
 fn migrations(conn: &DbConnection) -> FileBasedMigrations {
     let backend = match conn.backend() {
@@ -68,10 +70,10 @@ fn exam_row(id: &str) -> String {
 fn passed_attempt(attempt: &str, exam: &str) -> String {
     format!(
         "INSERT INTO exam_attempts (id, exam_id, account_id, classification_code, score, passed, \
-         rank_band, answers, taken_at) VALUES ('{attempt}', '{exam}', 'acct', '5393', 100, TRUE, 1, \
+         rank_band, answers, taken_at) VALUES ('{attempt}', '{exam}', '00000000-0000-7000-8000-00000000acc7', '5393', 100, TRUE, 1, \
          '[[\"q1\",\"a\"]]', '2026-02-01 00:00:00'); \
          INSERT INTO eligibilities (attempt_id, account_id, classification_code, exam_id, score, \
-         rank_band, granted_at, expires_at) VALUES ('{attempt}', 'acct', '5393', '{exam}', 100, 1, \
+         rank_band, granted_at, expires_at) VALUES ('{attempt}', '00000000-0000-7000-8000-00000000acc7', '5393', '{exam}', 100, 1, \
          '2026-02-01 00:00:00', '2028-02-01 00:00:00');"
     )
 }
@@ -110,7 +112,7 @@ fn old_demo_exam_ids_become_uuids_in_exams_attempts_and_eligibilities_and_come_b
     conn.batch_execute(&format!(
         "INSERT INTO classifications (code, title) VALUES ('5393', 'Analyst'); \
          INSERT INTO accounts (id, first_name, last_name, created_at, updated_at) \
-         VALUES ('acct', 'Ana', 'Reyes', '2026-01-01 00:00:00', '2026-01-01 00:00:00'); \
+         VALUES ('00000000-0000-7000-8000-00000000acc7', 'Ana', 'Reyes', '2026-01-01 00:00:00', '2026-01-01 00:00:00'); \
          {} {} {} {}",
         exam_row("demo-exam-5393"),
         exam_row(OTHER_ID),
@@ -136,12 +138,14 @@ fn old_demo_exam_ids_become_uuids_in_exams_attempts_and_eligibilities_and_come_b
         ("Analyst demo-exam-5393", 1),
         "the row moved whole"
     );
-    let attempts = exams::attempts_at(&mut conn, "acct", demo).expect("attempts read");
+    let attempts = exams::attempts_at(&mut conn, ACCOUNT.parse().expect("an id"), demo)
+        .expect("attempts read");
     assert_eq!(
         attempts.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
         ["attempt-1"]
     );
-    let eligibilities = exams::eligibilities_of(&mut conn, "acct").expect("eligibilities read");
+    let eligibilities = exams::eligibilities_of(&mut conn, ACCOUNT.parse().expect("an id"))
+        .expect("eligibilities read");
     assert!(eligibilities.iter().any(|e| e.exam_id == demo));
 
     revert_demo_exam_ids(&mut conn, &source);

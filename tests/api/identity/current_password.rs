@@ -37,7 +37,7 @@ async fn ten_wrong_current_passwords_lock_the_account_like_failed_sign_ins() {
     assert_eq!(locked.header("retry-after"), "900");
     let stored = app
         .db
-        .read(move |conn| Ok(accounts::find(conn, &user.id)?))
+        .read(move |conn| Ok(accounts::find(conn, user.id.parse().expect("an id"))?))
         .await
         .unwrap()
         .unwrap();
@@ -100,7 +100,7 @@ async fn wrong_current_passwords_on_an_email_change_count_towards_the_lockout() 
     assert_problem(&locked, 429, "too_many_requests");
     let stored = app
         .db
-        .read(move |conn| Ok(accounts::find(conn, &user.id)?))
+        .read(move |conn| Ok(accounts::find(conn, user.id.parse().expect("an id"))?))
         .await
         .unwrap()
         .unwrap();

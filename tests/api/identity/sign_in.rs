@@ -285,7 +285,7 @@ async fn an_outdated_hash_is_upgraded_at_the_next_successful_sign_in() {
     let stored_hash = |id: String| {
         let db = app.db.clone();
         async move {
-            db.read(move |conn| Ok(accounts::find_with_hash(conn, &id)?))
+            db.read(move |conn| Ok(accounts::find_with_hash(conn, id.parse().expect("an id"))?))
                 .await
                 .unwrap()
                 .and_then(|(_, hash)| hash)
@@ -294,7 +294,13 @@ async fn an_outdated_hash_is_upgraded_at_the_next_successful_sign_in() {
     };
     let (id, hash) = (user.id.clone(), old.clone());
     app.db
-        .write(move |conn| Ok(accounts::upgrade_hash(conn, &id, &hash)?))
+        .write(move |conn| {
+            Ok(accounts::upgrade_hash(
+                conn,
+                id.parse().expect("an id"),
+                &hash,
+            )?)
+        })
         .await
         .unwrap();
 

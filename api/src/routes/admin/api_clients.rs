@@ -212,10 +212,10 @@ impl From<ClientView> for ApiClientResponse {
                 .iter()
                 .map(Into::into)
                 .collect(),
-            account_id: c.account_id,
+            account_id: c.account_id.to_string(),
             secrets: v.secrets.into_iter().map(secret_info).collect(),
             created_at: c.created_at,
-            created_by: c.created_by,
+            created_by: c.created_by.to_string(),
             revoked_at: c.revoked_at,
         }
     }

@@ -1,6 +1,7 @@
 //! Account administration handlers.
 
 use actix_web::{HttpResponse, get, patch, post, web};
+use merit_domain::ids::AccountId;
 use merit_domain::{
     account::{EmailAddress, PersonName, Role},
     profile::contact_email,
@@ -15,7 +16,7 @@ use super::dto::{
 use crate::{
     auth::{Admin, AuthUser},
     error::ApiError,
-    extract::{Json, Query},
+    extract::{Json, PathId, Query},
     merge_patch::MergePatch,
     openapi::{Conflict, Forbidden, NotFound},
     paging::{PageResponse, page_params},
@@ -37,7 +38,7 @@ fn created(
         .insert_header(("location", location))
         .json(CreatedAccountResponse {
             username: account.username.map(|u| u.to_string()).unwrap_or_default(),
-            id: account.id,
+            id: account.id.to_string(),
             temporary_password: temporary.password,
             temporary_password_expires_at: temporary.expires_at,
         })
@@ -206,10 +207,10 @@ pub async fn list_accounts(
         })
         .await?;
     let now = state.clock.now();
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         page,
         "accounts",
-        |a| a.id.as_str(),
+        |a| a.id,
         |a| AccountResponse::new(a, true, now),
     )))
 }
@@ -227,12 +228,11 @@ pub async fn list_accounts(
 pub async fn get_account(
     state: web::Data<AppState>,
     _admin: Admin,
-    id: web::Path<String>,
+    PathId(id): PathId<AccountId>,
 ) -> Result<web::Json<AccountResponse>, ApiError> {
-    let id = id.into_inner();
     let account = state
         .db
-        .read(move |conn| admin::get_account(conn, &id))
+        .read(move |conn| admin::get_account(conn, id))
         .await?;
     Ok(web::Json(AccountResponse::new(
         account,
@@ -264,14 +264,14 @@ pub async fn get_account(
 pub async fn update_account(
     state: web::Data<AppState>,
     Admin(admin): Admin,
-    id: web::Path<String>,
+    PathId(id): PathId<AccountId>,
     patch: MergePatch,
 ) -> Result<web::Json<AccountResponse>, ApiError> {
     let patch = patch.read::<AccountPatchRequest>()?.into_patch()?;
     let now = state.clock.now();
     let account = state
         .db
-        .write(move |conn| admin::update(conn, &admin, &id, patch, now))
+        .write(move |conn| admin::update(conn, &admin, id, patch, now))
         .await?;
     Ok(web::Json(AccountResponse::new(
         account,
@@ -299,9 +299,9 @@ pub async fn update_account(
 pub async fn reset_account_password(
     state: web::Data<AppState>,
     Admin(admin): Admin,
-    id: web::Path<String>,
+    PathId(id): PathId<AccountId>,
 ) -> Result<web::Json<TemporaryPasswordResponse>, ApiError> {
-    let temporary = admin::reset_password(&state, &admin, id.into_inner()).await?;
+    let temporary = admin::reset_password(&state, &admin, id).await?;
     Ok(web::Json(TemporaryPasswordResponse {
         temporary_password: temporary.password,
         temporary_password_expires_at: temporary.expires_at,
@@ -321,12 +321,12 @@ pub async fn reset_account_password(
 pub async fn unlock_account(
     state: web::Data<AppState>,
     Admin(admin): Admin,
-    id: web::Path<String>,
+    PathId(id): PathId<AccountId>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     state
         .db
-        .write(move |conn| admin::unlock(conn, &admin, &id, now))
+        .write(move |conn| admin::unlock(conn, &admin, id, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -172,7 +172,7 @@ pub async fn list_alerts(
     let owner = user.id().to_owned();
     let found = state
         .db
-        .read(move |conn| alerts::list(conn, &owner, after.as_deref(), limit))
+        .read(move |conn| alerts::list(conn, owner, after.as_deref(), limit))
         .await?;
     Ok(web::Json(PageResponse::from_page_by(
         found,
@@ -209,7 +209,7 @@ pub async fn create_alert(
     let (now, owner) = (state.clock.now(), user.id().to_owned());
     let created = state
         .db
-        .write(move |conn| alerts::create(conn, &owner, command, now))
+        .write(move |conn| alerts::create(conn, owner, command, now))
         .await?;
     let location = format!("/api/v1/me/alerts/{}", created.id);
     Ok(HttpResponse::Created()
@@ -235,7 +235,7 @@ pub async fn get_alert(
     let owner = user.id().to_owned();
     let found = state
         .db
-        .read(move |conn| alerts::get(conn, &owner, id))
+        .read(move |conn| alerts::get(conn, owner, id))
         .await?;
     Ok(web::Json(AlertResponse::from(found)))
 }
@@ -276,7 +276,7 @@ pub async fn replace_alert(
                 frequency,
                 active,
             };
-            alerts::update(conn, &owner, id, &change, now)
+            alerts::update(conn, owner, id, &change, now)
         })
         .await?;
     Ok(web::Json(AlertResponse::from(replaced)))
@@ -300,7 +300,7 @@ pub async fn delete_alert(
     let owner = user.id().to_owned();
     state
         .db
-        .write(move |conn| alerts::delete(conn, &owner, id))
+        .write(move |conn| alerts::delete(conn, owner, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -167,7 +167,7 @@ pub async fn log_out(
     let now = state.clock.now();
     state
         .db
-        .write(move |conn| sessions::logout(conn, user.id(), &user.session_id, now))
+        .write(move |conn| sessions::logout(conn, user.id(), user.session_id, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -277,7 +277,7 @@ impl AppointmentResponse {
         AppointmentResponse {
             id: a.id.to_string(),
             office_code: a.office_code,
-            staff_id: a.staff_id,
+            staff_id: a.staff_id.to_string(),
             case_id: a.case_id.map(|c| c.to_string()),
             title: a.title,
             starts_at: a.starts_at,

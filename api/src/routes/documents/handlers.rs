@@ -38,7 +38,7 @@ pub async fn list_documents(
     Query(query): Query<DocumentQuery>,
 ) -> Result<web::Json<PageResponse<DocumentResponse>>, ApiError> {
     let (limit, after) = page_params("documents", query.limit, query.cursor.as_deref())?;
-    let owner = user.account.id.clone();
+    let owner = user.account.id;
     let page = state
         .db
         .read(move |conn| {
@@ -46,7 +46,7 @@ pub async fn list_documents(
                 after: after.as_deref(),
                 limit,
             };
-            documents::list(conn, &owner, page)
+            documents::list(conn, owner, page)
         })
         .await?;
     Ok(web::Json(PageResponse::from_page_by(
@@ -112,10 +112,10 @@ pub async fn get_document(
     user: AuthUser,
     PathId(id): PathId<DocumentId>,
 ) -> Result<web::Json<DocumentResponse>, ApiError> {
-    let owner = user.account.id.clone();
+    let owner = user.account.id;
     let found = state
         .db
-        .read(move |conn| documents::get(conn, &owner, id))
+        .read(move |conn| documents::get(conn, owner, id))
         .await?;
     Ok(web::Json(DocumentResponse::new(found)))
 }

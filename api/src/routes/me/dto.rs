@@ -95,7 +95,7 @@ impl AccountResponse {
         AccountResponse {
             password_change_required: account.password_change_required(),
             email_verified: account.email_verified_at.is_some(),
-            id: account.id,
+            id: account.id.to_string(),
             username: account.username.map(|u| u.to_string()),
             email: account.email.map(|e| e.to_string()),
             employee_id: account.employee_id.map(|e| e.to_string()),
@@ -107,7 +107,7 @@ impl AccountResponse {
             disabled: account.disabled,
             locked_until: account.failures.locked_until.filter(|until| *until > now),
             created_at: account.created_at,
-            merged_into: account.merged_into,
+            merged_into: account.merged_into.map(|id| id.to_string()),
         }
     }
 }

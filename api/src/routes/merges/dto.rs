@@ -255,7 +255,7 @@ impl MergeChoices {
 
 impl AdminProfileMergeRequest {
     /// The checked ids (422 `invalid_id` at their fields) and choices.
-    pub fn parse(self) -> Result<(String, String, bool, Choices), ApiError> {
+    pub fn parse(self) -> Result<(AccountId, AccountId, bool, Choices), ApiError> {
         let mut fields = Fields::new();
         let source = validation::id::<AccountId>(
             &mut fields,
@@ -269,7 +269,7 @@ impl AdminProfileMergeRequest {
         );
         let choices = self.choices.parse(&mut fields);
         let ids = fields.into_result(source.zip(target))?;
-        Ok((ids.0.to_string(), ids.1.to_string(), self.dry_run, choices))
+        Ok((ids.0, ids.1, self.dry_run, choices))
     }
 }
 
@@ -427,8 +427,8 @@ impl From<Plan> for ProfileMergeResponse {
             correspondence: p.count(ItemKind::Correspondence),
         };
         ProfileMergeResponse {
-            source_account_id: p.source.clone(),
-            target_account_id: p.target.clone(),
+            source_account_id: p.source.to_string(),
+            target_account_id: p.target.to_string(),
             dry_run: p.dry_run,
             merged: p.merged,
             can_proceed: p.can_proceed,

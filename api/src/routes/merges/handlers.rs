@@ -91,12 +91,12 @@ pub async fn merge_profiles(
     let plan = if dry_run {
         state
             .db
-            .read(move |conn| merges::merge(conn, &actor, command, now))
+            .read(move |conn| merges::merge(conn, actor, command, now))
             .await?
     } else {
         state
             .db
-            .write(move |conn| merges::merge(conn, &actor, command, now))
+            .write(move |conn| merges::merge(conn, actor, command, now))
             .await?
     };
     Ok(web::Json(plan.into()))

@@ -41,8 +41,8 @@ pub async fn get_profile(
     user: AuthUser,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = user.account.id.clone();
-    let view = state.db.read(move |conn| profile::read(conn, &id)).await?;
+    let id = user.account.id;
+    let view = state.db.read(move |conn| profile::read(conn, id)).await?;
     if not_modified(&req, &view.etag) {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, view.etag))
@@ -153,10 +153,10 @@ pub async fn get_export(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> Result<web::Json<ExportResponse>, ApiError> {
-    let (id, now) = (user.account.id.clone(), state.clock.now());
+    let (id, now) = (user.account.id, state.clock.now());
     let collected = state
         .db
-        .read(move |conn| export::collect(conn, &id, now))
+        .read(move |conn| export::collect(conn, id, now))
         .await?;
     Ok(web::Json(ExportResponse::new(
         collected,

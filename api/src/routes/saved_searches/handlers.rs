@@ -88,7 +88,7 @@ pub async fn list_saved_searches(
     let owner = user.id().to_owned();
     let found = state
         .db
-        .read(move |conn| saved_searches::list(conn, &owner, after.as_deref(), limit))
+        .read(move |conn| saved_searches::list(conn, owner, after.as_deref(), limit))
         .await?;
     Ok(web::Json(PageResponse::from_page_by(
         found,
@@ -121,7 +121,7 @@ pub async fn create_saved_search(
     );
     let saved = state
         .db
-        .write(move |conn| saved_searches::create(conn, &owner, &name, &criteria, limit, now))
+        .write(move |conn| saved_searches::create(conn, owner, &name, &criteria, limit, now))
         .await?;
     let location = format!("/api/v1/me/saved-searches/{}", saved.id);
     Ok(HttpResponse::Created()
@@ -147,7 +147,7 @@ pub async fn get_saved_search(
     let owner = user.id().to_owned();
     let saved = state
         .db
-        .read(move |conn| saved_searches::get(conn, &owner, id))
+        .read(move |conn| saved_searches::get(conn, owner, id))
         .await?;
     Ok(web::Json(SavedSearchResponse::from(saved)))
 }
@@ -179,7 +179,7 @@ pub async fn replace_saved_search(
     let (now, owner) = (state.clock.now(), user.id().to_owned());
     let saved = state
         .db
-        .write(move |conn| saved_searches::update(conn, &owner, id, &name, &criteria, now))
+        .write(move |conn| saved_searches::update(conn, owner, id, &name, &criteria, now))
         .await?;
     Ok(web::Json(SavedSearchResponse::from(saved)))
 }
@@ -202,7 +202,7 @@ pub async fn delete_saved_search(
     let owner = user.id().to_owned();
     state
         .db
-        .write(move |conn| saved_searches::delete(conn, &owner, id))
+        .write(move |conn| saved_searches::delete(conn, owner, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -39,7 +39,7 @@ pub async fn list_templates(
     Query(query): Query<TemplateQuery>,
 ) -> Result<web::Json<PageResponse<TemplateResponse>>, ApiError> {
     let (limit, after) = page_params("templates", query.limit, query.cursor.as_deref())?;
-    let owner = user.account.id.clone();
+    let owner = user.account.id;
     let page = state
         .db
         .read(move |conn| {
@@ -47,7 +47,7 @@ pub async fn list_templates(
                 after: after.as_deref(),
                 limit,
             };
-            templates::list(conn, &owner, page)
+            templates::list(conn, owner, page)
         })
         .await?;
     Ok(web::Json(PageResponse::from_page_by(
@@ -86,10 +86,10 @@ pub async fn create_template(
     Json(body): Json<TemplateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.parse()?;
-    let (owner, now) = (user.account.id.clone(), state.clock.now());
+    let (owner, now) = (user.account.id, state.clock.now());
     let created = state
         .db
-        .write(move |conn| templates::create(conn, &owner, &draft, now))
+        .write(move |conn| templates::create(conn, owner, &draft, now))
         .await?;
     let mut response = HttpResponse::Created();
     response.insert_header((
@@ -128,10 +128,10 @@ pub async fn get_template(
     PathId(id): PathId<TemplateId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = user.account.id.clone();
+    let owner = user.account.id;
     let found = state
         .db
-        .read(move |conn| templates::get(conn, &owner, id))
+        .read(move |conn| templates::get(conn, owner, id))
         .await?;
     let etag = templates::etag(&found);
     if not_modified(&req, &etag) {
@@ -177,10 +177,10 @@ pub async fn replace_template(
     Json(body): Json<TemplateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.parse()?;
-    let (owner, id, now) = (user.account.id.clone(), id, state.clock.now());
+    let (owner, id, now) = (user.account.id, id, state.clock.now());
     let saved = state
         .db
-        .write(move |conn| templates::replace(conn, &owner, id, &draft, &if_match, now))
+        .write(move |conn| templates::replace(conn, owner, id, &draft, &if_match, now))
         .await?;
     let mut response = HttpResponse::Ok();
     with_etag(&mut response, &saved);
@@ -210,10 +210,10 @@ pub async fn delete_template(
     PathId(id): PathId<TemplateId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = user.account.id.clone();
+    let owner = user.account.id;
     state
         .db
-        .write(move |conn| templates::delete(conn, &owner, id, &if_match))
+        .write(move |conn| templates::delete(conn, owner, id, &if_match))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

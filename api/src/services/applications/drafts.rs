@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use merit_domain::{
     application::ApplicationStatus,
-    ids::{ApplicationId, DocumentId, EntityId, PostingId, TemplateId},
+    ids::{AccountId, ApplicationId, DocumentId, EntityId, PostingId, TemplateId},
 };
 use merit_persistence::{
     DbConnection, applications, applications::Application, documents, postings, templates,
@@ -43,7 +43,7 @@ pub struct DraftPatch {
 
 fn check_own(
     conn: &mut DbConnection,
-    owner: &str,
+    owner: AccountId,
     template: Option<TemplateId>,
     documents: &[DocumentId],
 ) -> Result<(), ApiError> {
@@ -131,7 +131,7 @@ pub fn create_draft(
     let draft = Application {
         id: ApplicationId::from_uuid(uuid::Uuid::now_v7()),
         posting_id: cmd.posting_id,
-        account_id: user.id().parse().map_err(ApiError::internal)?,
+        account_id: user.id(),
         template_id: cmd.template_id,
         status: ApplicationStatus::Draft,
         stage: None,

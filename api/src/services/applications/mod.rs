@@ -78,7 +78,7 @@ fn readable(
 ) -> Result<(Application, Posting, Access), ApiError> {
     let application = applications::find(conn, id)?.ok_or_else(not_found)?;
     let posting = postings::find(conn, application.posting_id)?.ok_or_else(not_found)?;
-    if application.account_id.to_string() == user.id() {
+    if application.account_id == user.id() {
         return Ok((application, posting, Access::Owner));
     }
     if application.status != ApplicationStatus::Draft && works_for(user, &posting) {
@@ -161,7 +161,7 @@ fn notify(
     posting: &Posting,
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
-    let Some(account) = accounts::find(conn, &application.account_id.to_string())? else {
+    let Some(account) = accounts::find(conn, application.account_id)? else {
         return Ok(false);
     };
     let status = application.status.as_str().replace('_', " ");

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use merit_domain::{
     application::{Actor, ApplicationStatus, ClosingReason, ReasonCode},
-    ids::PostingId,
+    ids::{AccountId, PostingId},
     posting::{Posting, PostingStatus},
 };
 use merit_persistence::{DbConnection, RepoError, applications};
@@ -22,7 +22,7 @@ use crate::{
 pub fn cancel_open(
     conn: &mut DbConnection,
     posting: &Posting,
-    actor_id: &str,
+    actor_id: AccountId,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
     let open = applications::open_for_posting(conn, posting.id)?;
@@ -38,7 +38,7 @@ pub fn cancel_open(
             stage: None,
             reason: Some(ReasonCode::Closing(reason)),
             note: None,
-            actor_id: Some(actor_id),
+            actor_id: Some(&actor_id.to_string()),
             notify: true,
             submitted: false,
         };

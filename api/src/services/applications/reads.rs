@@ -95,7 +95,7 @@ pub fn list_mine(
     user: &AuthUser,
     page: PageRequest<'_>,
 ) -> Result<Page<(Application, String)>, ApiError> {
-    let account = user.id().parse().map_err(ApiError::internal)?;
+    let account = user.id();
     let found = applications::list_mine(conn, account, page)?;
     let ids: Vec<String> = found
         .items

@@ -195,7 +195,7 @@ fn submit_draft(
         stage: None,
         reason,
         note: None,
-        actor_id: Some(user.id()),
+        actor_id: Some(&user.id().to_string()),
         notify: true,
         submitted: true,
     };

@@ -6,7 +6,7 @@ use merit_domain::{
         Actor, ApplicationStatus, ClosingReason, ReasonCode, WithdrawError, Withdrawal,
         withdraw as withdrawal,
     },
-    ids::ApplicationId,
+    ids::{AccountId, ApplicationId},
 };
 use merit_persistence::{DbConnection, applications::Application};
 
@@ -48,7 +48,7 @@ pub fn withdraw(
                 stage: None,
                 reason: Some(ReasonCode::Closing(ClosingReason::TheyDeclined)),
                 note,
-                actor_id: Some(user.id()),
+                actor_id: Some(&user.id().to_string()),
                 notify: true,
                 submitted: false,
             };
@@ -64,7 +64,7 @@ pub fn withdraw(
 pub(crate) fn withdraw_for_merge(
     conn: &mut DbConnection,
     id: ApplicationId,
-    actor_id: &str,
+    actor_id: AccountId,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let Some(mut application) = merit_persistence::applications::find(conn, id)? else {
@@ -87,7 +87,7 @@ pub(crate) fn withdraw_for_merge(
             "Withdrawn by a profile merge: the person's other application to this posting is kept."
                 .to_owned(),
         ),
-        actor_id: Some(actor_id),
+        actor_id: Some(&actor_id.to_string()),
         notify: false,
         submitted: false,
     };

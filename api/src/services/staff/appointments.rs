@@ -107,9 +107,9 @@ fn calendar_owner(
     user: &AuthUser,
     scope: &CaseScope,
     staff: Option<AccountId>,
-) -> Result<(String, String), ApiError> {
+) -> Result<(AccountId, String), ApiError> {
     match (scope, staff) {
-        (CaseScope::Office(office), None) => Ok((user.id().to_owned(), office.as_str().to_owned())),
+        (CaseScope::Office(office), None) => Ok((user.id(), office.as_str().to_owned())),
         (CaseScope::Office(office), Some(id)) => {
             let member = staff_member(conn, user, id, office.as_str(), "staff_id")?;
             Ok((member.id, office.as_str().to_owned()))
@@ -120,7 +120,7 @@ fn calendar_owner(
             "An admin names the staff member whose calendar the appointment goes on.",
         )),
         (_, Some(id)) => {
-            let member = accounts::find(conn, &id.to_string())?
+            let member = accounts::find(conn, id)?
                 .filter(|a| a.roles.has(Role::Staff) && !a.disabled)
                 .ok_or_else(|| {
                     ApiError::invalid("staff_id", "unknown_staff", "No staff member has this id.")
@@ -132,7 +132,7 @@ fn calendar_owner(
                     "This staff member has no office.",
                 )
             })?;
-            Ok((member.id.clone(), office.as_str().to_owned()))
+            Ok((member.id, office.as_str().to_owned()))
         }
     }
 }
@@ -197,7 +197,7 @@ fn capitalised(text: &str) -> String {
 /// 409 `appointment_conflict` when `staff` has another appointment holding time in the span.
 fn check_free(
     conn: &mut DbConnection,
-    staff: &str,
+    staff: AccountId,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     except: Option<AppointmentId>,
@@ -237,7 +237,7 @@ pub fn create(
     details.ends_at = micros(details.ends_at);
     let (staff_id, office) = calendar_owner(conn, user, &scope, details.staff_id)?;
     check_details(conn, user, &office, &details, None)?;
-    check_free(conn, &staff_id, details.starts_at, details.ends_at, None)?;
+    check_free(conn, staff_id, details.starts_at, details.ends_at, None)?;
     let appointment = Appointment {
         id: AppointmentId::from_uuid(uuid::Uuid::now_v7()),
         office_code: office,
@@ -249,7 +249,7 @@ pub fn create(
         location: details.location,
         video_url: details.video_url,
         status: AppointmentStatus::Scheduled,
-        created_by: user.id().to_owned(),
+        created_by: user.id().to_string(),
         created_at: now,
         updated_at: now,
         version: 1,
@@ -262,7 +262,7 @@ pub fn create(
         None,
         json!({
             "appointment_id": appointment.id.to_string(),
-            "staff_id": appointment.staff_id,
+            "staff_id": appointment.staff_id.to_string(),
             "case_id": appointment.case_id.map(|c| c.to_string()),
         }),
         now,
@@ -347,7 +347,7 @@ pub fn update(
         .map_err(status_error)?;
     // The appointment stays in its office: a new staff member is one of that office's.
     let staff_id = match details.staff_id {
-        None => appointment.staff_id.clone(),
+        None => appointment.staff_id,
         Some(staff) => {
             let member = staff_member(conn, user, staff, &appointment.office_code, "staff_id")?;
             if !member.roles.has(Role::Staff) {
@@ -368,7 +368,7 @@ pub fn update(
     if status.holds_time() {
         check_free(
             conn,
-            &staff_id,
+            staff_id,
             details.starts_at,
             details.ends_at,
             Some(appointment.id),
@@ -394,7 +394,7 @@ pub fn update(
         None,
         json!({
             "appointment_id": appointment.id.to_string(),
-            "staff_id": appointment.staff_id,
+            "staff_id": appointment.staff_id.to_string(),
             "status": appointment.status.as_str(),
         }),
         now,
@@ -425,7 +425,7 @@ pub fn cancel(
         None,
         json!({
             "appointment_id": appointment.id.to_string(),
-            "staff_id": appointment.staff_id,
+            "staff_id": appointment.staff_id.to_string(),
             "from": from.as_str(),
         }),
         now,
@@ -452,7 +452,7 @@ pub fn list(
     }
     let staff_id = match (query.staff_id, query.scope) {
         (Some(id), _) => Some(id.to_string()),
-        (None, ListScope::Mine) => Some(user.id().to_owned()),
+        (None, ListScope::Mine) => Some(user.id().to_owned()).map(|id| id.to_string()),
         (None, ListScope::All) => None,
     };
     Ok(appointments::list(

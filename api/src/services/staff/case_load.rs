@@ -69,7 +69,7 @@ pub fn open(
             ));
         }
         (_, Some(id)) => {
-            let member = accounts::find(conn, &id.to_string())?
+            let member = accounts::find(conn, id)?
                 .filter(|a| a.roles.has(Role::Staff) && !a.disabled)
                 .ok_or_else(|| {
                     ApiError::invalid(
@@ -85,12 +85,12 @@ pub fn open(
                     "This staff member has no office.",
                 )
             })?;
-            (member.id.clone(), office.as_str().to_owned())
+            (member.id, office.as_str().to_owned())
         }
     };
     let subject = match command.subject {
         SubjectCommand::Individual(person) => {
-            accounts::find(conn, &person.to_string())?
+            accounts::find(conn, person)?
                 .filter(|a| a.roles.has(Role::Applicant))
                 .ok_or_else(|| {
                     ApiError::invalid(
@@ -99,9 +99,7 @@ pub fn open(
                         "No job seeker has this id (find them with the quick search).",
                     )
                 })?;
-            Subject::Individual {
-                person_id: person.to_string(),
-            }
+            Subject::Individual { person_id: person }
         }
         SubjectCommand::Employer {
             name,
@@ -125,10 +123,10 @@ pub fn open(
         id: CaseId::from_uuid(uuid::Uuid::now_v7()),
         office_code: office,
         subject,
-        assigned_staff_id: assigned,
+        assigned_staff_id: assigned.to_string(),
         status: CaseStatus::Active,
         opened_at: now,
-        opened_by: user.id().to_owned(),
+        opened_by: user.id().to_string(),
         closed_at: None,
         closed_by: None,
         close_reason: None,
@@ -166,9 +164,9 @@ pub fn open(
 }
 
 /// The account a case is about, for the audit log's subject.
-pub(super) fn person_of(case: &Case) -> Option<&str> {
+pub(super) fn person_of(case: &Case) -> Option<AccountId> {
     match &case.subject {
-        Subject::Individual { person_id } => Some(person_id),
+        Subject::Individual { person_id } => Some(*person_id),
         Subject::Employer { .. } => None,
     }
 }
@@ -206,7 +204,7 @@ pub fn list(
     let scope = scope(user)?;
     let assigned = match (filter.assigned_staff_id, filter.scope) {
         (Some(id), _) => Some(id.to_string()),
-        (None, ListScope::Mine) => Some(user.id().to_owned()),
+        (None, ListScope::Mine) => Some(user.id().to_owned()).map(|id| id.to_string()),
         (None, ListScope::All) => None,
     };
     let found = cases::list(
@@ -281,7 +279,7 @@ pub fn assign(
             ),
         ));
     }
-    let from = std::mem::replace(&mut case.assigned_staff_id, member.id.clone());
+    let from = std::mem::replace(&mut case.assigned_staff_id, member.id.to_string());
     if from != case.assigned_staff_id {
         save(conn, &mut case, now)?;
         audit::record(
@@ -326,7 +324,7 @@ pub fn set_status(
     case.status = status;
     if status == CaseStatus::Closed {
         case.closed_at = Some(now);
-        case.closed_by = Some(user.id().to_owned());
+        case.closed_by = Some(user.id().to_string());
         case.close_reason = reason;
     }
     save(conn, &mut case, now)?;

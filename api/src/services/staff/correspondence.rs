@@ -97,7 +97,7 @@ pub fn create_template(
         name: command.name,
         subject: command.subject,
         body: command.body,
-        created_by: user.id().to_owned(),
+        created_by: user.id().to_string(),
         created_at: now,
     };
     repo::insert_template(conn, &template).map_err(|e| match e {
@@ -173,7 +173,7 @@ pub fn send(
                 "The case's office has no letter template with this id.",
             )
         })?;
-    let person = accounts::find(conn, person_id)?
+    let person = accounts::find(conn, *person_id)?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a case names a missing account")))?;
     let office_name = reference::find_office(conn, &case.office_code)?
         .map(|o| o.name.as_str().to_owned())
@@ -212,7 +212,7 @@ pub fn send(
         template_id: template.id,
         office_code: case.office_code.clone(),
         account_id: message.account_id,
-        staff_id: user.id().parse().map_err(ApiError::internal)?,
+        staff_id: user.id(),
         subject,
         body,
         message_id: message.id,
@@ -223,7 +223,7 @@ pub fn send(
         conn,
         AuditKind::CorrespondenceSent,
         Some(user.id()),
-        Some(person_id),
+        Some(*person_id),
         json!({
             "correspondence_id": letter.id.to_string(),
             "case_id": case.id.to_string(),
@@ -258,11 +258,7 @@ fn filter_for(user: &AuthUser, query: LetterQuery) -> Result<LetterFilter, ApiEr
     }
     Ok(LetterFilter {
         office: office_filter(&scope),
-        staff: if query.mine {
-            Some(user.id().parse().map_err(ApiError::internal)?)
-        } else {
-            None
-        },
+        staff: if query.mine { Some(user.id()) } else { None },
         from: query.from.map(start_of_pacific_day),
         to: query.to.map(end_of_pacific_day),
     })

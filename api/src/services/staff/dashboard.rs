@@ -7,7 +7,6 @@ use merit_domain::{
     calendar::{pacific_time, start_of_pacific_day},
     case::CaseStatus,
     dashboard::{self as rules, WidgetKind},
-    ids::AccountId,
 };
 use merit_persistence::{DbConnection, dashboard, staff_links::StaffLink};
 
@@ -133,7 +132,7 @@ fn correspondence(
     user: &AuthUser,
     now: DateTime<Utc>,
 ) -> Result<Widget, ApiError> {
-    let me = user.id().parse::<AccountId>().map_err(ApiError::internal)?;
+    let me = user.id();
     let (from, to) = this_month(now);
     let created = super::correspondence::created_count(conn, me, from, to)?;
     Ok(Widget::MyCorrespondence(created))
@@ -170,7 +169,7 @@ fn report_indicators(
     }
     let today = pacific_today(now);
     let from = today.with_day(1).unwrap_or(today);
-    let me = user.id().parse::<AccountId>().map_err(ApiError::internal)?;
+    let me = user.id();
     let report = indicators(
         conn,
         user,

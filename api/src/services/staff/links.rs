@@ -118,7 +118,7 @@ pub fn add(
         kind: draft.kind.map(|k| k.as_str().to_owned()),
         region: draft.region,
         description: draft.description,
-        created_by: user.id().to_owned(),
+        created_by: user.id().to_string(),
         created_at: now,
         updated_at: now,
         version: 1,

@@ -95,7 +95,7 @@ pub fn staff_member(
     office: &str,
     field: &str,
 ) -> Result<Account, ApiError> {
-    let found = accounts::find(conn, &id.to_string())?.filter(|a| {
+    let found = accounts::find(conn, id)?.filter(|a| {
         a.id == user.id()
             || (a.roles.has(Role::Staff)
                 && !a.disabled
@@ -127,7 +127,7 @@ pub fn views(conn: &mut DbConnection, found: Vec<Case>) -> Result<Vec<CaseView>,
     for case in &found {
         ids.push(case.assigned_staff_id.clone());
         if let Subject::Individual { person_id } = &case.subject {
-            ids.push(person_id.clone());
+            ids.push(person_id.clone().to_string());
         }
     }
     ids.sort();
@@ -138,7 +138,7 @@ pub fn views(conn: &mut DbConnection, found: Vec<Case>) -> Result<Vec<CaseView>,
         .into_iter()
         .map(|case| CaseView {
             person: match &case.subject {
-                Subject::Individual { person_id } => name(person_id),
+                Subject::Individual { person_id } => name(&person_id.to_string()),
                 Subject::Employer { .. } => None,
             },
             assigned: name(&case.assigned_staff_id),

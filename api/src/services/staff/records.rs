@@ -67,8 +67,10 @@ fn credited(
     staff: Option<AccountId>,
 ) -> Result<String, ApiError> {
     match staff {
-        None => Ok(user.id().to_owned()),
-        Some(id) => Ok(staff_member(conn, user, id, &case.office_code, "staff_id")?.id),
+        None => Ok(user.id().to_string()),
+        Some(id) => Ok(staff_member(conn, user, id, &case.office_code, "staff_id")?
+            .id
+            .to_string()),
     }
 }
 
@@ -96,7 +98,7 @@ pub fn record_activity(
         provided_on: command.provided_on,
         staff_id,
         note: command.note,
-        recorded_by: user.id().to_owned(),
+        recorded_by: user.id().to_string(),
         recorded_at: now,
     };
     cases::insert_activity(conn, &activity)?;
@@ -158,7 +160,7 @@ pub fn record_placement(
         start_date: command.start_date,
         hourly_wage_cents: command.hourly_wage_cents,
         staff_id,
-        recorded_by: user.id().to_owned(),
+        recorded_by: user.id().to_string(),
         recorded_at: now,
     };
     cases::insert_placement(conn, &placement)?;

@@ -138,7 +138,7 @@ pub fn indicators(
         office: office.as_str().to_owned(),
         from: query.from,
         to: query.to,
-        staff_id: staff_id.clone(),
+        staff_id: staff_id.map(|id| id.to_string()),
     };
     let mut per: BTreeMap<String, Indicators> = BTreeMap::new();
     let bump = |per: &mut BTreeMap<String, Indicators>, id: String, f: &dyn Fn(&mut Indicators)| {
@@ -161,7 +161,7 @@ pub fn indicators(
         bump(&mut per, id, &|i| i.cases_closed += n);
     }
     let mut people = match &staff_id {
-        Some(id) => cases::names(conn, std::slice::from_ref(id))?,
+        Some(id) => cases::names(conn, &[id.to_string()])?,
         None => cases::staff_of_office(conn, office.as_str())?,
     };
     let others: Vec<String> = per

@@ -34,7 +34,7 @@ pub fn search_individuals(
         cases: known
             .iter()
             .filter(|c| {
-                matches!(&c.subject, cases::Subject::Individual { person_id } if *person_id == person.id)
+                matches!(&c.subject, cases::Subject::Individual { person_id } if person_id.to_string() == person.id)
             })
             .cloned()
             .collect(),

@@ -201,7 +201,7 @@ pub fn create(
         opens_at,
         closes_at,
         offices,
-        created_by: user.id().to_owned(),
+        created_by: user.id().to_string(),
         created_at: now,
     };
     surveys::insert(conn, &survey)?;
