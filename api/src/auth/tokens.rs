@@ -315,15 +315,15 @@ mod tests {
     #[test]
     fn an_issued_token_verifies_until_it_expires() {
         let keys = keys();
-        let token = keys.issue(
-            AccountId::from_uuid(Uuid::nil()),
-            SessionId::from_uuid(Uuid::nil()),
-            now(),
+        let (account, session) = (
+            AccountId::from_uuid(Uuid::from_u128(1)),
+            SessionId::from_uuid(Uuid::from_u128(2)),
         );
+        let token = keys.issue(account, session, now());
         let claims = keys.verify(&token, now() + TimeDelta::minutes(14)).unwrap();
         assert_eq!(
-            (claims.sub.as_str(), claims.sid.as_str()),
-            ("account", "session")
+            (claims.sub, claims.sid),
+            (account.to_string(), session.to_string())
         );
         assert_eq!(
             keys.verify(&token, now() + TimeDelta::minutes(15)),
