@@ -102,6 +102,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    merge_codes (id) {
+        id -> Text,
+        requested_by -> Text,
+        account_id -> Text,
+        code_hash -> Text,
+        sent_to -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     employee_roster (employee_id) {
         employee_id -> Text,
         first_name -> Text,
@@ -828,6 +842,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     refresh_tokens,
     one_time_tokens,
+    merge_codes,
     employee_roster,
     audit_events,
     outbox_emails,
