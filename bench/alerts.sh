@@ -21,4 +21,4 @@ dir="$profile"
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg); profile $profile; mix ${BENCH_MIX:-broad}"
   echo
   "${CARGO_TARGET_DIR:-target}/$dir/examples/alerts_bench" "$@"
-} | tee "$report"
+} | tee -a "$report"

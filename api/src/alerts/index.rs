@@ -462,12 +462,22 @@ impl AlertIndex {
         let mut keys: Vec<u64> = if !c.classifications.is_empty() {
             c.classifications
                 .iter()
-                .map(|v| key(Dim::Classification, self.interner.intern(Dim::Classification, v.as_str())))
+                .map(|v| {
+                    key(
+                        Dim::Classification,
+                        self.interner.intern(Dim::Classification, v.as_str()),
+                    )
+                })
                 .collect()
         } else if !c.departments.is_empty() {
             c.departments
                 .iter()
-                .map(|v| key(Dim::Department, self.interner.intern(Dim::Department, v.as_str())))
+                .map(|v| {
+                    key(
+                        Dim::Department,
+                        self.interner.intern(Dim::Department, v.as_str()),
+                    )
+                })
                 .collect()
         } else if !c.counties.is_empty() {
             c.counties

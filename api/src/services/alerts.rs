@@ -108,9 +108,7 @@ impl UnsubscribeLinks {
     }
 
     fn set_mac(&self, ids: &[u8]) -> HmacSha256 {
-        keyed(&self.key)
-            .chain_update(SET_CONTEXT)
-            .chain_update(ids)
+        keyed(&self.key).chain_update(SET_CONTEXT).chain_update(ids)
     }
 
     /// The token for one alert: its id and a MAC of it (it names that alert and nothing else).
@@ -157,11 +155,7 @@ impl UnsubscribeLinks {
         self.set_mac(&bytes).verify_slice(&given).ok()?;
         bytes
             .chunks_exact(16)
-            .map(|c| {
-                uuid::Uuid::from_slice(c)
-                    .ok()
-                    .map(JobAlertId::from_uuid)
-            })
+            .map(|c| uuid::Uuid::from_slice(c).ok().map(JobAlertId::from_uuid))
             .collect()
     }
 

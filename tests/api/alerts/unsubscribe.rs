@@ -136,8 +136,22 @@ async fn a_digest_of_several_alerts_carries_one_click_unsubscribe_for_exactly_th
     let ben = app.applicant("ben@example.org").await;
     // Two of Ana's daily email alerts match the posting; a third does not (Fresno), a fourth
     // is instant, a fifth is daily but in the inbox only. Ben's daily alert matches too.
-    let by_county = alert(&app, &ana, json!({"county": ["sacramento"]}), "email", "daily").await;
-    let by_class = alert(&app, &ana, json!({"classification": ["5393"]}), "email", "daily").await;
+    let by_county = alert(
+        &app,
+        &ana,
+        json!({"county": ["sacramento"]}),
+        "email",
+        "daily",
+    )
+    .await;
+    let by_class = alert(
+        &app,
+        &ana,
+        json!({"classification": ["5393"]}),
+        "email",
+        "daily",
+    )
+    .await;
     let elsewhere = alert(&app, &ana, json!({"county": ["fresno"]}), "email", "daily").await;
     let instant = alert(&app, &ana, json!({"county": ["kern"]}), "email", "instant").await;
     let inbox_only = alert(&app, &ana, json!({}), "in_app", "daily").await;
@@ -180,7 +194,10 @@ async fn a_digest_of_several_alerts_carries_one_click_unsubscribe_for_exactly_th
     let (ids, mac) = token.split_once('.').unwrap();
     let flipped = if ids.starts_with('A') { 'B' } else { 'A' };
     let forged_ids = format!("{flipped}{}", &ids[1..]);
-    for bad in [format!("{forged_ids}.{mac}"), format!("{ids}.{}", &mac[1..])] {
+    for bad in [
+        format!("{forged_ids}.{mac}"),
+        format!("{ids}.{}", &mac[1..]),
+    ] {
         let refused = app
             .send(app.request(
                 Method::POST,
@@ -205,7 +222,11 @@ async fn a_digest_of_several_alerts_carries_one_click_unsubscribe_for_exactly_th
     let again = app.send(post()).await;
     again.assert_status(200);
     assert_eq!(again.body, done.body);
-    assert_eq!(audit(&app, "alert_unsubscribed").await.len(), 2, "each alert once");
+    assert_eq!(
+        audit(&app, "alert_unsubscribed").await.len(),
+        2,
+        "each alert once"
+    );
     for (id, on) in [
         (&by_county, false),
         (&by_class, false),
@@ -222,7 +243,10 @@ async fn a_digest_of_several_alerts_carries_one_click_unsubscribe_for_exactly_th
     let his = app
         .get_as(&ben.token, &format!("/api/v1/me/alerts/{bens}"))
         .await;
-    assert_eq!(his.body["active"], true, "another person's alert is untouched");
+    assert_eq!(
+        his.body["active"], true,
+        "another person's alert is untouched"
+    );
 
     // Ben's digest (one alert) keeps the one-alert link, naming his alert.
     let his_digest: Vec<Mail> = app

@@ -374,8 +374,8 @@ pub async fn unsubscribe_alert(
 /// Check a job alert's unsubscribe link
 ///
 /// What the unsubscribe link of an alert email names, and whether that alert is on (a digest's
-/// link: its alerts, and whether any is on). Changes
-/// nothing (mail scanners fetch links): unsubscribing takes a POST to the same address.
+/// link: its alerts, and whether any is on). Changes nothing (mail scanners fetch links):
+/// unsubscribing takes a POST to the same address.
 #[utoipa::path(
     tag = "alerts",
     params(UnsubscribeQuery),
