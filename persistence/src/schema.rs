@@ -596,7 +596,6 @@ diesel::table! {
         posting_id -> Text,
         account_id -> Text,
         frequency -> Text,
-        reasons -> Text,
         period_start -> Timestamp,
         due_at -> Timestamp,
         created_at -> Timestamp,
