@@ -468,6 +468,7 @@ diesel::table! {
         note -> Nullable<Text>,
         recorded_by -> Text,
         recorded_at -> Timestamp,
+        office_code -> Text,
     }
 }
 
@@ -483,6 +484,7 @@ diesel::table! {
         staff_id -> Text,
         recorded_by -> Text,
         recorded_at -> Timestamp,
+        office_code -> Text,
     }
 }
 

@@ -12,12 +12,11 @@ use merit_domain::{
 use merit_persistence::{DbConnection, dashboard, staff_links::StaffLink};
 
 use super::{
-    Indicators, ReportQuery,
+    Indicators,
     appointments::CalendarSummary,
     appointments::summary as calendar,
-    indicators,
     links::{self, Shelf},
-    scope,
+    own_indicators, scope,
     surveys::{self, SurveyView},
 };
 use crate::{
@@ -165,23 +164,11 @@ fn report_indicators(
     user: &AuthUser,
     now: DateTime<Utc>,
 ) -> Result<Widget, ApiError> {
-    if user.account.office.is_none() {
-        return Ok(Widget::MyReportIndicators(None));
-    }
     let today = pacific_today(now);
     let from = today.with_day(1).unwrap_or(today);
-    let me = user.id().parse::<AccountId>().map_err(ApiError::internal)?;
-    let report = indicators(
-        conn,
-        user,
-        ReportQuery {
-            from,
-            to: today,
-            office: None,
-            staff_id: Some(me),
-        },
-    )?;
-    Ok(Widget::MyReportIndicators(Some(report.totals)))
+    Ok(Widget::MyReportIndicators(own_indicators(
+        conn, user, from, today,
+    )?))
 }
 
 /// Sets which widgets the caller's dashboard shows, in order: each kind at most once (422

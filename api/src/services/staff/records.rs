@@ -98,6 +98,7 @@ pub fn record_activity(
         note: command.note,
         recorded_by: user.id().to_owned(),
         recorded_at: now,
+        office_code: case.office_code.clone(),
     };
     cases::insert_activity(conn, &activity)?;
     audit::record(
@@ -160,6 +161,7 @@ pub fn record_placement(
         staff_id,
         recorded_by: user.id().to_owned(),
         recorded_at: now,
+        office_code: case.office_code.clone(),
     };
     cases::insert_placement(conn, &placement)?;
     audit::record(
