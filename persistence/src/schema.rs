@@ -482,6 +482,7 @@ diesel::table! {
         note -> Nullable<Text>,
         recorded_by -> Text,
         recorded_at -> Timestamp,
+        office_code -> Text,
     }
 }
 
@@ -497,6 +498,7 @@ diesel::table! {
         staff_id -> Text,
         recorded_by -> Text,
         recorded_at -> Timestamp,
+        office_code -> Text,
     }
 }
 
