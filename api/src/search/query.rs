@@ -252,16 +252,30 @@ fn matches<'i>(
         .filter(|t| !matches!(driver, Driver::Term(d) if d == *t))
         .map(|t| (t, 0))
         .collect();
-    others.sort_by_key(|(t, _)| terms[*t].slots.len());
+    // Lists with bits first: a bit test in a small array that stays in the CPU cache, cheaper
+    // than reading the candidate's keys (one random read in an array of 8 bytes a slot).
+    others.sort_by_key(|(t, _)| (terms[*t].dense.is_none(), terms[*t].slots.len()));
+    let with_bits = others
+        .iter()
+        .take_while(|(t, _)| terms[*t].dense.is_some())
+        .count();
     let mut raw = [0u16; MAX_TERMS];
     let mut candidate = |slot: u32, driver_weight: Option<(usize, u16)>| {
+        let (bits, galloped) = others.split_at_mut(with_bits);
+        for (t, cursor) in bits.iter_mut() {
+            let list = terms[*t];
+            let Some(at) = list.find(slot, cursor) else {
+                return;
+            };
+            raw[*t] = list.weights[at];
+        }
         let Some(keys) = index.keys.get(slot as usize) else {
             return;
         };
         if !coded.admits(*keys) {
             return;
         }
-        for (t, cursor) in &mut others {
+        for (t, cursor) in galloped.iter_mut() {
             let list = terms[*t];
             let Some(at) = list.find(slot, cursor) else {
                 return;
