@@ -290,6 +290,28 @@ pub fn all_open(conn: &mut DbConnection) -> RepoResult<Vec<Posting>> {
     rows.into_iter().map(Posting::try_from).collect()
 }
 
+/// Open postings in id order, at most `limit` of them, those after id `after` (from the first
+/// when `None`): a search index loads page by page, so the rows of one page at a time are in
+/// memory beside it, not all of them.
+pub fn open_batch(
+    conn: &mut DbConnection,
+    after: Option<&str>,
+    limit: i64,
+) -> RepoResult<Vec<Posting>> {
+    let mut query = postings::table
+        .filter(postings::status.eq(PostingStatus::Open.as_str()))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(postings::id.gt(after.to_owned()));
+    }
+    let rows: Vec<PostingRow> = query
+        .order(postings::id.asc())
+        .limit(limit)
+        .select(PostingRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(Posting::try_from).collect()
+}
+
 /// The postings with these ids (any status).
 pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> RepoResult<Vec<Posting>> {
     let rows: Vec<PostingRow> = postings::table
