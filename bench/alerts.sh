@@ -5,8 +5,8 @@
 # growth, bytes per alert), and exactness against checking every alert on a sample.
 #
 # Usage: bench/alerts.sh [ALERTS...]          (default: 100000 1000000)
-# Environment: BENCH_POSTINGS, BENCH_PROFILE (bench-alerts: Merit's crates optimised; or
-#              release).
+# Environment: BENCH_POSTINGS, BENCH_MIX (broad, the default, or narrow), BENCH_PROFILE
+#              (bench-alerts: Merit's crates optimised; or release), CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${BENCH_PROFILE:-bench-alerts}"
@@ -18,7 +18,7 @@ dir="$profile"
 {
   echo "# Job alert matching, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg); profile $profile"
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg); profile $profile; mix ${BENCH_MIX:-broad}"
   echo
-  "target/$dir/examples/alerts_bench" "$@"
-} | tee "$report"
+  "${CARGO_TARGET_DIR:-target}/$dir/examples/alerts_bench" "$@"
+} | tee -a "$report"

@@ -25,7 +25,7 @@ dir="$profile"
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg); profile $profile"
   echo
-  "target/$dir/examples/digest_bench" "$@"
+  "${CARGO_TARGET_DIR:-target}/$dir/examples/digest_bench" "$@"
   echo
   echo "Load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee -a "$report"

@@ -63,13 +63,13 @@ def main():
           f"'{status}', '{ts(opened)}', '{staff}', {closed[0]}, {closed[1]}, {closed[2]}, '{ts(now)}', 1);\n")
         for k in range(2):
             day = (opened + (now - opened) * rng.random()).date()
-            w("INSERT INTO case_activities (id, case_id, code, provided_on, staff_id, recorded_by, recorded_at) "
-              f"VALUES ('{uuid(3, n * 2 + k)}', '{case}', '{rng.choice(CODES)}', '{day}', '{staff}', '{staff}', '{ts(now)}');\n")
+            w("INSERT INTO case_activities (id, case_id, office_code, code, provided_on, staff_id, recorded_by, recorded_at) "
+              f"VALUES ('{uuid(3, n * 2 + k)}', '{case}', '{office}', '{rng.choice(CODES)}', '{day}', '{staff}', '{staff}', '{ts(now)}');\n")
         if n % 10 == 0:
             start = (opened + (now - opened) * rng.random()).date()
-            w("INSERT INTO case_placements (id, case_id, employer_name, job_title, start_date, hourly_wage_cents, "
-              "staff_id, recorded_by, recorded_at) "
-              f"VALUES ('{uuid(4, n)}', '{case}', 'Acme', 'Clerk', '{start}', 2200, '{staff}', '{staff}', '{ts(now)}');\n")
+            w("INSERT INTO case_placements (id, case_id, office_code, employer_name, job_title, start_date, "
+              "hourly_wage_cents, staff_id, recorded_by, recorded_at) "
+              f"VALUES ('{uuid(4, n)}', '{case}', '{office}', 'Acme', 'Clerk', '{start}', 2200, '{staff}', '{staff}', '{ts(now)}');\n")
         if n % 2 == 1:
             starts = now - datetime.timedelta(days=40) + datetime.timedelta(minutes=45 * slot)
             slot += 1

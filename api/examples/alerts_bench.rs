@@ -10,14 +10,15 @@
 //! The alerts mix what people save: 45% name 1-3 classifications (of 400), 20% 1-2
 //! departments (of 150), 20% 1-3 counties (of 58), 13% only keywords (1-2 words of 3,000), 2%
 //! only a tenure or time base; most add a second filter or a salary floor. Each posting has one
-//! value per filter and 40 words of duties.
+//! value per filter and 40 words of duties. `BENCH_MIX=narrow` builds a narrower mix instead
+//! (see `narrow_alert`: mostly classifications of 1,500 with a county).
 
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::time::Instant;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use merit_api::alerts::{AlertEntry, AlertIndex, PostingFacts, index::matches};
+use merit_api::alerts::{AlertEntry, AlertIndex, PostingFacts, index::admits};
 use merit_domain::{
     alert::{AlertChannel, AlertFrequency},
     posting::SearchCriteria,
@@ -29,6 +30,8 @@ const CLASSES: u64 = 400;
 const DEPARTMENTS: u64 = 150;
 const COUNTIES: u64 = 58;
 const WORDS: u64 = 3_000;
+/// Classifications in the narrow mix (California has about 1,500 in use).
+const NARROW_CLASSES: u64 = 1_500;
 const POSTINGS_DEFAULT: usize = 2_000;
 const EXACTNESS_SAMPLE: usize = 20;
 
@@ -73,6 +76,62 @@ fn county(n: u64) -> CountyCode {
 
 fn word(n: u64) -> String {
     format!("w{}x", letters(n))
+}
+
+/// Which synthetic alerts: `broad` (the mix above) or `narrow` (`BENCH_MIX=narrow`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mix {
+    Broad,
+    Narrow,
+}
+
+/// The narrow mix: what a careers-portal alert usually is, a job and a place. 70% name 1-3
+/// classifications of 1,500 and, nine times in ten, 1-2 counties; 15% name 1-2 departments
+/// and a county; 10% keywords (2 words of 3,000) and half of them a county; 5% one county and
+/// a tenure.
+fn narrow_alert(rng: &mut Rng, n: usize) -> AlertEntry {
+    let mut c = SearchCriteria::default();
+    let many = |rng: &mut Rng, max: u64| 1 + rng.below(max);
+    let kind = rng.below(100);
+    let mut counties = 0;
+    match kind {
+        0..70 => {
+            for _ in 0..many(rng, 3) {
+                c.classifications.push(class(rng.below(NARROW_CLASSES)));
+            }
+            if rng.below(10) != 0 {
+                counties = many(rng, 2);
+            }
+        }
+        70..85 => {
+            for _ in 0..many(rng, 2) {
+                c.departments.push(department(rng.below(DEPARTMENTS)));
+            }
+            counties = 1;
+        }
+        85..95 => {
+            let words: Vec<String> = (0..2).map(|_| word(rng.below(WORDS))).collect();
+            c.keywords = Some(words.join(" "));
+            counties = rng.below(2);
+        }
+        _ => {
+            counties = 1;
+            c.tenures.push(Tenure::ALL[rng.below(3) as usize]);
+        }
+    }
+    for _ in 0..counties {
+        c.counties.push(county(rng.below(COUNTIES)));
+    }
+    c.classifications.dedup();
+    c.counties.dedup();
+    c.departments.dedup();
+    AlertEntry::new(
+        format!("alert-{n}"),
+        format!("person-{}", n / 3),
+        c,
+        AlertChannel::Email,
+        AlertFrequency::ALL[n % 3],
+    )
 }
 
 fn alert(rng: &mut Rng, n: usize) -> AlertEntry {
@@ -125,11 +184,15 @@ fn alert(rng: &mut Rng, n: usize) -> AlertEntry {
     )
 }
 
-fn posting(rng: &mut Rng) -> PostingFacts {
+fn posting(rng: &mut Rng, mix: Mix) -> PostingFacts {
     let salary_min = 300_000 + rng.below(8) as i64 * 100_000;
+    let classes = match mix {
+        Mix::Broad => CLASSES,
+        Mix::Narrow => NARROW_CLASSES,
+    };
     PostingFacts {
         department: department(rng.below(DEPARTMENTS)).as_str().to_owned(),
-        classification: class(rng.below(CLASSES)).as_str().to_owned(),
+        classification: class(rng.below(classes)).as_str().to_owned(),
         county: county(rng.below(COUNTIES)).as_str().to_owned(),
         tenure: Tenure::ALL[rng.below(3) as usize],
         time_base: TimeBase::ALL[rng.below(3) as usize],
@@ -164,17 +227,22 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[at]
 }
 
-fn run(count: usize, postings_count: usize) {
+fn run(count: usize, postings_count: usize, mix: Mix) {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ count as u64);
     let before = rss_kib();
     let started = Instant::now();
     let mut index = AlertIndex::default();
     for n in 0..count {
-        index.upsert(alert(&mut rng, n));
+        index.upsert(match mix {
+            Mix::Broad => alert(&mut rng, n),
+            Mix::Narrow => narrow_alert(&mut rng, n),
+        });
     }
     let built = started.elapsed();
     let grown = rss_kib().saturating_sub(before);
-    let postings: Vec<PostingFacts> = (0..postings_count).map(|_| posting(&mut rng)).collect();
+    let postings: Vec<PostingFacts> = (0..postings_count)
+        .map(|_| posting(&mut rng, mix))
+        .collect();
     let mut times = Vec::with_capacity(postings_count);
     let (mut candidates, mut found) = (0usize, 0usize);
     for p in &postings {
@@ -198,7 +266,7 @@ fn run(count: usize, postings_count: usize) {
         let t = Instant::now();
         let mut b: Vec<&str> = all
             .iter()
-            .filter(|alert| matches(alert, p).is_some())
+            .filter(|alert| admits(alert, p))
             .map(|alert| alert.id.as_str())
             .collect();
         brute_ms += t.elapsed().as_secs_f64() * 1e3;
@@ -207,7 +275,11 @@ fn run(count: usize, postings_count: usize) {
         assert_eq!(a, b, "the index and brute force disagree");
     }
     println!(
-        "| {count} | {:.1} s | {:.3} | {:.3} | {:.3} | {} | {:.1} | {:.1} MiB ({:.0} B/alert) | {:.1} | exact on {EXACTNESS_SAMPLE} |",
+        "| {} | {count} | {:.1} s | {:.3} | {:.3} | {:.3} | {} | {:.1} | {:.1} MiB ({:.0} B/alert) | {:.1} | exact on {EXACTNESS_SAMPLE} |",
+        match mix {
+            Mix::Broad => "broad",
+            Mix::Narrow => "narrow",
+        },
         built.as_secs_f64(),
         percentile(&times, 0.5),
         percentile(&times, 0.99),
@@ -231,14 +303,18 @@ fn main() {
         counts
     };
     println!(
-        "| alerts | build | p50 ms/posting | p99 ms | mean ms | candidates/posting | matches/posting | index memory (RSS growth) | brute force ms/posting | exactness |"
+        "| mix | alerts | build | p50 ms/posting | p99 ms | mean ms | candidates/posting | matches/posting | index memory (RSS growth) | brute force ms/posting | exactness |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let postings = std::env::var("BENCH_POSTINGS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(POSTINGS_DEFAULT);
+    let mix = match std::env::var("BENCH_MIX").as_deref() {
+        Ok("narrow") => Mix::Narrow,
+        _ => Mix::Broad,
+    };
     for count in counts {
-        run(count, postings);
+        run(count, postings, mix);
     }
 }

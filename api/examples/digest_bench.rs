@@ -5,7 +5,7 @@
 //! `BENCH_DEMO_POSTINGS` demo postings (default 40), of which the open public ones are matched;
 //! N applicant accounts with an email address on file, each with one daily email alert (half
 //! of them two), and for each person the matches (hits) of 1-5 of those postings recorded in
-//! today's period, with the reasons the real matcher gives (`alerts::index::matches`). Rows are
+//! today's period, where the real matcher admits them (`alerts::index::admits`). Rows are
 //! written by the persistence crate's own functions, a thousand people per transaction.
 //!
 //! Timed: the digest pass exactly as the worker runs it (`alerts::worker::send_digests`):
@@ -30,7 +30,7 @@ use anyhow::{Context, bail, ensure};
 use chrono::{DateTime, Days, NaiveTime, TimeZone, Utc};
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl, connection::SimpleConnection};
 use merit_api::{
-    alerts::{AlertEntry, PostingFacts, index::matches, worker::DIGEST_BATCH},
+    alerts::{AlertEntry, PostingFacts, index::admits, worker::DIGEST_BATCH},
     db::Db,
     error::ApiError,
     services::alerts::{UnsubscribeLinks, deliver_digest, due_digests},
@@ -44,7 +44,7 @@ use merit_domain::{
 use merit_persistence::{
     DbConnection, PoolOptions,
     accounts::{self, NewAccount},
-    alerts::{self, Hit, JobAlert},
+    alerts::{self, DigestKey, Hit, JobAlert},
     db::{build_pool, establish, run_migrations},
     postings, reference,
     schema::{job_alert_digests, job_alert_hits, messages, outbox_emails},
@@ -180,9 +180,9 @@ fn person(
                 alert.channel,
                 alert.frequency,
             );
-            let Some(reasons) = matches(&entry, &target.facts) else {
+            if !admits(&entry, &target.facts) {
                 continue;
-            };
+            }
             let found_at = clock.day_start + chrono::Duration::minutes(60 + 90 * k as i64);
             let inserted = alerts::insert_hit(
                 conn,
@@ -191,7 +191,6 @@ fn person(
                     posting_id: target.posting.id.to_string(),
                     account_id: id.to_string(),
                     frequency: AlertFrequency::Daily.as_str().to_owned(),
-                    reasons: serde_json::to_string(&reasons)?,
                     period_start: naive(period_start),
                     due_at: naive(due_at),
                     created_at: naive(found_at),
@@ -271,15 +270,18 @@ async fn send_digests(
         lookups: Duration::ZERO,
         per_digest: Vec::new(),
     };
+    let mut after: Option<DigestKey> = None;
     loop {
         let looked = Instant::now();
+        let from = after.take();
         let due = db
-            .read(move |conn| due_digests(conn, now, DIGEST_BATCH))
+            .read(move |conn| due_digests(conn, now, from.as_ref(), DIGEST_BATCH))
             .await?;
         pass.lookups += looked.elapsed();
-        if due.is_empty() {
+        let Some(last) = due.last() else {
             break;
-        }
+        };
+        after = Some(last.clone());
         for key in due {
             let links = links.clone();
             let one = Instant::now();

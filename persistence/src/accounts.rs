@@ -478,7 +478,13 @@ pub fn search(
     filter: &AccountFilter,
     page: PageRequest<'_>,
 ) -> RepoResult<Page<Account>> {
-    let mut query = accounts::table.select(AccountRow::as_select()).into_boxed();
+    // Machine clients' service accounts are managed through their clients, not listed here.
+    let service_accounts =
+        crate::schema::api_clients::table.select(crate::schema::api_clients::account_id);
+    let mut query = accounts::table
+        .filter(diesel::dsl::not(accounts::id.eq_any(service_accounts)))
+        .select(AccountRow::as_select())
+        .into_boxed();
     if let Some(text) = &filter.text {
         let pattern = like_prefix(text);
         query = query.filter(

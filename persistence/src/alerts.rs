@@ -396,10 +396,9 @@ pub struct Hit {
     pub posting_id: String,
     /// The alert's owner.
     pub account_id: String,
-    /// The alert's frequency when it matched.
+    /// The alert's frequency when it matched (why it matched is written at delivery, from the
+    /// alert's criteria and the posting).
     pub frequency: String,
-    /// Why it matched (a JSON list of sentences).
-    pub reasons: String,
     /// Its delivery period's start.
     pub period_start: NaiveDateTime,
     /// When it is due (the period's end; at once for instant alerts).
@@ -415,15 +414,14 @@ pub struct Hit {
 /// Records a match; false when this alert already matched this posting (nothing changes).
 pub fn insert_hit(conn: &mut DbConnection, hit: &Hit) -> RepoResult<bool> {
     let inserted = diesel::sql_query(
-        "INSERT INTO job_alert_hits (alert_id, posting_id, account_id, frequency, reasons, \
-         period_start, due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+        "INSERT INTO job_alert_hits (alert_id, posting_id, account_id, frequency, \
+         period_start, due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (alert_id, posting_id) DO NOTHING",
     )
     .bind::<Text, _>(&hit.alert_id)
     .bind::<Text, _>(&hit.posting_id)
     .bind::<Text, _>(&hit.account_id)
     .bind::<Text, _>(&hit.frequency)
-    .bind::<Text, _>(&hit.reasons)
     .bind::<Timestamp, _>(hit.period_start)
     .bind::<Timestamp, _>(hit.due_at)
     .bind::<Timestamp, _>(hit.created_at)
@@ -459,31 +457,53 @@ pub struct DigestKey {
     pub period_start: NaiveDateTime,
 }
 
-/// Digests due at `now` with undelivered matches, at most `limit`.
+#[derive(QueryableByName)]
+struct DigestKeyRow {
+    #[diesel(sql_type = Text)]
+    account_id: String,
+    #[diesel(sql_type = Text)]
+    frequency: String,
+    #[diesel(sql_type = Timestamp)]
+    period_start: NaiveDateTime,
+}
+
+const DUE_FIRST: &str = "SELECT DISTINCT account_id, frequency, period_start FROM job_alert_hits \
+    WHERE delivered_at IS NULL AND due_at <= $1 AND frequency <> 'instant' \
+    ORDER BY account_id, frequency, period_start LIMIT $2";
+const DUE_AFTER: &str = "SELECT DISTINCT account_id, frequency, period_start FROM job_alert_hits \
+    WHERE delivered_at IS NULL AND due_at <= $1 AND frequency <> 'instant' \
+    AND (account_id, frequency, period_start) > ($2, $3, $4) \
+    ORDER BY account_id, frequency, period_start LIMIT $5";
+
+/// Digests due at `now` with undelivered matches, at most `limit`, in key order after `after`
+/// (a keyset walk: each batch starts where the last ended, along
+/// `job_alert_hits_pending_idx`, instead of re-reading the whole backlog).
 pub fn due_digests(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
+    after: Option<&DigestKey>,
     limit: i64,
 ) -> RepoResult<Vec<DigestKey>> {
-    let rows: Vec<(String, String, NaiveDateTime)> = job_alert_hits::table
-        .filter(job_alert_hits::delivered_at.is_null())
-        .filter(job_alert_hits::due_at.le(naive(now)))
-        .filter(job_alert_hits::frequency.ne("instant"))
-        .select((
-            job_alert_hits::account_id,
-            job_alert_hits::frequency,
-            job_alert_hits::period_start,
-        ))
-        .distinct()
-        .order((job_alert_hits::account_id, job_alert_hits::period_start))
-        .limit(limit)
-        .load(conn)?;
+    let rows: Vec<DigestKeyRow> = match after {
+        None => diesel::sql_query(DUE_FIRST)
+            .bind::<Timestamp, _>(naive(now))
+            .bind::<BigInt, _>(limit)
+            .load(conn)?,
+        // SQLite numbers `$n` parameters in order of appearance: they appear in order here.
+        Some(key) => diesel::sql_query(DUE_AFTER)
+            .bind::<Timestamp, _>(naive(now))
+            .bind::<Text, _>(&key.account_id)
+            .bind::<Text, _>(&key.frequency)
+            .bind::<Timestamp, _>(key.period_start)
+            .bind::<BigInt, _>(limit)
+            .load(conn)?,
+    };
     Ok(rows
         .into_iter()
-        .map(|(account_id, frequency, period_start)| DigestKey {
-            account_id,
-            frequency,
-            period_start,
+        .map(|r| DigestKey {
+            account_id: r.account_id,
+            frequency: r.frequency,
+            period_start: r.period_start,
         })
         .collect())
 }

@@ -86,23 +86,39 @@ impl From<&Announcement> for AnnouncementRow {
 
 /// Reads the audiences of `rows` (two queries) and builds the announcements.
 fn load(conn: &mut DbConnection, rows: Vec<AnnouncementRow>) -> RepoResult<Vec<Announcement>> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let offices: Vec<(String, String)> = announcement_offices::table
-        .filter(announcement_offices::announcement_id.eq_any(ids.clone()))
-        .order(announcement_offices::office_code.asc())
-        .select((
-            announcement_offices::announcement_id,
-            announcement_offices::office_code,
-        ))
-        .load(conn)?;
-    let roles: Vec<(String, String)> = announcement_roles::table
-        .filter(announcement_roles::announcement_id.eq_any(ids))
-        .order(announcement_roles::role.asc())
-        .select((
-            announcement_roles::announcement_id,
-            announcement_roles::role,
-        ))
-        .load(conn)?;
+    // An announcement for every office (every role) has no office (role) rows: only the others
+    // are looked up, and not at all when there are none (the common case of a dashboard).
+    let limited = |every: fn(&AnnouncementRow) -> bool| -> Vec<String> {
+        rows.iter()
+            .filter(|r| !every(r))
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    let (by_office, by_role) = (limited(|r| r.all_offices), limited(|r| r.all_roles));
+    let offices: Vec<(String, String)> = if by_office.is_empty() {
+        Vec::new()
+    } else {
+        announcement_offices::table
+            .filter(announcement_offices::announcement_id.eq_any(by_office))
+            .order(announcement_offices::office_code.asc())
+            .select((
+                announcement_offices::announcement_id,
+                announcement_offices::office_code,
+            ))
+            .load(conn)?
+    };
+    let roles: Vec<(String, String)> = if by_role.is_empty() {
+        Vec::new()
+    } else {
+        announcement_roles::table
+            .filter(announcement_roles::announcement_id.eq_any(by_role))
+            .order(announcement_roles::role.asc())
+            .select((
+                announcement_roles::announcement_id,
+                announcement_roles::role,
+            ))
+            .load(conn)?
+    };
     rows.into_iter()
         .map(|row| {
             let of = |pairs: &[(String, String)]| -> Vec<String> {

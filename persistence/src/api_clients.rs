@@ -205,6 +205,14 @@ pub fn live_secret_hashes(
         .load(conn)?)
 }
 
+/// Whether an account is a machine client's service account.
+pub fn is_service_account(conn: &mut DbConnection, account_id: &str) -> RepoResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        api_clients::table.filter(api_clients::account_id.eq(account_id)),
+    ))
+    .get_result(conn)?)
+}
+
 /// One client.
 pub fn find(conn: &mut DbConnection, id: ApiClientId) -> RepoResult<Option<ApiClient>> {
     api_clients::table

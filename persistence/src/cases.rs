@@ -575,6 +575,8 @@ pub struct Activity {
     pub recorded_by: String,
     /// When.
     pub recorded_at: DateTime<Utc>,
+    /// The case's office (a copy: a case never changes office), for counting an office's work.
+    pub office_code: String,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
@@ -588,6 +590,7 @@ struct ActivityRow {
     note: Option<String>,
     recorded_by: String,
     recorded_at: NaiveDateTime,
+    office_code: String,
 }
 
 impl TryFrom<ActivityRow> for Activity {
@@ -609,6 +612,7 @@ impl TryFrom<ActivityRow> for Activity {
             note: row.note,
             recorded_by: row.recorded_by,
             recorded_at: utc(row.recorded_at),
+            office_code: row.office_code,
         })
     }
 }
@@ -625,6 +629,7 @@ pub fn insert_activity(conn: &mut DbConnection, activity: &Activity) -> RepoResu
             note: activity.note.clone(),
             recorded_by: activity.recorded_by.clone(),
             recorded_at: naive(activity.recorded_at),
+            office_code: activity.office_code.clone(),
         })
         .execute(conn)?;
     Ok(())
@@ -677,6 +682,8 @@ pub struct Placement {
     pub recorded_by: String,
     /// When.
     pub recorded_at: DateTime<Utc>,
+    /// The case's office (a copy: a case never changes office), for counting an office's work.
+    pub office_code: String,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
@@ -692,6 +699,7 @@ struct PlacementRow {
     staff_id: String,
     recorded_by: String,
     recorded_at: NaiveDateTime,
+    office_code: String,
 }
 
 impl TryFrom<PlacementRow> for Placement {
@@ -715,6 +723,7 @@ impl TryFrom<PlacementRow> for Placement {
             staff_id: row.staff_id,
             recorded_by: row.recorded_by,
             recorded_at: utc(row.recorded_at),
+            office_code: row.office_code,
         })
     }
 }
@@ -733,6 +742,7 @@ pub fn insert_placement(conn: &mut DbConnection, placement: &Placement) -> RepoR
             staff_id: placement.staff_id.clone(),
             recorded_by: placement.recorded_by.clone(),
             recorded_at: naive(placement.recorded_at),
+            office_code: placement.office_code.clone(),
         })
         .execute(conn)?;
     Ok(())
@@ -794,11 +804,8 @@ pub fn activity_counts(
     conn: &mut DbConnection,
     scope: &ReportScope,
 ) -> RepoResult<Vec<(String, String, i64)>> {
-    let cases = staff_cases::table
-        .filter(staff_cases::office_code.eq(scope.office.clone()))
-        .select(staff_cases::id);
     let mut query = case_activities::table
-        .filter(case_activities::case_id.eq_any(cases))
+        .filter(case_activities::office_code.eq(scope.office.clone()))
         .filter(case_activities::provided_on.ge(scope.from))
         .filter(case_activities::provided_on.le(scope.to))
         .group_by((case_activities::staff_id, case_activities::code))
@@ -819,11 +826,8 @@ pub fn placement_counts(
     conn: &mut DbConnection,
     scope: &ReportScope,
 ) -> RepoResult<Vec<(String, i64)>> {
-    let cases = staff_cases::table
-        .filter(staff_cases::office_code.eq(scope.office.clone()))
-        .select(staff_cases::id);
     let mut query = case_placements::table
-        .filter(case_placements::case_id.eq_any(cases))
+        .filter(case_placements::office_code.eq(scope.office.clone()))
         .filter(case_placements::start_date.ge(scope.from))
         .filter(case_placements::start_date.le(scope.to))
         .group_by(case_placements::staff_id)

@@ -2,7 +2,11 @@
 //! answers.
 
 use chrono::{DateTime, Utc};
-use diesel::{dsl::count_star, prelude::*};
+use diesel::{
+    dsl::{count, count_star},
+    prelude::*,
+};
+
 use merit_domain::ids::AccountId;
 
 use crate::{
@@ -55,17 +59,13 @@ pub fn case_load(conn: &mut DbConnection, staff: AccountId) -> RepoResult<Vec<(S
         .load(conn)?)
 }
 
-/// How many of `account`'s messages (not archived) are unread and read.
-pub fn message_counts(conn: &mut DbConnection, account: AccountId) -> RepoResult<(i64, i64)> {
-    let kept = || {
-        messages::table
-            .filter(messages::account_id.eq(account.to_string()))
-            .filter(messages::archived_at.is_null())
-    };
-    let unread: i64 = kept()
-        .filter(messages::read_at.is_null())
-        .select(count_star())
+/// How many of `account`'s messages (not archived) are unread and read (one statement: all
+/// of them, and those with a read time).
+pub fn message_counts(conn: &mut DbConnection, account: &str) -> RepoResult<(i64, i64)> {
+    let (all, read): (i64, i64) = messages::table
+        .filter(messages::account_id.eq(account))
+        .filter(messages::archived_at.is_null())
+        .select((count_star(), count(messages::read_at)))
         .first(conn)?;
-    let all: i64 = kept().select(count_star()).first(conn)?;
-    Ok((unread, all - unread))
+    Ok((all - read, read))
 }

@@ -20,6 +20,7 @@ pub mod documents;
 pub mod error;
 pub mod exams;
 pub mod letters;
+pub mod merge_codes;
 pub mod merges;
 pub mod messages;
 pub mod outbox;

@@ -13,7 +13,7 @@ use crate::{
     schema::{
         accounts, application_templates, applications, appointment_waivers, contact_letters,
         correspondence, documents, eligibilities, exam_attempts, job_alert_digests, job_alert_hits,
-        job_alerts, messages, one_time_tokens, saved_searches, staff_cases,
+        job_alerts, merge_codes, messages, one_time_tokens, saved_searches, staff_cases,
     },
     templates::name_key,
     time::{naive, utc},
@@ -484,6 +484,13 @@ pub fn close_as_merged(
             .filter(one_time_tokens::used_at.is_null()),
     )
     .set(one_time_tokens::used_at.eq(naive(now)))
+    .execute(conn)?;
+    diesel::update(
+        merge_codes::table
+            .filter(merge_codes::account_id.eq(source))
+            .filter(merge_codes::used_at.is_null()),
+    )
+    .set(merge_codes::used_at.eq(naive(now)))
     .execute(conn)?;
     Ok(closed == 1)
 }

@@ -4,7 +4,10 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::{dsl::max, prelude::*, sql_types::Bool};
 use merit_domain::{
     ids::PostingId,
-    posting::{Duties, Posting, PostingStatus, PostingTitle, SalaryRange, Viewer, Visibility},
+    posting::{
+        Duties, Posting, PostingStatus, PostingTitle, SalaryRange, SearchCriteria, Viewer,
+        Visibility,
+    },
     reference::{ClassificationCode, CountyCode, DepartmentCode},
     terms::{Shift, Tenure, TimeBase},
 };
@@ -287,6 +290,28 @@ pub fn all_open(conn: &mut DbConnection) -> RepoResult<Vec<Posting>> {
     rows.into_iter().map(Posting::try_from).collect()
 }
 
+/// Open postings in id order, at most `limit` of them, those after id `after` (from the first
+/// when `None`): a search index loads page by page, so the rows of one page at a time are in
+/// memory beside it, not all of them.
+pub fn open_batch(
+    conn: &mut DbConnection,
+    after: Option<&str>,
+    limit: i64,
+) -> RepoResult<Vec<Posting>> {
+    let mut query = postings::table
+        .filter(postings::status.eq(PostingStatus::Open.as_str()))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(postings::id.gt(after.to_owned()));
+    }
+    let rows: Vec<PostingRow> = query
+        .order(postings::id.asc())
+        .limit(limit)
+        .select(PostingRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(Posting::try_from).collect()
+}
+
 /// The postings with these ids (any status).
 pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> RepoResult<Vec<Posting>> {
     let rows: Vec<PostingRow> = postings::table
@@ -324,4 +349,118 @@ pub fn changed_since(conn: &mut DbConnection, after: i64) -> RepoResult<(Vec<Str
 pub fn touch(posting: &mut Posting, now: DateTime<Utc>) {
     posting.updated_at = now;
     posting.version += 1;
+}
+
+/// The sync key of a posting: its last change, then its id.
+pub fn change_key(posting: &Posting) -> String {
+    format!("{}_{}", posting.updated_at.timestamp_micros(), posting.id)
+}
+
+fn parse_change_key(key: &str) -> Option<(NaiveDateTime, String)> {
+    let (micros, id) = key.split_once('_')?;
+    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+    id.parse::<PostingId>().ok()?;
+    Some((naive(at), id.to_owned()))
+}
+
+/// Whether `key` is a key [`change_key`] could have made.
+pub fn is_change_key(key: &str) -> bool {
+    parse_change_key(key).is_some()
+}
+
+/// A page of the postings `viewer` may see (any status but what [`visible_to`] hides) changed
+/// at or after `since` and at or before `settled`, ordered by (last change, id); the key is
+/// [`change_key`]. The criteria's filters apply as search applies them, except keywords and
+/// the order, which the caller refuses (`criteria.keywords` is ignored here).
+pub fn changed_since_instant(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    criteria: &SearchCriteria,
+    since: DateTime<Utc>,
+    settled: DateTime<Utc>,
+    page: PageRequest<'_>,
+) -> RepoResult<Page<Posting>> {
+    let mut query = postings::table
+        .filter(visible_to(viewer))
+        .filter(postings::updated_at.ge(naive(since)))
+        .filter(postings::updated_at.le(naive(settled)))
+        .select(PostingRow::as_select())
+        .into_boxed();
+    if !criteria.departments.is_empty() {
+        query = query.filter(
+            postings::department_code.eq_any(
+                criteria
+                    .departments
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
+    if !criteria.classifications.is_empty() {
+        query = query.filter(
+            postings::classification_code.eq_any(
+                criteria
+                    .classifications
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
+    if !criteria.counties.is_empty() {
+        query = query.filter(
+            postings::county_code.eq_any(
+                criteria
+                    .counties
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
+    if !criteria.tenures.is_empty() {
+        let names: Vec<&str> = criteria.tenures.iter().map(|t| t.as_str()).collect();
+        query = query.filter(postings::tenure.eq_any(names));
+    }
+    if !criteria.time_bases.is_empty() {
+        let names: Vec<&str> = criteria.time_bases.iter().map(|t| t.as_str()).collect();
+        query = query.filter(postings::time_base.eq_any(names));
+    }
+    if !criteria.shifts.is_empty() {
+        let names: Vec<&str> = criteria.shifts.iter().map(|s| s.as_str()).collect();
+        query = query.filter(postings::shift.eq_any(names));
+    }
+    if criteria.internal_only {
+        query = query.filter(postings::visibility.eq(Visibility::InternalOnly.as_str()));
+    }
+    if let Some(min) = criteria.salary_min {
+        query = query.filter(postings::salary_max_cents.ge(min));
+    }
+    if let Some(max) = criteria.salary_max {
+        query = query.filter(postings::salary_min_cents.le(max));
+    }
+    if let Some(day) = criteria.posted_since {
+        query = query.filter(postings::published_at.ge(day.and_time(chrono::NaiveTime::MIN)));
+    }
+    if let Some(day) = criteria.closing_before {
+        query = query.filter(postings::final_filing_date.le(day));
+    }
+    if let Some(after) = page.after {
+        let (at, id) = parse_change_key(after).ok_or_else(|| bad(format!("cursor: {after}")))?;
+        query = query.filter(
+            postings::updated_at
+                .gt(at)
+                .or(postings::updated_at.eq(at).and(postings::id.gt(id))),
+        );
+    }
+    let rows: Vec<PostingRow> = query
+        .order((postings::updated_at.asc(), postings::id.asc()))
+        .limit(page.fetch())
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(Posting::try_from)
+        .collect::<RepoResult<Vec<_>>>()?;
+    Ok(Page::from_overfetch(items, page.limit))
 }

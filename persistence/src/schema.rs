@@ -102,6 +102,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    merge_codes (id) {
+        id -> Text,
+        requested_by -> Text,
+        account_id -> Text,
+        code_hash -> Text,
+        sent_to -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     employee_roster (employee_id) {
         employee_id -> Text,
         first_name -> Text,
@@ -468,6 +482,7 @@ diesel::table! {
         note -> Nullable<Text>,
         recorded_by -> Text,
         recorded_at -> Timestamp,
+        office_code -> Text,
     }
 }
 
@@ -483,6 +498,7 @@ diesel::table! {
         staff_id -> Text,
         recorded_by -> Text,
         recorded_at -> Timestamp,
+        office_code -> Text,
     }
 }
 
@@ -582,7 +598,6 @@ diesel::table! {
         posting_id -> Text,
         account_id -> Text,
         frequency -> Text,
-        reasons -> Text,
         period_start -> Timestamp,
         due_at -> Timestamp,
         created_at -> Timestamp,
@@ -828,6 +843,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     refresh_tokens,
     one_time_tokens,
+    merge_codes,
     employee_roster,
     audit_events,
     outbox_emails,

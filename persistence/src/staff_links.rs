@@ -83,12 +83,21 @@ impl From<&StaffLink> for LinkRow {
 }
 
 fn load(conn: &mut DbConnection, rows: Vec<LinkRow>) -> RepoResult<Vec<StaffLink>> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let offices: Vec<(String, String)> = staff_link_offices::table
-        .filter(staff_link_offices::link_id.eq_any(ids))
-        .order(staff_link_offices::office_code.asc())
-        .select((staff_link_offices::link_id, staff_link_offices::office_code))
-        .load(conn)?;
+    // A link for every office has no office rows: only the others are looked up.
+    let ids: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.all_offices)
+        .map(|r| r.id.clone())
+        .collect();
+    let offices: Vec<(String, String)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        staff_link_offices::table
+            .filter(staff_link_offices::link_id.eq_any(ids))
+            .order(staff_link_offices::office_code.asc())
+            .select((staff_link_offices::link_id, staff_link_offices::office_code))
+            .load(conn)?
+    };
     Ok(rows
         .into_iter()
         .map(|row| StaffLink {

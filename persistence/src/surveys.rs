@@ -2,7 +2,11 @@
 //! answers, kept apart from who gave them.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::{dsl::count_star, prelude::*};
+use diesel::{
+    dsl::{case_when, count, count_star},
+    prelude::*,
+};
+
 use merit_domain::ids::AccountId;
 
 use crate::{
@@ -64,12 +68,21 @@ pub struct StoredAnswer {
 }
 
 fn load(conn: &mut DbConnection, rows: Vec<SurveyRow>) -> RepoResult<Vec<Survey>> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let offices: Vec<(String, String)> = survey_offices::table
-        .filter(survey_offices::survey_id.eq_any(ids))
-        .order(survey_offices::office_code.asc())
-        .select((survey_offices::survey_id, survey_offices::office_code))
-        .load(conn)?;
+    // A survey for every office has no office rows: only the others are looked up.
+    let ids: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.all_offices)
+        .map(|r| r.id.clone())
+        .collect();
+    let offices: Vec<(String, String)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        survey_offices::table
+            .filter(survey_offices::survey_id.eq_any(ids))
+            .order(survey_offices::office_code.asc())
+            .select((survey_offices::survey_id, survey_offices::office_code))
+            .load(conn)?
+    };
     Ok(rows
         .into_iter()
         .map(|row| Survey {
@@ -239,13 +252,18 @@ pub fn summary(
     office: Option<&str>,
     now: DateTime<Utc>,
 ) -> RepoResult<OpenSummary> {
-    let open: i64 = open_for(office, now).select(count_star()).first(conn)?;
     let mine = survey_responses::table
         .filter(survey_responses::account_id.eq(account.to_string()))
         .select(survey_responses::survey_id);
-    let unanswered: i64 = open_for(office, now)
-        .filter(diesel::dsl::not(surveys::id.eq_any(mine)))
-        .select(count_star())
+    // Both counts in one statement: the unanswered ones are those the `CASE` keeps.
+    let (open, unanswered): (i64, i64) = open_for(office, now)
+        .select((
+            count_star(),
+            count(case_when(
+                diesel::dsl::not(surveys::id.eq_any(mine)),
+                surveys::id,
+            )),
+        ))
         .first(conn)?;
     let latest = open_for(office, now)
         .select(SurveyRow::as_select())

@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use merit_persistence::alerts::DigestKey;
+
 use crate::{error::ApiError, services::alerts, state::AppState};
 
 /// How many digests one pass looks up at a time (each is sent in its own transaction).
@@ -41,18 +43,23 @@ pub async fn match_queued(state: &AppState) -> Result<usize, ApiError> {
     }
 }
 
-/// Sends every digest due now, one transaction each; returns how many were sent.
+/// Sends every digest due now, one transaction each; returns how many were sent. The due
+/// digests are walked in key order, a batch after the last key at a time (a digest that falls
+/// due during the pass goes in the next pass).
 pub async fn send_digests(state: &AppState) -> Result<usize, ApiError> {
     let mut sent = 0;
+    let now = state.clock.now();
+    let mut after: Option<DigestKey> = None;
     loop {
-        let now = state.clock.now();
+        let from = after.take();
         let due = state
             .db
-            .read(move |conn| alerts::due_digests(conn, now, DIGEST_BATCH))
+            .read(move |conn| alerts::due_digests(conn, now, from.as_ref(), DIGEST_BATCH))
             .await?;
-        if due.is_empty() {
+        let Some(last) = due.last() else {
             return Ok(sent);
-        }
+        };
+        after = Some(last.clone());
         for key in due {
             let links = state.unsubscribe.clone();
             let delivered = state

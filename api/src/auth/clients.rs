@@ -112,6 +112,51 @@ pub const CLIENT_OPERATIONS: &[(&str, &str, Permission)] = &[
         "/api/v1/postings/{id}/fill",
         Permission::ApplicationsWrite,
     ),
+    (
+        "GET",
+        "/api/v1/webhook-endpoints",
+        Permission::WebhooksManage,
+    ),
+    (
+        "POST",
+        "/api/v1/webhook-endpoints",
+        Permission::WebhooksManage,
+    ),
+    (
+        "GET",
+        "/api/v1/webhook-endpoints/{endpoint_id}",
+        Permission::WebhooksManage,
+    ),
+    (
+        "PUT",
+        "/api/v1/webhook-endpoints/{endpoint_id}",
+        Permission::WebhooksManage,
+    ),
+    (
+        "DELETE",
+        "/api/v1/webhook-endpoints/{endpoint_id}",
+        Permission::WebhooksManage,
+    ),
+    (
+        "POST",
+        "/api/v1/webhook-endpoints/{endpoint_id}/secret-rotations",
+        Permission::WebhooksManage,
+    ),
+    (
+        "GET",
+        "/api/v1/webhook-endpoints/{endpoint_id}/deliveries",
+        Permission::WebhooksManage,
+    ),
+    (
+        "GET",
+        "/api/v1/webhook-endpoints/{endpoint_id}/attempts",
+        Permission::WebhooksManage,
+    ),
+    (
+        "POST",
+        "/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+        Permission::WebhooksManage,
+    ),
 ];
 
 /// The permission a client needs for `method` on the route `pattern`; `None` when the

@@ -230,6 +230,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
                     note: None,
                     recorded_by: chen.id.to_string(),
                     recorded_at: now,
+                    office_code: case.office_code.clone(),
                 },
             )?;
         }
@@ -248,6 +249,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
                     staff_id: chen.id.to_string(),
                     recorded_by: chen.id.to_string(),
                     recorded_at: now,
+                    office_code: case.office_code.clone(),
                 },
             )?;
         }

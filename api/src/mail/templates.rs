@@ -103,6 +103,25 @@ pub fn reset_password(name: &str, link: &str) -> Message {
     )
 }
 
+/// A code proving control of this account for a profile merge.
+pub fn merge_code(name: &str, code: &str) -> Message {
+    let paragraphs = [
+        "Someone signed in with an Employee ID asked to merge this account into theirs. If that is you, enter this code on the merge page. It works once and expires in 15 minutes."
+            .to_owned(),
+        format!("Your code: {code}"),
+        "If this was not you, do not share the code: nobody can merge your account without it or your password."
+            .to_owned(),
+    ];
+    let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+    message(
+        "merge_code",
+        "Your code to merge accounts",
+        name,
+        &refs,
+        None,
+    )
+}
+
 /// Staff and admins cannot reset by email.
 pub fn contact_service_desk(name: &str) -> Message {
     message(

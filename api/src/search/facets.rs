@@ -2,7 +2,7 @@
 
 use merit_domain::terms::{Tenure, TimeBase};
 
-use super::index::{Doc, Index, Interner};
+use super::index::{Doc, Index, Interner, Keys};
 
 /// A facet value and how many results have it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,10 +89,10 @@ impl Counter {
         }
     }
 
-    pub(super) fn add(&mut self, doc: &Doc) {
-        self.county[usize::from(doc.county)] += 1;
-        self.department[usize::from(doc.department)] += 1;
-        self.classification[usize::from(doc.classification)] += 1;
+    pub(super) fn add(&mut self, keys: Keys, doc: &Doc) {
+        self.county[usize::from(keys.county)] += 1;
+        self.department[usize::from(keys.department)] += 1;
+        self.classification[usize::from(keys.classification)] += 1;
         self.tenure[position(Tenure::ALL, &doc.tenure)] += 1;
         self.time_base[position(TimeBase::ALL, &doc.time_base)] += 1;
     }

@@ -1,8 +1,11 @@
 //! The in-memory search index over open postings.
 //!
-//! Each open posting is a document in a slot: its id, title, filter values interned to small
-//! integers and the few figures a search filters or sorts on, about 100 bytes; its card is
-//! rebuilt from these (and the interned names) only for the hits of a page. Each term has a
+//! Each open posting is a document in a slot: its id, title and the few figures a search filters
+//! or sorts on, about 80 bytes; its card is rebuilt from these (and the interned names) only for
+//! the hits of a page. What a search checks first for every candidate (whether the slot is live,
+//! its county, department and classification interned to small integers, whether it is
+//! internal-only) sits apart in one array of 8 bytes a slot ([`Keys`]), so rejecting a candidate
+//! reads a few megabytes that stay in the CPU's cache instead of a document far away in memory. Each term has a
 //! posting list sorted by slot, with the term's raw weight in that document (title ×3,
 //! classification title ×2, duties ×1, summed; saturated as `w / (w + 1.2)` when scored), so
 //! keyword queries intersect lists. A document's score depends on that document alone, so scores
@@ -24,7 +27,7 @@ use merit_domain::{
 };
 use merit_persistence::reference::ReferenceNames;
 
-use super::text;
+use super::{query::gallop, text};
 
 /// What a search result shows of a posting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +115,33 @@ impl Interner {
     }
 }
 
-/// One indexed posting: what filters, sorts and the card need, and nothing else.
+/// What a search checks first about a slot: whether it is live, its interned county,
+/// department and classification, whether it is internal-only. Eight bytes, in one array.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Keys {
+    pub(super) county: u16,
+    pub(super) department: u16,
+    pub(super) classification: u16,
+    flags: u8,
+}
+
+impl Keys {
+    const LIVE: u8 = 1;
+    const INTERNAL: u8 = 2;
+
+    /// Whether the slot holds a document (not removed).
+    pub(super) fn live(self) -> bool {
+        self.flags & Self::LIVE != 0
+    }
+
+    /// Whether the document is internal-only.
+    pub(super) fn internal_only(self) -> bool {
+        self.flags & Self::INTERNAL != 0
+    }
+}
+
+/// One indexed posting: what filters, sorts and the card need besides its [`Keys`], and
+/// nothing else.
 #[derive(Debug)]
 pub(super) struct Doc {
     /// The posting id as a number: numbers order as the ids' canonical text does.
@@ -123,13 +152,9 @@ pub(super) struct Doc {
     pub(super) published_at: Option<DateTime<Utc>>,
     title: Box<str>,
     pub(super) final_filing_date: NaiveDate,
-    pub(super) county: u16,
-    pub(super) department: u16,
-    pub(super) classification: u16,
     pub(super) tenure: Tenure,
     pub(super) time_base: TimeBase,
     pub(super) shift: Shift,
-    pub(super) internal_only: bool,
     eligibility_required: bool,
 }
 
@@ -146,6 +171,118 @@ impl Doc {
 pub(super) struct TermList {
     pub(super) slots: Vec<u32>,
     pub(super) weights: Vec<u16>,
+    /// For a frequent term, its slots as bits too, so a search asks whether a candidate has
+    /// the term in constant time instead of galloping through a long list.
+    pub(super) dense: Option<Dense>,
+}
+
+impl TermList {
+    /// The position in the list of `slot`'s entry, if the term is in that document; `cursor`
+    /// (where the last probe of this list ended) only moves forward, so probes must come in
+    /// ascending slot order.
+    pub(super) fn find(&self, slot: u32, cursor: &mut usize) -> Option<usize> {
+        if let Some(dense) = &self.dense {
+            return dense.position(slot);
+        }
+        *cursor = gallop(&self.slots, *cursor, slot);
+        (self.slots.get(*cursor) == Some(&slot)).then_some(*cursor)
+    }
+
+    fn push(&mut self, slot: u32, raw: u16, bytes: &mut usize) {
+        if let Some(dense) = &mut self.dense {
+            dense.push(slot, self.slots.len(), bytes);
+        }
+        push_counted(&mut self.slots, slot, bytes);
+        push_counted(&mut self.weights, raw, bytes);
+    }
+
+    /// Gives the list its bits if it is frequent among `documents` slots (or drops them if it
+    /// no longer is, after a compaction).
+    fn densify(&mut self, documents: usize, dense_min: usize, bytes: &mut usize) {
+        let frequent = self.slots.len() >= dense_min && self.slots.len() * DENSE_SHARE >= documents;
+        match (&self.dense, frequent) {
+            (None, true) => {
+                let dense = Dense::of(&self.slots);
+                *bytes += dense.heap_bytes();
+                self.dense = Some(dense);
+            }
+            (Some(dense), false) => {
+                *bytes -= dense.heap_bytes();
+                self.dense = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * size_of::<u32>()
+            + self.weights.capacity() * size_of::<u16>()
+            + self.dense.as_ref().map_or(0, Dense::heap_bytes)
+    }
+
+    fn shrink(&mut self) {
+        self.slots.shrink_to_fit();
+        self.weights.shrink_to_fit();
+        if let Some(dense) = &mut self.dense {
+            dense.bits.shrink_to_fit();
+            dense.before.shrink_to_fit();
+        }
+    }
+}
+
+/// A term list takes bits once it holds at least one slot in this many (and at least
+/// [`DENSE_MIN`] entries): its bits then cost at most what its list does.
+const DENSE_SHARE: usize = 32;
+
+/// The fewest entries of a list with bits (a short list gallops fast enough).
+const DENSE_MIN: usize = 1024;
+
+/// A frequent term's slots as bits, 64 slots a word, with how many of its list's entries come
+/// before each word: a slot's entry in the list is that count plus the bits set below it in
+/// its word. Three bytes per 16 slots of the whole index.
+#[derive(Debug, Default)]
+pub(super) struct Dense {
+    bits: Vec<u64>,
+    before: Vec<u32>,
+}
+
+impl Dense {
+    fn of(slots: &[u32]) -> Self {
+        let mut dense = Dense::default();
+        let mut ignored = 0;
+        for (at, slot) in slots.iter().enumerate() {
+            dense.push(*slot, at, &mut ignored);
+        }
+        dense
+    }
+
+    /// Adds `slot` (above every slot already in), the list's entry number `at`.
+    fn push(&mut self, slot: u32, at: usize, bytes: &mut usize) {
+        let word = (slot / 64) as usize;
+        while self.bits.len() <= word {
+            // Every entry so far is below this word's first slot.
+            push_counted(
+                &mut self.before,
+                u32::try_from(at).unwrap_or(u32::MAX),
+                bytes,
+            );
+            push_counted(&mut self.bits, 0, bytes);
+        }
+        self.bits[word] |= 1 << (slot % 64);
+    }
+
+    /// The list's entry number of `slot`, if the term is in that document.
+    pub(super) fn position(&self, slot: u32) -> Option<usize> {
+        let word = (slot / 64) as usize;
+        let bits = *self.bits.get(word)?;
+        let bit = 1u64 << (slot % 64);
+        (bits & bit != 0)
+            .then(|| self.before[word] as usize + (bits & (bit - 1)).count_ones() as usize)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.bits.capacity() * size_of::<u64>() + self.before.capacity() * size_of::<u32>()
+    }
 }
 
 /// The saturated weight of a raw weight (what a term adds to a document's score).
@@ -159,6 +296,12 @@ pub(super) fn saturated(raw: u16) -> f32 {
 pub struct Index {
     /// Documents by slot; `None` for a removed document until the next compaction.
     pub(super) slots: Vec<Option<Doc>>,
+    /// What a search checks first, by slot (dead slots not live).
+    pub(super) keys: Vec<Keys>,
+    /// The heap bytes of what grows with the documents, kept as they come and go: titles,
+    /// the posting lists' and slot lists' buffers, terms' and words' text (the containers'
+    /// own tables are added when asked, see [`Index::heap_bytes`]).
+    counted: usize,
     /// How many slots are `None`.
     dead: usize,
     by_id: HashMap<PostingId, u32>,
@@ -175,14 +318,23 @@ pub struct Index {
     pub(super) by_county: Vec<Vec<u32>>,
     pub(super) by_department: Vec<Vec<u32>>,
     pub(super) by_classification: Vec<Vec<u32>>,
+    /// The fewest entries of a list with bits ([`DENSE_MIN`] when `None`; tests lower it).
+    pub(super) dense_min: Option<usize>,
 }
 
-fn list_push(lists: &mut Vec<Vec<u32>>, value: u16, slot: u32) {
+/// Pushes `value`, adding what the buffer grew by to `bytes`.
+fn push_counted<T>(list: &mut Vec<T>, value: T, bytes: &mut usize) {
+    let before = list.capacity();
+    list.push(value);
+    *bytes += (list.capacity() - before) * size_of::<T>();
+}
+
+fn list_push(lists: &mut Vec<Vec<u32>>, value: u16, slot: u32, bytes: &mut usize) {
     let value = usize::from(value);
     if lists.len() <= value {
         lists.resize_with(value + 1, Vec::new);
     }
-    lists[value].push(slot);
+    push_counted(&mut lists[value], slot, bytes);
 }
 
 const FIELD_WEIGHTS: [u16; 3] = [3, 2, 1];
@@ -230,6 +382,12 @@ impl Index {
             published_at: posting.published_at,
             title: posting.title.as_str().into(),
             final_filing_date: posting.final_filing_date,
+            tenure: posting.tenure,
+            time_base: posting.time_base,
+            shift: posting.shift,
+            eligibility_required: posting.eligibility_required,
+        };
+        let keys = Keys {
             county: self.counties.intern(
                 posting.county.as_str(),
                 &name(&names.counties, posting.county.as_str()),
@@ -241,16 +399,25 @@ impl Index {
             classification: self
                 .classifications
                 .intern(posting.classification.as_str(), &classification_title),
-            tenure: posting.tenure,
-            time_base: posting.time_base,
-            shift: posting.shift,
-            internal_only: posting.visibility == Visibility::InternalOnly,
-            eligibility_required: posting.eligibility_required,
+            flags: Keys::LIVE
+                | if posting.visibility == Visibility::InternalOnly {
+                    Keys::INTERNAL
+                } else {
+                    0
+                },
         };
-        list_push(&mut self.by_county, doc.county, slot);
-        list_push(&mut self.by_department, doc.department, slot);
-        list_push(&mut self.by_classification, doc.classification, slot);
+        let bytes = &mut self.counted;
+        list_push(&mut self.by_county, keys.county, slot, bytes);
+        list_push(&mut self.by_department, keys.department, slot, bytes);
+        list_push(
+            &mut self.by_classification,
+            keys.classification,
+            slot,
+            bytes,
+        );
+        *bytes += doc.title.len();
         self.slots.push(Some(doc));
+        self.keys.push(keys);
         self.by_id.insert(posting.id, slot);
     }
 
@@ -261,11 +428,14 @@ impl Index {
         }
         let stemmed = text::stem(word);
         let next = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
+        let stemmed_bytes = stemmed.capacity();
         let term = *self.terms.entry(stemmed).or_insert(next);
         if term == next {
             self.lists.push(TermList::default());
+            self.counted += stemmed_bytes;
         }
         self.words.insert(word.into(), term);
+        self.counted += word.len();
         term
     }
 
@@ -290,8 +460,12 @@ impl Index {
                 at += 1;
             }
             let list = &mut self.lists[term as usize];
-            list.slots.push(slot);
-            list.weights.push(raw);
+            list.push(slot, raw, &mut self.counted);
+            if list.dense.is_none() {
+                let documents = self.slots.len() + 1;
+                let dense_min = self.dense_min.unwrap_or(DENSE_MIN);
+                list.densify(documents, dense_min, &mut self.counted);
+            }
         }
     }
 
@@ -300,7 +474,9 @@ impl Index {
         let Some(slot) = self.by_id.remove(&id) else {
             return;
         };
-        if self.slots[slot as usize].take().is_some() {
+        if let Some(doc) = self.slots[slot as usize].take() {
+            self.counted -= doc.title.len();
+            self.keys[slot as usize] = Keys::default();
             self.dead += 1;
         }
         if self.dead >= COMPACT_AFTER && self.dead * 4 >= self.slots.len() {
@@ -311,6 +487,7 @@ impl Index {
     /// Renumbers the live documents in order and drops dead slots from every list.
     pub(super) fn compact(&mut self) {
         const GONE: u32 = u32::MAX;
+        let dense_min = self.dense_min.unwrap_or(DENSE_MIN);
         let mut renumbered = Vec::with_capacity(self.slots.len());
         let mut next = 0u32;
         for doc in &self.slots {
@@ -338,8 +515,13 @@ impl Index {
             }
             list.slots.truncate(kept);
             list.weights.truncate(kept);
-            list.slots.shrink_to_fit();
-            list.weights.shrink_to_fit();
+            list.shrink();
+            list.dense = None;
+            list.densify(
+                usize::try_from(next).unwrap_or(usize::MAX),
+                dense_min,
+                &mut 0,
+            );
         }
         for lists in [
             &mut self.by_county,
@@ -354,22 +536,49 @@ impl Index {
         for slot in self.by_id.values_mut() {
             *slot = renumbered[*slot as usize];
         }
+        self.keys.retain(|keys| keys.live());
+        self.keys.shrink_to_fit();
         self.slots.retain(Option::is_some);
         self.slots.shrink_to_fit();
         self.dead = 0;
+        self.counted = self.count_bytes();
+    }
+
+    /// Gives back what the buffers hold beyond their contents (after a full load, where lists
+    /// grew by doubling).
+    pub fn shrink(&mut self) {
+        for list in &mut self.lists {
+            list.shrink();
+        }
+        self.lists.shrink_to_fit();
+        for lists in [
+            &mut self.by_county,
+            &mut self.by_department,
+            &mut self.by_classification,
+        ] {
+            for list in lists.iter_mut() {
+                list.shrink_to_fit();
+            }
+        }
+        self.slots.shrink_to_fit();
+        self.keys.shrink_to_fit();
+        self.by_id.shrink_to_fit();
+        self.terms.shrink_to_fit();
+        self.words.shrink_to_fit();
+        self.counted = self.count_bytes();
     }
 
     /// The card of a live document.
-    pub(super) fn card(&self, doc: &Doc) -> PostingCard {
+    pub(super) fn card(&self, doc: &Doc, keys: Keys) -> PostingCard {
         PostingCard {
             id: Uuid::from_u128(doc.id).hyphenated().to_string(),
             title: doc.title.to_string(),
-            department_code: self.departments.name(doc.department).to_owned(),
-            department_name: self.departments.label(doc.department).to_owned(),
-            classification_code: self.classifications.name(doc.classification).to_owned(),
-            classification_title: self.classifications.label(doc.classification).to_owned(),
-            county_code: self.counties.name(doc.county).to_owned(),
-            county_name: self.counties.label(doc.county).to_owned(),
+            department_code: self.departments.name(keys.department).to_owned(),
+            department_name: self.departments.label(keys.department).to_owned(),
+            classification_code: self.classifications.name(keys.classification).to_owned(),
+            classification_title: self.classifications.label(keys.classification).to_owned(),
+            county_code: self.counties.name(keys.county).to_owned(),
+            county_name: self.counties.label(keys.county).to_owned(),
             tenure: doc.tenure,
             time_base: doc.time_base,
             shift: doc.shift,
@@ -377,7 +586,7 @@ impl Index {
             salary_max_cents: doc.salary_max,
             final_filing_date: doc.final_filing_date,
             published_at: doc.published_at,
-            visibility: if doc.internal_only {
+            visibility: if keys.internal_only() {
                 Visibility::InternalOnly
             } else {
                 Visibility::Public
@@ -387,15 +596,40 @@ impl Index {
     }
 
     /// An estimate of the heap bytes the index holds (its allocations' sizes, not counting the
-    /// allocator's own overhead), for `/metrics` and the benchmark.
+    /// allocator's own overhead), for `/metrics` and the benchmark. Constant time: what grows
+    /// with the documents is counted as they come and go, the containers' tables are read off
+    /// their capacities.
     pub fn heap_bytes(&self) -> usize {
+        self.counted + self.table_bytes()
+    }
+
+    /// The heap bytes of the containers' own tables and of the interners (a few hundred codes).
+    pub(super) fn table_bytes(&self) -> usize {
+        let coded_tables: usize = [
+            &self.by_county,
+            &self.by_department,
+            &self.by_classification,
+        ]
+        .iter()
+        .map(|lists| lists.capacity() * size_of::<Vec<u32>>())
+        .sum();
+        self.slots.capacity() * size_of::<Option<Doc>>()
+            + self.keys.capacity() * size_of::<Keys>()
+            + self.lists.capacity() * size_of::<TermList>()
+            + coded_tables
+            + self.terms.capacity() * (size_of::<(String, u32)>() + 1)
+            + self.words.capacity() * (size_of::<(Box<str>, u32)>() + 1)
+            + self.by_id.capacity() * (size_of::<(PostingId, u32)>() + 1)
+            + self.counties.heap_bytes()
+            + self.departments.heap_bytes()
+            + self.classifications.heap_bytes()
+    }
+
+    /// What [`Index::heap_bytes`] keeps a running count of, counted afresh by walking
+    /// everything (after a compaction, and to test the running count).
+    pub(super) fn count_bytes(&self) -> usize {
         let titles: usize = self.slots.iter().flatten().map(|d| d.title.len()).sum();
-        let lists: usize = self
-            .lists
-            .iter()
-            .map(|l| l.slots.capacity() * 4 + l.weights.capacity() * 2)
-            .sum::<usize>()
-            + self.lists.capacity() * size_of::<TermList>();
+        let lists: usize = self.lists.iter().map(TermList::heap_bytes).sum();
         let coded: usize = [
             &self.by_county,
             &self.by_department,
@@ -405,19 +639,8 @@ impl Index {
         .flat_map(|lists| lists.iter())
         .map(|l| l.capacity() * 4)
         .sum();
-        let terms: usize = self.terms.keys().map(String::capacity).sum::<usize>()
-            + self.terms.capacity() * (size_of::<(String, u32)>() + 1);
-        let words: usize = self.words.keys().map(|w| w.len()).sum::<usize>()
-            + self.words.capacity() * (size_of::<(Box<str>, u32)>() + 1);
-        self.slots.capacity() * size_of::<Option<Doc>>()
-            + titles
-            + lists
-            + coded
-            + terms
-            + words
-            + self.by_id.capacity() * (size_of::<(PostingId, u32)>() + 1)
-            + self.counties.heap_bytes()
-            + self.departments.heap_bytes()
-            + self.classifications.heap_bytes()
+        let terms: usize = self.terms.keys().map(String::capacity).sum();
+        let words: usize = self.words.keys().map(|w| w.len()).sum();
+        titles + lists + coded + terms + words
     }
 }

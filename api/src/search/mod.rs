@@ -44,6 +44,10 @@ pub use query::{Found, Hit, Query, SortKey};
 
 use crate::{clock::Clock, db::Db, error::ApiError};
 
+/// How many postings a full load reads at a time (their rows are in memory beside the index
+/// only one batch at a time).
+const LOAD_BATCH: i64 = 5_000;
+
 /// How an instance keeps its index in step with the others (from the settings).
 #[derive(Debug, Clone, Copy)]
 pub struct FollowSettings {
@@ -347,9 +351,20 @@ impl SearchService {
                 let last = postings::last_change(c)?;
                 let names = reference::names(c)?;
                 let mut fresh = Index::default();
-                for posting in &postings::all_open(c)? {
-                    fresh.upsert(posting, &names);
+                let mut after: Option<String> = None;
+                loop {
+                    let batch = postings::open_batch(c, after.as_deref(), LOAD_BATCH)?;
+                    for posting in &batch {
+                        fresh.upsert(posting, &names);
+                    }
+                    match batch.last() {
+                        Some(last) if batch.len() == LOAD_BATCH as usize => {
+                            after = Some(last.id.to_string());
+                        }
+                        _ => break,
+                    }
                 }
+                fresh.shrink();
                 Ok((fresh, last))
             })
             .await?;

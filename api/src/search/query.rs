@@ -11,7 +11,7 @@ use merit_domain::{
 
 use super::{
     facets::{Counter, Facets},
-    index::{Doc, Index, Interner, PostingCard, TermList, saturated},
+    index::{Doc, Index, Interner, Keys, PostingCard, TermList, saturated},
     text,
 };
 
@@ -133,16 +133,27 @@ fn list(lists: &[Vec<u32>], value: u16) -> &[u32] {
     lists.get(usize::from(value)).map_or(&[][..], Vec::as_slice)
 }
 
-/// The interned filters of a search: county, department, classification.
+/// What a search checks on a slot's [`Keys`] before anything else: that it is live, the interned
+/// filters (county, department, classification), the visibility rule and the internal-only
+/// filter.
 struct Coded {
     county: Wanted,
     department: Wanted,
     classification: Wanted,
+    own_department: Option<u16>,
+    sees_internal: bool,
+    internal_only: bool,
 }
 
 impl Coded {
-    fn new(index: &Index, criteria: &SearchCriteria) -> Self {
+    fn new(index: &Index, criteria: &SearchCriteria, viewer: &Viewer) -> Self {
         Coded {
+            own_department: viewer
+                .employer_of
+                .as_ref()
+                .and_then(|d| index.departments.get(d.as_str())),
+            sees_internal: viewer.sees_internal(),
+            internal_only: criteria.internal_only,
             county: Wanted::new(
                 &index.counties,
                 criteria.counties.iter().map(|c| c.as_str()),
@@ -158,10 +169,15 @@ impl Coded {
         }
     }
 
-    fn admits(&self, doc: &Doc) -> bool {
-        self.county.admits(doc.county)
-            && self.department.admits(doc.department)
-            && self.classification.admits(doc.classification)
+    fn admits(&self, keys: Keys) -> bool {
+        keys.live()
+            && self.county.admits(keys.county)
+            && self.department.admits(keys.department)
+            && self.classification.admits(keys.classification)
+            && (!self.internal_only || keys.internal_only())
+            && (!keys.internal_only()
+                || self.sees_internal
+                || self.own_department == Some(keys.department))
     }
 }
 
@@ -201,13 +217,14 @@ enum Driver<'i> {
 
 /// Visits every document that has all keywords and passes the coded filters, in slot order,
 /// with its score (0 without keywords): the shortest list (a keyword's or a filter's) drives,
-/// filters are checked on the document, and the other keyword lists are walked forward by
+/// coded filters are checked on the slot's [`Keys`] (one compact array, so a rejected candidate
+/// costs no visit to its document), and the other keyword lists are walked forward by
 /// galloping, shortest first, so the cost follows the shortest list, not the longest.
 fn matches<'i>(
     index: &'i Index,
     keywords: Option<&str>,
     coded: &Coded,
-    mut visit: impl FnMut(u32, &'i Doc, f32),
+    mut visit: impl FnMut(u32, Keys, &'i Doc, f32),
 ) {
     let Some(terms) = keyword_lists(index, keywords) else {
         return;
@@ -235,22 +252,35 @@ fn matches<'i>(
         .filter(|t| !matches!(driver, Driver::Term(d) if d == *t))
         .map(|t| (t, 0))
         .collect();
-    others.sort_by_key(|(t, _)| terms[*t].slots.len());
+    // Lists with bits first: a bit test in a small array that stays in the CPU cache, cheaper
+    // than reading the candidate's keys (one random read in an array of 8 bytes a slot).
+    others.sort_by_key(|(t, _)| (terms[*t].dense.is_none(), terms[*t].slots.len()));
+    let with_bits = others
+        .iter()
+        .take_while(|(t, _)| terms[*t].dense.is_some())
+        .count();
     let mut raw = [0u16; MAX_TERMS];
     let mut candidate = |slot: u32, driver_weight: Option<(usize, u16)>| {
-        let Some(doc) = index.slots.get(slot as usize).and_then(Option::as_ref) else {
+        let (bits, galloped) = others.split_at_mut(with_bits);
+        for (t, cursor) in bits.iter_mut() {
+            let list = terms[*t];
+            let Some(at) = list.find(slot, cursor) else {
+                return;
+            };
+            raw[*t] = list.weights[at];
+        }
+        let Some(keys) = index.keys.get(slot as usize) else {
             return;
         };
-        if !coded.admits(doc) {
+        if !coded.admits(*keys) {
             return;
         }
-        for (t, cursor) in &mut others {
+        for (t, cursor) in galloped.iter_mut() {
             let list = terms[*t];
-            *cursor = gallop(&list.slots, *cursor, slot);
-            if list.slots.get(*cursor) != Some(&slot) {
+            let Some(at) = list.find(slot, cursor) else {
                 return;
-            }
-            raw[*t] = list.weights[*cursor];
+            };
+            raw[*t] = list.weights[at];
         }
         if let Some((t, weight)) = driver_weight {
             raw[t] = weight;
@@ -259,7 +289,9 @@ fn matches<'i>(
         let score = raw[..terms.len()]
             .iter()
             .fold(0.0f32, |sum, weight| sum + saturated(*weight));
-        visit(slot, doc, score);
+        if let Some(doc) = index.slots.get(slot as usize).and_then(Option::as_ref) {
+            visit(slot, *keys, doc, score);
+        }
     };
     match driver {
         Driver::Term(t) => {
@@ -305,25 +337,17 @@ fn any_of<T: PartialEq>(values: &[T], value: T) -> bool {
     values.is_empty() || values.contains(&value)
 }
 
-/// The rules a document must pass besides the coded filters and keywords.
+/// The rules a document must pass besides the coded filters, visibility and keywords.
 struct Admission<'q> {
     criteria: &'q SearchCriteria,
-    own_department: Option<u16>,
-    sees_internal: bool,
     now: i64,
     posted_since: Option<i64>,
 }
 
 impl<'q> Admission<'q> {
-    fn new(index: &Index, query: &Query<'q>) -> Self {
+    fn new(query: &Query<'q>) -> Self {
         Admission {
             criteria: query.criteria,
-            own_department: query
-                .viewer
-                .employer_of
-                .as_ref()
-                .and_then(|d| index.departments.get(d.as_str())),
-            sees_internal: query.viewer.sees_internal(),
             now: query.now.timestamp_micros(),
             posted_since: query
                 .criteria
@@ -333,15 +357,9 @@ impl<'q> Admission<'q> {
         }
     }
 
-    fn visible(&self, doc: &Doc) -> bool {
-        !doc.internal_only || self.sees_internal || self.own_department == Some(doc.department)
-    }
-
     fn admits(&self, doc: &Doc) -> bool {
         let c = self.criteria;
-        self.visible(doc)
-            && doc.closes_micros > self.now
-            && (!c.internal_only || doc.internal_only)
+        doc.closes_micros > self.now
             && any_of(&c.tenures, doc.tenure)
             && any_of(&c.time_bases, doc.time_base)
             && any_of(&c.shifts, doc.shift)
@@ -437,8 +455,8 @@ impl Index {
     /// Runs `query`.
     pub fn search(&self, query: &Query<'_>) -> Found {
         let sort = query.criteria.effective_sort();
-        let coded = Coded::new(self, query.criteria);
-        let admission = Admission::new(self, query);
+        let coded = Coded::new(self, query.criteria, query.viewer);
+        let admission = Admission::new(query);
         let after = query.after.map(|after| After {
             primary: after.primary,
             text: &after.id,
@@ -451,12 +469,12 @@ impl Index {
             self,
             query.criteria.keywords.as_deref(),
             &coded,
-            |slot, doc, score| {
+            |slot, keys, doc, score| {
                 if !admission.admits(doc) {
                     return;
                 }
                 total += 1;
-                counter.add(doc);
+                counter.add(keys, doc);
                 let key = primary(sort, doc, score);
                 if after
                     .as_ref()
@@ -473,7 +491,7 @@ impl Index {
             .into_iter()
             .filter_map(|(key, _, slot, score)| {
                 let doc = self.slots[slot as usize].as_ref()?;
-                let card = self.card(doc);
+                let card = self.card(doc, self.keys[slot as usize]);
                 Some(Hit {
                     key: SortKey {
                         primary: key,

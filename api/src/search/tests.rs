@@ -102,7 +102,14 @@ fn posting(n: usize, s: &Spec) -> Posting {
 }
 
 fn index_of(postings: &[Posting]) -> Index {
+    index_with(postings, None)
+}
+
+/// An index whose term lists take bits from `dense_min` entries (`Some(1)`: every list has
+/// bits; `None`: the production threshold, which the small tests never reach, so they gallop).
+fn index_with(postings: &[Posting], dense_min: Option<usize>) -> Index {
     let mut index = Index::default();
+    index.dense_min = dense_min;
     let names = names();
     for p in postings {
         index.upsert(p, &names);
@@ -459,7 +466,8 @@ proptest! {
     ) {
         let postings: Vec<Posting> =
             specs.iter().enumerate().map(|(n, s)| posting(n, s)).collect();
-        let index = index_of(&postings);
+        for dense_min in [None, Some(1)] {
+        let index = index_with(&postings, dense_min);
         let expected = model(&postings, &criteria, &viewer);
         let found = run(&index, &criteria, &viewer, 100);
         let got: BTreeSet<String> = ids(&found).into_iter().collect();
@@ -482,6 +490,7 @@ proptest! {
 
         let paged = all_pages(&index, &criteria, &viewer, limit);
         prop_assert_eq!(&paged, &ids(&found), "pages concatenate to the whole, in order");
+        }
     }
 }
 
@@ -557,8 +566,14 @@ fn removals_and_updates_compact_the_index_without_changing_any_result() {
             posting(n, &s)
         })
         .collect();
+    for dense_min in [None, Some(1)] {
+        compact_and_compare(&postings, dense_min);
+    }
+}
+
+fn compact_and_compare(postings: &[Posting], dense_min: Option<usize>) {
     let names = names();
-    let mut index = index_of(&postings);
+    let mut index = index_with(postings, dense_min);
     let mut kept = Vec::new();
     for (n, p) in postings.iter().enumerate() {
         if n % 3 == 0 {
@@ -574,6 +589,15 @@ fn removals_and_updates_compact_the_index_without_changing_any_result() {
     }
     assert_eq!(index.len(), kept.len());
     let fresh = index_of(&kept);
+    if dense_min.is_some() {
+        assert!(
+            index
+                .lists
+                .iter()
+                .all(|l| l.dense.is_some() == (l.slots.len() * 32 >= index.slots.len())),
+            "every frequent list has bits, no other"
+        );
+    }
     let county = |c: &str| CountyCode::parse(c).unwrap();
     let department = |d: &str| DepartmentCode::parse(d).unwrap();
     let searches = [
@@ -648,4 +672,60 @@ fn cards_carry_every_field_of_the_posting() {
     assert_eq!(card.published_at, p.published_at);
     assert_eq!(card.visibility, Visibility::InternalOnly);
     assert!(card.eligibility_required);
+}
+
+#[test]
+fn the_running_heap_count_agrees_with_a_walk_of_the_index() {
+    let names = names();
+    let mut index = Index::default();
+    // The running count is right when it equals what a walk of every list and text finds.
+    let agrees = |index: &Index| index.heap_bytes() == index.table_bytes() + index.count_bytes();
+    assert!(agrees(&index));
+    let mut postings: Vec<Posting> = (0..3000)
+        .map(|n| {
+            let mut s = spec(n % 3, (n / 3) % 3, n % 5 == 0);
+            s.word = n % 5;
+            posting(n, &s)
+        })
+        .collect();
+    let mut last = index.heap_bytes();
+    for (n, p) in postings.iter().enumerate() {
+        index.upsert(p, &names);
+        if n % 500 == 0 {
+            assert!(agrees(&index), "after {n} postings");
+            assert!(
+                index.heap_bytes() > last,
+                "the count grows with the postings"
+            );
+            last = index.heap_bytes();
+        }
+    }
+    assert!(agrees(&index));
+    for (n, p) in postings.iter_mut().enumerate() {
+        match n % 4 {
+            0 => index.remove(p.id),
+            1 => {
+                p.title =
+                    PostingTitle::parse("A much longer title for a nurse analyst job").unwrap();
+                index.upsert(p, &names);
+            }
+            _ => {}
+        }
+        if n % 250 == 0 {
+            assert!(agrees(&index), "after {n} changes");
+        }
+    }
+    assert!(agrees(&index), "after compactions");
+    let before = index.heap_bytes();
+    index.shrink();
+    assert!(agrees(&index));
+    assert!(
+        index.heap_bytes() < before,
+        "shrinking gives back spare capacity"
+    );
+    for p in &postings {
+        index.remove(p.id);
+    }
+    assert!(index.is_empty());
+    assert!(agrees(&index));
 }

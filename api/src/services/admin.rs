@@ -12,7 +12,8 @@ use merit_domain::{
     reference::{DepartmentCode, OfficeCode},
 };
 use merit_persistence::{
-    DbConnection, Page, PageRequest, RepoError, accounts, audit as audit_log, reference, sessions,
+    DbConnection, Page, PageRequest, RepoError, accounts, api_clients, audit as audit_log,
+    reference, sessions,
 };
 use serde_json::json;
 
@@ -183,7 +184,7 @@ pub async fn reset_password(
     state
         .db
         .write(move |conn| {
-            accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
+            get_account(conn, id)?;
             accounts::set_password(conn, id, &hash, Some(expires_at), now)?;
             sessions::revoke_all(conn, id, None, "password_reset_by_admin", now)?;
             audit::record(
@@ -218,9 +219,15 @@ pub fn audit_events(
     Ok(audit_log::list(conn, filter, page)?)
 }
 
-/// One account, or 404.
+/// One account, or 404. A machine client's service account is 404 too: it is managed through
+/// its client (`/admin/api-clients`), which decides its roles and department, and revoking the
+/// client is how it is disabled.
 pub fn get_account(conn: &mut DbConnection, id: AccountId) -> Result<Account, ApiError> {
-    accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))
+    let account = accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
+    if api_clients::is_service_account(conn, id)? {
+        return Err(ApiError::not_found("account"));
+    }
+    Ok(account)
 }
 
 /// Lifts a lock and clears failed sign-ins.
@@ -230,7 +237,7 @@ pub fn unlock(
     id: AccountId,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
+    get_account(conn, id)?;
     accounts::set_failures(conn, id, &LoginFailures::default())?;
     audit::record(
         conn,
@@ -264,7 +271,7 @@ pub fn update(
     patch: AccountPatch,
     now: DateTime<Utc>,
 ) -> Result<Account, ApiError> {
-    let account = accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
+    let account = get_account(conn, id)?;
     if patch.disabled == Some(false) && account.merged_into.is_some() {
         return Err(ApiError::new(
             Code::AlreadyMerged,

@@ -30,7 +30,7 @@ use serde_json::json;
 use sha2::Sha256;
 
 use crate::{
-    alerts::{AlertIndex, PostingFacts},
+    alerts::{AlertIndex, PostingFacts, index::reasons},
     error::{ApiError, Code},
     services::{
         audit::{self, AuditKind},
@@ -75,6 +75,15 @@ impl std::fmt::Debug for UnsubscribeLinks {
 }
 
 const TOKEN_CONTEXT: &[u8] = b"merit job alert unsubscribe v1:";
+/// A token naming several alerts (a digest's) is signed under its own context.
+const SET_CONTEXT: &[u8] = b"merit job alert set unsubscribe v1:";
+
+/// The most alerts one token names (a person's alerts, see [`MAX_ALERTS_PER_PERSON`]).
+const MOST_IN_A_TOKEN: usize = MAX_ALERTS_PER_PERSON as usize;
+
+/// The longest token: [`MOST_IN_A_TOKEN`] ids of 16 bytes and a MAC of 32, base64url, and a
+/// dot (the query parameter's `maxLength`).
+pub const MAX_TOKEN_LEN: usize = (MOST_IN_A_TOKEN * 16 * 4).div_ceil(3) + 1 + 43;
 
 impl UnsubscribeLinks {
     /// Links under `public_url`, signed with a key derived from the server's secret.
@@ -98,24 +107,67 @@ impl UnsubscribeLinks {
             .chain_update(alert_id.as_bytes())
     }
 
+    fn set_mac(&self, ids: &[u8]) -> HmacSha256 {
+        keyed(&self.key).chain_update(SET_CONTEXT).chain_update(ids)
+    }
+
     /// The token for one alert: its id and a MAC of it (it names that alert and nothing else).
     pub fn token(&self, alert_id: &str) -> String {
         let mac = self.mac(alert_id).finalize().into_bytes();
         format!("{alert_id}.{}", URL_SAFE_NO_PAD.encode(mac))
     }
 
-    /// The alert a token names, if its MAC is ours (checked in constant time).
-    pub fn verify(&self, token: &str) -> Option<JobAlertId> {
-        let (id, mac) = token.split_once('.')?;
+    /// The token for a set of alerts (a digest's): for one alert, [`UnsubscribeLinks::token`];
+    /// for several, their ids (16 bytes each, in order, each once) and a MAC of them, both
+    /// base64url. It names exactly those alerts. `None` for no alert or more than a person
+    /// may keep.
+    pub fn set_token(&self, alert_ids: &[JobAlertId]) -> Option<String> {
+        let ids: BTreeSet<JobAlertId> = alert_ids.iter().copied().collect();
+        match ids.len() {
+            0 => None,
+            1 => ids.first().map(|id| self.token(&id.to_string())),
+            n if n > MOST_IN_A_TOKEN => None,
+            _ => {
+                let bytes: Vec<u8> = ids.iter().flat_map(|id| id.uuid().into_bytes()).collect();
+                let mac = self.set_mac(&bytes).finalize().into_bytes();
+                Some(format!(
+                    "{}.{}",
+                    URL_SAFE_NO_PAD.encode(&bytes),
+                    URL_SAFE_NO_PAD.encode(mac)
+                ))
+            }
+        }
+    }
+
+    /// The alerts a token names (one, or a digest's several, in id order), if its MAC is ours
+    /// (checked in constant time).
+    pub fn verify(&self, token: &str) -> Option<Vec<JobAlertId>> {
+        let (head, mac) = token.split_once('.')?;
         let given = URL_SAFE_NO_PAD.decode(mac).ok()?;
-        // Constant-time comparison.
-        self.mac(id).verify_slice(&given).ok()?;
-        JobAlertId::parse(id).ok()
+        if let Ok(id) = JobAlertId::parse(head) {
+            self.mac(head).verify_slice(&given).ok()?;
+            return Some(vec![id]);
+        }
+        let bytes = URL_SAFE_NO_PAD.decode(head).ok()?;
+        if bytes.len() < 32 || bytes.len() % 16 != 0 || bytes.len() > MOST_IN_A_TOKEN * 16 {
+            return None;
+        }
+        self.set_mac(&bytes).verify_slice(&given).ok()?;
+        bytes
+            .chunks_exact(16)
+            .map(|c| uuid::Uuid::from_slice(c).ok().map(JobAlertId::from_uuid))
+            .collect()
     }
 
     /// The one-click unsubscribe address of an alert.
     pub fn url(&self, alert_id: &str) -> String {
         format!("{}?token={}", self.base_url, self.token(alert_id))
+    }
+
+    /// The one-click unsubscribe address of a set of alerts (see [`UnsubscribeLinks::set_token`]).
+    pub fn set_url(&self, alert_ids: &[JobAlertId]) -> Option<String> {
+        self.set_token(alert_ids)
+            .map(|token| format!("{}?token={token}", self.base_url))
     }
 }
 
@@ -231,10 +283,10 @@ pub fn delete(conn: &mut DbConnection, owner: AccountId, id: JobAlertId) -> Resu
 /// What a one-click unsubscribe did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unsubscribed {
-    /// The alert.
-    pub alert_id: JobAlertId,
-    /// Whether this request turned it off (false: it was off already).
-    pub changed: bool,
+    /// The alerts the link names that still exist, in id order.
+    pub alert_ids: Vec<JobAlertId>,
+    /// How many of them this request turned off (0: they were off already).
+    pub changed: usize,
 }
 
 fn bad_token() -> ApiError {
@@ -244,38 +296,49 @@ fn bad_token() -> ApiError {
     )
 }
 
-/// The alert an unsubscribe token names, without changing anything (GET).
+/// The alerts an unsubscribe token names that still exist (at least one), in id order,
+/// without changing anything (GET).
 pub fn unsubscribe_target(
     conn: &mut DbConnection,
     links: &UnsubscribeLinks,
     token: &str,
-) -> Result<JobAlert, ApiError> {
-    let id = links.verify(token).ok_or_else(bad_token)?;
-    alerts::find(conn, &id.to_string())?.ok_or_else(bad_token)
+) -> Result<Vec<JobAlert>, ApiError> {
+    let ids = links.verify(token).ok_or_else(bad_token)?;
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let mut found = alerts::find_many(conn, &ids)?;
+    if found.is_empty() {
+        return Err(bad_token());
+    }
+    found.sort_by_key(|a| a.id);
+    Ok(found)
 }
 
-/// Turns off the one alert a signed token names (RFC 8058 one-click POST). Repeating it
-/// answers the same and changes nothing; the change is audited once.
+/// Turns off the alerts a signed token names (one, or a digest's several; RFC 8058 one-click
+/// POST), and no other. Repeating it answers the same and changes nothing; each alert turned
+/// off is audited once.
 pub fn unsubscribe(
     conn: &mut DbConnection,
     links: &UnsubscribeLinks,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Unsubscribed, ApiError> {
-    let alert = unsubscribe_target(conn, links, token)?;
-    let changed = alerts::turn_off(conn, &alert.id.to_string(), now)?;
-    if changed {
-        audit::record(
-            conn,
-            AuditKind::AlertUnsubscribed,
-            None,
-            Some(alert.account_id),
-            json!({ "alert_id": alert.id.to_string() }),
-            now,
-        )?;
+    let named = unsubscribe_target(conn, links, token)?;
+    let mut changed = 0;
+    for alert in &named {
+        if alerts::turn_off(conn, &alert.id.to_string(), now)? {
+            changed += 1;
+            audit::record(
+                conn,
+                AuditKind::AlertUnsubscribed,
+                None,
+                Some(alert.account_id),
+                json!({ "alert_id": alert.id.to_string() }),
+                now,
+            )?;
+        }
     }
     Ok(Unsubscribed {
-        alert_id: alert.id,
+        alert_ids: named.into_iter().map(|a| a.id).collect(),
         changed,
     })
 }
@@ -324,12 +387,6 @@ fn owner(conn: &mut DbConnection, account_id: AccountId) -> Result<Option<Owner>
             employer_of,
         },
     }))
-}
-
-fn reasons_text(reasons: &str) -> String {
-    serde_json::from_str::<Vec<String>>(reasons)
-        .unwrap_or_default()
-        .join("; ")
 }
 
 fn describe(posting: &Posting) -> String {
@@ -399,7 +456,6 @@ pub fn match_posting(
             posting_id: posting_id.to_owned(),
             account_id: alert.account_id.clone(),
             frequency: alert.frequency.as_str().to_owned(),
-            reasons: serde_json::to_string(&matched.reasons).map_err(ApiError::internal)?,
             period_start: naive(period_start),
             due_at: naive(due_at),
             created_at: naive(now),
@@ -420,7 +476,10 @@ pub fn match_posting(
                         "A posting that just opened matches your job alert: {}.",
                         describe(&posting)
                     ),
-                    format!("Why it matched: {}.", matched.reasons.join("; ")),
+                    format!(
+                        "Why it matched: {}.",
+                        reasons(&alert.criteria, &facts).join("; ")
+                    ),
                     format!("Posting id: {}.", posting.id),
                 ],
                 application_id: None,
@@ -485,25 +544,40 @@ pub fn deliver_digest(
         .filter(|a| a.active)
         .map(|a| (a.id.to_string(), a))
         .collect();
+    // Every listed posting in one query.
+    let posting_ids: Vec<String> = hits
+        .iter()
+        .filter(|h| active.contains_key(&h.alert_id))
+        .map(|h| h.posting_id.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let open: HashMap<String, Posting> = postings::find_many(conn, &posting_ids)?
+        .into_iter()
+        .filter(|p| p.status == PostingStatus::Open)
+        .map(|p| (p.id.to_string(), p))
+        .collect();
     // A posting closed or cancelled since it matched is dropped; one matched by several alerts
-    // is listed once, with every reason.
-    let mut listed: Vec<(Posting, Vec<String>)> = Vec::new();
+    // is listed once, with every alert's reasons (written now, from the alert's criteria).
+    let mut listed: Vec<(&Posting, PostingFacts, Vec<String>)> = Vec::new();
+    let mut used: BTreeSet<JobAlertId> = BTreeSet::new();
     for hit in &hits {
-        if !active.contains_key(&hit.alert_id) {
-            continue;
-        }
-        let Ok(posting_id) = PostingId::parse(&hit.posting_id) else {
+        let (Some(alert), Some(posting)) = (active.get(&hit.alert_id), open.get(&hit.posting_id))
+        else {
             continue;
         };
-        if let Some((_, reasons)) = listed.iter_mut().find(|(p, _)| p.id == posting_id) {
-            reasons.push(reasons_text(&hit.reasons));
-            continue;
+        if alert.channel == AlertChannel::Email {
+            used.insert(alert.id);
         }
-        if let Some(posting) = postings::find(conn, posting_id)?
-            && posting.status == PostingStatus::Open
-        {
-            listed.push((posting, vec![reasons_text(&hit.reasons)]));
-        }
+        let at = match listed.iter().position(|(p, _, _)| p.id == posting.id) {
+            Some(at) => at,
+            None => {
+                listed.push((posting, PostingFacts::without_terms(posting), Vec::new()));
+                listed.len() - 1
+            }
+        };
+        let (_, facts, why) = &mut listed[at];
+        why.push(reasons(&alert.criteria, facts).join("; "));
     }
     let who = match listed.is_empty() {
         true => None,
@@ -516,20 +590,7 @@ pub fn deliver_digest(
         alerts::finish_digest(conn, key, None, now)?;
         return Ok(false);
     };
-    let used: BTreeSet<&str> = hits
-        .iter()
-        .filter(|h| active.contains_key(&h.alert_id))
-        .map(|h| h.alert_id.as_str())
-        .collect();
-    let emailed: Vec<&str> = used
-        .iter()
-        .copied()
-        .filter(|id| {
-            active
-                .get(*id)
-                .is_some_and(|a| a.channel == AlertChannel::Email)
-        })
-        .collect();
+    let emailed: Vec<JobAlertId> = used.into_iter().collect();
     let period = match frequency {
         AlertFrequency::Weekly => "week",
         _ => "day",
@@ -540,12 +601,12 @@ pub fn deliver_digest(
         if count == 1 { "posting" } else { "postings" },
         utc(key.period_start).format("%Y-%m-%d"),
     )];
-    for (posting, reasons) in &listed {
+    for (posting, _, why) in &listed {
         paragraphs.push(format!(
             "{} Posting id: {}. Why it matched: {}.",
             describe(posting),
             posting.id,
-            reasons.join("; ")
+            why.join("; ")
         ));
     }
     let notice = Notice {
@@ -558,14 +619,11 @@ pub fn deliver_digest(
         ),
         paragraphs,
         application_id: None,
-        posting_id: (count == 1).then(|| listed[0].0.id),
+        posting_id: listed.first().filter(|_| count == 1).map(|l| l.0.id),
     };
-    // The one-click header names one alert: a digest of several alerts carries none (each alert
-    // is turned off from its own instant emails or by its owner).
-    let unsubscribe = match emailed.as_slice() {
-        [one] if used.len() == 1 => Some(links.url(one)),
-        _ => None,
-    };
+    // The one-click header names the email alerts that listed a posting here (one, or several:
+    // a signed token naming exactly those), so it stops this mail and nothing else.
+    let unsubscribe = links.set_url(&emailed);
     let to = if emailed.is_empty() {
         EmailTo::Nowhere
     } else {
@@ -576,12 +634,56 @@ pub fn deliver_digest(
     Ok(true)
 }
 
-/// The digests due at `now`, at most `limit` of them (call [`deliver_digest`] for each, one
-/// transaction each).
+/// The digests due at `now`, at most `limit` of them, in key order after `after` (call
+/// [`deliver_digest`] for each, one transaction each, then ask again after the last key).
 pub fn due_digests(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
+    after: Option<&DigestKey>,
     limit: i64,
 ) -> Result<Vec<DigestKey>, ApiError> {
-    Ok(alerts::due_digests(conn, now, limit)?)
+    Ok(alerts::due_digests(conn, now, after, limit)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: usize) -> Vec<JobAlertId> {
+        (0..n)
+            .map(|_| JobAlertId::from_uuid(uuid::Uuid::now_v7()))
+            .collect()
+    }
+
+    #[test]
+    fn a_set_token_names_exactly_its_alerts_and_is_signed() {
+        let links = UnsubscribeLinks::new("https://careers.example.gov", b"secret");
+        let other = UnsubscribeLinks::new("https://careers.example.gov", b"another secret");
+        let three = ids(3);
+        let token = links.set_token(&three).expect("a token");
+        let mut sorted = three.clone();
+        sorted.sort();
+        assert_eq!(links.verify(&token), Some(sorted));
+        assert_eq!(other.verify(&token), None, "another key's token is refused");
+        // One alert: the one-alert token.
+        let one = links.set_token(&three[..1]).expect("a token");
+        assert_eq!(one, links.token(&three[0].to_string()));
+        assert_eq!(links.verify(&one), Some(vec![three[0]]));
+        // Each of the token's characters matters.
+        let (head, mac) = token.split_once('.').unwrap();
+        let fewer = &head[..head.len() - 22];
+        assert_eq!(links.verify(&format!("{fewer}.{mac}")), None);
+        assert_eq!(links.set_token(&[]), None);
+    }
+
+    #[test]
+    fn the_longest_token_fits_the_schema_and_a_longer_set_has_none() {
+        let links = UnsubscribeLinks::new("https://careers.example.gov", b"secret");
+        let most = ids(MOST_IN_A_TOKEN);
+        let token = links.set_token(&most).expect("a token");
+        assert_eq!(token.len(), MAX_TOKEN_LEN);
+        assert_eq!(MAX_TOKEN_LEN, 578, "the query parameter's maxLength");
+        assert_eq!(links.verify(&token).map(|v| v.len()), Some(MOST_IN_A_TOKEN));
+        assert_eq!(links.set_token(&ids(MOST_IN_A_TOKEN + 1)), None);
+    }
 }

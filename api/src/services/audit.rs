@@ -99,9 +99,13 @@ pub enum AuditKind {
     ProfileMerged,
     /// This account was merged into another and closed.
     AccountMerged,
-    /// A wrong password for the other account of a self-service profile merge; it counts
-    /// towards that account's lock like a failed sign-in.
+    /// A wrong password for the other account of a self-service profile merge (it counts
+    /// towards that account's lock like a failed sign-in), or a wrong emailed code (it counts
+    /// towards the code's tries; details `proof: code`).
     MergeProofFailed,
+    /// A code to prove control of another account for a profile merge was emailed to it (actor
+    /// the employee who asked, subject that account).
+    MergeCodeSent,
     /// An admin added a webhook endpoint to an API client.
     WebhookEndpointCreated,
     /// An admin changed a webhook endpoint (address, event types, enabled).
@@ -128,7 +132,7 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 57] = [
+    pub const ALL: [AuditKind; 58] = [
         AuditKind::SignIn,
         AuditKind::SignInFailed,
         AuditKind::CurrentPasswordFailed,
@@ -175,6 +179,7 @@ impl AuditKind {
         AuditKind::ProfileMerged,
         AuditKind::AccountMerged,
         AuditKind::MergeProofFailed,
+        AuditKind::MergeCodeSent,
         AuditKind::WebhookEndpointCreated,
         AuditKind::WebhookEndpointUpdated,
         AuditKind::WebhookEndpointDeleted,
@@ -237,6 +242,7 @@ impl AuditKind {
             AuditKind::ProfileMerged => "profile_merged",
             AuditKind::AccountMerged => "account_merged",
             AuditKind::MergeProofFailed => "merge_proof_failed",
+            AuditKind::MergeCodeSent => "merge_code_sent",
             AuditKind::WebhookEndpointCreated => "webhook_endpoint_created",
             AuditKind::WebhookEndpointUpdated => "webhook_endpoint_updated",
             AuditKind::WebhookEndpointDeleted => "webhook_endpoint_deleted",

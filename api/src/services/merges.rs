@@ -1,6 +1,7 @@
 //! Profile merge: a person's external (email-registered) account merged into their Employee ID
 //! account. One use case ([`merge`]) serves the admin path and the employee's own, which first
-//! proves control of the other account with its password ([`merge_own`]).
+//! proves control of the other account with its password or an emailed code ([`merge_own`],
+//! [`request_code`]).
 //!
 //! A dry run lists what would move, itemised, and every conflict with its resolution; the merge
 //! applies the same plan in one transaction: rows are re-owned by the target, the target's
@@ -9,22 +10,24 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::{
-    account::{Account, LoginIdentifier, Role, RosterStatus},
+    account::{Account, EmailAddress, LoginIdentifier, Role, RosterStatus},
     ids::{AccountId, ApplicationId},
     merge::{DecidedBy, PersonDetails, ProfileField, Side, merge_details, renamed},
 };
 use merit_persistence::{
-    DbConnection, accounts,
+    DbConnection, accounts, merge_codes,
     merges::{self, Holdings, Moves},
     profiles, roster, sessions,
 };
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use crate::{
     auth::{AuthUser, hashing::Verified},
     error::{ApiError, Code},
+    mail::{self, templates},
     services::{
         applications::withdraw_for_merge,
         audit::{self, AuditKind},
@@ -39,7 +42,7 @@ const MAX_NAME_CHARS: usize = 100;
 /// How the merge was asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
-    /// The employee, signed in, proved control of the other account with its password.
+    /// The employee, signed in, proved control of the other account (password or code).
     SelfService,
     /// An admin (the service desk) named both accounts.
     Admin,
@@ -270,19 +273,247 @@ fn refuse(code: Code, detail: &str) -> ApiError {
     ApiError::new(code, detail)
 }
 
-/// The employee's own merge: checks the other account's password like a sign-in (a wrong one,
-/// or an unknown sign-in name, is the same 422 after the same wait, and counts against that
-/// account's failed sign-ins), then runs [`merge`] with the caller as the target.
+/// How the employee proves control of the other account.
+#[derive(Debug, Clone)]
+pub enum Proof {
+    /// Its password.
+    Password(String),
+    /// A code emailed to its verified address ([`request_code`]).
+    Code(String),
+}
+
+/// How long an emailed merge code works.
+pub const CODE_TTL: TimeDelta = TimeDelta::minutes(15);
+/// Wrong tries after which a code stops working.
+pub const CODE_MAX_ATTEMPTS: i32 = 5;
+/// Codes one employee may ask for per hour.
+pub const CODES_PER_HOUR: i64 = 5;
+/// Digits of a code.
+const CODE_DIGITS: usize = 6;
+
+/// The stored hash of a code: SHA-256 of its row id (a salt: codes are short) and the code.
+fn code_hash(id: &str, code: &str) -> String {
+    hex::encode(Sha256::digest(format!("{id}:{code}").as_bytes()))
+}
+
+/// A random code of [`CODE_DIGITS`] digits.
+fn new_code() -> String {
+    let bytes = crate::auth::tokens::random_bytes(CODE_DIGITS);
+    bytes.iter().map(|b| char::from(b'0' + b % 10)).collect()
+}
+
+/// The account at `login` that an employee may ask a merge code for: usable (not disabled,
+/// merged or locked), with a verified email address, and not the employee's own.
+fn code_recipient(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Account, EmailAddress)>, ApiError> {
+    let Some(identifier) = LoginIdentifier::parse(login) else {
+        return Ok(None);
+    };
+    let Some((account, _)) = accounts::find_for_login(conn, &identifier)? else {
+        return Ok(None);
+    };
+    if account.id == user.id()
+        || account.disabled
+        || account.failures.is_locked(now)
+        || account.email_verified_at.is_none()
+    {
+        return Ok(None);
+    }
+    Ok(account.email.clone().map(|email| (account, email)))
+}
+
+/// Emails a merge code to the verified address of the employee's other account (named by its
+/// sign-in name), when there is such an account; the answer is the same either way (when the
+/// code would expire), so the sign-in names of others cannot be probed. A new code ends the
+/// earlier ones for the same account; at most [`CODES_PER_HOUR`] per employee and hour (429).
+pub fn request_code(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, ApiError> {
+    user.require(Role::Employee)?;
+    let expires_at = now + CODE_TTL;
+    if merge_codes::issued_since(conn, user.id(), now - TimeDelta::hours(1))? >= CODES_PER_HOUR {
+        return Err(ApiError::TooManyRequests { retry_after: 3600 });
+    }
+    let Some((account, email)) = code_recipient(conn, user, login, now)? else {
+        return Ok(expires_at);
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    let code = new_code();
+    merge_codes::issue(
+        conn,
+        &merge_codes::NewMergeCode {
+            id: &id,
+            requested_by: user.id(),
+            account_id: &account.id,
+            code_hash: &code_hash(&id, &code),
+            sent_to: &email.key(),
+            expires_at,
+        },
+        now,
+    )?;
+    let message = templates::merge_code(account.first_name.as_str(), &code);
+    mail::enqueue(conn, email.as_str(), message, now)?;
+    audit::record(
+        conn,
+        AuditKind::MergeCodeSent,
+        Some(user.id()),
+        Some(&account.id),
+        json!({}),
+        now,
+    )?;
+    Ok(expires_at)
+}
+
+fn incorrect_code() -> ApiError {
+    ApiError::invalid(
+        "source.code",
+        "incorrect_code",
+        "The code is wrong, expired, used, or not one sent for this account at your request: \
+         ask for a new one.",
+    )
+}
+
+/// Checks a merge code of `user` for `source`: counts a wrong try (the code dies at
+/// [`CODE_MAX_ATTEMPTS`]), and answers the live code's id when it matches.
+fn check_code(
+    conn: &mut DbConnection,
+    user_id: &str,
+    source: &str,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, ApiError> {
+    let Some(live) = merge_codes::live(conn, user_id, source, now)? else {
+        return Ok(None);
+    };
+    let well_formed = code.len() == CODE_DIGITS && code.bytes().all(|b| b.is_ascii_digit());
+    if well_formed && code_hash(&live.id, code) == live.code_hash {
+        return Ok(Some(live.id));
+    }
+    merge_codes::record_wrong(conn, &live.id, CODE_MAX_ATTEMPTS, now)?;
+    audit::record(
+        conn,
+        AuditKind::MergeProofFailed,
+        Some(user_id),
+        Some(source),
+        json!({"proof": "code", "attempts": live.attempts + 1}),
+        now,
+    )?;
+    Ok(None)
+}
+
+/// The employee's own merge: checks the proof of control of the other account, then runs
+/// [`merge`] with the caller as the target.
+///
+/// A password is checked like a sign-in (a wrong one, or an unknown sign-in name, is the same
+/// 422 after the same wait, and counts against that account's failed sign-ins). A code must be
+/// the live one emailed for that account at this employee's request ([`request_code`]); a
+/// wrong one counts against the code. Dry runs leave a right code usable; the merge uses it.
 pub async fn merge_own(
     state: &AppState,
     user: &AuthUser,
     login: String,
-    password: String,
+    proof: Proof,
     dry_run: bool,
     choices: Choices,
 ) -> Result<Plan, ApiError> {
     user.require(Role::Employee)?;
-    let found = match LoginIdentifier::parse(&login) {
+    let source = match proof {
+        Proof::Password(password) => proven_by_password(state, login, password).await?,
+        Proof::Code(code) => {
+            return merge_by_code(state, user, login, code, dry_run, choices).await;
+        }
+    };
+    let command = MergeCommand {
+        source: source.id,
+        target: user.id().to_owned(),
+        dry_run,
+        choices,
+        via: Via::SelfService,
+    };
+    let actor = user.id().to_owned();
+    let now = state.clock.now();
+    if dry_run {
+        state
+            .db
+            .read(move |conn| merge(conn, &actor, command, now))
+            .await
+    } else {
+        state
+            .db
+            .write(move |conn| merge(conn, &actor, command, now))
+            .await
+    }
+}
+
+async fn merge_by_code(
+    state: &AppState,
+    user: &AuthUser,
+    login: String,
+    code: String,
+    dry_run: bool,
+    choices: Choices,
+) -> Result<Plan, ApiError> {
+    let now = state.clock.now();
+    let user_id = user.id().to_owned();
+    // First the check, in a transaction of its own so that a wrong try is counted even though
+    // the request fails.
+    let checked_by = user_id.clone();
+    let found = state
+        .db
+        .write(move |conn| {
+            let Some(identifier) = LoginIdentifier::parse(&login) else {
+                return Ok(None);
+            };
+            let Some((source, _)) = accounts::find_for_login(conn, &identifier)? else {
+                return Ok(None);
+            };
+            let id = check_code(conn, &checked_by, &source.id, &code, now)?;
+            Ok(id.map(|id| (source, id)))
+        })
+        .await?;
+    let Some((source, code_id)) = found else {
+        return Err(incorrect_code());
+    };
+    let command = MergeCommand {
+        source: source.id,
+        target: user_id.clone(),
+        dry_run,
+        choices,
+        via: Via::SelfService,
+    };
+    if dry_run {
+        return state
+            .db
+            .read(move |conn| merge(conn, &user_id, command, now))
+            .await;
+    }
+    // The merge uses the code in its own transaction: a refused merge leaves it usable.
+    state
+        .db
+        .write(move |conn| {
+            if !merge_codes::consume(conn, &code_id, now)? {
+                return Err(incorrect_code());
+            }
+            merge(conn, &user_id, command, now)
+        })
+        .await
+}
+
+/// The other account, when `password` is its own; 422 `incorrect_password` otherwise.
+async fn proven_by_password(
+    state: &AppState,
+    login: String,
+    password: String,
+) -> Result<Account, ApiError> {
+    let lookup = login.clone();
+    let found = match LoginIdentifier::parse(&lookup) {
         Some(identifier) => {
             state
                 .db
@@ -302,8 +533,11 @@ pub async fn merge_own(
         .filter(|_| usable)
         .and_then(|(_, hash)| hash.clone());
     let verified = state.hasher.verify(password, stored_hash).await?;
-    let source = match (found, verified) {
-        (Some((account, _)), Verified::Yes { .. }) if usable => account,
+    match (found, verified) {
+        (Some((account, _)), Verified::Yes { .. }) if usable => {
+            state.sign_in_slowdown.succeeded(&login);
+            Ok(account)
+        }
         (found, _) => {
             let wait = state
                 .sign_in_slowdown
@@ -319,32 +553,12 @@ pub async fn merge_own(
             };
             let (counted, ()) = futures_util::join!(count, actix_web::rt::time::sleep(wait));
             counted?;
-            return Err(ApiError::invalid(
+            Err(ApiError::invalid(
                 "source.password",
                 "incorrect_password",
                 "The sign-in name or the password of the other account is wrong.",
-            ));
+            ))
         }
-    };
-    state.sign_in_slowdown.succeeded(&login);
-    let command = MergeCommand {
-        source: source.id,
-        target: user.id(),
-        dry_run,
-        choices,
-        via: Via::SelfService,
-    };
-    let actor = user.id().to_owned();
-    if dry_run {
-        state
-            .db
-            .read(move |conn| merge(conn, actor, command, now))
-            .await
-    } else {
-        state
-            .db
-            .write(move |conn| merge(conn, actor, command, now))
-            .await
     }
 }
 

@@ -5,7 +5,8 @@ use merit_domain::{
     ids::{EntityId, PostingId},
     posting::{
         Candidate, Consideration, Duties, EligibilityStanding, Posting, PostingAction,
-        PostingStatus, PostingTitle, SalaryRange, Viewer, Visibility, consideration,
+        PostingStatus, PostingTitle, SalaryRange, SearchCriteria, Viewer, Visibility,
+        consideration,
     },
     reference::{ClassificationCode, CountyCode, DepartmentCode},
     terms::{Shift, Tenure, TimeBase},
@@ -293,6 +294,24 @@ pub fn list_department(
     page: PageRequest<'_>,
 ) -> Result<Page<NamedPosting>, ApiError> {
     let page = postings::list_for_department(conn, department, viewer, page)?;
+    named_page(conn, page)
+}
+
+/// Incremental sync: the postings `viewer` may see (every status but drafts, except a
+/// department's employer's own drafts; as `GET /postings/{id}` shows them) changed at or after
+/// `since` and settled at `now` (the same [`SYNC_SETTLE`](super::applications::SYNC_SETTLE)
+/// as applications), ordered by (last change, id), filtered by `criteria` (keywords and the
+/// order are refused before this).
+pub fn changes(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    criteria: &SearchCriteria,
+    since: DateTime<Utc>,
+    page: PageRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Page<NamedPosting>, ApiError> {
+    let settled = now - super::applications::SYNC_SETTLE;
+    let page = postings::changed_since_instant(conn, viewer, criteria, since, settled, page)?;
     named_page(conn, page)
 }
 

@@ -2,6 +2,7 @@
 //! the visibility rule, daily and weekly digests with a fixed clock, two instances on one
 //! database without duplicates, and RFC 8058 one-click unsubscribe.
 
+mod channels;
 mod crud;
 mod delivery;
 mod unsubscribe;

@@ -617,3 +617,201 @@ async fn refusals_name_what_is_wrong() {
         "account_merged",
     );
 }
+
+const CODES: &str = "/api/v1/me/profile-merge-codes";
+
+/// Asks for a merge code for `login` as `user`; checks the answer is 202.
+async fn ask_code(app: &TestApp, user: &TestUser, login: &str) {
+    let asked = app
+        .post_as(&user.token, CODES, &json!({"login": login}))
+        .await;
+    asked.assert_status(202);
+    assert!(asked.body["expires_at"].is_string(), "{}", asked.text);
+}
+
+/// The code in the newest merge-code email to `address`.
+async fn code_sent_to(app: &TestApp, address: &str) -> String {
+    let mails = app.mail_to(address).await;
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|m| m.subject.contains("merge accounts"))
+        .unwrap_or_else(|| panic!("no merge code to {address}: {mails:#?}"));
+    let start = mail.text.find("Your code: ").unwrap() + "Your code: ".len();
+    mail.text[start..start + 6].to_owned()
+}
+
+async fn merge_with_code(w: &World, user: &TestUser, code: &str, dry_run: bool) -> TestResponse {
+    w.app
+        .post_as(
+            &user.token,
+            OWN,
+            &json!({"source": {"login": "dana@example.org", "code": code}, "dry_run": dry_run}),
+        )
+        .await
+}
+
+#[track_caller]
+fn assert_incorrect_code(response: &TestResponse) {
+    assert_problem(response, 422, "validation_failed");
+    assert_eq!(response.body["errors"][0]["field"], "source.code");
+    assert_eq!(response.body["errors"][0]["code"], "incorrect_code");
+}
+
+#[actix_web::test]
+async fn an_emailed_code_proves_the_other_account_once() {
+    let w = world().await;
+    ask_code(&w.app, &w.employee, "dana@example.org").await;
+    let code = code_sent_to(&w.app, "dana@example.org").await;
+    assert!(code.chars().all(|c| c.is_ascii_digit()), "{code}");
+    // Only a hash is stored.
+    let stored: Vec<String> = w
+        .app
+        .db
+        .read(|conn| {
+            use diesel::prelude::*;
+            use merit_persistence::schema::merge_codes;
+            Ok(merge_codes::table
+                .select(merge_codes::code_hash)
+                .load::<String>(conn)
+                .map_err(merit_persistence::RepoError::from)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].contains(&code));
+
+    // A dry run accepts it and leaves it usable; the merge uses it.
+    let dry = merge_with_code(&w, &w.employee, &code, true).await;
+    dry.assert_status(200);
+    let merged = merge_with_code(&w, &w.employee, &code, false).await;
+    merged.assert_status(200);
+    assert_eq!(merged.body["dry_run"], false, "{}", merged.text);
+    assert_problem(
+        &w.app.sign_in("dana@example.org", PASSWORD).await,
+        403,
+        "account_merged",
+    );
+    // Used once: the same code again is refused.
+    assert_incorrect_code(&merge_with_code(&w, &w.employee, &code, true).await);
+    assert_eq!(
+        audit_events(&w.app, &w.admin, "kind=merge_code_sent")
+            .await
+            .len(),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn wrong_expired_and_someone_elses_codes_are_refused() {
+    let w = world().await;
+    // No code asked for yet.
+    assert_incorrect_code(&merge_with_code(&w, &w.employee, "123456", true).await);
+
+    ask_code(&w.app, &w.employee, "dana@example.org").await;
+    let code = code_sent_to(&w.app, "dana@example.org").await;
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    assert_incorrect_code(&merge_with_code(&w, &w.employee, wrong, true).await);
+
+    // Another employee cannot use the code sent at this employee's request.
+    let other = w.app.employee("4002", "DMV").await;
+    assert_incorrect_code(&merge_with_code(&w, &other, &code, true).await);
+    // Nor can it be used for another account.
+    let elsewhere = w.app.applicant("eve@example.org").await;
+    let foreign = w
+        .app
+        .post_as(
+            &w.employee.token,
+            OWN,
+            &json!({"source": {"login": "eve@example.org", "code": code}}),
+        )
+        .await;
+    assert_incorrect_code(&foreign);
+    drop(elsewhere);
+
+    // The right one still works after a wrong try...
+    merge_with_code(&w, &w.employee, &code, true)
+        .await
+        .assert_status(200);
+    // ...but not once expired.
+    w.app.clock.advance(chrono::Duration::minutes(16));
+    let later = w.app.signed_in(&w.employee.login, PASSWORD).await;
+    assert_incorrect_code(&merge_with_code(&w, &later, &code, true).await);
+    let admin = w.app.signed_in(&w.admin.login, &w.admin.password).await;
+    let failures = audit_events(
+        &w.app,
+        &admin,
+        &format!("kind=merge_proof_failed&account_id={}", w.applicant.id),
+    )
+    .await;
+    assert_eq!(failures.len(), 1, "the one wrong try of the live code");
+    assert_eq!(failures[0]["details"]["proof"], "code");
+}
+
+#[actix_web::test]
+async fn a_code_dies_after_five_wrong_tries_and_a_new_one_ends_the_old() {
+    let w = world().await;
+    ask_code(&w.app, &w.employee, "dana@example.org").await;
+    let first = code_sent_to(&w.app, "dana@example.org").await;
+    ask_code(&w.app, &w.employee, "dana@example.org").await;
+    let second = code_sent_to(&w.app, "dana@example.org").await;
+    if first != second {
+        assert_incorrect_code(&merge_with_code(&w, &w.employee, &first, true).await);
+    }
+    let wrong = if second == "999999" {
+        "999998"
+    } else {
+        "999999"
+    };
+    for _ in 0..5 {
+        assert_incorrect_code(&merge_with_code(&w, &w.employee, wrong, true).await);
+    }
+    assert_incorrect_code(&merge_with_code(&w, &w.employee, &second, true).await);
+}
+
+#[actix_web::test]
+async fn codes_go_only_to_a_verified_address_and_are_limited_per_hour() {
+    let w = world().await;
+    // An unknown name and an unverified account get the same answer, and no email.
+    ask_code(&w.app, &w.employee, "nobody@example.org").await;
+    w.app
+        .register("unverified@example.org")
+        .await
+        .assert_status(202);
+    let before = w.app.mail_to("unverified@example.org").await.len();
+    ask_code(&w.app, &w.employee, "unverified@example.org").await;
+    assert_eq!(w.app.mail_to("unverified@example.org").await.len(), before);
+    // Only employees may ask.
+    let refused = w
+        .app
+        .post_as(
+            &w.applicant.token,
+            CODES,
+            &json!({"login": "dana@example.org"}),
+        )
+        .await;
+    assert_problem(&refused, 403, "forbidden");
+    // Five codes an hour.
+    for _ in 0..5 {
+        ask_code(&w.app, &w.employee, "dana@example.org").await;
+    }
+    let limited = w
+        .app
+        .post_as(
+            &w.employee.token,
+            CODES,
+            &json!({"login": "dana@example.org"}),
+        )
+        .await;
+    assert_eq!(limited.status, 429, "{}", limited.text);
+    // Password and code together are not a proof.
+    let both = w
+        .app
+        .post_as(
+            &w.employee.token,
+            OWN,
+            &json!({"source": {"login": "dana@example.org", "password": PASSWORD, "code": "123456"}}),
+        )
+        .await;
+    assert_eq!(both.status, 422, "{}", both.text);
+}

@@ -515,3 +515,95 @@ async fn each_client_has_a_rate_limit_shown_in_ratelimit_headers() {
     person.assert_status(200);
     assert_eq!(person.header("ratelimit"), "");
 }
+
+#[actix_web::test]
+async fn a_bearer_header_on_a_token_request_is_ignored() {
+    let (app, admin) = app_with_admin().await;
+    let client = create_client(&app, &admin, Some("DMV"), &["postings:read"]).await;
+    let old = client_token(&app, &client, None).await;
+    // An HTTP client that sends its last access token on every request, with the credentials
+    // in the body: the Bearer header is no client authentication (RFC 6749 §2.3) and is ignored.
+    let form = serde_urlencoded::to_string([
+        ("grant_type", "client_credentials"),
+        ("client_id", client.id.as_str()),
+        ("client_secret", client.secret.as_str()),
+    ])
+    .unwrap();
+    let renewed = app
+        .send(
+            app.request(Method::POST, "/api/v1/auth/token")
+                .bearer_auth(&old)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(form),
+        )
+        .await;
+    renewed.assert_status(200);
+    // Even an expired or made-up Bearer token changes nothing.
+    let form = serde_urlencoded::to_string([
+        ("grant_type", "client_credentials"),
+        ("client_id", client.id.as_str()),
+        ("client_secret", client.secret.as_str()),
+    ])
+    .unwrap();
+    let made_up = app
+        .send(
+            app.request(Method::POST, "/api/v1/auth/token")
+                .bearer_auth("not-a-token")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(form),
+        )
+        .await;
+    made_up.assert_status(200);
+    // Without credentials in the body it is still an unauthenticated client.
+    let bare = app
+        .send(
+            app.request(Method::POST, "/api/v1/auth/token")
+                .bearer_auth(&old)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body("grant_type=client_credentials"),
+        )
+        .await;
+    assert_oauth_error(&bare, 401, "invalid_client");
+}
+
+#[actix_web::test]
+async fn service_accounts_are_hidden_from_the_admin_account_list() {
+    let (app, admin) = app_with_admin().await;
+    let client = create_client(&app, &admin, Some("DMV"), &["postings:read"]).await;
+    let list = app
+        .get_as(&admin.token, "/api/v1/admin/accounts?limit=100")
+        .await;
+    list.assert_status(200);
+    assert!(
+        !list.text.contains(&client.account_id),
+        "the service account is listed: {}",
+        list.text
+    );
+    let path = format!("/api/v1/admin/accounts/{}", client.account_id);
+    assert_problem(&app.get_as(&admin.token, &path).await, 404, "not_found");
+    let patched = app
+        .send(
+            app.request(Method::PATCH, &path)
+                .bearer_auth(&admin.token)
+                .json(&json!({"roles": ["admin"]})),
+        )
+        .await;
+    assert_problem(&patched, 404, "not_found");
+    assert_problem(
+        &app.post_as(&admin.token, &format!("{path}/password-reset"), &json!({}))
+            .await,
+        404,
+        "not_found",
+    );
+    assert_problem(
+        &app.post_as(&admin.token, &format!("{path}/unlock"), &json!({}))
+            .await,
+        404,
+        "not_found",
+    );
+    // The client still works, with the powers its record gives.
+    let token = client_token(&app, &client, None).await;
+    app.get_as(&token, "/api/v1/postings")
+        .await
+        .assert_status(200);
+}

@@ -2,6 +2,7 @@
 //! rate limit.
 
 mod clients;
+mod posting_sync;
 mod sync;
 
 use reqwest::{Method, header};

@@ -265,3 +265,134 @@ async fn the_resource_labor_market_and_survey_widgets_show_what_is_for_me() {
     let surveys = sfo_widgets.iter().find(|w| w["kind"] == "surveys").unwrap();
     assert_eq!(surveys["surveys"]["unanswered"], 2);
 }
+
+#[actix_web::test]
+async fn my_report_indicators_count_my_work_on_my_offices_cases_this_month() {
+    let w = world().await;
+    let app = &w.app;
+    let admin = app.admin().await;
+    // The tests' clock: 2 March 2026, 01:30 in Los Angeles; the month is 1 to 2 March.
+    let ana = case_for(app, &w.chen, &w.ana.id).await;
+    let ben = case_for(app, &w.lee, &w.ben.id).await;
+    let sfo = case_for(app, &w.sfo, &w.ana.id).await;
+    let record = |token: String, case: String, body: serde_json::Value| async move {
+        app.post_as(
+            &token,
+            &format!("/api/v1/staff/cases/{case}/activities"),
+            &body,
+        )
+        .await
+        .assert_status(201);
+    };
+    let chen = w.chen.token.clone();
+    record(
+        chen.clone(),
+        ana.clone(),
+        json!({"code": "workshop", "provided_on": "2026-03-02"}),
+    )
+    .await;
+    record(
+        chen.clone(),
+        ana.clone(),
+        json!({"code": "workshop", "provided_on": "2026-03-01"}),
+    )
+    .await;
+    // Last month's is not this month's.
+    record(
+        chen.clone(),
+        ana.clone(),
+        json!({"code": "workshop", "provided_on": "2026-02-27"}),
+    )
+    .await;
+    // Recorded by an admin (of no office) and credited to Chen: Chen's, in the case's office.
+    record(
+        admin.token.clone(),
+        ana.clone(),
+        json!({"code": "orientation", "provided_on": "2026-03-02", "staff_id": w.chen.id}),
+    )
+    .await;
+    // Lee's work on LAO's case, and the admin's own on SFO's: not Chen's.
+    record(
+        w.lee.token.clone(),
+        ben.clone(),
+        json!({"code": "job_referral", "provided_on": "2026-03-02"}),
+    )
+    .await;
+    record(
+        admin.token.clone(),
+        sfo.clone(),
+        json!({"code": "follow_up", "provided_on": "2026-03-02"}),
+    )
+    .await;
+    app.post_as(
+        &admin.token,
+        &format!("/api/v1/staff/cases/{ana}/placements"),
+        &json!({"employer_name": "Acme", "job_title": "Clerk", "start_date": "2026-03-02", "hourly_wage_cents": 2000, "staff_id": w.chen.id}),
+    )
+    .await
+    .assert_status(201);
+    app.post_as(
+        &w.sfo.token,
+        &format!("/api/v1/staff/cases/{sfo}/placements"),
+        &json!({"employer_name": "Acme", "job_title": "Clerk", "start_date": "2026-03-02", "hourly_wage_cents": 2000}),
+    )
+    .await
+    .assert_status(201);
+
+    app.send_json_as(
+        &w.chen.token,
+        Method::PUT,
+        WIDGETS,
+        &json!({"widgets": ["my_report_indicators"]}),
+    )
+    .await
+    .assert_status(200);
+    let mine = app.get_as(&w.chen.token, DASHBOARD).await;
+    mine.assert_status(200);
+    let indicators = &mine.body["widgets"][0]["indicators"];
+    let count = |code: &str| {
+        indicators["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["code"] == code)
+            .unwrap()["count"]
+            .clone()
+    };
+    assert_eq!(count("workshop"), 2, "{indicators}");
+    assert_eq!(count("orientation"), 1);
+    assert_eq!(count("job_referral"), 0);
+    assert_eq!(count("follow_up"), 0);
+    assert_eq!(indicators["placements"], 1);
+    assert_eq!(indicators["cases_opened"], 1);
+    assert_eq!(indicators["cases_closed"], 0);
+    // The same as the report of Chen's work over the month says.
+    let report = app
+        .get_as(
+            &w.chen.token,
+            &format!(
+                "/api/v1/staff/report-indicators?from=2026-03-01&to=2026-03-02&staff_id={}",
+                w.chen.id
+            ),
+        )
+        .await;
+    report.assert_status(200);
+    assert_eq!(&report.body["totals"], indicators);
+    // The admin's own service and SFO's placement count in SFO, the office of their cases.
+    let sfo_report = app
+        .get_as(
+            &admin.token,
+            "/api/v1/staff/report-indicators?from=2026-03-01&to=2026-03-02&office_code=SFO",
+        )
+        .await;
+    sfo_report.assert_status(200);
+    assert_eq!(sfo_report.body["totals"]["placements"], 1);
+    let follow_ups = sfo_report.body["totals"]["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "follow_up")
+        .unwrap()["count"]
+        .clone();
+    assert_eq!(follow_ups, 1);
+}

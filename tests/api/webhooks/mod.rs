@@ -6,6 +6,7 @@
 mod delivery;
 mod endpoints;
 mod events;
+mod own;
 
 use std::{
     collections::VecDeque,

@@ -310,8 +310,9 @@ pub async fn delete_alert(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct UnsubscribeQuery {
-    /// The signed token from the email's `List-Unsubscribe` address; it names one alert.
-    #[param(min_length = 1, max_length = 200, pattern = r"^[A-Za-z0-9._-]+$")]
+    /// The signed token from the email's `List-Unsubscribe` address; it names one alert, or
+    /// the alerts of a digest.
+    #[param(min_length = 1, max_length = 578, pattern = r"^[A-Za-z0-9._-]+$")]
     pub token: String,
 }
 
@@ -319,18 +320,36 @@ pub struct UnsubscribeQuery {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)] // closes the schema: additionalProperties: false
 pub struct UnsubscribeResponse {
-    /// The alert the link names.
+    /// The alert the link names (a digest's link: the first of its alerts, in id order).
     pub alert_id: String,
-    /// Whether the alert is on (after a POST: `false`).
+    /// Every alert a digest's link names that still exists, in id order (only when it names
+    /// several).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(min_items = 2)]
+    pub alert_ids: Option<Vec<String>>,
+    /// Whether the alert is on (a digest's link: whether any of its alerts is; after a POST:
+    /// `false`).
     pub active: bool,
+}
+
+impl UnsubscribeResponse {
+    fn of(ids: impl IntoIterator<Item = JobAlertId>, active: bool) -> Self {
+        let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+        UnsubscribeResponse {
+            alert_id: ids.first().cloned().unwrap_or_default(),
+            alert_ids: (ids.len() > 1).then_some(ids),
+            active,
+        }
+    }
 }
 
 /// Unsubscribe from a job alert (one click)
 ///
 /// RFC 8058 one-click unsubscribe: the address in an alert email's `List-Unsubscribe` header,
 /// POSTed by the mail client with the body `List-Unsubscribe=One-Click` (form-encoded or
-/// multipart; the body is not read). Turns off the one alert the signed token names, with no
-/// sign-in; repeating it answers the same. Never redirects.
+/// multipart; the body is not read). Turns off the alert the signed token names (a digest's
+/// link: each of the digest's alerts, and no other), with no sign-in; repeating it answers the
+/// same. Never redirects.
 #[utoipa::path(
     tag = "alerts",
     params(UnsubscribeQuery),
@@ -349,16 +368,14 @@ pub async fn unsubscribe_alert(
         .db
         .write(move |conn| alerts::unsubscribe(conn, &links, &query.token, now))
         .await?;
-    Ok(web::Json(UnsubscribeResponse {
-        alert_id: done.alert_id.to_string(),
-        active: false,
-    }))
+    Ok(web::Json(UnsubscribeResponse::of(done.alert_ids, false)))
 }
 
 /// Check a job alert's unsubscribe link
 ///
-/// What the unsubscribe link of an alert email names, and whether that alert is on. Changes
-/// nothing (mail scanners fetch links): unsubscribing takes a POST to the same address.
+/// What the unsubscribe link of an alert email names, and whether that alert is on (a digest's
+/// link: its alerts, and whether any is on). Changes nothing (mail scanners fetch links):
+/// unsubscribing takes a POST to the same address.
 #[utoipa::path(
     tag = "alerts",
     params(UnsubscribeQuery),
@@ -376,8 +393,9 @@ pub async fn show_unsubscribe(
         .db
         .read(move |conn| alerts::unsubscribe_target(conn, &links, &query.token))
         .await?;
-    Ok(web::Json(UnsubscribeResponse {
-        alert_id: found.id.to_string(),
-        active: found.active,
-    }))
+    let active = found.iter().any(|a| a.active);
+    Ok(web::Json(UnsubscribeResponse::of(
+        found.into_iter().map(|a| a.id),
+        active,
+    )))
 }

@@ -137,7 +137,10 @@ fn form_decoded(part: &str) -> Option<String> {
         .map(|(_, value)| value)
 }
 
-/// The credentials of an `Authorization: Basic` header: `None` without one.
+/// The credentials of an `Authorization: Basic` header: `None` without one, or with another
+/// scheme. A `Bearer` header (an HTTP client that attaches its last access token to every
+/// request) is not a client authentication method (RFC 6749 §2.3): it is ignored, and the
+/// client authenticates with the body's `client_id` and `client_secret`, or not at all.
 fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Refusal> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
@@ -146,9 +149,9 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Refu
         Refusal::invalid_client("The Authorization header is not HTTP Basic client credentials.")
     };
     let value = value.to_str().map_err(|_| unreadable())?;
-    let (scheme, encoded) = value.split_once(' ').ok_or_else(unreadable)?;
+    let (scheme, encoded) = value.split_once(' ').unwrap_or((value, ""));
     if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(unreadable());
+        return Ok(None);
     }
     let decoded = STANDARD
         .decode(encoded.trim())

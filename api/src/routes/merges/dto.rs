@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
+
 use merit_domain::{
     ids::{AccountId, PostingId},
     merge::{ProfileField, Side},
@@ -12,7 +14,7 @@ use utoipa::ToSchema;
 use crate::{
     error::ApiError,
     routes::{strings::IdValue, terms::api_enum},
-    services::merges::{Choices, Conflict, ConflictKind, Item, ItemKind, Plan, Resolution},
+    services::merges::{Choices, Conflict, ConflictKind, Item, ItemKind, Plan, Proof, Resolution},
     validation::{self, Fields},
 };
 
@@ -173,7 +175,7 @@ fn yes() -> bool {
 /// The other account, proven by its password.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MergeSourceCredentials {
+pub struct MergeSourcePassword {
     /// The other account's sign-in name (its email address or username).
     #[schema(min_length = 1, max_length = 254, example = "dana.rivera@example.com")]
     pub login: String,
@@ -182,11 +184,64 @@ pub struct MergeSourceCredentials {
     pub password: String,
 }
 
+/// The other account, proven by a code emailed to its verified address
+/// (`POST /api/v1/me/profile-merge-codes`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeSourceCode {
+    /// The other account's sign-in name (its email address or username), as the code was asked
+    /// for.
+    #[schema(min_length = 1, max_length = 254, example = "dana.rivera@example.com")]
+    pub login: String,
+    /// The code from the email: six digits.
+    #[schema(pattern = "^[0-9]{6}$", example = "493027")]
+    pub code: String,
+}
+
+/// The other account and the proof of control: exactly one of its password or an emailed
+/// code.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum MergeSourceCredentials {
+    /// By password.
+    Password(MergeSourcePassword),
+    /// By emailed code.
+    Code(MergeSourceCode),
+}
+
+impl MergeSourceCredentials {
+    /// The sign-in name and the proof.
+    pub fn into_proof(self) -> (String, Proof) {
+        match self {
+            MergeSourceCredentials::Password(p) => (p.login, Proof::Password(p.password)),
+            MergeSourceCredentials::Code(c) => (c.login, Proof::Code(c.code)),
+        }
+    }
+}
+
+/// Ask for a code proving control of my other account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeCodeRequest {
+    /// The other account's sign-in name (its email address or username).
+    #[schema(min_length = 1, max_length = 254, example = "dana.rivera@example.com")]
+    pub login: String,
+}
+
+/// A code was sent, if the sign-in name names an account that can get one.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeCodeResponse {
+    /// When the code (if one was sent) stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Merge my other (email) account into this Employee ID account.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwnProfileMergeRequest {
-    /// The account to merge into mine; it is closed by the merge.
+    /// The account to merge into mine (closed by the merge), with its password or an emailed
+    /// code: exactly one.
     pub source: MergeSourceCredentials,
     /// Only list what would move and the conflicts (the default); `false` merges.
     #[serde(default = "yes")]

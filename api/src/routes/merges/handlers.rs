@@ -1,8 +1,11 @@
 //! Profile merge handlers.
 
-use actix_web::{post, web};
+use actix_web::{HttpResponse, post, web};
 
-use super::dto::{AdminProfileMergeRequest, OwnProfileMergeRequest, ProfileMergeResponse};
+use super::dto::{
+    AdminProfileMergeRequest, MergeCodeRequest, MergeCodeResponse, OwnProfileMergeRequest,
+    ProfileMergeResponse,
+};
 use crate::{
     auth::{Admin, AuthUser},
     error::ApiError,
@@ -16,14 +19,18 @@ use crate::{
 /// Merge my other account into this one
 ///
 /// For an employee signed in with their Employee ID who also has an account of their own
-/// (registered by email): proves control of that account with its sign-in name and password,
-/// then lists what would move and every conflict (`dry_run`, the default), or merges it into
+/// (registered by email): proves control of that account with its sign-in name and either its
+/// password or a code emailed to its verified address (`POST /me/profile-merge-codes`), then
+/// lists what would move and every conflict (`dry_run`, the default), or merges it into
 /// this account in one transaction (`dry_run: false`). The other account is closed: its sign-in
 /// answers 403 `account_merged` and its sessions end. A wrong password (or an unknown sign-in
 /// name) is 422 `incorrect_password` at `source.password`, counted against that account's
 /// failed sign-ins and slowed down like a failed sign-in. Both accounts having applied to the
 /// same posting blocks the merge (409 `merge_blocked`) until `choices.applications` says which
-/// application survives.
+/// application survives. A code that is wrong, expired, used, or was not sent for that account
+/// at this employee's request is 422 `incorrect_code` at `source.code`; a wrong code counts
+/// against it (five wrong tries end it). Dry runs leave a right code usable; the merge uses it
+/// up (a refused merge does not).
 #[utoipa::path(
     tag = "profile merges",
     security(("bearer" = [])),
@@ -44,16 +51,43 @@ pub async fn merge_own_profile(
     let mut fields = Fields::new();
     let choices = body.choices.parse(&mut fields);
     fields.finish()?;
-    let plan = merges::merge_own(
-        &state,
-        &user,
-        body.source.login,
-        body.source.password,
-        body.dry_run,
-        choices,
-    )
-    .await?;
+    let (login, proof) = body.source.into_proof();
+    let plan = merges::merge_own(&state, &user, login, proof, body.dry_run, choices).await?;
     Ok(web::Json(plan.into()))
+}
+
+/// Ask for a code to merge my other account
+///
+/// For an employee signed in with their Employee ID: emails a six-digit code to the verified
+/// email address of their other account (named by its sign-in name), to prove control of it in
+/// `POST /me/profile-merges` instead of its password. The code works for 15 minutes, once (the
+/// merge uses it; dry runs do not), only for this employee and that account, and dies after
+/// five wrong tries; a new code ends the earlier one. The answer is the same whether or not a
+/// code was sent (no account by that name, its address not verified, disabled or locked, or
+/// your own), so sign-in names cannot be probed. At most five codes per hour (429 beyond).
+#[utoipa::path(
+    tag = "profile merges",
+    security(("bearer" = [])),
+    request_body = MergeCodeRequest,
+    responses(
+        (status = 202, description = "A code was sent if the account can get one.", body = MergeCodeResponse),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/me/profile-merge-codes")]
+pub async fn request_profile_merge_code(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Json(body): Json<MergeCodeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let expires_at = state
+        .db
+        .write(move |conn| merges::request_code(conn, &user, &body.login, now))
+        .await?;
+    state.wake_mailer();
+    Ok(HttpResponse::Accepted().json(MergeCodeResponse { expires_at }))
 }
 
 /// Merge two accounts of one person

@@ -11,5 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers the routes under `/api/v1`.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(merge_own_profile).service(merge_profiles);
+    cfg.service(merge_own_profile)
+        .service(request_profile_merge_code)
+        .service(merge_profiles);
 }

@@ -2,22 +2,27 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
+use merit_persistence::PageRequest;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    dto::{ShiftName, TenureName, TimeBaseName, VisibilityName},
+    dto::{PostingResponse, ShiftName, TenureName, TimeBaseName, VisibilityName},
     filters::SearchFilters,
 };
 use crate::{
     auth::{MaybeUser, viewer_of},
     conditional::json_with_etag,
-    error::ApiError,
+    error::{ApiError, Code},
     openapi::Unauthorized,
-    paging::{self, PageQuery},
+    paging::{self, PageQuery, PageResponse, page_params},
     search::FacetCount,
-    services::search::{self, PageCommand, SearchPage},
+    services::{
+        postings,
+        search::{self, PageCommand, SearchPage},
+    },
     state::AppState,
+    validation::Fields,
 };
 
 /// A posting in search results.
@@ -186,6 +191,44 @@ impl PageQuery {
     }
 }
 
+/// The paging and sync parameters of `GET /api/v1/postings`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PostingListQuery {
+    /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page of this list (a search's cursor, or with
+    /// `updated_since` a sync cursor: each works only in its own list).
+    #[param(max_length = 512)]
+    pub cursor: Option<String>,
+    /// Incremental sync: instead of searching, list the postings changed at or after this
+    /// instant (RFC 3339) from the database, every status the caller may read with
+    /// `GET /postings/{id}` (drafts only for the department's own employers and machine clients;
+    /// closed, cancelled and past-deadline postings for whoever may read them), ordered by
+    /// their last change (`updated_at`, then id), as a page of postings (`items`,
+    /// `next_cursor`). A change is listed once it is 30 seconds old, so that a page never
+    /// passes a change still being committed; follow `next_cursor`, and when it is null, keep
+    /// the greatest `updated_at` seen and ask again from it later. The filters apply as in a
+    /// search; `q` and `sort` do not combine with it (422 `not_with_updated_since`).
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// The answer of `GET /api/v1/postings`: search results, or with `updated_since` a page of
+/// changed postings.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PostingListResponse {
+    /// Search results (without `updated_since`).
+    Search(SearchResponse),
+    /// Changed postings in the order of their last change (with `updated_since`).
+    Changes(PageResponse<PostingResponse>),
+}
+
+/// The list of posting changes (cursors of other lists are refused).
+const CHANGES: &str = "posting-changes";
+
 /// Search postings
 ///
 /// Open postings the caller may see (internal-only ones only for signed-in State employees),
@@ -195,12 +238,17 @@ impl PageQuery {
 /// employees, so it finds nothing for anyone who may not see them. Codes come with their names.
 /// Postings past their final filing date are left out. Answers carry an `ETag`; send it back in
 /// `If-None-Match` to get 304 when nothing changed.
+///
+/// With `updated_since` this is incremental sync instead (see the parameter): a page of
+/// postings (`items`, `next_cursor`, no `total` or `facets`), every status the caller may read,
+/// in the order of their last change, for mirroring without gaps. `q` and `sort` are refused
+/// with it (422 `not_with_updated_since` at the parameter).
 #[utoipa::path(
     tag = "postings",
     security((), ("bearer" = [])),
-    params(SearchFilters, PageQuery),
+    params(SearchFilters, PostingListQuery),
     responses(
-        (status = 200, description = "A page of results.", body = SearchResponse),
+        (status = 200, description = "A page of results (with `updated_since`, a page of changed postings).", body = PostingListResponse),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
         (status = 401, response = Unauthorized),
     )
@@ -211,11 +259,59 @@ pub async fn search_postings(
     MaybeUser(user): MaybeUser,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (filters, page): (SearchFilters, PageQuery) =
-        SearchFilters::from_query(req.query_string(), &["limit", "cursor"])?;
-    let (criteria, page) = (filters.criteria()?, page.command()?);
+    let (filters, query): (SearchFilters, PostingListQuery) =
+        SearchFilters::from_query(req.query_string(), &["limit", "cursor", "updated_since"])?;
     let viewer = viewer_of(user.as_ref());
     let now = state.clock.now();
+    if let Some(since) = query.updated_since {
+        let mut fields = Fields::new();
+        let refused = "Keywords and the order are for search; they do not combine with \
+                       updated_since (which lists in the order of change).";
+        if filters.q.is_some() {
+            fields.push("q", "not_with_updated_since", refused);
+        }
+        if filters.sort.is_some() {
+            fields.push("sort", "not_with_updated_since", refused);
+        }
+        fields.finish()?;
+        let criteria = filters.criteria()?;
+        let (limit, after) = page_params(CHANGES, query.limit, query.cursor.as_deref())?;
+        if after
+            .as_deref()
+            .is_some_and(|key| !merit_persistence::postings::is_change_key(key))
+        {
+            return Err(ApiError::new(
+                Code::InvalidCursor,
+                "The cursor is not one this list gave out. Start again without a cursor.",
+            ));
+        }
+        let found = state
+            .db
+            .read(move |conn| {
+                let page = PageRequest {
+                    after: after.as_deref(),
+                    limit,
+                };
+                postings::changes(conn, &viewer, &criteria, since, page, now)
+            })
+            .await?;
+        let keyed = found.map(|p| (merit_persistence::postings::change_key(&p.posting), p));
+        let page = PageResponse::from_page(
+            keyed,
+            CHANGES,
+            |(key, _)| key.as_str(),
+            |(_, p)| PostingResponse::new(p, now),
+        );
+        return json_with_etag(&req, &PostingListResponse::Changes(page));
+    }
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    let (criteria, page) = (filters.criteria()?, page.command()?);
     let found = search::postings(&state.db, &state.search, &viewer, &criteria, &page, now).await?;
-    json_with_etag(&req, &SearchResponse::from(found))
+    json_with_etag(
+        &req,
+        &PostingListResponse::Search(SearchResponse::from(found)),
+    )
 }

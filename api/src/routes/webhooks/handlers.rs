@@ -6,8 +6,8 @@ use merit_persistence::PageRequest;
 
 use super::dto::*;
 use crate::{
-    auth::Admin,
-    error::ApiError,
+    auth::{Admin, AuthUser},
+    error::{ApiError, Code},
     extract::{Json, PathId, Query},
     openapi::{Conflict, Forbidden, NotFound},
     paging::{PageResponse, page_params},
@@ -21,6 +21,204 @@ fn endpoint_path(path: (String, String)) -> Result<(ApiClientId, WebhookEndpoint
     let endpoint =
         WebhookEndpointId::parse(&path.1).map_err(|_| ApiError::not_found("webhook endpoint"))?;
     Ok((client, endpoint))
+}
+
+/// Where the endpoints of a client are: under the admin path, or the client's own.
+#[derive(Debug, Clone, Copy)]
+enum Owner {
+    /// An admin, for any client.
+    Admin,
+    /// The client itself (`webhooks:manage`), for its own endpoints.
+    Client,
+}
+
+impl Owner {
+    fn location(self, client: ApiClientId, endpoint: WebhookEndpointId) -> String {
+        match self {
+            Owner::Admin => {
+                format!("/api/v1/admin/api-clients/{client}/webhook-endpoints/{endpoint}")
+            }
+            Owner::Client => format!("/api/v1/webhook-endpoints/{endpoint}"),
+        }
+    }
+}
+
+async fn create_for(
+    state: web::Data<AppState>,
+    actor: AuthUser,
+    owner: Owner,
+    client: ApiClientId,
+    body: WebhookEndpointRequest,
+) -> Result<HttpResponse, ApiError> {
+    let draft = body.parse(state.settings.webhooks_allow_private)?;
+    let now = state.clock.now();
+    let created = state
+        .db
+        .write(move |conn| service::create(conn, &actor, client, draft, now))
+        .await?;
+    let location = owner.location(created.client_id, created.id);
+    let secret = created.secret.clone();
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(WebhookEndpointWithSecretResponse {
+            endpoint: created.into(),
+            secret,
+        }))
+}
+
+async fn list_for(
+    state: web::Data<AppState>,
+    client: ApiClientId,
+    query: WebhookPageQuery,
+) -> Result<web::Json<PageResponse<WebhookEndpointResponse>>, ApiError> {
+    let (limit, after) = page_params("webhook-endpoints", query.limit, query.cursor.as_deref())?;
+    let page = state
+        .db
+        .read(move |conn| {
+            let page = PageRequest {
+                after: after.as_deref(),
+                limit,
+            };
+            service::list(conn, client, page)
+        })
+        .await?;
+    Ok(web::Json(PageResponse::from_page_by(
+        page,
+        "webhook-endpoints",
+        |e| e.id,
+        WebhookEndpointResponse::from,
+    )))
+}
+
+async fn get_for(
+    state: web::Data<AppState>,
+    client: ApiClientId,
+    id: WebhookEndpointId,
+) -> Result<web::Json<WebhookEndpointResponse>, ApiError> {
+    let endpoint = state
+        .db
+        .read(move |conn| service::get(conn, client, id))
+        .await?;
+    Ok(web::Json(endpoint.into()))
+}
+
+async fn replace_for(
+    state: web::Data<AppState>,
+    actor: AuthUser,
+    client: ApiClientId,
+    id: WebhookEndpointId,
+    body: WebhookEndpointRequest,
+) -> Result<web::Json<WebhookEndpointResponse>, ApiError> {
+    let draft = body.parse(state.settings.webhooks_allow_private)?;
+    let now = state.clock.now();
+    let endpoint = state
+        .db
+        .write(move |conn| service::replace(conn, &actor, client, id, draft, now))
+        .await?;
+    state.wake_webhooks();
+    Ok(web::Json(endpoint.into()))
+}
+
+async fn delete_for(
+    state: web::Data<AppState>,
+    actor: AuthUser,
+    client: ApiClientId,
+    id: WebhookEndpointId,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |conn| service::delete(conn, &actor, client, id, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn rotate_for(
+    state: web::Data<AppState>,
+    actor: AuthUser,
+    client: ApiClientId,
+    id: WebhookEndpointId,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let rotated = state
+        .db
+        .write(move |conn| service::rotate_secret(conn, &actor, client, id, now))
+        .await?;
+    let secret = rotated.secret.clone();
+    Ok(
+        HttpResponse::Created().json(WebhookEndpointWithSecretResponse {
+            endpoint: rotated.into(),
+            secret,
+        }),
+    )
+}
+
+async fn deliveries_for(
+    state: web::Data<AppState>,
+    client: ApiClientId,
+    id: WebhookEndpointId,
+    query: WebhookPageQuery,
+) -> Result<web::Json<PageResponse<WebhookDeliveryResponse>>, ApiError> {
+    let (limit, after) = page_params("webhook-deliveries", query.limit, query.cursor.as_deref())?;
+    let page = state
+        .db
+        .read(move |conn| {
+            let page = PageRequest {
+                after: after.as_deref(),
+                limit,
+            };
+            service::deliveries(conn, client, id, page)
+        })
+        .await?;
+    Ok(web::Json(PageResponse::from_page_by(
+        page,
+        "webhook-deliveries",
+        |d| d.id,
+        WebhookDeliveryResponse::from,
+    )))
+}
+
+async fn attempts_for(
+    state: web::Data<AppState>,
+    client: ApiClientId,
+    id: WebhookEndpointId,
+    query: WebhookPageQuery,
+) -> Result<web::Json<PageResponse<WebhookAttemptResponse>>, ApiError> {
+    let (limit, after) = page_params("webhook-attempts", query.limit, query.cursor.as_deref())?;
+    let page = state
+        .db
+        .read(move |conn| {
+            let page = PageRequest {
+                after: after.as_deref(),
+                limit,
+            };
+            service::attempts(conn, client, id, page)
+        })
+        .await?;
+    Ok(web::Json(PageResponse::from_page_by(
+        page,
+        "webhook-attempts",
+        |a| a.id,
+        WebhookAttemptResponse::from,
+    )))
+}
+
+async fn redeliver_for(
+    state: web::Data<AppState>,
+    actor: AuthUser,
+    client: ApiClientId,
+    id: WebhookEndpointId,
+    delivery: &str,
+) -> Result<HttpResponse, ApiError> {
+    let delivery =
+        WebhookDeliveryId::parse(delivery).map_err(|_| ApiError::not_found("delivery"))?;
+    let now = state.clock.now();
+    let queued = state
+        .db
+        .write(move |conn| service::redeliver(conn, &actor, client, id, delivery, now))
+        .await?;
+    state.wake_webhooks();
+    Ok(HttpResponse::Accepted().json(WebhookDeliveryResponse::from(queued)))
 }
 
 /// Add a webhook endpoint to an API client
@@ -50,23 +248,7 @@ pub async fn create_webhook_endpoint(
     PathId(client): PathId<ApiClientId>,
     Json(body): Json<WebhookEndpointRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let draft = body.parse(state.settings.webhooks_allow_private)?;
-    let now = state.clock.now();
-    let created = state
-        .db
-        .write(move |conn| service::create(conn, &admin, client, draft, now))
-        .await?;
-    let location = format!(
-        "/api/v1/admin/api-clients/{}/webhook-endpoints/{}",
-        created.client_id, created.id
-    );
-    let secret = created.secret.clone();
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location))
-        .json(WebhookEndpointWithSecretResponse {
-            endpoint: created.into(),
-            secret,
-        }))
+    create_for(state, admin, Owner::Admin, client, body).await
 }
 
 /// List an API client's webhook endpoints
@@ -89,23 +271,7 @@ pub async fn list_webhook_endpoints(
     PathId(client): PathId<ApiClientId>,
     Query(query): Query<WebhookPageQuery>,
 ) -> Result<web::Json<PageResponse<WebhookEndpointResponse>>, ApiError> {
-    let (limit, after) = page_params("webhook-endpoints", query.limit, query.cursor.as_deref())?;
-    let page = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list(conn, client, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "webhook-endpoints",
-        |e| e.id,
-        WebhookEndpointResponse::from,
-    )))
+    list_for(state, client, query).await
 }
 
 /// Read a webhook endpoint
@@ -131,11 +297,7 @@ pub async fn get_webhook_endpoint(
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<WebhookEndpointResponse>, ApiError> {
     let (client, id) = endpoint_path(path.into_inner())?;
-    let endpoint = state
-        .db
-        .read(move |conn| service::get(conn, client, id))
-        .await?;
-    Ok(web::Json(endpoint.into()))
+    get_for(state, client, id).await
 }
 
 /// Replace a webhook endpoint
@@ -166,14 +328,7 @@ pub async fn replace_webhook_endpoint(
     Json(body): Json<WebhookEndpointRequest>,
 ) -> Result<web::Json<WebhookEndpointResponse>, ApiError> {
     let (client, id) = endpoint_path(path.into_inner())?;
-    let draft = body.parse(state.settings.webhooks_allow_private)?;
-    let now = state.clock.now();
-    let endpoint = state
-        .db
-        .write(move |conn| service::replace(conn, &admin, client, id, draft, now))
-        .await?;
-    state.wake_webhooks();
-    Ok(web::Json(endpoint.into()))
+    replace_for(state, admin, client, id, body).await
 }
 
 /// Delete a webhook endpoint
@@ -199,12 +354,7 @@ pub async fn delete_webhook_endpoint(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (client, id) = endpoint_path(path.into_inner())?;
-    let now = state.clock.now();
-    state
-        .db
-        .write(move |conn| service::delete(conn, &admin, client, id, now))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    delete_for(state, admin, client, id).await
 }
 
 /// Rotate a webhook endpoint's signing secret
@@ -233,18 +383,7 @@ pub async fn rotate_webhook_secret(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (client, id) = endpoint_path(path.into_inner())?;
-    let now = state.clock.now();
-    let rotated = state
-        .db
-        .write(move |conn| service::rotate_secret(conn, &admin, client, id, now))
-        .await?;
-    let secret = rotated.secret.clone();
-    Ok(
-        HttpResponse::Created().json(WebhookEndpointWithSecretResponse {
-            endpoint: rotated.into(),
-            secret,
-        }),
-    )
+    rotate_for(state, admin, client, id).await
 }
 
 /// List a webhook endpoint's deliveries
@@ -273,23 +412,7 @@ pub async fn list_webhook_deliveries(
     Query(query): Query<WebhookPageQuery>,
 ) -> Result<web::Json<PageResponse<WebhookDeliveryResponse>>, ApiError> {
     let (client, id) = endpoint_path(path.into_inner())?;
-    let (limit, after) = page_params("webhook-deliveries", query.limit, query.cursor.as_deref())?;
-    let page = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::deliveries(conn, client, id, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "webhook-deliveries",
-        |d| d.id,
-        WebhookDeliveryResponse::from,
-    )))
+    deliveries_for(state, client, id, query).await
 }
 
 /// Read a webhook endpoint's delivery log
@@ -318,23 +441,7 @@ pub async fn list_webhook_attempts(
     Query(query): Query<WebhookPageQuery>,
 ) -> Result<web::Json<PageResponse<WebhookAttemptResponse>>, ApiError> {
     let (client, id) = endpoint_path(path.into_inner())?;
-    let (limit, after) = page_params("webhook-attempts", query.limit, query.cursor.as_deref())?;
-    let page = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::attempts(conn, client, id, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "webhook-attempts",
-        |a| a.id,
-        WebhookAttemptResponse::from,
-    )))
+    attempts_for(state, client, id, query).await
 }
 
 /// Deliver an event again
@@ -368,13 +475,252 @@ pub async fn redeliver_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let (client, endpoint, delivery) = path.into_inner();
     let (client, id) = endpoint_path((client, endpoint))?;
-    let delivery =
-        WebhookDeliveryId::parse(&delivery).map_err(|_| ApiError::not_found("delivery"))?;
-    let now = state.clock.now();
-    let queued = state
-        .db
-        .write(move |conn| service::redeliver(conn, &admin, client, id, delivery, now))
-        .await?;
-    state.wake_webhooks();
-    Ok(HttpResponse::Accepted().json(WebhookDeliveryResponse::from(queued)))
+    redeliver_for(state, admin, client, id, &delivery).await
+}
+
+/// The caller's own client, for the client's own endpoints: 403 for anyone but a machine
+/// client (admins manage any client's endpoints under `/admin/api-clients/{id}`).
+fn own_client(user: &AuthUser) -> Result<ApiClientId, ApiError> {
+    user.client.as_ref().map(|c| c.id).ok_or_else(|| {
+        ApiError::new(
+            Code::Forbidden,
+            "These are a machine client's own webhook endpoints; admins manage a client's \
+             endpoints under /api/v1/admin/api-clients/{id}/webhook-endpoints.",
+        )
+    })
+}
+
+/// The endpoint id of the client's own path: 404 for text that is not an id.
+fn own_endpoint(id: &str) -> Result<WebhookEndpointId, ApiError> {
+    WebhookEndpointId::parse(id).map_err(|_| ApiError::not_found("webhook endpoint"))
+}
+
+/// Add a webhook endpoint to my client
+///
+/// For a machine client with `webhooks:manage`: the same as an admin adding one to this client
+/// (the event types it may read, signed per Standard Webhooks with the secret in the answer,
+/// shown this once). Only the client's own endpoints are reachable this way. Audited
+/// (`webhook_endpoint_created`, the client's service account as actor).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    request_body = WebhookEndpointRequest,
+    responses(
+        (status = 201, description = "The endpoint and its signing secret.", body = WebhookEndpointWithSecretResponse, headers(
+            ("Location" = String, description = "The endpoint's URL."),
+        )),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/webhook-endpoints")]
+pub async fn create_own_webhook_endpoint(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Json(body): Json<WebhookEndpointRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let client = own_client(&user)?;
+    create_for(state, user, Owner::Client, client, body).await
+}
+
+/// List my client's webhook endpoints
+///
+/// For a machine client with `webhooks:manage`; oldest first.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(WebhookPageQuery),
+    responses(
+        (status = 200, description = "A page of endpoints.", body = PageResponse<WebhookEndpointResponse>),
+        (status = 403, response = Forbidden),
+    )
+)]
+#[get("/webhook-endpoints")]
+pub async fn list_own_webhook_endpoints(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Query(query): Query<WebhookPageQuery>,
+) -> Result<web::Json<PageResponse<WebhookEndpointResponse>>, ApiError> {
+    let client = own_client(&user)?;
+    list_for(state, client, query).await
+}
+
+/// Read one of my client's webhook endpoints
+///
+/// For a machine client with `webhooks:manage`; another client's endpoint is 404.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("endpoint_id" = String, Path, description = "The endpoint's id.")),
+    responses(
+        (status = 200, description = "The endpoint.", body = WebhookEndpointResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/webhook-endpoints/{endpoint_id}")]
+pub async fn get_own_webhook_endpoint(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<WebhookEndpointResponse>, ApiError> {
+    let client = own_client(&user)?;
+    get_for(state, client, own_endpoint(&id)?).await
+}
+
+/// Replace one of my client's webhook endpoints
+///
+/// For a machine client with `webhooks:manage`, as an admin would (address, description, event
+/// types, `enabled`). Audited (`webhook_endpoint_updated`).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("endpoint_id" = String, Path, description = "The endpoint's id.")),
+    request_body = WebhookEndpointRequest,
+    responses(
+        (status = 200, description = "The endpoint.", body = WebhookEndpointResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[put("/webhook-endpoints/{endpoint_id}")]
+pub async fn replace_own_webhook_endpoint(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    Json(body): Json<WebhookEndpointRequest>,
+) -> Result<web::Json<WebhookEndpointResponse>, ApiError> {
+    let client = own_client(&user)?;
+    let id = own_endpoint(&id)?;
+    replace_for(state, user, client, id, body).await
+}
+
+/// Delete one of my client's webhook endpoints
+///
+/// For a machine client with `webhooks:manage`; its deliveries and their log go with it.
+/// Audited (`webhook_endpoint_deleted`).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("endpoint_id" = String, Path, description = "The endpoint's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[delete("/webhook-endpoints/{endpoint_id}")]
+pub async fn delete_own_webhook_endpoint(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let client = own_client(&user)?;
+    let id = own_endpoint(&id)?;
+    delete_for(state, user, client, id).await
+}
+
+/// Rotate the signing secret of one of my client's webhook endpoints
+///
+/// For a machine client with `webhooks:manage`. The answer shows the new secret this once; for
+/// 24 hours deliveries carry both signatures. Audited (`webhook_secret_rotated`).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("endpoint_id" = String, Path, description = "The endpoint's id.")),
+    responses(
+        (status = 201, description = "The endpoint and its new signing secret.", body = WebhookEndpointWithSecretResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[post("/webhook-endpoints/{endpoint_id}/secret-rotations")]
+pub async fn rotate_own_webhook_secret(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let client = own_client(&user)?;
+    let id = own_endpoint(&id)?;
+    rotate_for(state, user, client, id).await
+}
+
+/// List the deliveries of one of my client's webhook endpoints
+///
+/// For a machine client with `webhooks:manage`; newest first.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("endpoint_id" = String, Path, description = "The endpoint's id."), WebhookPageQuery),
+    responses(
+        (status = 200, description = "A page of deliveries.", body = PageResponse<WebhookDeliveryResponse>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/webhook-endpoints/{endpoint_id}/deliveries")]
+pub async fn list_own_webhook_deliveries(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    Query(query): Query<WebhookPageQuery>,
+) -> Result<web::Json<PageResponse<WebhookDeliveryResponse>>, ApiError> {
+    let client = own_client(&user)?;
+    deliveries_for(state, client, own_endpoint(&id)?, query).await
+}
+
+/// Read the delivery log of one of my client's webhook endpoints
+///
+/// For a machine client with `webhooks:manage`; newest first.
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(("endpoint_id" = String, Path, description = "The endpoint's id."), WebhookPageQuery),
+    responses(
+        (status = 200, description = "A page of attempts.", body = PageResponse<WebhookAttemptResponse>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/webhook-endpoints/{endpoint_id}/attempts")]
+pub async fn list_own_webhook_attempts(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    Query(query): Query<WebhookPageQuery>,
+) -> Result<web::Json<PageResponse<WebhookAttemptResponse>>, ApiError> {
+    let client = own_client(&user)?;
+    attempts_for(state, client, own_endpoint(&id)?, query).await
+}
+
+/// Deliver an event again to one of my client's webhook endpoints
+///
+/// For a machine client with `webhooks:manage`: a new delivery of the event, due now, with the
+/// same `webhook-id`. 409 `webhook_endpoint_disabled` while the endpoint is disabled. Audited
+/// (`webhook_redelivery_requested`).
+#[utoipa::path(
+    tag = "webhooks",
+    security(("bearer" = [])),
+    params(
+        ("endpoint_id" = String, Path, description = "The endpoint's id."),
+        ("delivery_id" = String, Path, description = "The delivery whose event is sent again.")
+    ),
+    responses(
+        (status = 202, description = "The new delivery, queued.", body = WebhookDeliveryResponse),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver")]
+pub async fn redeliver_own_webhook(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let client = own_client(&user)?;
+    let (endpoint, delivery) = path.into_inner();
+    let id = own_endpoint(&endpoint)?;
+    redeliver_for(state, user, client, id, &delivery).await
 }

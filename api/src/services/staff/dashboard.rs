@@ -11,12 +11,11 @@ use merit_domain::{
 use merit_persistence::{DbConnection, dashboard, staff_links::StaffLink};
 
 use super::{
-    Indicators, ReportQuery,
+    Indicators,
     appointments::CalendarSummary,
     appointments::summary as calendar,
-    indicators,
     links::{self, Shelf},
-    scope,
+    own_indicators, scope,
     surveys::{self, SurveyView},
 };
 use crate::{
@@ -164,23 +163,11 @@ fn report_indicators(
     user: &AuthUser,
     now: DateTime<Utc>,
 ) -> Result<Widget, ApiError> {
-    if user.account.office.is_none() {
-        return Ok(Widget::MyReportIndicators(None));
-    }
     let today = pacific_today(now);
     let from = today.with_day(1).unwrap_or(today);
-    let me = user.id();
-    let report = indicators(
-        conn,
-        user,
-        ReportQuery {
-            from,
-            to: today,
-            office: None,
-            staff_id: Some(me),
-        },
-    )?;
-    Ok(Widget::MyReportIndicators(Some(report.totals)))
+    Ok(Widget::MyReportIndicators(own_indicators(
+        conn, user, from, today,
+    )?))
 }
 
 /// Sets which widgets the caller's dashboard shows, in order: each kind at most once (422

@@ -23,7 +23,7 @@ pub use case_load::{
 pub use records::{
     RecordActivity, RecordPlacement, activities, placements, record_activity, record_placement,
 };
-pub use reports::{Indicators, Report, ReportQuery, StaffIndicators, indicators};
+pub use reports::{Indicators, Report, ReportQuery, StaffIndicators, indicators, own_indicators};
 pub use search::{IndividualHit, search_employers, search_individuals};
 
 use merit_domain::{

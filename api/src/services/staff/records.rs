@@ -100,6 +100,7 @@ pub fn record_activity(
         note: command.note,
         recorded_by: user.id().to_string(),
         recorded_at: now,
+        office_code: case.office_code.clone(),
     };
     cases::insert_activity(conn, &activity)?;
     audit::record(
@@ -162,6 +163,7 @@ pub fn record_placement(
         staff_id,
         recorded_by: user.id().to_string(),
         recorded_at: now,
+        office_code: case.office_code.clone(),
     };
     cases::insert_placement(conn, &placement)?;
     audit::record(

@@ -140,26 +140,7 @@ pub fn indicators(
         to: query.to,
         staff_id: staff_id.map(|id| id.to_string()),
     };
-    let mut per: BTreeMap<String, Indicators> = BTreeMap::new();
-    let bump = |per: &mut BTreeMap<String, Indicators>, id: String, f: &dyn Fn(&mut Indicators)| {
-        f(per.entry(id).or_insert_with(Indicators::empty));
-    };
-    for (id, code, n) in cases::activity_counts(conn, &report_scope)? {
-        let code = ActivityCode::parse(&code)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown activity {code}")))?;
-        bump(&mut per, id, &|i| {
-            *i.activities.entry(code).or_default() += n
-        });
-    }
-    for (id, n) in cases::placement_counts(conn, &report_scope)? {
-        bump(&mut per, id, &|i| i.placements += n);
-    }
-    for (id, n) in cases::opened_counts(conn, &report_scope)? {
-        bump(&mut per, id, &|i| i.cases_opened += n);
-    }
-    for (id, n) in cases::closed_counts(conn, &report_scope)? {
-        bump(&mut per, id, &|i| i.cases_closed += n);
-    }
+    let mut per = counts(conn, &report_scope)?;
     let mut people = match &staff_id {
         Some(id) => cases::names(conn, &[id.to_string()])?,
         None => cases::staff_of_office(conn, office.as_str())?,
@@ -191,4 +172,59 @@ pub fn indicators(
         totals,
         staff,
     })
+}
+
+/// The caller's own indicators in their office from `from` to `to` (`None` for callers
+/// without an office): what [`indicators`] answers with the caller as `staff_id` and their
+/// office, without checking again what holds for the caller themselves (their office exists,
+/// they may see their own work).
+pub fn own_indicators(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Option<Indicators>, ApiError> {
+    scope(user)?;
+    let Some(office) = &user.account.office else {
+        return Ok(None);
+    };
+    let me = user.id().to_owned();
+    let mut per = counts(
+        conn,
+        &ReportScope {
+            office: office.as_str().to_owned(),
+            from,
+            to,
+            staff_id: Some(me.clone()),
+        },
+    )?;
+    Ok(Some(per.remove(&me).unwrap_or_else(Indicators::empty)))
+}
+
+/// The counts of a report's scope, per staff member who did the work.
+fn counts(
+    conn: &mut DbConnection,
+    scope: &ReportScope,
+) -> Result<BTreeMap<String, Indicators>, ApiError> {
+    let mut per: BTreeMap<String, Indicators> = BTreeMap::new();
+    let bump = |per: &mut BTreeMap<String, Indicators>, id: String, f: &dyn Fn(&mut Indicators)| {
+        f(per.entry(id).or_insert_with(Indicators::empty));
+    };
+    for (id, code, n) in cases::activity_counts(conn, scope)? {
+        let code = ActivityCode::parse(&code)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown activity {code}")))?;
+        bump(&mut per, id, &|i| {
+            *i.activities.entry(code).or_default() += n
+        });
+    }
+    for (id, n) in cases::placement_counts(conn, scope)? {
+        bump(&mut per, id, &|i| i.placements += n);
+    }
+    for (id, n) in cases::opened_counts(conn, scope)? {
+        bump(&mut per, id, &|i| i.cases_opened += n);
+    }
+    for (id, n) in cases::closed_counts(conn, scope)? {
+        bump(&mut per, id, &|i| i.cases_closed += n);
+    }
+    Ok(per)
 }
