@@ -299,7 +299,7 @@ pub fn counts(
     // after `now`, so it ends after it), each count a `CASE` that is NULL for the others; the
     // index `appointments_staff_open_idx` holds every column read.
     let (upcoming, new) = appointments::table
-        .filter(appointments::staff_id.eq(staff))
+        .filter(appointments::staff_id.eq(staff.to_string()))
         .filter(appointments::status.eq(AppointmentStatus::Scheduled.as_str()))
         .filter(appointments::ends_at.gt(naive(now)))
         .select((

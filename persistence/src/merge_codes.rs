@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use merit_domain::ids::AccountId;
 
 use crate::{
     DbConnection,
@@ -73,11 +74,11 @@ pub fn issue(
 /// How many codes `requested_by` asked for at or after `since`.
 pub fn issued_since(
     conn: &mut DbConnection,
-    requested_by: &str,
+    requested_by: AccountId,
     since: DateTime<Utc>,
 ) -> RepoResult<i64> {
     Ok(merge_codes::table
-        .filter(merge_codes::requested_by.eq(requested_by))
+        .filter(merge_codes::requested_by.eq(requested_by.to_string()))
         .filter(merge_codes::created_at.ge(naive(since)))
         .count()
         .get_result(conn)?)
@@ -86,13 +87,13 @@ pub fn issued_since(
 /// The pair's latest code if it is unused and unexpired at `now`.
 pub fn live(
     conn: &mut DbConnection,
-    requested_by: &str,
-    account_id: &str,
+    requested_by: AccountId,
+    account_id: AccountId,
     now: DateTime<Utc>,
 ) -> RepoResult<Option<LiveMergeCode>> {
     let row: Option<(String, String, i32, NaiveDateTime)> = merge_codes::table
-        .filter(merge_codes::requested_by.eq(requested_by))
-        .filter(merge_codes::account_id.eq(account_id))
+        .filter(merge_codes::requested_by.eq(requested_by.to_string()))
+        .filter(merge_codes::account_id.eq(account_id.to_string()))
         .filter(merge_codes::used_at.is_null())
         .filter(merge_codes::expires_at.gt(naive(now)))
         .order((merge_codes::created_at.desc(), merge_codes::id.desc()))

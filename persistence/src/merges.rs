@@ -487,7 +487,7 @@ pub fn close_as_merged(
     .execute(conn)?;
     diesel::update(
         merge_codes::table
-            .filter(merge_codes::account_id.eq(source))
+            .filter(merge_codes::account_id.eq(source.to_string()))
             .filter(merge_codes::used_at.is_null()),
     )
     .set(merge_codes::used_at.eq(naive(now)))

@@ -350,8 +350,8 @@ pub fn request_code(
         conn,
         &merge_codes::NewMergeCode {
             id: &id,
-            requested_by: user.id(),
-            account_id: &account.id,
+            requested_by: &user.id().to_string(),
+            account_id: &account.id.to_string(),
             code_hash: &code_hash(&id, &code),
             sent_to: &email.key(),
             expires_at,
@@ -364,7 +364,7 @@ pub fn request_code(
         conn,
         AuditKind::MergeCodeSent,
         Some(user.id()),
-        Some(&account.id),
+        Some(account.id),
         json!({}),
         now,
     )?;
@@ -384,8 +384,8 @@ fn incorrect_code() -> ApiError {
 /// [`CODE_MAX_ATTEMPTS`]), and answers the live code's id when it matches.
 fn check_code(
     conn: &mut DbConnection,
-    user_id: &str,
-    source: &str,
+    user_id: AccountId,
+    source: AccountId,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, ApiError> {
@@ -442,12 +442,12 @@ pub async fn merge_own(
     if dry_run {
         state
             .db
-            .read(move |conn| merge(conn, &actor, command, now))
+            .read(move |conn| merge(conn, actor, command, now))
             .await
     } else {
         state
             .db
-            .write(move |conn| merge(conn, &actor, command, now))
+            .write(move |conn| merge(conn, actor, command, now))
             .await
     }
 }
@@ -464,7 +464,7 @@ async fn merge_by_code(
     let user_id = user.id().to_owned();
     // First the check, in a transaction of its own so that a wrong try is counted even though
     // the request fails.
-    let checked_by = user_id.clone();
+    let checked_by = user_id;
     let found = state
         .db
         .write(move |conn| {
@@ -474,7 +474,7 @@ async fn merge_by_code(
             let Some((source, _)) = accounts::find_for_login(conn, &identifier)? else {
                 return Ok(None);
             };
-            let id = check_code(conn, &checked_by, &source.id, &code, now)?;
+            let id = check_code(conn, checked_by, source.id, &code, now)?;
             Ok(id.map(|id| (source, id)))
         })
         .await?;
@@ -483,7 +483,7 @@ async fn merge_by_code(
     };
     let command = MergeCommand {
         source: source.id,
-        target: user_id.clone(),
+        target: user_id,
         dry_run,
         choices,
         via: Via::SelfService,
@@ -491,7 +491,7 @@ async fn merge_by_code(
     if dry_run {
         return state
             .db
-            .read(move |conn| merge(conn, &user_id, command, now))
+            .read(move |conn| merge(conn, user_id, command, now))
             .await;
     }
     // The merge uses the code in its own transaction: a refused merge leaves it usable.
@@ -501,7 +501,7 @@ async fn merge_by_code(
             if !merge_codes::consume(conn, &code_id, now)? {
                 return Err(incorrect_code());
             }
-            merge(conn, &user_id, command, now)
+            merge(conn, user_id, command, now)
         })
         .await
 }

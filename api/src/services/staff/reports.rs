@@ -188,7 +188,7 @@ pub fn own_indicators(
     let Some(office) = &user.account.office else {
         return Ok(None);
     };
-    let me = user.id().to_owned();
+    let me = user.id().to_string();
     let mut per = counts(
         conn,
         &ReportScope {
