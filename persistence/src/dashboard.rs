@@ -6,7 +6,6 @@ use diesel::{
     dsl::{count, count_star},
     prelude::*,
 };
-
 use merit_domain::ids::AccountId;
 
 use crate::{

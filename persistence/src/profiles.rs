@@ -2,12 +2,12 @@
 //! beside the account (whose row holds the names and the email address). Supervisors and
 //! conditions are JSON in TEXT columns.
 
-use merit_domain::ids::AccountId;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use merit_domain::{
+    ids::AccountId,
     account::{EmailAddress, PersonName},
     profile::{
         ConditionsOfEmployment, MailingAddress, PhoneNumber, PostalCode, Profile, Supervisor,

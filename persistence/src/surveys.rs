@@ -6,7 +6,6 @@ use diesel::{
     dsl::{case_when, count, count_star},
     prelude::*,
 };
-
 use merit_domain::ids::AccountId;
 
 use crate::{

@@ -3,8 +3,8 @@
 //! a temporary one), so a frontend team can sign in as every role at once. Each is made once.
 
 use chrono::{DateTime, Utc};
-use merit_domain::ids::{AccountId, EntityId};
 use merit_domain::{
+    ids::{AccountId, EntityId},
     account::{
         EmailAddress, EmployeeId, LoginIdentifier, PersonName, Role, RosterStatus, Username,
     },

@@ -1,8 +1,10 @@
 //! Registration, email verification and password changes.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use merit_domain::account::{Account, EmailAddress, LoginIdentifier, PersonName, Role, Username};
-use merit_domain::ids::{AccountId, EntityId};
+use merit_domain::{
+    account::{Account, EmailAddress, LoginIdentifier, PersonName, Role, Username},
+    ids::{AccountId, EntityId},
+};
 use merit_persistence::{
     DbConnection, RepoError, accounts, sessions,
     tokens::{self as one_time, TokenPurpose},

@@ -2,11 +2,10 @@
 //! find accounts, change roles, disable, reset and unlock.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use merit_domain::account::LoginFailures;
-use merit_domain::ids::{AccountId, EntityId};
 use merit_domain::{
+    ids::{AccountId, EntityId},
     account::{
-        Account, EmailAddress, PersonName, Role, RoleSet, UsernameError, prefixed_username,
+        Account, EmailAddress, LoginFailures, PersonName, Role, RoleSet, UsernameError, prefixed_username,
         temporary_password,
     },
     reference::{DepartmentCode, OfficeCode},
@@ -83,7 +82,7 @@ pub async fn create_prefixed(
     let now = state.clock.now();
     let temporary = new_temporary_password(now);
     let hash = state.hasher.hash(temporary.password.clone()).await?;
-    let admin_id = admin.id().to_owned();
+    let admin_id = admin.id();
     let expires_at = temporary.expires_at;
     let account = state
         .db

@@ -101,7 +101,7 @@ fn admin_only(user: &AuthUser) -> Result<(), ApiError> {
 pub fn reader(user: &AuthUser) -> Result<Reader, ApiError> {
     staff::scope(user)?;
     Ok(Reader {
-        account_id: user.id().to_owned(),
+        account_id: user.id(),
         office: user.account.office.as_ref().map(|o| o.as_str().to_owned()),
         roles: AudienceRole::ALL
             .iter()

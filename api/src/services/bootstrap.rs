@@ -1,7 +1,9 @@
 //! The first admin, created at start when there is none.
 
-use merit_domain::account::{PersonName, Role, Username, temporary_password};
-use merit_domain::ids::{AccountId, EntityId};
+use merit_domain::{
+    account::{PersonName, Role, Username, temporary_password},
+    ids::{AccountId, EntityId},
+};
 use merit_persistence::accounts;
 use secrecy::ExposeSecret;
 use serde_json::json;

@@ -1,10 +1,12 @@
 //! State employees: the privacy agreement, activating an Employee ID, and the roster import.
 
-use merit_domain::ids::{AccountId, EntityId};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use merit_domain::account::{EmployeeId, LoginIdentifier, Role, RosterStatus};
+use merit_domain::{
+    account::{EmployeeId, LoginIdentifier, Role, RosterStatus},
+    ids::{AccountId, EntityId},
+};
 use merit_persistence::{
     DbConnection, accounts, reference, roster,
     roster::RosterEntry,

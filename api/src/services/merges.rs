@@ -432,12 +432,12 @@ pub async fn merge_own(
     };
     let command = MergeCommand {
         source: source.id,
-        target: user.id().to_owned(),
+        target: user.id(),
         dry_run,
         choices,
         via: Via::SelfService,
     };
-    let actor = user.id().to_owned();
+    let actor = user.id();
     let now = state.clock.now();
     if dry_run {
         state
@@ -461,7 +461,7 @@ async fn merge_by_code(
     choices: Choices,
 ) -> Result<Plan, ApiError> {
     let now = state.clock.now();
-    let user_id = user.id().to_owned();
+    let user_id = user.id();
     // First the check, in a transaction of its own so that a wrong try is counted even though
     // the request fails.
     let checked_by = user_id;

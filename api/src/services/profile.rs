@@ -3,8 +3,8 @@
 //! a matching `If-Match`.
 
 use chrono::{DateTime, Utc};
-use merit_domain::ids::AccountId;
 use merit_domain::{
+    ids::AccountId,
     account::{Account, EmailAddress, PersonName},
     message::MessageKind,
     profile::Profile,

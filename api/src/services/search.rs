@@ -103,7 +103,7 @@ pub async fn saved_search_results(
     page: &PageCommand,
     now: DateTime<Utc>,
 ) -> Result<SearchPage, ApiError> {
-    let owner = user.id().to_owned();
+    let owner = user.id();
     let saved = db
         .read(move |conn| saved_searches::get(conn, owner, id))
         .await?;

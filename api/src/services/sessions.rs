@@ -9,8 +9,10 @@
 //! nor the counting tell which names exist.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use merit_domain::account::{Account, LoginFailures, LoginIdentifier};
-use merit_domain::ids::{AccountId, EntityId, SessionId};
+use merit_domain::{
+    account::{Account, LoginFailures, LoginIdentifier},
+    ids::{AccountId, EntityId, SessionId},
+};
 use merit_persistence::{DbConnection, RepoResult, accounts, sessions};
 use serde_json::json;
 

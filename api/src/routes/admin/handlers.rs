@@ -1,8 +1,8 @@
 //! Account administration handlers.
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use merit_domain::ids::AccountId;
 use merit_domain::{
+    ids::AccountId,
     account::{EmailAddress, PersonName, Role},
     profile::contact_email,
     reference::{DepartmentCode, OfficeCode},

@@ -169,7 +169,7 @@ pub async fn list_alerts(
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<AlertResponse>>, ApiError> {
     let (limit, after) = page_params("alerts", page.limit, page.cursor.as_deref())?;
-    let owner = user.id().to_owned();
+    let owner = user.id();
     let found = state
         .db
         .read(move |conn| alerts::list(conn, owner, after.as_deref(), limit))
@@ -206,7 +206,7 @@ pub async fn create_alert(
     Json(body): Json<AlertRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let command = body.parse()?;
-    let (now, owner) = (state.clock.now(), user.id().to_owned());
+    let (now, owner) = (state.clock.now(), user.id());
     let created = state
         .db
         .write(move |conn| alerts::create(conn, owner, command, now))
@@ -232,7 +232,7 @@ pub async fn get_alert(
     user: AuthUser,
     PathId(id): PathId<JobAlertId>,
 ) -> Result<web::Json<AlertResponse>, ApiError> {
-    let owner = user.id().to_owned();
+    let owner = user.id();
     let found = state
         .db
         .read(move |conn| alerts::get(conn, owner, id))
@@ -265,7 +265,7 @@ pub async fn replace_alert(
     let mut fields = Fields::new();
     let criteria = fields.nested("criteria", body.criteria.criteria())?;
     let criteria = fields.into_result(criteria)?;
-    let (now, owner) = (state.clock.now(), user.id().to_owned());
+    let (now, owner) = (state.clock.now(), user.id());
     let (channel, frequency, active) = (body.channel.into(), body.frequency.into(), body.active);
     let replaced = state
         .db
@@ -297,7 +297,7 @@ pub async fn delete_alert(
     user: AuthUser,
     PathId(id): PathId<JobAlertId>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = user.id().to_owned();
+    let owner = user.id();
     state
         .db
         .write(move |conn| alerts::delete(conn, owner, id))

@@ -121,7 +121,7 @@ pub async fn merge_profiles(
         via: Via::Admin,
     };
     let now = state.clock.now();
-    let actor = admin.id().to_owned();
+    let actor = admin.id();
     let plan = if dry_run {
         state
             .db

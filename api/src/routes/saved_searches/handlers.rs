@@ -85,7 +85,7 @@ pub async fn list_saved_searches(
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<SavedSearchResponse>>, ApiError> {
     let (limit, after) = page_params("saved-searches", page.limit, page.cursor.as_deref())?;
-    let owner = user.id().to_owned();
+    let owner = user.id();
     let found = state
         .db
         .read(move |conn| saved_searches::list(conn, owner, after.as_deref(), limit))
@@ -117,7 +117,7 @@ pub async fn create_saved_search(
     let (now, limit, owner) = (
         state.clock.now(),
         state.settings.saved_search_limit,
-        user.id().to_owned(),
+        user.id(),
     );
     let saved = state
         .db
@@ -144,7 +144,7 @@ pub async fn get_saved_search(
     user: AuthUser,
     PathId(id): PathId<SavedSearchId>,
 ) -> Result<web::Json<SavedSearchResponse>, ApiError> {
-    let owner = user.id().to_owned();
+    let owner = user.id();
     let saved = state
         .db
         .read(move |conn| saved_searches::get(conn, owner, id))
@@ -176,7 +176,7 @@ pub async fn replace_saved_search(
     Json(body): Json<SavedSearchRequest>,
 ) -> Result<web::Json<SavedSearchResponse>, ApiError> {
     let (name, criteria) = checked(&body)?;
-    let (now, owner) = (state.clock.now(), user.id().to_owned());
+    let (now, owner) = (state.clock.now(), user.id());
     let saved = state
         .db
         .write(move |conn| saved_searches::update(conn, owner, id, &name, &criteria, now))
@@ -199,7 +199,7 @@ pub async fn delete_saved_search(
     user: AuthUser,
     PathId(id): PathId<SavedSearchId>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = user.id().to_owned();
+    let owner = user.id();
     state
         .db
         .write(move |conn| saved_searches::delete(conn, owner, id))

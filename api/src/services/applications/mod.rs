@@ -24,8 +24,8 @@ pub use withdraw::withdraw;
 pub(crate) use withdraw::withdraw_for_merge;
 
 use chrono::{DateTime, Utc};
-use merit_domain::message::MessageKind;
 use merit_domain::{
+    message::MessageKind,
     account::Role,
     application::{ApplicationStatus, ReasonCode},
     ids::{ApplicationEventId, ApplicationId, EntityId},

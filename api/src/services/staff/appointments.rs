@@ -452,7 +452,7 @@ pub fn list(
     }
     let staff_id = match (query.staff_id, query.scope) {
         (Some(id), _) => Some(id.to_string()),
-        (None, ListScope::Mine) => Some(user.id().to_owned()).map(|id| id.to_string()),
+        (None, ListScope::Mine) => Some(user.id().to_string()),
         (None, ListScope::All) => None,
     };
     Ok(appointments::list(

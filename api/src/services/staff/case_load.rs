@@ -56,7 +56,7 @@ pub fn open(
 ) -> Result<CaseView, ApiError> {
     let scope = scope(user)?;
     let (assigned, office) = match (&scope, command.assigned_staff_id) {
-        (CaseScope::Office(office), None) => (user.id().to_owned(), office.as_str().to_owned()),
+        (CaseScope::Office(office), None) => (user.id(), office.as_str().to_owned()),
         (CaseScope::Office(office), Some(id)) => {
             let member = staff_member(conn, user, id, office.as_str(), "assigned_staff_id")?;
             (member.id, office.as_str().to_owned())
@@ -204,7 +204,7 @@ pub fn list(
     let scope = scope(user)?;
     let assigned = match (filter.assigned_staff_id, filter.scope) {
         (Some(id), _) => Some(id.to_string()),
-        (None, ListScope::Mine) => Some(user.id().to_owned()).map(|id| id.to_string()),
+        (None, ListScope::Mine) => Some(user.id().to_string()),
         (None, ListScope::All) => None,
     };
     let found = cases::list(
