@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use merit_domain::{
-    ids::AccountId,
     account::{EmailAddress, PersonName},
+    ids::AccountId,
     profile::{
         ConditionsOfEmployment, MailingAddress, PhoneNumber, PostalCode, Profile, Supervisor,
         UsState,

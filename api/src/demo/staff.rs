@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use merit_domain::{
-    ids::{AccountId, EntityId},
     account::{
         EmailAddress, EmployeeId, LoginIdentifier, PersonName, Role, RosterStatus, Username,
     },
+    ids::{AccountId, EntityId},
     reference::{DepartmentCode, OfficeCode},
 };
 use merit_persistence::{DbConnection, accounts, roster, roster::RosterEntry};

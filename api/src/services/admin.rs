@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::{
-    ids::{AccountId, EntityId},
     account::{
-        Account, EmailAddress, LoginFailures, PersonName, Role, RoleSet, UsernameError, prefixed_username,
-        temporary_password,
+        Account, EmailAddress, LoginFailures, PersonName, Role, RoleSet, UsernameError,
+        prefixed_username, temporary_password,
     },
+    ids::{AccountId, EntityId},
     reference::{DepartmentCode, OfficeCode},
 };
 use merit_persistence::{

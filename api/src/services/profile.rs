@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use merit_domain::{
-    ids::AccountId,
     account::{Account, EmailAddress, PersonName},
+    ids::AccountId,
     message::MessageKind,
     profile::Profile,
     reference::{CountyCode, DepartmentCode},

@@ -2,8 +2,8 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use merit_domain::{
-    ids::AccountId,
     account::{EmailAddress, PersonName, Role},
+    ids::AccountId,
     profile::contact_email,
     reference::{DepartmentCode, OfficeCode},
 };

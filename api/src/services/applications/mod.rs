@@ -25,10 +25,10 @@ pub(crate) use withdraw::withdraw_for_merge;
 
 use chrono::{DateTime, Utc};
 use merit_domain::{
-    message::MessageKind,
     account::Role,
     application::{ApplicationStatus, ReasonCode},
     ids::{ApplicationEventId, ApplicationId, EntityId},
+    message::MessageKind,
     posting::Posting,
 };
 use merit_persistence::{
