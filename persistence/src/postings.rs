@@ -17,6 +17,7 @@ use crate::{
     db::MultiBackend,
     error::{RepoError, RepoResult},
     paging::{Page, PageRequest},
+    saved_searches::criteria::codes,
     schema::{posting_changes, postings},
     time::{naive, utc},
 };
@@ -387,37 +388,14 @@ pub fn changed_since_instant(
         .select(PostingRow::as_select())
         .into_boxed();
     if !criteria.departments.is_empty() {
-        query = query.filter(
-            postings::department_code.eq_any(
-                criteria
-                    .departments
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>(),
-            ),
-        );
+        query = query.filter(postings::department_code.eq_any(codes(&criteria.departments)));
     }
     if !criteria.classifications.is_empty() {
-        query = query.filter(
-            postings::classification_code.eq_any(
-                criteria
-                    .classifications
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>(),
-            ),
-        );
+        query =
+            query.filter(postings::classification_code.eq_any(codes(&criteria.classifications)));
     }
     if !criteria.counties.is_empty() {
-        query = query.filter(
-            postings::county_code.eq_any(
-                criteria
-                    .counties
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>(),
-            ),
-        );
+        query = query.filter(postings::county_code.eq_any(codes(&criteria.counties)));
     }
     if !criteria.tenures.is_empty() {
         let names: Vec<&str> = criteria.tenures.iter().map(|t| t.as_str()).collect();

@@ -118,7 +118,8 @@ impl From<StoredV1> for StoredV2 {
     }
 }
 
-fn codes<T: ToString>(values: &[T]) -> Vec<String> {
+/// Codes (or any values) as the text the database stores.
+pub(crate) fn codes<T: ToString>(values: &[T]) -> Vec<String> {
     values.iter().map(ToString::to_string).collect()
 }
 

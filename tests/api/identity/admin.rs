@@ -277,6 +277,24 @@ async fn patching_an_unknown_account_is_404_and_a_bad_body_is_422() {
         "not_found",
     );
     let user = app.applicant("patchy@example.org").await;
+    // Another spelling of a real id (upper case) names no account: 404, and nothing changes.
+    let shouted = user.id.to_uppercase();
+    assert_problem(
+        &patch_account(&app, &admin, &shouted, json!({"disabled": true})).await,
+        404,
+        "not_found",
+    );
+    assert_problem(
+        &app.get_as(&admin.token, &format!("/api/v1/admin/accounts/{shouted}"))
+            .await,
+        404,
+        "not_found",
+    );
+    let stored = app
+        .get_as(&admin.token, &format!("/api/v1/admin/accounts/{}", user.id))
+        .await;
+    assert_eq!(stored.status, 200);
+    assert_eq!(stored.body["disabled"], false);
     let bad_role = patch_account(&app, &admin, &user.id, json!({"roles": ["root"]})).await;
     assert_problem(&bad_role, 422, "validation_failed");
     let privileged = patch_account(&app, &admin, &user.id, json!({"password_hash": "x"})).await;
