@@ -21,6 +21,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use merit_api::alerts::{AlertEntry, AlertIndex, PostingFacts, index::admits};
 use merit_domain::{
     alert::{AlertChannel, AlertFrequency},
+    ids::{AccountId, EntityId, JobAlertId, Uuid},
     posting::SearchCriteria,
     reference::{ClassificationCode, CountyCode, DepartmentCode},
     terms::{Shift, Tenure, TimeBase},
@@ -126,8 +127,8 @@ fn narrow_alert(rng: &mut Rng, n: usize) -> AlertEntry {
     c.counties.dedup();
     c.departments.dedup();
     AlertEntry::new(
-        format!("alert-{n}"),
-        format!("person-{}", n / 3),
+        JobAlertId::from_uuid(Uuid::from_u128(n as u128)),
+        AccountId::from_uuid(Uuid::from_u128((n / 3) as u128)),
         c,
         AlertChannel::Email,
         AlertFrequency::ALL[n % 3],
@@ -176,8 +177,8 @@ fn alert(rng: &mut Rng, n: usize) -> AlertEntry {
     c.counties.dedup();
     c.departments.dedup();
     AlertEntry::new(
-        format!("alert-{n}"),
-        format!("person-{}", n / 3),
+        JobAlertId::from_uuid(Uuid::from_u128(n as u128)),
+        AccountId::from_uuid(Uuid::from_u128((n / 3) as u128)),
         c,
         AlertChannel::Email,
         AlertFrequency::ALL[n % 3],
@@ -258,16 +259,12 @@ fn run(count: usize, postings_count: usize, mix: Mix) {
     let all: Vec<&AlertEntry> = index.iter().collect();
     let mut brute_ms = 0.0;
     for p in postings.iter().take(EXACTNESS_SAMPLE) {
-        let mut a: Vec<&str> = index
-            .matching(p)
-            .iter()
-            .map(|m| m.alert.id.as_str())
-            .collect();
+        let mut a: Vec<JobAlertId> = index.matching(p).iter().map(|m| m.alert.id).collect();
         let t = Instant::now();
-        let mut b: Vec<&str> = all
+        let mut b: Vec<JobAlertId> = all
             .iter()
             .filter(|alert| admits(alert, p))
-            .map(|alert| alert.id.as_str())
+            .map(|alert| alert.id)
             .collect();
         brute_ms += t.elapsed().as_secs_f64() * 1e3;
         a.sort_unstable();

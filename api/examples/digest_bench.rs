@@ -174,8 +174,8 @@ fn person(
     for (k, target) in chosen.iter().enumerate() {
         for alert in &made {
             let entry = AlertEntry::new(
-                alert.id.to_string(),
-                id.to_string(),
+                alert.id,
+                id,
                 alert.criteria.clone(),
                 alert.channel,
                 alert.frequency,
@@ -187,9 +187,9 @@ fn person(
             let inserted = alerts::insert_hit(
                 conn,
                 &Hit {
-                    alert_id: alert.id.to_string(),
-                    posting_id: target.posting.id.to_string(),
-                    account_id: id.to_string(),
+                    alert_id: alert.id,
+                    posting_id: target.posting.id,
+                    account_id: id,
                     frequency: AlertFrequency::Daily.as_str().to_owned(),
                     period_start: naive(period_start),
                     due_at: naive(due_at),

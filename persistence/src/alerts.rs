@@ -14,13 +14,13 @@ use diesel::{
 };
 use merit_domain::{
     alert::{AlertChannel, AlertFrequency},
-    ids::{AccountId, JobAlertId, SavedSearchId},
+    ids::{AccountId, JobAlertId, MessageId, PostingId, SavedSearchId},
     posting::SearchCriteria,
 };
 
 use crate::{
     DbConnection,
-    error::{RepoError, RepoResult},
+    error::{RepoError, RepoResult, parse_id},
     paging::{Page, PageRequest},
     saved_searches::criteria,
     schema::{job_alert_changes, job_alert_digests, job_alert_hits, job_alerts},
@@ -99,12 +99,12 @@ fn alerts(rows: Vec<AlertRow>) -> RepoResult<Vec<JobAlert>> {
 /// Serialises writers of the change log until they commit (PostgreSQL; SQLite's write
 /// transactions are serial already), so change numbers commit in order and a reader that moved
 /// its mark past one never misses an earlier one (as `postings::record_change`).
-pub(crate) fn record_change(conn: &mut DbConnection, id: &str) -> RepoResult<()> {
+pub(crate) fn record_change(conn: &mut DbConnection, id: JobAlertId) -> RepoResult<()> {
     if let DbConnection::Postgresql(c) = conn {
         diesel::sql_query("LOCK TABLE job_alert_changes IN EXCLUSIVE MODE").execute(c)?;
     }
     diesel::insert_into(job_alert_changes::table)
-        .values(job_alert_changes::alert_id.eq(id))
+        .values(job_alert_changes::alert_id.eq(id.to_string()))
         .execute(conn)?;
     Ok(())
 }
@@ -126,7 +126,7 @@ pub fn insert(conn: &mut DbConnection, alert: &JobAlert) -> RepoResult<()> {
     diesel::insert_into(job_alerts::table)
         .values(&row)
         .execute(conn)?;
-    record_change(conn, &row.id)
+    record_change(conn, alert.id)
 }
 
 /// Stores many alerts (benchmarks and demo data), with one change-log row each.
@@ -162,9 +162,9 @@ pub fn find_own(
 }
 
 /// An alert, whoever owns it.
-pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<JobAlert>> {
+pub fn find(conn: &mut DbConnection, id: JobAlertId) -> RepoResult<Option<JobAlert>> {
     job_alerts::table
-        .find(id)
+        .find(id.to_string())
         .select(AlertRow::as_select())
         .first(conn)
         .optional()?
@@ -173,11 +173,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<JobAlert>> {
 }
 
 /// The alerts with these ids that exist.
-pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> RepoResult<Vec<JobAlert>> {
+pub fn find_many(conn: &mut DbConnection, ids: &[JobAlertId]) -> RepoResult<Vec<JobAlert>> {
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let rows: Vec<AlertRow> = job_alerts::table
-            .filter(job_alerts::id.eq_any(chunk))
+            .filter(job_alerts::id.eq_any(chunk.iter().map(ToString::to_string)))
             .select(AlertRow::as_select())
             .load(conn)?;
         found.extend(alerts(rows)?);
@@ -258,16 +258,16 @@ pub fn update_own(
     ))
     .execute(conn)?;
     if changed == 1 {
-        record_change(conn, &id.to_string())?;
+        record_change(conn, id)?;
     }
     Ok(changed == 1)
 }
 
 /// Turns an alert off; false when it was off already (or is gone).
-pub fn turn_off(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> RepoResult<bool> {
+pub fn turn_off(conn: &mut DbConnection, id: JobAlertId, now: DateTime<Utc>) -> RepoResult<bool> {
     let changed = diesel::update(
         job_alerts::table
-            .find(id)
+            .find(id.to_string())
             .filter(job_alerts::active.eq(true)),
     )
     .set((
@@ -294,7 +294,7 @@ pub fn delete_own(
     )
     .execute(conn)?;
     if deleted == 1 {
-        record_change(conn, &id.to_string())?;
+        record_change(conn, id)?;
     }
     Ok(deleted == 1)
 }
@@ -309,7 +309,7 @@ pub fn last_change(conn: &mut DbConnection) -> RepoResult<i64> {
 }
 
 /// The ids of alerts changed after change number `after`, and the newest number seen.
-pub fn changed_since(conn: &mut DbConnection, after: i64) -> RepoResult<(Vec<String>, i64)> {
+pub fn changed_since(conn: &mut DbConnection, after: i64) -> RepoResult<(Vec<JobAlertId>, i64)> {
     let rows: Vec<(i64, String)> = job_alert_changes::table
         .filter(job_alert_changes::seq.gt(after))
         .order(job_alert_changes::seq.asc())
@@ -317,7 +317,10 @@ pub fn changed_since(conn: &mut DbConnection, after: i64) -> RepoResult<(Vec<Str
         .select((job_alert_changes::seq, job_alert_changes::alert_id))
         .load(conn)?;
     let newest = rows.last().map_or(after, |(seq, _)| *seq);
-    let mut ids: Vec<String> = rows.into_iter().map(|(_, id)| id).collect();
+    let mut ids: Vec<JobAlertId> = rows
+        .iter()
+        .map(|(_, id)| parse_id("job_alert_changes", id))
+        .collect::<RepoResult<_>>()?;
     ids.sort();
     ids.dedup();
     Ok((ids, newest))
@@ -327,14 +330,14 @@ pub fn changed_since(conn: &mut DbConnection, after: i64) -> RepoResult<(Vec<Str
 /// queued once ever: opening it again queues nothing.
 pub fn enqueue_posting(
     conn: &mut DbConnection,
-    posting_id: &str,
+    posting_id: PostingId,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     diesel::sql_query(
         "INSERT INTO job_alert_queue (posting_id, queued_at) VALUES ($1, $2) \
          ON CONFLICT (posting_id) DO NOTHING",
     )
-    .bind::<Text, _>(posting_id)
+    .bind::<Text, _>(posting_id.to_string())
     .bind::<Timestamp, _>(naive(now))
     .execute(conn)?;
     Ok(())
@@ -353,26 +356,28 @@ const CLAIM_SQLITE: &str = "SELECT posting_id FROM job_alert_queue WHERE matched
 
 /// Claims up to `limit` queued postings until the caller's write transaction ends: another
 /// instance skips them (PostgreSQL) or waits for the writer lock (SQLite).
-pub fn claim_queued(conn: &mut DbConnection, limit: i64) -> RepoResult<Vec<String>> {
+pub fn claim_queued(conn: &mut DbConnection, limit: i64) -> RepoResult<Vec<PostingId>> {
     let sql = match conn {
         DbConnection::Postgresql(_) => CLAIM_POSTGRES,
         DbConnection::Sqlite(_) => CLAIM_SQLITE,
     };
     let rows: Vec<QueuedRow> = diesel::sql_query(sql).bind::<BigInt, _>(limit).load(conn)?;
-    Ok(rows.into_iter().map(|r| r.posting_id).collect())
+    rows.iter()
+        .map(|r| parse_id("job_alert_queue", &r.posting_id))
+        .collect()
 }
 
 /// Marks a queued posting matched.
 pub fn mark_matched(
     conn: &mut DbConnection,
-    posting_id: &str,
+    posting_id: PostingId,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     diesel::sql_query(
         "UPDATE job_alert_queue SET matched_at = $1 WHERE posting_id = $2 AND matched_at IS NULL",
     )
     .bind::<Timestamp, _>(naive(now))
-    .bind::<Text, _>(posting_id)
+    .bind::<Text, _>(posting_id.to_string())
     .execute(conn)?;
     Ok(())
 }
@@ -387,15 +392,14 @@ pub fn queued_count(conn: &mut DbConnection) -> RepoResult<i64> {
 }
 
 /// A match of one alert and one posting.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = job_alert_hits)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     /// The alert.
-    pub alert_id: String,
+    pub alert_id: JobAlertId,
     /// The posting.
-    pub posting_id: String,
+    pub posting_id: PostingId,
     /// The alert's owner.
-    pub account_id: String,
+    pub account_id: AccountId,
     /// The alert's frequency when it matched (why it matched is written at delivery, from the
     /// alert's criteria and the posting).
     pub frequency: String,
@@ -408,7 +412,40 @@ pub struct Hit {
     /// When it was delivered.
     pub delivered_at: Option<NaiveDateTime>,
     /// The message that delivered it.
-    pub message_id: Option<String>,
+    pub message_id: Option<MessageId>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = job_alert_hits)]
+struct HitRow {
+    alert_id: String,
+    posting_id: String,
+    account_id: String,
+    frequency: String,
+    period_start: NaiveDateTime,
+    due_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    delivered_at: Option<NaiveDateTime>,
+    message_id: Option<String>,
+}
+
+impl TryFrom<HitRow> for Hit {
+    type Error = RepoError;
+
+    fn try_from(row: HitRow) -> RepoResult<Hit> {
+        const TABLE: &str = "job_alert_hits";
+        Ok(Hit {
+            alert_id: parse_id(TABLE, &row.alert_id)?,
+            posting_id: parse_id(TABLE, &row.posting_id)?,
+            account_id: parse_id(TABLE, &row.account_id)?,
+            frequency: row.frequency,
+            period_start: row.period_start,
+            due_at: row.due_at,
+            created_at: row.created_at,
+            delivered_at: row.delivered_at,
+            message_id: row.message_id.map(|m| parse_id(TABLE, &m)).transpose()?,
+        })
+    }
 }
 
 /// Records a match; false when this alert already matched this posting (nothing changes).
@@ -418,9 +455,9 @@ pub fn insert_hit(conn: &mut DbConnection, hit: &Hit) -> RepoResult<bool> {
          period_start, due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (alert_id, posting_id) DO NOTHING",
     )
-    .bind::<Text, _>(&hit.alert_id)
-    .bind::<Text, _>(&hit.posting_id)
-    .bind::<Text, _>(&hit.account_id)
+    .bind::<Text, _>(hit.alert_id.to_string())
+    .bind::<Text, _>(hit.posting_id.to_string())
+    .bind::<Text, _>(hit.account_id.to_string())
     .bind::<Text, _>(&hit.frequency)
     .bind::<Timestamp, _>(hit.period_start)
     .bind::<Timestamp, _>(hit.due_at)
@@ -432,15 +469,15 @@ pub fn insert_hit(conn: &mut DbConnection, hit: &Hit) -> RepoResult<bool> {
 /// Marks one match delivered by `message_id`.
 pub fn mark_hit_delivered(
     conn: &mut DbConnection,
-    alert_id: &str,
-    posting_id: &str,
-    message_id: &str,
+    alert_id: JobAlertId,
+    posting_id: PostingId,
+    message_id: MessageId,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
-    diesel::update(job_alert_hits::table.find((alert_id, posting_id)))
+    diesel::update(job_alert_hits::table.find((alert_id.to_string(), posting_id.to_string())))
         .set((
             job_alert_hits::delivered_at.eq(naive(now)),
-            job_alert_hits::message_id.eq(message_id),
+            job_alert_hits::message_id.eq(message_id.to_string()),
         ))
         .execute(conn)?;
     Ok(())
@@ -450,7 +487,7 @@ pub fn mark_hit_delivered(
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DigestKey {
     /// The person.
-    pub account_id: String,
+    pub account_id: AccountId,
     /// `daily` or `weekly`.
     pub frequency: String,
     /// The period's start.
@@ -492,20 +529,21 @@ pub fn due_digests(
         // SQLite numbers `$n` parameters in order of appearance: they appear in order here.
         Some(key) => diesel::sql_query(DUE_AFTER)
             .bind::<Timestamp, _>(naive(now))
-            .bind::<Text, _>(&key.account_id)
+            .bind::<Text, _>(key.account_id.to_string())
             .bind::<Text, _>(&key.frequency)
             .bind::<Timestamp, _>(key.period_start)
             .bind::<BigInt, _>(limit)
             .load(conn)?,
     };
-    Ok(rows
-        .into_iter()
-        .map(|r| DigestKey {
-            account_id: r.account_id,
-            frequency: r.frequency,
-            period_start: r.period_start,
+    rows.into_iter()
+        .map(|r| {
+            Ok(DigestKey {
+                account_id: parse_id("job_alert_hits", &r.account_id)?,
+                frequency: r.frequency,
+                period_start: r.period_start,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Claims a digest: true for the one transaction that writes its row first; any other (another
@@ -519,7 +557,7 @@ pub fn claim_digest(
         "INSERT INTO job_alert_digests (account_id, frequency, period_start, created_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, frequency, period_start) DO NOTHING",
     )
-    .bind::<Text, _>(&key.account_id)
+    .bind::<Text, _>(key.account_id.to_string())
     .bind::<Text, _>(&key.frequency)
     .bind::<Timestamp, _>(key.period_start)
     .bind::<Timestamp, _>(naive(now))
@@ -529,14 +567,15 @@ pub fn claim_digest(
 
 /// The undelivered matches of a digest, oldest first.
 pub fn digest_hits(conn: &mut DbConnection, key: &DigestKey) -> RepoResult<Vec<Hit>> {
-    Ok(job_alert_hits::table
-        .filter(job_alert_hits::account_id.eq(&key.account_id))
+    let rows: Vec<HitRow> = job_alert_hits::table
+        .filter(job_alert_hits::account_id.eq(key.account_id.to_string()))
         .filter(job_alert_hits::frequency.eq(&key.frequency))
         .filter(job_alert_hits::period_start.eq(key.period_start))
         .filter(job_alert_hits::delivered_at.is_null())
-        .select(Hit::as_select())
+        .select(HitRow::as_select())
         .order((job_alert_hits::created_at, job_alert_hits::posting_id))
-        .load(conn)?)
+        .load(conn)?;
+    rows.into_iter().map(Hit::try_from).collect()
 }
 
 /// Marks a digest's undelivered matches delivered by `message_id` (none when nothing was left
@@ -544,27 +583,27 @@ pub fn digest_hits(conn: &mut DbConnection, key: &DigestKey) -> RepoResult<Vec<H
 pub fn finish_digest(
     conn: &mut DbConnection,
     key: &DigestKey,
-    message_id: Option<&str>,
+    message_id: Option<MessageId>,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     diesel::update(
         job_alert_hits::table
-            .filter(job_alert_hits::account_id.eq(&key.account_id))
+            .filter(job_alert_hits::account_id.eq(key.account_id.to_string()))
             .filter(job_alert_hits::frequency.eq(&key.frequency))
             .filter(job_alert_hits::period_start.eq(key.period_start))
             .filter(job_alert_hits::delivered_at.is_null()),
     )
     .set((
         job_alert_hits::delivered_at.eq(naive(now)),
-        job_alert_hits::message_id.eq(message_id),
+        job_alert_hits::message_id.eq(message_id.map(|m| m.to_string())),
     ))
     .execute(conn)?;
     diesel::update(job_alert_digests::table.find((
-        &key.account_id,
+        key.account_id.to_string(),
         &key.frequency,
         key.period_start,
     )))
-    .set(job_alert_digests::message_id.eq(message_id))
+    .set(job_alert_digests::message_id.eq(message_id.map(|m| m.to_string())))
     .execute(conn)?;
     Ok(())
 }
@@ -579,7 +618,7 @@ pub fn postpone(
 ) -> RepoResult<()> {
     diesel::update(
         job_alert_hits::table
-            .filter(job_alert_hits::account_id.eq(&key.account_id))
+            .filter(job_alert_hits::account_id.eq(key.account_id.to_string()))
             .filter(job_alert_hits::frequency.eq(&key.frequency))
             .filter(job_alert_hits::period_start.eq(key.period_start))
             .filter(job_alert_hits::delivered_at.is_null()),

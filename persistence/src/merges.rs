@@ -428,7 +428,7 @@ fn move_alerts(conn: &mut DbConnection, source: AccountId, target: AccountId) ->
         .set(job_alerts::account_id.eq(target.to_string()))
         .execute(conn)?;
     for id in &moved {
-        record_change(conn, id)?;
+        record_change(conn, crate::error::parse_id("job_alerts", id)?)?;
     }
     diesel::update(job_alert_hits::table.filter(job_alert_hits::account_id.eq(source.to_string())))
         .set(job_alert_hits::account_id.eq(target.to_string()))

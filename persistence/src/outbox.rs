@@ -9,10 +9,11 @@ use diesel::{
     prelude::*,
     sql_types::{BigInt, Integer, Text, Timestamp},
 };
+use merit_domain::ids::OutboxEmailId;
 
 use crate::{
     DbConnection,
-    error::RepoResult,
+    error::{RepoResult, parse_id},
     paging::{Page, PageRequest},
     schema::outbox_emails,
     time::{naive, utc},
@@ -22,7 +23,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email {
     /// Its id, also the `Message-ID` local part, so a receiver can spot a repeat.
-    pub id: String,
+    pub id: OutboxEmailId,
     /// Which email it is (its template's name), for logs and admins; never personal data.
     pub kind: String,
     /// The recipient.
@@ -41,7 +42,7 @@ pub struct Email {
 pub fn enqueue(conn: &mut DbConnection, email: &Email, now: DateTime<Utc>) -> RepoResult<()> {
     diesel::insert_into(outbox_emails::table)
         .values((
-            outbox_emails::id.eq(&email.id),
+            outbox_emails::id.eq(email.id.to_string()),
             outbox_emails::kind.eq(&email.kind),
             outbox_emails::to_address.eq(&email.to),
             outbox_emails::subject.eq(&email.subject),
@@ -57,32 +58,45 @@ pub fn enqueue(conn: &mut DbConnection, email: &Email, now: DateTime<Utc>) -> Re
 }
 
 /// A claimed email, with how many times delivery has now been tried (this one included).
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claimed {
     /// The outbox id.
-    #[diesel(sql_type = Text)]
-    pub id: String,
+    pub id: OutboxEmailId,
     /// Which email it is.
-    #[diesel(sql_type = Text)]
     pub kind: String,
     /// The recipient.
-    #[diesel(sql_type = Text, column_name = to_address)]
     pub to: String,
     /// The subject line.
-    #[diesel(sql_type = Text)]
     pub subject: String,
     /// The plain-text body.
-    #[diesel(sql_type = Text, column_name = text_body)]
     pub text: String,
     /// The HTML body.
-    #[diesel(sql_type = Text, column_name = html_body)]
     pub html: String,
     /// Attempts so far, this one included.
-    #[diesel(sql_type = Integer)]
     pub attempts: i32,
     /// The RFC 8058 one-click unsubscribe address, for subscription mail.
-    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
     pub list_unsubscribe: Option<String>,
+}
+
+/// A claimed row as the claim statement returns it.
+#[derive(QueryableByName)]
+struct ClaimedRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text, column_name = to_address)]
+    to: String,
+    #[diesel(sql_type = Text)]
+    subject: String,
+    #[diesel(sql_type = Text, column_name = text_body)]
+    text: String,
+    #[diesel(sql_type = Text, column_name = html_body)]
+    html: String,
+    #[diesel(sql_type = Integer)]
+    attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    list_unsubscribe: Option<String>,
 }
 
 const CLAIM_POSTGRES: &str = "UPDATE outbox_emails SET claimed_until = $1, attempts = attempts + 1 \
@@ -108,16 +122,30 @@ pub fn claim_due(
         DbConnection::Postgresql(_) => CLAIM_POSTGRES,
         DbConnection::Sqlite(_) => CLAIM_SQLITE,
     };
-    Ok(diesel::sql_query(sql)
+    let rows: Vec<ClaimedRow> = diesel::sql_query(sql)
         .bind::<Timestamp, _>(naive(lease_until))
         .bind::<Timestamp, _>(naive(now))
         .bind::<BigInt, _>(limit)
-        .load(conn)?)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Claimed {
+                id: parse_id("outbox_emails", &row.id)?,
+                kind: row.kind,
+                to: row.to,
+                subject: row.subject,
+                text: row.text,
+                html: row.html,
+                attempts: row.attempts,
+                list_unsubscribe: row.list_unsubscribe,
+            })
+        })
+        .collect()
 }
 
 /// Marks an email delivered.
-pub fn mark_sent(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> RepoResult<()> {
-    diesel::update(outbox_emails::table.find(id))
+pub fn mark_sent(conn: &mut DbConnection, id: OutboxEmailId, now: DateTime<Utc>) -> RepoResult<()> {
+    diesel::update(outbox_emails::table.find(id.to_string()))
         .set((
             outbox_emails::sent_at.eq(naive(now)),
             outbox_emails::claimed_until.eq(None::<NaiveDateTime>),
@@ -129,11 +157,11 @@ pub fn mark_sent(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> RepoR
 /// Schedules another attempt at `next_attempt_at`, recording why this one failed.
 pub fn mark_retry(
     conn: &mut DbConnection,
-    id: &str,
+    id: OutboxEmailId,
     next_attempt_at: DateTime<Utc>,
     error: &str,
 ) -> RepoResult<()> {
-    diesel::update(outbox_emails::table.find(id))
+    diesel::update(outbox_emails::table.find(id.to_string()))
         .set((
             outbox_emails::next_attempt_at.eq(naive(next_attempt_at)),
             outbox_emails::claimed_until.eq(None::<NaiveDateTime>),
@@ -146,11 +174,11 @@ pub fn mark_retry(
 /// Gives up on an email.
 pub fn mark_failed(
     conn: &mut DbConnection,
-    id: &str,
+    id: OutboxEmailId,
     now: DateTime<Utc>,
     error: &str,
 ) -> RepoResult<()> {
-    diesel::update(outbox_emails::table.find(id))
+    diesel::update(outbox_emails::table.find(id.to_string()))
         .set((
             outbox_emails::failed_at.eq(naive(now)),
             outbox_emails::claimed_until.eq(None::<NaiveDateTime>),
@@ -184,7 +212,7 @@ pub enum OutboxStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     /// The outbox id.
-    pub id: String,
+    pub id: OutboxEmailId,
     /// Which email it is.
     pub kind: String,
     /// The recipient.
@@ -244,15 +272,15 @@ const ENTRY_COLUMNS: (
     outbox_emails::last_error,
 );
 
-fn entry(row: EntryColumns) -> OutboxEntry {
+fn entry(row: EntryColumns) -> RepoResult<OutboxEntry> {
     let (id, kind, to, subject, attempts, created, next, sent, failed, last_error) = row;
     let status = match (sent, failed) {
         (Some(_), _) => OutboxStatus::Sent,
         (None, Some(_)) => OutboxStatus::Failed,
         (None, None) => OutboxStatus::Queued,
     };
-    OutboxEntry {
-        id,
+    Ok(OutboxEntry {
+        id: parse_id("outbox_emails", &id)?,
         kind,
         to,
         subject,
@@ -263,7 +291,7 @@ fn entry(row: EntryColumns) -> OutboxEntry {
         sent_at: sent.map(utc),
         failed_at: failed.map(utc),
         last_error,
-    }
+    })
 }
 
 /// A page of outbox rows, newest first, optionally of one status; the key is the id.
@@ -291,27 +319,31 @@ pub fn list(
         .limit(page.fetch())
         .load(conn)?;
     Ok(Page::from_overfetch(
-        rows.into_iter().map(entry).collect(),
+        rows.into_iter().map(entry).collect::<RepoResult<_>>()?,
         page.limit,
     ))
 }
 
 /// One outbox row.
-pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<OutboxEntry>> {
+pub fn find(conn: &mut DbConnection, id: OutboxEmailId) -> RepoResult<Option<OutboxEntry>> {
     let row: Option<EntryColumns> = outbox_emails::table
-        .find(id)
+        .find(id.to_string())
         .select(ENTRY_COLUMNS)
         .first(conn)
         .optional()?;
-    Ok(row.map(entry))
+    row.map(entry).transpose()
 }
 
 /// Queues a failed email again, due at `now`, with its attempts reset; `false` when it is not
 /// failed (any more).
-pub fn requeue_failed(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> RepoResult<bool> {
+pub fn requeue_failed(
+    conn: &mut DbConnection,
+    id: OutboxEmailId,
+    now: DateTime<Utc>,
+) -> RepoResult<bool> {
     let changed = diesel::update(
         outbox_emails::table
-            .find(id)
+            .find(id.to_string())
             .filter(outbox_emails::sent_at.is_null())
             .filter(outbox_emails::failed_at.is_not_null()),
     )

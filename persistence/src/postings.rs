@@ -314,9 +314,9 @@ pub fn open_batch(
 }
 
 /// The postings with these ids (any status).
-pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> RepoResult<Vec<Posting>> {
+pub fn find_many(conn: &mut DbConnection, ids: &[PostingId]) -> RepoResult<Vec<Posting>> {
     let rows: Vec<PostingRow> = postings::table
-        .filter(postings::id.eq_any(ids))
+        .filter(postings::id.eq_any(ids.iter().map(ToString::to_string)))
         .select(PostingRow::as_select())
         .load(conn)?;
     rows.into_iter().map(Posting::try_from).collect()
@@ -332,7 +332,7 @@ pub fn last_change(conn: &mut DbConnection) -> RepoResult<i64> {
 }
 
 /// The ids of postings changed after change number `after`, and the newest number seen.
-pub fn changed_since(conn: &mut DbConnection, after: i64) -> RepoResult<(Vec<String>, i64)> {
+pub fn changed_since(conn: &mut DbConnection, after: i64) -> RepoResult<(Vec<PostingId>, i64)> {
     let rows: Vec<(i64, String)> = posting_changes::table
         .filter(posting_changes::seq.gt(after))
         .order(posting_changes::seq.asc())
@@ -340,7 +340,10 @@ pub fn changed_since(conn: &mut DbConnection, after: i64) -> RepoResult<(Vec<Str
         .select((posting_changes::seq, posting_changes::posting_id))
         .load(conn)?;
     let newest = rows.last().map_or(after, |(seq, _)| *seq);
-    let mut ids: Vec<String> = rows.into_iter().map(|(_, id)| id).collect();
+    let mut ids: Vec<PostingId> = rows
+        .iter()
+        .map(|(_, id)| crate::error::parse_id("posting_changes", id))
+        .collect::<RepoResult<_>>()?;
     ids.sort();
     ids.dedup();
     Ok((ids, newest))

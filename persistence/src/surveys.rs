@@ -6,11 +6,11 @@ use diesel::{
     dsl::{case_when, count, count_star},
     prelude::*,
 };
-use merit_domain::ids::AccountId;
+use merit_domain::ids::{AccountId, SurveyId};
 
 use crate::{
     DbConnection,
-    error::{RepoError, RepoResult},
+    error::{RepoError, RepoResult, parse_id},
     paging::{Page, PageRequest},
     schema::{survey_answers, survey_offices, survey_responses, surveys},
     time::{naive, utc},
@@ -19,8 +19,8 @@ use crate::{
 /// A survey.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Survey {
-    /// Its id (canonical UUID text).
-    pub id: String,
+    /// Its id.
+    pub id: SurveyId,
     /// The title.
     pub title: String,
     /// What it is about.
@@ -34,7 +34,7 @@ pub struct Survey {
     /// The offices it is for (empty: every office).
     pub offices: Vec<String>,
     /// Who made it.
-    pub created_by: String,
+    pub created_by: AccountId,
     /// When.
     pub created_at: DateTime<Utc>,
 }
@@ -82,45 +82,46 @@ fn load(conn: &mut DbConnection, rows: Vec<SurveyRow>) -> RepoResult<Vec<Survey>
             .select((survey_offices::survey_id, survey_offices::office_code))
             .load(conn)?
     };
-    Ok(rows
-        .into_iter()
-        .map(|row| Survey {
-            offices: offices
-                .iter()
-                .filter(|(id, _)| *id == row.id)
-                .map(|(_, o)| o.clone())
-                .collect(),
-            id: row.id,
-            title: row.title,
-            description: row.description,
-            questions: row.questions,
-            opens_at: utc(row.opens_at),
-            closes_at: utc(row.closes_at),
-            created_by: row.created_by,
-            created_at: utc(row.created_at),
+    rows.into_iter()
+        .map(|row| {
+            Ok(Survey {
+                offices: offices
+                    .iter()
+                    .filter(|(id, _)| *id == row.id)
+                    .map(|(_, o)| o.clone())
+                    .collect(),
+                id: parse_id("surveys", &row.id)?,
+                title: row.title,
+                description: row.description,
+                questions: row.questions,
+                opens_at: utc(row.opens_at),
+                closes_at: utc(row.closes_at),
+                created_by: parse_id("surveys", &row.created_by)?,
+                created_at: utc(row.created_at),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Stores a new survey with its offices.
 pub fn insert(conn: &mut DbConnection, s: &Survey) -> RepoResult<()> {
     diesel::insert_into(surveys::table)
         .values(SurveyRow {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             title: s.title.clone(),
             description: s.description.clone(),
             questions: s.questions.clone(),
             opens_at: naive(s.opens_at),
             closes_at: naive(s.closes_at),
             all_offices: s.offices.is_empty(),
-            created_by: s.created_by.clone(),
+            created_by: s.created_by.to_string(),
             created_at: naive(s.created_at),
         })
         .execute(conn)?;
     for office in &s.offices {
         diesel::insert_into(survey_offices::table)
             .values((
-                survey_offices::survey_id.eq(&s.id),
+                survey_offices::survey_id.eq(s.id.to_string()),
                 survey_offices::office_code.eq(office),
             ))
             .execute(conn)?;
@@ -129,9 +130,9 @@ pub fn insert(conn: &mut DbConnection, s: &Survey) -> RepoResult<()> {
 }
 
 /// One survey.
-pub fn find(conn: &mut DbConnection, id: &str) -> RepoResult<Option<Survey>> {
+pub fn find(conn: &mut DbConnection, id: SurveyId) -> RepoResult<Option<Survey>> {
     let row = surveys::table
-        .find(id)
+        .find(id.to_string())
         .select(SurveyRow::as_select())
         .first(conn)
         .optional()?;
@@ -178,13 +179,17 @@ fn after<'a>(query: Boxed<'a>, page: &PageRequest<'_>) -> RepoResult<Boxed<'a>> 
 fn answered_of(
     conn: &mut DbConnection,
     account: AccountId,
-    ids: Vec<String>,
-) -> RepoResult<Vec<String>> {
-    Ok(survey_responses::table
+    ids: &[SurveyId],
+) -> RepoResult<Vec<SurveyId>> {
+    let found: Vec<String> = survey_responses::table
         .filter(survey_responses::account_id.eq(account.to_string()))
-        .filter(survey_responses::survey_id.eq_any(ids))
+        .filter(survey_responses::survey_id.eq_any(ids.iter().map(ToString::to_string)))
         .select(survey_responses::survey_id)
-        .load(conn)?)
+        .load(conn)?;
+    found
+        .iter()
+        .map(|id| parse_id("survey_responses", id))
+        .collect()
 }
 
 /// A page of the surveys open to `account` (of `office`) at `now`, newest first, each with
@@ -205,7 +210,7 @@ pub fn open_page(
     let answered = answered_of(
         conn,
         account,
-        page.items.iter().map(|s| s.id.clone()).collect(),
+        &page.items.iter().map(|s| s.id).collect::<Vec<_>>(),
     )?;
     Ok(page.map(|s| {
         let done = answered.contains(&s.id);
@@ -228,7 +233,7 @@ pub fn all_page(
     let answered = answered_of(
         conn,
         account,
-        page.items.iter().map(|s| s.id.clone()).collect(),
+        &page.items.iter().map(|s| s.id).collect::<Vec<_>>(),
     )?;
     Ok(page.map(|s| {
         let done = answered.contains(&s.id);
@@ -272,7 +277,7 @@ pub fn summary(
     let latest = load(conn, latest)?.pop();
     let latest = match latest {
         Some(s) => {
-            let done = !answered_of(conn, account, vec![s.id.clone()])?.is_empty();
+            let done = !answered_of(conn, account, &[s.id])?.is_empty();
             Some((s, done))
         }
         None => None,
@@ -281,8 +286,8 @@ pub fn summary(
 }
 
 /// Whether `account` answered survey `id`.
-pub fn answered(conn: &mut DbConnection, id: &str, account: AccountId) -> RepoResult<bool> {
-    Ok(!answered_of(conn, account, vec![id.to_owned()])?.is_empty())
+pub fn answered(conn: &mut DbConnection, id: SurveyId, account: AccountId) -> RepoResult<bool> {
+    Ok(!answered_of(conn, account, &[id])?.is_empty())
 }
 
 /// Records that `account` answered survey `id` at `now`, and the answers, with nothing tying
@@ -290,14 +295,14 @@ pub fn answered(conn: &mut DbConnection, id: &str, account: AccountId) -> RepoRe
 /// [`RepoError::Conflict`] (the primary key), also when two race.
 pub fn respond(
     conn: &mut DbConnection,
-    id: &str,
+    id: SurveyId,
     account: AccountId,
     answers: &[StoredAnswer],
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     diesel::insert_into(survey_responses::table)
         .values((
-            survey_responses::survey_id.eq(id),
+            survey_responses::survey_id.eq(id.to_string()),
             survey_responses::account_id.eq(account.to_string()),
             survey_responses::submitted_at.eq(naive(now)),
         ))
@@ -306,7 +311,7 @@ pub fn respond(
         diesel::insert_into(survey_answers::table)
             .values((
                 survey_answers::id.eq(uuid::Uuid::new_v4().to_string()),
-                survey_answers::survey_id.eq(id),
+                survey_answers::survey_id.eq(id.to_string()),
                 survey_answers::question.eq(a.question),
                 survey_answers::choice.eq(a.choice),
                 survey_answers::rating.eq(a.rating),
@@ -318,17 +323,17 @@ pub fn respond(
 }
 
 /// How many staff members answered survey `id`.
-pub fn response_count(conn: &mut DbConnection, id: &str) -> RepoResult<i64> {
+pub fn response_count(conn: &mut DbConnection, id: SurveyId) -> RepoResult<i64> {
     Ok(survey_responses::table
-        .filter(survey_responses::survey_id.eq(id))
+        .filter(survey_responses::survey_id.eq(id.to_string()))
         .select(count_star())
         .first(conn)?)
 }
 
 /// Survey `id`'s choice and rating answers counted: (question, choice, rating, count).
-pub fn tallies(conn: &mut DbConnection, id: &str) -> RepoResult<Vec<Tally>> {
+pub fn tallies(conn: &mut DbConnection, id: SurveyId) -> RepoResult<Vec<Tally>> {
     Ok(survey_answers::table
-        .filter(survey_answers::survey_id.eq(id))
+        .filter(survey_answers::survey_id.eq(id.to_string()))
         .filter(survey_answers::answer_text.is_null())
         .group_by((
             survey_answers::question,
@@ -346,9 +351,9 @@ pub fn tallies(conn: &mut DbConnection, id: &str) -> RepoResult<Vec<Tally>> {
 
 /// Survey `id`'s free-text answers: (question, text), in an order that says nothing of who
 /// answered when (their random ids).
-pub fn texts(conn: &mut DbConnection, id: &str) -> RepoResult<Vec<(i32, String)>> {
+pub fn texts(conn: &mut DbConnection, id: SurveyId) -> RepoResult<Vec<(i32, String)>> {
     let found: Vec<(i32, Option<String>)> = survey_answers::table
-        .filter(survey_answers::survey_id.eq(id))
+        .filter(survey_answers::survey_id.eq(id.to_string()))
         .filter(survey_answers::answer_text.is_not_null())
         .order((survey_answers::question.asc(), survey_answers::id.asc()))
         .select((survey_answers::question, survey_answers::answer_text))

@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use merit_domain::{
     alert::{AlertChannel, AlertFrequency},
+    ids::{AccountId, JobAlertId},
     posting::{Posting, SearchCriteria, Visibility},
     terms::{Shift, Tenure, TimeBase},
 };
@@ -35,9 +36,9 @@ const MAX_TERMS: usize = 16;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertEntry {
     /// The alert's id.
-    pub id: String,
+    pub id: JobAlertId,
     /// Its owner.
-    pub account_id: String,
+    pub account_id: AccountId,
     /// What it watches for.
     pub criteria: SearchCriteria,
     /// Its keyword terms (folded and stemmed as search does).
@@ -58,8 +59,8 @@ fn keyword_terms(criteria: &SearchCriteria) -> Vec<String> {
 impl AlertEntry {
     /// An entry for these criteria (the terms are computed here).
     pub fn new(
-        id: String,
-        account_id: String,
+        id: JobAlertId,
+        account_id: AccountId,
         criteria: SearchCriteria,
         channel: AlertChannel,
         frequency: AlertFrequency,
@@ -429,7 +430,7 @@ impl Rec {
 pub struct AlertIndex {
     slots: Vec<Option<AlertEntry>>,
     free: Vec<u32>,
-    by_id: HashMap<String, u32>,
+    by_id: HashMap<JobAlertId, u32>,
     interner: Interner,
     /// List key ([`key`]) to the compact records of the alerts filed under it.
     lists: HashMap<u64, Vec<Rec>>,
@@ -511,7 +512,7 @@ impl AlertIndex {
 
     /// Adds or replaces an alert.
     pub fn upsert(&mut self, alert: AlertEntry) {
-        self.remove(&alert.id);
+        self.remove(alert.id);
         let slot = self.free.pop().unwrap_or_else(|| {
             self.slots.push(None);
             u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
@@ -543,13 +544,13 @@ impl AlertIndex {
         for key in self.anchors(&alert) {
             self.lists.entry(key).or_default().push(rec.clone());
         }
-        self.by_id.insert(alert.id.clone(), slot);
+        self.by_id.insert(alert.id, slot);
         self.slots[slot as usize] = Some(alert);
     }
 
     /// Removes an alert, if indexed.
-    pub fn remove(&mut self, id: &str) {
-        let Some(slot) = self.by_id.remove(id) else {
+    pub fn remove(&mut self, id: JobAlertId) {
+        let Some(slot) = self.by_id.remove(&id) else {
             return;
         };
         if let Some(alert) = self.slots[slot as usize].take() {
@@ -642,7 +643,10 @@ impl AlertIndex {
 
 #[cfg(test)]
 mod tests {
-    use merit_domain::reference::{ClassificationCode, CountyCode, DepartmentCode};
+    use merit_domain::{
+        ids::{EntityId, Uuid},
+        reference::{ClassificationCode, CountyCode, DepartmentCode},
+    };
     use proptest::prelude::*;
 
     use super::*;
@@ -713,7 +717,7 @@ mod tests {
                 closing_before: closing.and_then(|d| NaiveDate::from_ymd_opt(2026, 3, 30 + d).or(NaiveDate::from_ymd_opt(2026, 4, 1))),
                 ..SearchCriteria::default()
             };
-            AlertEntry::new(format!("a{id}"), "owner".into(), criteria, AlertChannel::InApp, AlertFrequency::ALL[frequency])
+            AlertEntry::new(JobAlertId::from_uuid(Uuid::from_u128(u128::from(id))), AccountId::from_uuid(Uuid::from_u128(0)), criteria, AlertChannel::InApp, AlertFrequency::ALL[frequency])
         }
     }
 
@@ -733,31 +737,31 @@ mod tests {
             ),
         ) {
             let mut index = AlertIndex::default();
-            let mut all: HashMap<String, AlertEntry> = HashMap::new();
+            let mut all: HashMap<JobAlertId, AlertEntry> = HashMap::new();
             for alert in alerts {
                 index.upsert(alert.clone());
-                all.insert(alert.id.clone(), alert);
+                all.insert(alert.id, alert);
             }
-            let ids: Vec<String> = all.keys().cloned().collect();
+            let ids: Vec<JobAlertId> = all.keys().copied().collect();
             for r in removed {
-                if let Some(id) = ids.get(r) {
+                if let Some(&id) = ids.get(r) {
                     index.remove(id);
-                    all.remove(id);
+                    all.remove(&id);
                 }
             }
             prop_assert_eq!(index.len(), all.len());
             for (a, b) in postings {
                 let posting = facts(a, b);
-                let mut found: Vec<String> =
-                    index.matching(&posting).into_iter().map(|m| m.alert.id.clone()).collect();
-                let mut brute: Vec<String> = all
+                let mut found: Vec<JobAlertId> =
+                    index.matching(&posting).into_iter().map(|m| m.alert.id).collect();
+                let mut brute: Vec<JobAlertId> = all
                     .values()
                     .filter(|alert| matches(alert, &posting).is_some())
-                    .map(|alert| alert.id.clone())
+                    .map(|alert| alert.id)
                     .collect();
                 found.sort();
                 brute.sort();
-                let distinct: HashSet<&String> = found.iter().collect();
+                let distinct: HashSet<&JobAlertId> = found.iter().collect();
                 prop_assert_eq!(distinct.len(), found.len(), "no alert is found twice");
                 prop_assert_eq!(found, brute);
             }
@@ -772,8 +776,8 @@ mod tests {
     #[test]
     fn reasons_name_the_criteria_that_matched() {
         let alert = AlertEntry::new(
-            "a".into(),
-            "o".into(),
+            JobAlertId::from_uuid(Uuid::from_u128(1)),
+            AccountId::from_uuid(Uuid::from_u128(2)),
             SearchCriteria {
                 keywords: Some("Analysts".into()),
                 counties: vec![

@@ -29,8 +29,8 @@ pub struct AlertService {
 /// The index entry of a stored alert.
 pub fn entry(alert: alerts::JobAlert) -> AlertEntry {
     AlertEntry::new(
-        alert.id.to_string(),
-        alert.account_id.to_string(),
+        alert.id,
+        alert.account_id,
         alert.criteria,
         alert.channel,
         alert.frequency,
@@ -69,7 +69,7 @@ impl AlertService {
                 }
                 let found = alerts::find_many(conn, &ids)?;
                 let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
-                for id in &ids {
+                for &id in &ids {
                     index.remove(id);
                 }
                 for alert in found.into_iter().filter(|a| a.active) {

@@ -7,6 +7,7 @@ pub mod templates;
 pub mod worker;
 
 use chrono::{DateTime, Utc};
+use merit_domain::ids::{EntityId, OutboxEmailId};
 use merit_persistence::{DbConnection, RepoResult, outbox};
 
 pub use templates::Message;
@@ -19,7 +20,7 @@ pub fn enqueue(
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
     let email = outbox::Email {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: OutboxEmailId::from_uuid(uuid::Uuid::now_v7()),
         kind: message.kind.to_owned(),
         to: to.to_owned(),
         subject: message.subject,

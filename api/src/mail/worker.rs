@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use chrono::TimeDelta;
+use merit_domain::ids::OutboxEmailId;
 use merit_persistence::outbox::{self, Claimed};
 use prometheus::IntCounter;
 
@@ -60,7 +61,7 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
         Ok(()) => {
             state
                 .db
-                .write(move |conn| Ok(outbox::mark_sent(conn, &id, now)?))
+                .write(move |conn| Ok(outbox::mark_sent(conn, id, now)?))
                 .await?;
             Ok(true)
         }
@@ -71,16 +72,15 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
             let reason = error.to_string();
             // A permanent refusal (5xx) would be refused again: failed at once, not retried.
             let give_up = attempts >= MAX_ATTEMPTS || error.is_permanent();
-            let failed_id = id.clone();
             state
                 .db
                 .write(move |conn| {
                     if give_up {
-                        Ok(outbox::mark_failed(conn, &id, now, &reason)?)
+                        Ok(outbox::mark_failed(conn, id, now, &reason)?)
                     } else {
                         Ok(outbox::mark_retry(
                             conn,
-                            &id,
+                            id,
                             now + backoff(attempts),
                             &reason,
                         )?)
@@ -88,13 +88,7 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
                 })
                 .await?;
             if give_up {
-                given_up(
-                    &state.mail_failed,
-                    &failed_id,
-                    &kind,
-                    attempts,
-                    error.kind(),
-                );
+                given_up(&state.mail_failed, id, &kind, attempts, error.kind());
             }
             Ok(false)
         }
@@ -104,7 +98,7 @@ async fn deliver_one(state: &AppState, email: Claimed) -> Result<bool, ApiError>
 /// Records an email given up after its last attempt. Never dropped silently: counted
 /// (`merit_mail_failed_total`) and logged once as an error with its id and kind (never its
 /// address or body); admins list it and may queue it again.
-fn given_up(counter: &IntCounter, id: &str, kind: &str, attempts: i32, error_kind: &str) {
+fn given_up(counter: &IntCounter, id: OutboxEmailId, kind: &str, attempts: i32, error_kind: &str) {
     counter.inc();
     tracing::error!(
         outbox.id = %id,
@@ -146,6 +140,8 @@ mod tests {
         }
     }
 
+    const OUTBOX_ID: &str = "01938f4e-7c1a-7b2e-9c3d-4e5f60718293";
+
     #[test]
     fn an_email_given_up_is_counted_and_logged_once_as_an_error_with_its_id_and_kind() {
         let captured = Captured::default();
@@ -158,7 +154,7 @@ mod tests {
         tracing::subscriber::with_default(subscriber, || {
             given_up(
                 &counter,
-                "outbox-1",
+                OutboxEmailId::parse(OUTBOX_ID).expect("an id"),
                 "application_status",
                 8,
                 "smtp_transient",
@@ -168,7 +164,10 @@ mod tests {
             String::from_utf8(captured.0.lock().expect("the buffer").clone()).expect("UTF-8 logs");
         assert_eq!(logged.lines().count(), 1, "{logged}");
         assert!(logged.contains("ERROR"), "{logged}");
-        assert!(logged.contains("outbox.id=outbox-1"), "{logged}");
+        assert!(
+            logged.contains(&format!("outbox.id={OUTBOX_ID}")),
+            "{logged}"
+        );
         assert!(
             logged.contains("outbox.kind=application_status"),
             "{logged}"

@@ -101,10 +101,10 @@ impl UnsubscribeLinks {
         }
     }
 
-    fn mac(&self, alert_id: &str) -> HmacSha256 {
+    fn mac(&self, alert_id: JobAlertId) -> HmacSha256 {
         keyed(&self.key)
             .chain_update(TOKEN_CONTEXT)
-            .chain_update(alert_id.as_bytes())
+            .chain_update(alert_id.to_string().as_bytes())
     }
 
     fn set_mac(&self, ids: &[u8]) -> HmacSha256 {
@@ -112,7 +112,7 @@ impl UnsubscribeLinks {
     }
 
     /// The token for one alert: its id and a MAC of it (it names that alert and nothing else).
-    pub fn token(&self, alert_id: &str) -> String {
+    pub fn token(&self, alert_id: JobAlertId) -> String {
         let mac = self.mac(alert_id).finalize().into_bytes();
         format!("{alert_id}.{}", URL_SAFE_NO_PAD.encode(mac))
     }
@@ -125,7 +125,7 @@ impl UnsubscribeLinks {
         let ids: BTreeSet<JobAlertId> = alert_ids.iter().copied().collect();
         match ids.len() {
             0 => None,
-            1 => ids.first().map(|id| self.token(&id.to_string())),
+            1 => ids.first().map(|&id| self.token(id)),
             n if n > MOST_IN_A_TOKEN => None,
             _ => {
                 let bytes: Vec<u8> = ids.iter().flat_map(|id| id.uuid().into_bytes()).collect();
@@ -145,7 +145,7 @@ impl UnsubscribeLinks {
         let (head, mac) = token.split_once('.')?;
         let given = URL_SAFE_NO_PAD.decode(mac).ok()?;
         if let Ok(id) = JobAlertId::parse(head) {
-            self.mac(head).verify_slice(&given).ok()?;
+            self.mac(id).verify_slice(&given).ok()?;
             return Some(vec![id]);
         }
         let bytes = URL_SAFE_NO_PAD.decode(head).ok()?;
@@ -160,7 +160,7 @@ impl UnsubscribeLinks {
     }
 
     /// The one-click unsubscribe address of an alert.
-    pub fn url(&self, alert_id: &str) -> String {
+    pub fn url(&self, alert_id: JobAlertId) -> String {
         format!("{}?token={}", self.base_url, self.token(alert_id))
     }
 
@@ -304,7 +304,6 @@ pub fn unsubscribe_target(
     token: &str,
 ) -> Result<Vec<JobAlert>, ApiError> {
     let ids = links.verify(token).ok_or_else(bad_token)?;
-    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let mut found = alerts::find_many(conn, &ids)?;
     if found.is_empty() {
         return Err(bad_token());
@@ -325,7 +324,7 @@ pub fn unsubscribe(
     let named = unsubscribe_target(conn, links, token)?;
     let mut changed = 0;
     for alert in &named {
-        if alerts::turn_off(conn, &alert.id.to_string(), now)? {
+        if alerts::turn_off(conn, alert.id, now)? {
             changed += 1;
             audit::record(
                 conn,
@@ -353,7 +352,7 @@ pub fn posting_opened(
     posting: PostingId,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    Ok(alerts::enqueue_posting(conn, &posting.to_string(), now)?)
+    Ok(alerts::enqueue_posting(conn, posting, now)?)
 }
 
 /// An owner, as matching sees them: the account and who they are for the visibility rule.
@@ -412,13 +411,10 @@ pub fn match_posting(
     conn: &mut DbConnection,
     index: &AlertIndex,
     links: &UnsubscribeLinks,
-    posting_id: &str,
+    posting_id: PostingId,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
-    let Ok(id) = PostingId::parse(posting_id) else {
-        return Ok(0);
-    };
-    let Some(posting) = postings::find(conn, id)? else {
+    let Some(posting) = postings::find(conn, posting_id)? else {
         return Ok(0);
     };
     if posting.status != PostingStatus::Open {
@@ -428,16 +424,13 @@ pub fn match_posting(
         .map(|c| c.title.as_str().to_owned())
         .unwrap_or_default();
     let facts = PostingFacts::of(&posting, &title);
-    let mut owners: HashMap<String, Option<Owner>> = HashMap::new();
+    let mut owners: HashMap<AccountId, Option<Owner>> = HashMap::new();
     let mut recorded = 0;
     for matched in index.matching(&facts) {
         let alert = matched.alert;
         if !owners.contains_key(&alert.account_id) {
-            let found = owner(
-                conn,
-                AccountId::parse(&alert.account_id).map_err(ApiError::internal)?,
-            )?;
-            owners.insert(alert.account_id.clone(), found);
+            let found = owner(conn, alert.account_id)?;
+            owners.insert(alert.account_id, found);
         }
         let Some(Some(who)) = owners.get(&alert.account_id) else {
             continue;
@@ -452,9 +445,9 @@ pub fn match_posting(
         }
         let (period_start, due_at) = alert.frequency.period(now);
         let hit = Hit {
-            alert_id: alert.id.clone(),
-            posting_id: posting_id.to_owned(),
-            account_id: alert.account_id.clone(),
+            alert_id: alert.id,
+            posting_id,
+            account_id: alert.account_id,
             frequency: alert.frequency.as_str().to_owned(),
             period_start: naive(period_start),
             due_at: naive(due_at),
@@ -485,7 +478,7 @@ pub fn match_posting(
                 application_id: None,
                 posting_id: Some(posting.id),
             };
-            let unsubscribe = (alert.channel == AlertChannel::Email).then(|| links.url(&alert.id));
+            let unsubscribe = (alert.channel == AlertChannel::Email).then(|| links.url(alert.id));
             let message = send_subscription_notice(
                 conn,
                 &who.account,
@@ -494,7 +487,7 @@ pub fn match_posting(
                 unsubscribe,
                 now,
             )?;
-            alerts::mark_hit_delivered(conn, &alert.id, posting_id, &message.id.to_string(), now)?;
+            alerts::mark_hit_delivered(conn, alert.id, posting_id, message.id, now)?;
         }
     }
     Ok(recorded)
@@ -509,7 +502,7 @@ pub fn match_queued(
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
     let claimed = alerts::claim_queued(conn, MATCH_BATCH)?;
-    for posting_id in &claimed {
+    for &posting_id in &claimed {
         match_posting(conn, index, links, posting_id, now)?;
         alerts::mark_matched(conn, posting_id, now)?;
     }
@@ -533,29 +526,29 @@ pub fn deliver_digest(
         return Ok(false);
     }
     let hits = alerts::digest_hits(conn, key)?;
-    let alert_ids: Vec<String> = hits
+    let alert_ids: Vec<JobAlertId> = hits
         .iter()
-        .map(|h| h.alert_id.clone())
+        .map(|h| h.alert_id)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let active: HashMap<String, JobAlert> = alerts::find_many(conn, &alert_ids)?
+    let active: HashMap<JobAlertId, JobAlert> = alerts::find_many(conn, &alert_ids)?
         .into_iter()
         .filter(|a| a.active)
-        .map(|a| (a.id.to_string(), a))
+        .map(|a| (a.id, a))
         .collect();
     // Every listed posting in one query.
-    let posting_ids: Vec<String> = hits
+    let posting_ids: Vec<PostingId> = hits
         .iter()
         .filter(|h| active.contains_key(&h.alert_id))
-        .map(|h| h.posting_id.clone())
+        .map(|h| h.posting_id)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let open: HashMap<String, Posting> = postings::find_many(conn, &posting_ids)?
+    let open: HashMap<PostingId, Posting> = postings::find_many(conn, &posting_ids)?
         .into_iter()
         .filter(|p| p.status == PostingStatus::Open)
-        .map(|p| (p.id.to_string(), p))
+        .map(|p| (p.id, p))
         .collect();
     // A posting closed or cancelled since it matched is dropped; one matched by several alerts
     // is listed once, with every alert's reasons (written now, from the alert's criteria).
@@ -581,10 +574,7 @@ pub fn deliver_digest(
     }
     let who = match listed.is_empty() {
         true => None,
-        false => owner(
-            conn,
-            AccountId::parse(&key.account_id).map_err(ApiError::internal)?,
-        )?,
+        false => owner(conn, key.account_id)?,
     };
     let Some(who) = who else {
         alerts::finish_digest(conn, key, None, now)?;
@@ -630,7 +620,7 @@ pub fn deliver_digest(
         EmailTo::OnFile
     };
     let message = send_subscription_notice(conn, &who.account, notice, to, unsubscribe, now)?;
-    alerts::finish_digest(conn, key, Some(&message.id.to_string()), now)?;
+    alerts::finish_digest(conn, key, Some(message.id), now)?;
     Ok(true)
 }
 
@@ -667,7 +657,7 @@ mod tests {
         assert_eq!(other.verify(&token), None, "another key's token is refused");
         // One alert: the one-alert token.
         let one = links.set_token(&three[..1]).expect("a token");
-        assert_eq!(one, links.token(&three[0].to_string()));
+        assert_eq!(one, links.token(three[0]));
         assert_eq!(links.verify(&one), Some(vec![three[0]]));
         // Each of the token's characters matters.
         let (head, mac) = token.split_once('.').unwrap();

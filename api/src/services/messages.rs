@@ -105,7 +105,7 @@ pub fn send_subscription_notice(
         outbox::enqueue(
             conn,
             &outbox::Email {
-                id: id.to_string(),
+                id,
                 kind: email.kind.to_owned(),
                 to: address,
                 subject: email.subject,

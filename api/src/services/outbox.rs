@@ -32,9 +32,8 @@ pub fn requeue(
     id: OutboxEmailId,
     now: DateTime<Utc>,
 ) -> Result<OutboxEntry, ApiError> {
-    let id = id.to_string();
-    let entry = outbox::find(conn, &id)?.ok_or_else(|| ApiError::not_found("email"))?;
-    if !outbox::requeue_failed(conn, &id, now)? {
+    let entry = outbox::find(conn, id)?.ok_or_else(|| ApiError::not_found("email"))?;
+    if !outbox::requeue_failed(conn, id, now)? {
         let status = match entry.status {
             OutboxStatus::Sent => "was delivered",
             _ => "is still queued",
@@ -49,8 +48,8 @@ pub fn requeue(
         AuditKind::OutboxEmailRequeued,
         Some(admin.id()),
         None,
-        json!({ "outbox_email_id": id, "kind": entry.kind, "attempts": entry.attempts }),
+        json!({ "outbox_email_id": id.to_string(), "kind": entry.kind, "attempts": entry.attempts }),
         now,
     )?;
-    outbox::find(conn, &id)?.ok_or_else(|| ApiError::not_found("email"))
+    outbox::find(conn, id)?.ok_or_else(|| ApiError::not_found("email"))
 }

@@ -408,6 +408,7 @@ async fn a_posting_change_log_reader_never_sees_a_later_change_without_an_earlie
             .unwrap()
     };
     let ((), (seen, _)) = tokio::join!(slow, fast);
+    let seen: Vec<String> = seen.iter().map(ToString::to_string).collect();
     assert!(seen.contains(&second), "{seen:?}");
     assert!(
         seen.contains(&first),

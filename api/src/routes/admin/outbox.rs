@@ -79,7 +79,7 @@ pub struct OutboxEmailResponse {
 impl From<OutboxEntry> for OutboxEmailResponse {
     fn from(e: OutboxEntry) -> Self {
         OutboxEmailResponse {
-            id: e.id,
+            id: e.id.to_string(),
             kind: e.kind,
             to: e.to,
             subject: e.subject,
@@ -122,10 +122,10 @@ pub async fn list_outbox_emails(
             service::list(conn, status, page)
         })
         .await?;
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         page,
         "outbox",
-        |e| e.id.as_str(),
+        |e| e.id,
         OutboxEmailResponse::from,
     )))
 }

@@ -366,7 +366,7 @@ impl SurveyResponse {
         let state = service::state(&v.survey, now).into();
         let s = v.survey;
         SurveyResponse {
-            id: s.id,
+            id: s.id.to_string(),
             title: s.title,
             description: s.description,
             questions: v
@@ -384,7 +384,7 @@ impl SurveyResponse {
             offices: s.offices,
             state,
             answered: v.answered,
-            created_by: s.created_by,
+            created_by: s.created_by.to_string(),
             created_at: s.created_at,
         }
     }
@@ -509,10 +509,10 @@ pub async fn list_surveys(
             service::list(conn, &user, all, page, now)
         })
         .await?;
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         found,
         list,
-        |v| v.survey.id.as_str(),
+        |v| v.survey.id,
         |v| SurveyResponse::new(v, now),
     )))
 }
@@ -538,7 +538,7 @@ pub async fn get_survey(
     let now = state.clock.now();
     let found = state
         .db
-        .read(move |conn| service::get(conn, &user, &id.to_string(), now))
+        .read(move |conn| service::get(conn, &user, id, now))
         .await?;
     Ok(web::Json(SurveyResponse::new(found, now)))
 }
@@ -570,7 +570,7 @@ pub async fn answer_survey(
     let now = state.clock.now();
     state
         .db
-        .write(move |conn| service::respond(conn, &user, &id.to_string(), answers, now))
+        .write(move |conn| service::respond(conn, &user, id, answers, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -597,7 +597,7 @@ pub async fn get_survey_results(
     let now = state.clock.now();
     let found = state
         .db
-        .read(move |conn| service::results(conn, &user, &id.to_string()))
+        .read(move |conn| service::results(conn, &user, id))
         .await?;
     Ok(web::Json(SurveyResultsResponse::new(found, now)))
 }

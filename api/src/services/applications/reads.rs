@@ -1,6 +1,6 @@
 //! Reading applications: one with its history and snapshot, and the caller's own list.
 
-use merit_domain::ids::{ApplicationId, DocumentId};
+use merit_domain::ids::{ApplicationId, DocumentId, PostingId};
 use merit_persistence::{
     DbConnection, Page, PageRequest,
     applications::{self, Application, Frozen, Summary, events::Event, files::FrozenFile},
@@ -97,11 +97,7 @@ pub fn list_mine(
 ) -> Result<Page<(Application, String)>, ApiError> {
     let account = user.id();
     let found = applications::list_mine(conn, account, page)?;
-    let ids: Vec<String> = found
-        .items
-        .iter()
-        .map(|a| a.posting_id.to_string())
-        .collect();
+    let ids: Vec<PostingId> = found.items.iter().map(|a| a.posting_id).collect();
     let titles: Vec<_> = postings::find_many(conn, &ids)?
         .into_iter()
         .map(|p| (p.id, p.title.as_str().to_owned()))

@@ -9,6 +9,7 @@
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use merit_domain::{
     account::Role,
+    ids::{EntityId, SurveyId},
     reference::OfficeCode,
     resource,
     survey::{self as rules, Answer, Question, QuestionKind, RawAnswer, SurveyState},
@@ -194,14 +195,14 @@ pub fn create(
     offices.sort();
     offices.dedup();
     let survey = Survey {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: SurveyId::from_uuid(uuid::Uuid::now_v7()),
         title: draft.title,
         description: draft.description,
         questions: questions_json(&draft.questions)?,
         opens_at,
         closes_at,
         offices,
-        created_by: user.id().to_string(),
+        created_by: user.id(),
         created_at: now,
     };
     surveys::insert(conn, &survey)?;
@@ -210,7 +211,7 @@ pub fn create(
         AuditKind::SurveyCreated,
         Some(user.id()),
         None,
-        json!({"survey_id": survey.id, "offices": survey.offices, "questions": draft.questions.len()}),
+        json!({"survey_id": survey.id.to_string(), "offices": survey.offices, "questions": draft.questions.len()}),
         now,
     )?;
     Ok(SurveyView {
@@ -251,7 +252,7 @@ pub fn list(
 }
 
 /// A survey addressed to the caller's office (any, for admins), or 404.
-fn addressed(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<Survey, ApiError> {
+fn addressed(conn: &mut DbConnection, user: &AuthUser, id: SurveyId) -> Result<Survey, ApiError> {
     scope(user)?;
     let survey = surveys::find(conn, id)?.ok_or_else(not_found)?;
     if user.has(Role::Admin) || resource::reaches(&survey.offices, office(user)) {
@@ -265,7 +266,7 @@ fn addressed(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<Surve
 pub fn get(
     conn: &mut DbConnection,
     user: &AuthUser,
-    id: &str,
+    id: SurveyId,
     now: DateTime<Utc>,
 ) -> Result<SurveyView, ApiError> {
     let survey = addressed(conn, user, id)?;
@@ -281,7 +282,7 @@ pub fn get(
 pub fn respond(
     conn: &mut DbConnection,
     user: &AuthUser,
-    id: &str,
+    id: SurveyId,
     answers: Vec<RawAnswer>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
@@ -335,7 +336,7 @@ pub fn respond(
         AuditKind::SurveyAnswered,
         Some(user.id()),
         None,
-        json!({"survey_id": id}),
+        json!({"survey_id": id.to_string()}),
         now,
     )?;
     Ok(())
@@ -346,7 +347,7 @@ pub fn respond(
 pub fn results(
     conn: &mut DbConnection,
     user: &AuthUser,
-    id: &str,
+    id: SurveyId,
 ) -> Result<SurveyResults, ApiError> {
     admin_only(user)?;
     let survey = surveys::find(conn, id)?.ok_or_else(not_found)?;
