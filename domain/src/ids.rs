@@ -141,12 +141,13 @@ entity_ids! {
     AnnouncementId;
     /// A machine client (an integrator's OAuth 2.0 client).
     ApiClientId;
-    /// A staff resource (a guide, a training video) admins keep for staff.
-    StaffResourceId;
-    /// A labour-market link admins keep for staff.
-    LaborMarketLinkId;
+    /// A link admins keep for staff, on either shelf: a resource (a guide, a training video)
+    /// or a labour-market link. Its row says which shelf.
+    StaffLinkId;
     /// A survey of staff.
     SurveyId;
+    /// A code emailed to prove control of an account in a profile merge.
+    MergeCodeId;
 }
 
 #[cfg(test)]

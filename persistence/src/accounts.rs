@@ -13,7 +13,7 @@ use merit_domain::{
 
 use crate::{
     DbConnection,
-    error::{RepoError, RepoResult},
+    error::{RepoError, RepoResult, parse_id},
     paging::{Page, PageRequest},
     reference::like_prefix,
     schema::{account_roles, accounts},
@@ -208,7 +208,7 @@ pub fn grant_role(
     role: Role,
     granted: bool,
 ) -> RepoResult<()> {
-    let existing = roles_of(conn, &account_id.to_string())?;
+    let existing = roles_of(conn, account_id)?;
     let roles: Vec<Role> = existing
         .iter()
         .filter(|r| *r != role)
@@ -217,9 +217,9 @@ pub fn grant_role(
     set_roles(conn, account_id, &roles)
 }
 
-fn roles_of(conn: &mut DbConnection, account_id: &str) -> RepoResult<RoleSet> {
+fn roles_of(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<RoleSet> {
     let names: Vec<String> = account_roles::table
-        .filter(account_roles::account_id.eq(account_id))
+        .filter(account_roles::account_id.eq(account_id.to_string()))
         .select(account_roles::role)
         .load(conn)?;
     parse_roles(&names)
@@ -240,7 +240,7 @@ fn with_roles(
     row: Option<AccountRow>,
 ) -> RepoResult<Option<(Account, Option<String>)>> {
     row.map(|row| {
-        let roles = roles_of(conn, &row.id)?;
+        let roles = roles_of(conn, parse_id("accounts", &row.id)?)?;
         row.into_account(roles)
     })
     .transpose()

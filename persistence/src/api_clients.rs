@@ -206,9 +206,9 @@ pub fn live_secret_hashes(
 }
 
 /// Whether an account is a machine client's service account.
-pub fn is_service_account(conn: &mut DbConnection, account_id: &str) -> RepoResult<bool> {
+pub fn is_service_account(conn: &mut DbConnection, account_id: AccountId) -> RepoResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(
-        api_clients::table.filter(api_clients::account_id.eq(account_id)),
+        api_clients::table.filter(api_clients::account_id.eq(account_id.to_string())),
     ))
     .get_result(conn)?)
 }

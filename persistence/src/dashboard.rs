@@ -60,9 +60,9 @@ pub fn case_load(conn: &mut DbConnection, staff: AccountId) -> RepoResult<Vec<(S
 
 /// How many of `account`'s messages (not archived) are unread and read (one statement: all
 /// of them, and those with a read time).
-pub fn message_counts(conn: &mut DbConnection, account: &str) -> RepoResult<(i64, i64)> {
+pub fn message_counts(conn: &mut DbConnection, account: AccountId) -> RepoResult<(i64, i64)> {
     let (all, read): (i64, i64) = messages::table
-        .filter(messages::account_id.eq(account))
+        .filter(messages::account_id.eq(account.to_string()))
         .filter(messages::archived_at.is_null())
         .select((count_star(), count(messages::read_at)))
         .first(conn)?;

@@ -99,7 +99,7 @@ impl TryFrom<ExamRow> for Exam {
 }
 
 /// Stores a new exam.
-pub fn insert(conn: &mut DbConnection, exam: &Exam, created_by: &str) -> RepoResult<()> {
+pub fn insert(conn: &mut DbConnection, exam: &Exam, created_by: AccountId) -> RepoResult<()> {
     let questions: Vec<QuestionJson> = exam
         .questions
         .iter()
@@ -133,7 +133,7 @@ pub fn insert(conn: &mut DbConnection, exam: &Exam, created_by: &str) -> RepoRes
     diesel::insert_into(exams::table)
         .values((
             row,
-            exams::created_by.eq(created_by),
+            exams::created_by.eq(created_by.to_string()),
             exams::updated_at.eq(naive(exam.created_at)),
         ))
         .execute(conn)?;

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use merit_domain::ids::AccountId;
+use merit_domain::ids::{AccountId, MergeCodeId};
 
 use crate::{
     DbConnection,
-    error::RepoResult,
+    error::{RepoResult, parse_id},
     schema::merge_codes,
     time::{naive, utc},
 };
@@ -16,11 +16,11 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMergeCode<'a> {
     /// The row's id (also the hash's salt).
-    pub id: &'a str,
+    pub id: MergeCodeId,
     /// The employee who asked for it (the merge's target).
-    pub requested_by: &'a str,
+    pub requested_by: AccountId,
     /// The account whose address it went to (the merge's source).
-    pub account_id: &'a str,
+    pub account_id: AccountId,
     /// The hash of the id and the code.
     pub code_hash: &'a str,
     /// The address it went to.
@@ -33,7 +33,7 @@ pub struct NewMergeCode<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveMergeCode {
     /// The row's id.
-    pub id: String,
+    pub id: MergeCodeId,
     /// The hash of the id and the code.
     pub code_hash: String,
     /// Wrong tries so far.
@@ -50,17 +50,17 @@ pub fn issue(
 ) -> RepoResult<()> {
     diesel::update(
         merge_codes::table
-            .filter(merge_codes::requested_by.eq(code.requested_by))
-            .filter(merge_codes::account_id.eq(code.account_id))
+            .filter(merge_codes::requested_by.eq(code.requested_by.to_string()))
+            .filter(merge_codes::account_id.eq(code.account_id.to_string()))
             .filter(merge_codes::used_at.is_null()),
     )
     .set(merge_codes::used_at.eq(naive(now)))
     .execute(conn)?;
     diesel::insert_into(merge_codes::table)
         .values((
-            merge_codes::id.eq(code.id),
-            merge_codes::requested_by.eq(code.requested_by),
-            merge_codes::account_id.eq(code.account_id),
+            merge_codes::id.eq(code.id.to_string()),
+            merge_codes::requested_by.eq(code.requested_by.to_string()),
+            merge_codes::account_id.eq(code.account_id.to_string()),
             merge_codes::code_hash.eq(code.code_hash),
             merge_codes::sent_to.eq(code.sent_to),
             merge_codes::attempts.eq(0),
@@ -105,24 +105,26 @@ pub fn live(
         ))
         .first(conn)
         .optional()?;
-    Ok(
-        row.map(|(id, code_hash, attempts, expires_at)| LiveMergeCode {
-            id,
+    row.map(|(id, code_hash, attempts, expires_at)| {
+        Ok(LiveMergeCode {
+            id: parse_id("merge_codes", &id)?,
             code_hash,
             attempts,
             expires_at: utc(expires_at),
-        }),
-    )
+        })
+    })
+    .transpose()
 }
 
 /// Counts a wrong try; the code is used up at `max_attempts`.
 pub fn record_wrong(
     conn: &mut DbConnection,
-    id: &str,
+    id: MergeCodeId,
     max_attempts: i32,
     now: DateTime<Utc>,
 ) -> RepoResult<()> {
-    diesel::update(merge_codes::table.find(id))
+    let id = id.to_string();
+    diesel::update(merge_codes::table.find(&id))
         .set(merge_codes::attempts.eq(merge_codes::attempts + 1))
         .execute(conn)?;
     diesel::update(
@@ -137,10 +139,10 @@ pub fn record_wrong(
 }
 
 /// Uses a code: true when it was still unused (then it is used now), false otherwise.
-pub fn consume(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> RepoResult<bool> {
+pub fn consume(conn: &mut DbConnection, id: MergeCodeId, now: DateTime<Utc>) -> RepoResult<bool> {
     let used = diesel::update(
         merge_codes::table
-            .find(id)
+            .find(id.to_string())
             .filter(merge_codes::used_at.is_null()),
     )
     .set(merge_codes::used_at.eq(naive(now)))

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::{dsl::max, prelude::*, sql_types::Bool};
 use merit_domain::{
-    ids::PostingId,
+    ids::{AccountId, PostingId},
     posting::{
         Duties, Posting, PostingStatus, PostingTitle, SalaryRange, SearchCriteria, Viewer,
         Visibility,
@@ -156,23 +156,28 @@ fn record_change(conn: &mut DbConnection, id: PostingId) -> RepoResult<()> {
 }
 
 /// Inserts a posting (and logs the change).
-pub fn insert(conn: &mut DbConnection, posting: &Posting, created_by: &str) -> RepoResult<()> {
+pub fn insert(conn: &mut DbConnection, posting: &Posting, created_by: AccountId) -> RepoResult<()> {
     diesel::insert_into(postings::table)
         .values((
             PostingRow::from(posting),
-            postings::created_by.eq(created_by),
+            postings::created_by.eq(created_by.to_string()),
         ))
         .execute(conn)?;
     record_change(conn, posting.id)
 }
 
 /// Inserts many postings at once (demo data, benchmarks), in batches, logging each change.
-pub fn insert_many(conn: &mut DbConnection, all: &[Posting], created_by: &str) -> RepoResult<()> {
+pub fn insert_many(
+    conn: &mut DbConnection,
+    all: &[Posting],
+    created_by: AccountId,
+) -> RepoResult<()> {
+    let created_by = created_by.to_string();
     lock_change_log(conn)?;
     for chunk in all.chunks(500) {
         let rows: Vec<_> = chunk
             .iter()
-            .map(|p| (PostingRow::from(p), postings::created_by.eq(created_by)))
+            .map(|p| (PostingRow::from(p), postings::created_by.eq(&created_by)))
             .collect();
         let changes: Vec<_> = chunk
             .iter()
@@ -202,9 +207,9 @@ pub fn insert_many(conn: &mut DbConnection, all: &[Posting], created_by: &str) -
 }
 
 /// Whether any posting was created by `created_by`.
-pub fn any_created_by(conn: &mut DbConnection, created_by: &str) -> RepoResult<bool> {
+pub fn any_created_by(conn: &mut DbConnection, created_by: AccountId) -> RepoResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(
-        postings::table.filter(postings::created_by.eq(created_by)),
+        postings::table.filter(postings::created_by.eq(created_by.to_string())),
     ))
     .get_result(conn)?)
 }

@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::{dsl::count_star, prelude::*};
+use merit_domain::ids::{AccountId, StaffLinkId};
 
 use crate::{
     DbConnection,
-    error::{RepoError, RepoResult},
+    error::{RepoError, RepoResult, parse_id},
     paging::{Page, PageRequest},
     schema::{staff_link_offices, staff_links},
     time::{naive, utc},
@@ -20,8 +21,8 @@ pub const LABOR_MARKET: &str = "labor_market";
 /// A link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffLink {
-    /// Its id (canonical UUID text).
-    pub id: String,
+    /// Its id.
+    pub id: StaffLinkId,
     /// [`RESOURCES`] or [`LABOR_MARKET`].
     pub shelf: String,
     /// The title.
@@ -37,7 +38,7 @@ pub struct StaffLink {
     /// The offices it is for (empty: every office).
     pub offices: Vec<String>,
     /// Who added it.
-    pub created_by: String,
+    pub created_by: AccountId,
     /// When.
     pub created_at: DateTime<Utc>,
     /// The last change.
@@ -66,7 +67,7 @@ struct LinkRow {
 impl From<&StaffLink> for LinkRow {
     fn from(l: &StaffLink) -> Self {
         LinkRow {
-            id: l.id.clone(),
+            id: l.id.to_string(),
             shelf: l.shelf.clone(),
             title: l.title.clone(),
             url: l.url.clone(),
@@ -74,7 +75,7 @@ impl From<&StaffLink> for LinkRow {
             region: l.region.clone(),
             description: l.description.clone(),
             all_offices: l.offices.is_empty(),
-            created_by: l.created_by.clone(),
+            created_by: l.created_by.to_string(),
             created_at: naive(l.created_at),
             updated_at: naive(l.updated_at),
             version: l.version,
@@ -98,36 +99,38 @@ fn load(conn: &mut DbConnection, rows: Vec<LinkRow>) -> RepoResult<Vec<StaffLink
             .select((staff_link_offices::link_id, staff_link_offices::office_code))
             .load(conn)?
     };
-    Ok(rows
-        .into_iter()
-        .map(|row| StaffLink {
-            offices: offices
-                .iter()
-                .filter(|(id, _)| *id == row.id)
-                .map(|(_, o)| o.clone())
-                .collect(),
-            id: row.id,
-            shelf: row.shelf,
-            title: row.title,
-            url: row.url,
-            kind: row.kind,
-            region: row.region,
-            description: row.description,
-            created_by: row.created_by,
-            created_at: utc(row.created_at),
-            updated_at: utc(row.updated_at),
-            version: row.version,
+    rows.into_iter()
+        .map(|row| {
+            Ok(StaffLink {
+                offices: offices
+                    .iter()
+                    .filter(|(id, _)| *id == row.id)
+                    .map(|(_, o)| o.clone())
+                    .collect(),
+                id: parse_id("staff_links", &row.id)?,
+                shelf: row.shelf,
+                title: row.title,
+                url: row.url,
+                kind: row.kind,
+                region: row.region,
+                description: row.description,
+                created_by: parse_id("staff_links", &row.created_by)?,
+                created_at: utc(row.created_at),
+                updated_at: utc(row.updated_at),
+                version: row.version,
+            })
         })
-        .collect())
+        .collect()
 }
 
 fn write_offices(conn: &mut DbConnection, link: &StaffLink) -> RepoResult<()> {
-    diesel::delete(staff_link_offices::table.filter(staff_link_offices::link_id.eq(&link.id)))
+    let id = link.id.to_string();
+    diesel::delete(staff_link_offices::table.filter(staff_link_offices::link_id.eq(&id)))
         .execute(conn)?;
     for office in &link.offices {
         diesel::insert_into(staff_link_offices::table)
             .values((
-                staff_link_offices::link_id.eq(&link.id),
+                staff_link_offices::link_id.eq(&id),
                 staff_link_offices::office_code.eq(office),
             ))
             .execute(conn)?;
@@ -170,16 +173,21 @@ pub fn update(conn: &mut DbConnection, link: &StaffLink, read_version: i64) -> R
 }
 
 /// Deletes a link and its offices; `false` when there was none.
-pub fn delete(conn: &mut DbConnection, id: &str) -> RepoResult<bool> {
-    diesel::delete(staff_link_offices::table.filter(staff_link_offices::link_id.eq(id)))
+pub fn delete(conn: &mut DbConnection, id: StaffLinkId) -> RepoResult<bool> {
+    let id = id.to_string();
+    diesel::delete(staff_link_offices::table.filter(staff_link_offices::link_id.eq(&id)))
         .execute(conn)?;
     Ok(diesel::delete(staff_links::table.find(id)).execute(conn)? == 1)
 }
 
 /// One link of `shelf`.
-pub fn find(conn: &mut DbConnection, shelf: &str, id: &str) -> RepoResult<Option<StaffLink>> {
+pub fn find(
+    conn: &mut DbConnection,
+    shelf: &str,
+    id: StaffLinkId,
+) -> RepoResult<Option<StaffLink>> {
     let row = staff_links::table
-        .find(id)
+        .find(id.to_string())
         .filter(staff_links::shelf.eq(shelf))
         .select(LinkRow::as_select())
         .first(conn)

@@ -10,9 +10,6 @@ use merit_persistence::{DbConnection, exams};
 
 use crate::error::ApiError;
 
-/// Who demo exams are created by.
-pub const DEMO_AUTHOR: &str = "demo";
-
 /// (class code, title, list months).
 const EXAMS: &[(&str, &str, u32)] = &[
     ("5393", "Associate Governmental Program Analyst", 24),
@@ -91,7 +88,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
     let mut added = 0;
     for exam in all(now)? {
         if exams::find(conn, exam.id)?.is_none() {
-            exams::insert(conn, &exam, DEMO_AUTHOR)?;
+            exams::insert(conn, &exam, super::author())?;
             added += 1;
         }
     }

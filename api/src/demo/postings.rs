@@ -12,9 +12,6 @@ use merit_persistence::{DbConnection, postings};
 use super::reference::{CLASSIFICATIONS, DEPARTMENTS};
 use crate::error::ApiError;
 
-/// Who demo postings are created by, so loading twice adds nothing.
-pub const DEMO_AUTHOR: &str = "demo";
-
 /// Counties where state jobs cluster, with weights (Sacramento and Los Angeles lead).
 const COUNTIES: &[(&str, u32)] = &[
     ("sacramento", 30),
@@ -228,10 +225,10 @@ pub fn generate(count: usize, now: DateTime<Utc>) -> Result<Vec<Posting>, ApiErr
 
 /// Adds `count` demo postings unless demo postings exist; returns how many were added.
 pub fn load(conn: &mut DbConnection, count: usize, now: DateTime<Utc>) -> Result<usize, ApiError> {
-    if postings::any_created_by(conn, DEMO_AUTHOR)? {
+    if postings::any_created_by(conn, super::author())? {
         return Ok(0);
     }
     let all = generate(count, now)?;
-    postings::insert_many(conn, &all, DEMO_AUTHOR)?;
+    postings::insert_many(conn, &all, super::author())?;
     Ok(all.len())
 }

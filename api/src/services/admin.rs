@@ -223,7 +223,7 @@ pub fn audit_events(
 /// client is how it is disabled.
 pub fn get_account(conn: &mut DbConnection, id: AccountId) -> Result<Account, ApiError> {
     let account = accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
-    if api_clients::is_service_account(conn, &id.to_string())? {
+    if api_clients::is_service_account(conn, id)? {
         return Err(ApiError::not_found("account"));
     }
     Ok(account)

@@ -38,7 +38,7 @@ pub fn create(conn: &mut DbConnection, author: &AuthUser, exam: Exam) -> Result<
             detail,
         ));
     }
-    exams::insert(conn, &exam, &author.id().to_string())?;
+    exams::insert(conn, &exam, author.id())?;
     Ok(exam)
 }
 

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::{DateTime, TimeDelta, Utc};
 use merit_domain::{
     account::{Account, EmailAddress, LoginIdentifier, Role, RosterStatus},
-    ids::{AccountId, ApplicationId},
+    ids::{AccountId, ApplicationId, EntityId, MergeCodeId},
     merge::{DecidedBy, PersonDetails, ProfileField, Side, merge_details, renamed},
 };
 use merit_persistence::{
@@ -292,7 +292,7 @@ pub const CODES_PER_HOUR: i64 = 5;
 const CODE_DIGITS: usize = 6;
 
 /// The stored hash of a code: SHA-256 of its row id (a salt: codes are short) and the code.
-fn code_hash(id: &str, code: &str) -> String {
+fn code_hash(id: MergeCodeId, code: &str) -> String {
     hex::encode(Sha256::digest(format!("{id}:{code}").as_bytes()))
 }
 
@@ -344,15 +344,15 @@ pub fn request_code(
     let Some((account, email)) = code_recipient(conn, user, login, now)? else {
         return Ok(expires_at);
     };
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = MergeCodeId::from_uuid(uuid::Uuid::now_v7());
     let code = new_code();
     merge_codes::issue(
         conn,
         &merge_codes::NewMergeCode {
-            id: &id,
-            requested_by: &user.id().to_string(),
-            account_id: &account.id.to_string(),
-            code_hash: &code_hash(&id, &code),
+            id,
+            requested_by: user.id(),
+            account_id: account.id,
+            code_hash: &code_hash(id, &code),
             sent_to: &email.key(),
             expires_at,
         },
@@ -388,15 +388,15 @@ fn check_code(
     source: AccountId,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<MergeCodeId>, ApiError> {
     let Some(live) = merge_codes::live(conn, user_id, source, now)? else {
         return Ok(None);
     };
     let well_formed = code.len() == CODE_DIGITS && code.bytes().all(|b| b.is_ascii_digit());
-    if well_formed && code_hash(&live.id, code) == live.code_hash {
+    if well_formed && code_hash(live.id, code) == live.code_hash {
         return Ok(Some(live.id));
     }
-    merge_codes::record_wrong(conn, &live.id, CODE_MAX_ATTEMPTS, now)?;
+    merge_codes::record_wrong(conn, live.id, CODE_MAX_ATTEMPTS, now)?;
     audit::record(
         conn,
         AuditKind::MergeProofFailed,
@@ -498,7 +498,7 @@ async fn merge_by_code(
     state
         .db
         .write(move |conn| {
-            if !merge_codes::consume(conn, &code_id, now)? {
+            if !merge_codes::consume(conn, code_id, now)? {
                 return Err(incorrect_code());
             }
             merge(conn, user_id, command, now)

@@ -121,7 +121,7 @@ pub fn create(
         version: 1,
     };
     apply(&mut posting, content);
-    postings::insert(conn, &posting, &employer.user.id().to_string())?;
+    postings::insert(conn, &posting, employer.user.id())?;
     named(conn, posting)
 }
 

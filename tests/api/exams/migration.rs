@@ -78,21 +78,27 @@ fn passed_attempt(attempt: &str, exam: &str) -> String {
     )
 }
 
-/// Reverts the migrations after demo_exam_ids, then it: the database as the release before it.
-fn revert_demo_exam_ids(conn: &mut DbConnection, source: &FileBasedMigrations) {
+/// Reverts the migrations after the one of `version`, then it: the database as the release
+/// before it.
+fn revert_through(conn: &mut DbConnection, source: &FileBasedMigrations, version: &str) {
     loop {
         let reverted = conn
             .revert_last_migration(source.clone())
             .expect("the newest migration reverts");
-        let version = reverted.to_string();
-        if version.starts_with("20261206000011") {
+        let reverted = reverted.to_string();
+        if reverted.starts_with(version) {
             return;
         }
         assert!(
-            version.as_str() > "20261206000011",
-            "demo_exam_ids was never reverted (reached {version})"
+            reverted.as_str() > version,
+            "{version} was never reverted (reached {reverted})"
         );
     }
+}
+
+/// Reverts the migrations after demo_exam_ids, then it.
+fn revert_demo_exam_ids(conn: &mut DbConnection, source: &FileBasedMigrations) {
+    revert_through(conn, source, "20261206000011");
 }
 
 #[test]
@@ -163,4 +169,40 @@ fn old_demo_exam_ids_become_uuids_in_exams_attempts_and_eligibilities_and_come_b
     conn.run_pending_migrations(source)
         .expect("demo_exam_ids runs again");
     assert_eq!(exam_ids_everywhere(&mut conn), moved);
+}
+
+/// The data migration `demo_author`: what the demo loader made was created by the text `demo`;
+/// it is the nil account id now (an author is an account id), and down.sql gives the text back.
+/// Rows made by an account are left alone.
+#[test]
+fn the_demo_author_becomes_the_nil_account_id_and_comes_back_on_revert() {
+    let database = TestDatabase::create();
+    let mut conn = db::establish(database.url()).expect("the test database");
+    let source = migrations(&conn);
+    conn.run_pending_migrations(source.clone())
+        .expect("every migration runs");
+    revert_through(&mut conn, &source, "20261210000401");
+    conn.batch_execute(&format!(
+        "INSERT INTO classifications (code, title) VALUES ('5393', 'Analyst'); {} {}",
+        exam_row(DEMO_ID).replace("'author'", "'demo'"),
+        exam_row(OTHER_ID).replace("'author'", &format!("'{ACCOUNT}'")),
+    ))
+    .expect("rows as the release before left them");
+    let authors =
+        |conn: &mut DbConnection| ids(conn, "SELECT created_by AS id FROM exams ORDER BY exams.id");
+
+    conn.run_pending_migrations(source.clone())
+        .expect("demo_author runs");
+    assert_eq!(
+        authors(&mut conn),
+        ["00000000-0000-0000-0000-000000000000", ACCOUNT]
+    );
+    assert_eq!(
+        merit_api::demo::author().to_string(),
+        "00000000-0000-0000-0000-000000000000",
+        "the loader writes the id the migration gives"
+    );
+
+    revert_through(&mut conn, &source, "20261210000401");
+    assert_eq!(authors(&mut conn), ["demo", ACCOUNT]);
 }

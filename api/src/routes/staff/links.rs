@@ -3,11 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
 use chrono::{DateTime, Utc};
-use merit_domain::{
-    ids::{LaborMarketLinkId, StaffResourceId},
-    reference::OfficeCode,
-    resource,
-};
+use merit_domain::{ids::StaffLinkId, reference::OfficeCode, resource};
 use merit_persistence::{PageRequest, staff_links::StaffLink};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -144,12 +140,12 @@ impl StaffResourceResponse {
                 .and_then(resource::ResourceKind::parse)
                 .unwrap_or(resource::ResourceKind::Other)
                 .into(),
-            id: l.id,
+            id: l.id.to_string(),
             title: l.title,
             url: l.url,
             description: l.description,
             offices: l.offices,
-            created_by: l.created_by,
+            created_by: l.created_by.to_string(),
             created_at: l.created_at,
             updated_at: l.updated_at,
             version: l.version,
@@ -161,13 +157,13 @@ impl LaborMarketLinkResponse {
     /// The response for a labour-market link.
     pub fn new(l: StaffLink) -> Self {
         LaborMarketLinkResponse {
-            id: l.id,
+            id: l.id.to_string(),
             title: l.title,
             url: l.url,
             region: l.region,
             description: l.description,
             offices: l.offices,
-            created_by: l.created_by,
+            created_by: l.created_by.to_string(),
             created_at: l.created_at,
             updated_at: l.updated_at,
             version: l.version,
@@ -361,10 +357,10 @@ pub async fn list_staff_resources(
     Query(query): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<StaffResourceResponse>>, ApiError> {
     let (found, list) = list_shelf(&state, user, Shelf::Resources, query).await?;
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         found,
         list,
-        |l| l.id.as_str(),
+        |l| l.id,
         StaffResourceResponse::new,
     )))
 }
@@ -385,12 +381,12 @@ pub async fn list_staff_resources(
 pub async fn get_staff_resource(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
-    PathId(id): PathId<StaffResourceId>,
+    PathId(id): PathId<StaffLinkId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let link = state
         .db
-        .read(move |conn| service::get(conn, &user, Shelf::Resources, &id.to_string()))
+        .read(move |conn| service::get(conn, &user, Shelf::Resources, id))
         .await?;
     let tag = service::etag(&link);
     json_with_tag(&req, &tag, &StaffResourceResponse::new(link))
@@ -417,7 +413,7 @@ pub async fn get_staff_resource(
 pub async fn update_staff_resource(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
-    PathId(id): PathId<StaffResourceId>,
+    PathId(id): PathId<StaffLinkId>,
     if_match: IfMatch,
     Json(body): Json<StaffResourceRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -426,15 +422,7 @@ pub async fn update_staff_resource(
     let link = state
         .db
         .write(move |conn| {
-            service::update(
-                conn,
-                &user,
-                Shelf::Resources,
-                &id.to_string(),
-                draft,
-                &if_match,
-                now,
-            )
+            service::update(conn, &user, Shelf::Resources, id, draft, &if_match, now)
         })
         .await?;
     Ok(changed(&link, StaffResourceResponse::new(link.clone())))
@@ -460,22 +448,13 @@ pub async fn update_staff_resource(
 pub async fn remove_staff_resource(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
-    PathId(id): PathId<StaffResourceId>,
+    PathId(id): PathId<StaffLinkId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     state
         .db
-        .write(move |conn| {
-            service::remove(
-                conn,
-                &user,
-                Shelf::Resources,
-                &id.to_string(),
-                &if_match,
-                now,
-            )
-        })
+        .write(move |conn| service::remove(conn, &user, Shelf::Resources, id, &if_match, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -530,10 +509,10 @@ pub async fn list_labor_market_links(
     Query(query): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<LaborMarketLinkResponse>>, ApiError> {
     let (found, list) = list_shelf(&state, user, Shelf::LaborMarket, query).await?;
-    Ok(web::Json(PageResponse::from_page(
+    Ok(web::Json(PageResponse::from_page_by(
         found,
         list,
-        |l| l.id.as_str(),
+        |l| l.id,
         LaborMarketLinkResponse::new,
     )))
 }
@@ -554,12 +533,12 @@ pub async fn list_labor_market_links(
 pub async fn get_labor_market_link(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
-    PathId(id): PathId<LaborMarketLinkId>,
+    PathId(id): PathId<StaffLinkId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let link = state
         .db
-        .read(move |conn| service::get(conn, &user, Shelf::LaborMarket, &id.to_string()))
+        .read(move |conn| service::get(conn, &user, Shelf::LaborMarket, id))
         .await?;
     let tag = service::etag(&link);
     json_with_tag(&req, &tag, &LaborMarketLinkResponse::new(link))
@@ -586,7 +565,7 @@ pub async fn get_labor_market_link(
 pub async fn update_labor_market_link(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
-    PathId(id): PathId<LaborMarketLinkId>,
+    PathId(id): PathId<StaffLinkId>,
     if_match: IfMatch,
     Json(body): Json<LaborMarketLinkRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -595,15 +574,7 @@ pub async fn update_labor_market_link(
     let link = state
         .db
         .write(move |conn| {
-            service::update(
-                conn,
-                &user,
-                Shelf::LaborMarket,
-                &id.to_string(),
-                draft,
-                &if_match,
-                now,
-            )
+            service::update(conn, &user, Shelf::LaborMarket, id, draft, &if_match, now)
         })
         .await?;
     Ok(changed(&link, LaborMarketLinkResponse::new(link.clone())))
@@ -629,22 +600,13 @@ pub async fn update_labor_market_link(
 pub async fn remove_labor_market_link(
     state: web::Data<AppState>,
     StaffUser(user): StaffUser,
-    PathId(id): PathId<LaborMarketLinkId>,
+    PathId(id): PathId<StaffLinkId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     state
         .db
-        .write(move |conn| {
-            service::remove(
-                conn,
-                &user,
-                Shelf::LaborMarket,
-                &id.to_string(),
-                &if_match,
-                now,
-            )
-        })
+        .write(move |conn| service::remove(conn, &user, Shelf::LaborMarket, id, &if_match, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -154,7 +154,7 @@ fn case_load(conn: &mut DbConnection, user: &AuthUser) -> Result<Widget, ApiErro
 }
 
 fn messages(conn: &mut DbConnection, user: &AuthUser) -> Result<Widget, ApiError> {
-    let (unread, read) = dashboard::message_counts(conn, &user.id().to_string())?;
+    let (unread, read) = dashboard::message_counts(conn, user.id())?;
     Ok(Widget::MyMessages(unread, read))
 }
 

@@ -4,7 +4,12 @@
 //! own (`merit_domain::resource::reaches`); anything else is 404 to them.
 
 use chrono::{DateTime, Utc};
-use merit_domain::{account::Role, reference::OfficeCode, resource};
+use merit_domain::{
+    account::Role,
+    ids::{EntityId, StaffLinkId},
+    reference::OfficeCode,
+    resource,
+};
 use merit_persistence::{
     DbConnection, Page, PageRequest, reference,
     staff_links::{self, LABOR_MARKET, RESOURCES, StaffLink},
@@ -110,7 +115,7 @@ pub fn add(
 ) -> Result<StaffLink, ApiError> {
     admin_only(user, shelf)?;
     let link = StaffLink {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: StaffLinkId::from_uuid(uuid::Uuid::now_v7()),
         shelf: shelf.as_str().to_owned(),
         offices: office_codes(conn, &draft.offices)?,
         title: draft.title,
@@ -118,7 +123,7 @@ pub fn add(
         kind: draft.kind.map(|k| k.as_str().to_owned()),
         region: draft.region,
         description: draft.description,
-        created_by: user.id().to_string(),
+        created_by: user.id(),
         created_at: now,
         updated_at: now,
         version: 1,
@@ -129,7 +134,7 @@ pub fn add(
         AuditKind::StaffLinkAdded,
         Some(user.id()),
         None,
-        json!({"shelf": link.shelf, "link_id": link.id, "offices": link.offices}),
+        json!({"shelf": link.shelf, "link_id": link.id.to_string(), "offices": link.offices}),
         now,
     )?;
     Ok(link)
@@ -140,7 +145,7 @@ pub fn update(
     conn: &mut DbConnection,
     user: &AuthUser,
     shelf: Shelf,
-    id: &str,
+    id: StaffLinkId,
     draft: LinkDraft,
     if_match: &IfMatch,
     now: DateTime<Utc>,
@@ -169,7 +174,7 @@ pub fn update(
         AuditKind::StaffLinkUpdated,
         Some(user.id()),
         None,
-        json!({"shelf": link.shelf, "link_id": link.id, "offices": link.offices}),
+        json!({"shelf": link.shelf, "link_id": link.id.to_string(), "offices": link.offices}),
         now,
     )?;
     Ok(link)
@@ -180,7 +185,7 @@ pub fn remove(
     conn: &mut DbConnection,
     user: &AuthUser,
     shelf: Shelf,
-    id: &str,
+    id: StaffLinkId,
     if_match: &IfMatch,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
@@ -193,7 +198,7 @@ pub fn remove(
         AuditKind::StaffLinkRemoved,
         Some(user.id()),
         None,
-        json!({"shelf": link.shelf, "link_id": link.id}),
+        json!({"shelf": link.shelf, "link_id": link.id.to_string()}),
         now,
     )?;
     Ok(())
@@ -208,7 +213,7 @@ pub fn get(
     conn: &mut DbConnection,
     user: &AuthUser,
     shelf: Shelf,
-    id: &str,
+    id: StaffLinkId,
 ) -> Result<StaffLink, ApiError> {
     scope(user)?;
     let link = staff_links::find(conn, shelf.as_str(), id)?.ok_or_else(|| not_found(shelf))?;
