@@ -74,17 +74,17 @@ pub struct Case {
     /// Whom it is about.
     pub subject: Subject,
     /// The staff member working it.
-    pub assigned_staff_id: String,
+    pub assigned_staff_id: AccountId,
     /// Where it stands.
     pub status: CaseStatus,
     /// When it was opened.
     pub opened_at: DateTime<Utc>,
     /// Who opened it.
-    pub opened_by: String,
+    pub opened_by: AccountId,
     /// When it was closed.
     pub closed_at: Option<DateTime<Utc>>,
     /// Who closed it.
-    pub closed_by: Option<String>,
+    pub closed_by: Option<AccountId>,
     /// Why it was closed.
     pub close_reason: Option<CloseReason>,
     /// The last change.
@@ -154,12 +154,12 @@ impl From<&Case> for CaseRow {
             contact_email,
             contact_phone_digits: phone.as_deref().map(digits),
             contact_phone: phone,
-            assigned_staff_id: case.assigned_staff_id.clone(),
+            assigned_staff_id: case.assigned_staff_id.to_string(),
             status: case.status.as_str().to_owned(),
             opened_at: naive(case.opened_at),
-            opened_by: case.opened_by.clone(),
+            opened_by: case.opened_by.to_string(),
             closed_at: case.closed_at.map(naive),
-            closed_by: case.closed_by.clone(),
+            closed_by: case.closed_by.map(|c| c.to_string()),
             close_reason: case.close_reason.map(|r| r.as_str().to_owned()),
             updated_at: naive(case.updated_at),
             version: case.version,
@@ -191,13 +191,16 @@ impl TryFrom<CaseRow> for Case {
             id: row.id.parse().map_err(|_| corrupt("case id", &row.id))?,
             office_code: row.office_code,
             subject,
-            assigned_staff_id: row.assigned_staff_id,
+            assigned_staff_id: parse_id("staff_cases", &row.assigned_staff_id)?,
             status: CaseStatus::parse(&row.status)
                 .ok_or_else(|| corrupt("case status", &row.status))?,
             opened_at: utc(row.opened_at),
-            opened_by: row.opened_by,
+            opened_by: parse_id("staff_cases", &row.opened_by)?,
             closed_at: row.closed_at.map(utc),
-            closed_by: row.closed_by,
+            closed_by: row
+                .closed_by
+                .map(|c| parse_id("staff_cases", &c))
+                .transpose()?,
             close_reason: row
                 .close_reason
                 .map(|r| CloseReason::parse(&r).ok_or_else(|| corrupt("close reason", &r)))
@@ -284,7 +287,7 @@ pub struct CaseFilter {
     /// Only cases of this office.
     pub office: Option<String>,
     /// Only cases assigned to this staff member.
-    pub assigned_staff_id: Option<String>,
+    pub assigned_staff_id: Option<AccountId>,
     /// Only cases with this status.
     pub status: Option<CaseStatus>,
     /// Only cases of this kind.
@@ -302,7 +305,7 @@ pub fn list(
         query = query.filter(staff_cases::office_code.eq(office.clone()));
     }
     if let Some(staff) = &filter.assigned_staff_id {
-        query = query.filter(staff_cases::assigned_staff_id.eq(staff.clone()));
+        query = query.filter(staff_cases::assigned_staff_id.eq(staff.to_string()));
     }
     if let Some(status) = filter.status {
         query = query.filter(staff_cases::status.eq(status.as_str()));
@@ -399,10 +402,10 @@ pub fn search_employers(
 }
 
 /// A job seeker found by a quick search.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonHit {
     /// The account id.
-    pub id: String,
+    pub id: AccountId,
     /// Given name.
     pub first_name: String,
     /// Family name.
@@ -485,10 +488,30 @@ pub fn search_individuals(
     if let Some(after) = page.after {
         query = query.filter(accounts::id.lt(after.to_owned()));
     }
-    let hits: Vec<PersonHit> = query
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = query
         .order(accounts::id.desc())
         .limit(page.fetch())
         .load(conn)?;
+    let hits = rows
+        .into_iter()
+        .map(|(id, first_name, last_name, email, username, phone)| {
+            Ok(PersonHit {
+                id: parse_id("accounts", &id)?,
+                first_name,
+                last_name,
+                email,
+                username,
+                phone,
+            })
+        })
+        .collect::<RepoResult<Vec<_>>>()?;
     Ok(Page::from_overfetch(hits, page.limit))
 }
 
@@ -496,10 +519,10 @@ pub fn search_individuals(
 pub fn cases_of_people(
     conn: &mut DbConnection,
     office: Option<&str>,
-    people: &[String],
+    people: &[AccountId],
 ) -> RepoResult<Vec<Case>> {
     let mut query = staff_cases::table
-        .filter(staff_cases::person_account_id.eq_any(people.to_vec()))
+        .filter(staff_cases::person_account_id.eq_any(people.iter().map(ToString::to_string)))
         .select(CaseRow::as_select())
         .into_boxed();
     if let Some(office) = office {
@@ -509,10 +532,10 @@ pub fn cases_of_people(
 }
 
 /// Names and contact of accounts, for showing who a case is about and who works it.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
     /// The account id.
-    pub id: String,
+    pub id: AccountId,
     /// Given name.
     pub first_name: String,
     /// Family name.
@@ -523,18 +546,44 @@ pub struct Named {
     pub username: Option<String>,
 }
 
+type NamedRow = (String, String, String, Option<String>, Option<String>);
+
+const NAMED_COLUMNS: (
+    accounts::id,
+    accounts::first_name,
+    accounts::last_name,
+    accounts::email,
+    accounts::username,
+) = (
+    accounts::id,
+    accounts::first_name,
+    accounts::last_name,
+    accounts::email,
+    accounts::username,
+);
+
+fn named(rows: Vec<NamedRow>) -> RepoResult<Vec<Named>> {
+    rows.into_iter()
+        .map(|(id, first_name, last_name, email, username)| {
+            Ok(Named {
+                id: parse_id("accounts", &id)?,
+                first_name,
+                last_name,
+                email,
+                username,
+            })
+        })
+        .collect()
+}
+
 /// The names of these accounts (unknown ids are left out).
-pub fn names(conn: &mut DbConnection, ids: &[String]) -> RepoResult<Vec<Named>> {
-    Ok(accounts::table
-        .filter(accounts::id.eq_any(ids.to_vec()))
-        .select((
-            accounts::id,
-            accounts::first_name,
-            accounts::last_name,
-            accounts::email,
-            accounts::username,
-        ))
-        .load(conn)?)
+pub fn names(conn: &mut DbConnection, ids: &[AccountId]) -> RepoResult<Vec<Named>> {
+    named(
+        accounts::table
+            .filter(accounts::id.eq_any(ids.iter().map(ToString::to_string)))
+            .select(NAMED_COLUMNS)
+            .load(conn)?,
+    )
 }
 
 /// The staff of an office (accounts holding the staff role bound to it), by id.
@@ -542,18 +591,14 @@ pub fn staff_of_office(conn: &mut DbConnection, office: &str) -> RepoResult<Vec<
     let staff = account_roles::table
         .filter(account_roles::role.eq("staff"))
         .select(account_roles::account_id);
-    Ok(accounts::table
-        .filter(accounts::office_code.eq(office))
-        .filter(accounts::id.eq_any(staff))
-        .order(accounts::id.asc())
-        .select((
-            accounts::id,
-            accounts::first_name,
-            accounts::last_name,
-            accounts::email,
-            accounts::username,
-        ))
-        .load(conn)?)
+    named(
+        accounts::table
+            .filter(accounts::office_code.eq(office))
+            .filter(accounts::id.eq_any(staff))
+            .order(accounts::id.asc())
+            .select(NAMED_COLUMNS)
+            .load(conn)?,
+    )
 }
 
 /// A service recorded on a case.
@@ -784,7 +829,7 @@ pub struct ReportScope {
     /// The last day.
     pub to: NaiveDate,
     /// Only this staff member's work.
-    pub staff_id: Option<String>,
+    pub staff_id: Option<AccountId>,
 }
 
 impl ReportScope {
@@ -799,11 +844,18 @@ impl ReportScope {
     }
 }
 
+/// Counts read per staff member, with the ids parsed.
+fn per_staff(table: &'static str, rows: Vec<(String, i64)>) -> RepoResult<Vec<(AccountId, i64)>> {
+    rows.into_iter()
+        .map(|(staff, n)| Ok((parse_id(table, &staff)?, n)))
+        .collect()
+}
+
 /// Counts of the office's services given in the period: (staff member, code, count).
 pub fn activity_counts(
     conn: &mut DbConnection,
     scope: &ReportScope,
-) -> RepoResult<Vec<(String, String, i64)>> {
+) -> RepoResult<Vec<(AccountId, String, i64)>> {
     let mut query = case_activities::table
         .filter(case_activities::office_code.eq(scope.office.clone()))
         .filter(case_activities::provided_on.ge(scope.from))
@@ -816,16 +868,19 @@ pub fn activity_counts(
         ))
         .into_boxed();
     if let Some(staff) = &scope.staff_id {
-        query = query.filter(case_activities::staff_id.eq(staff.clone()));
+        query = query.filter(case_activities::staff_id.eq(staff.to_string()));
     }
-    Ok(query.load(conn)?)
+    let rows: Vec<(String, String, i64)> = query.load(conn)?;
+    rows.into_iter()
+        .map(|(staff, code, n)| Ok((parse_id("case_activities", &staff)?, code, n)))
+        .collect()
 }
 
 /// Counts of the office's placements starting in the period, per staff member.
 pub fn placement_counts(
     conn: &mut DbConnection,
     scope: &ReportScope,
-) -> RepoResult<Vec<(String, i64)>> {
+) -> RepoResult<Vec<(AccountId, i64)>> {
     let mut query = case_placements::table
         .filter(case_placements::office_code.eq(scope.office.clone()))
         .filter(case_placements::start_date.ge(scope.from))
@@ -834,16 +889,16 @@ pub fn placement_counts(
         .select((case_placements::staff_id, count_star()))
         .into_boxed();
     if let Some(staff) = &scope.staff_id {
-        query = query.filter(case_placements::staff_id.eq(staff.clone()));
+        query = query.filter(case_placements::staff_id.eq(staff.to_string()));
     }
-    Ok(query.load(conn)?)
+    per_staff("case_placements", query.load(conn)?)
 }
 
 /// Counts of the office's cases opened in the period, per staff member who opened them.
 pub fn opened_counts(
     conn: &mut DbConnection,
     scope: &ReportScope,
-) -> RepoResult<Vec<(String, i64)>> {
+) -> RepoResult<Vec<(AccountId, i64)>> {
     let mut query = staff_cases::table
         .filter(staff_cases::office_code.eq(scope.office.clone()))
         .filter(staff_cases::opened_at.ge(scope.start()))
@@ -852,16 +907,16 @@ pub fn opened_counts(
         .select((staff_cases::opened_by, count_star()))
         .into_boxed();
     if let Some(staff) = &scope.staff_id {
-        query = query.filter(staff_cases::opened_by.eq(staff.clone()));
+        query = query.filter(staff_cases::opened_by.eq(staff.to_string()));
     }
-    Ok(query.load(conn)?)
+    per_staff("staff_cases", query.load(conn)?)
 }
 
 /// Counts of the office's cases closed in the period, per staff member who closed them.
 pub fn closed_counts(
     conn: &mut DbConnection,
     scope: &ReportScope,
-) -> RepoResult<Vec<(String, i64)>> {
+) -> RepoResult<Vec<(AccountId, i64)>> {
     let mut query = staff_cases::table
         .filter(staff_cases::office_code.eq(scope.office.clone()))
         .filter(staff_cases::closed_at.ge(scope.start()))
@@ -871,7 +926,7 @@ pub fn closed_counts(
         .select((staff_cases::closed_by.assume_not_null(), count_star()))
         .into_boxed();
     if let Some(staff) = &scope.staff_id {
-        query = query.filter(staff_cases::closed_by.eq(staff.clone()));
+        query = query.filter(staff_cases::closed_by.eq(staff.to_string()));
     }
-    Ok(query.load(conn)?)
+    per_staff("staff_cases", query.load(conn)?)
 }

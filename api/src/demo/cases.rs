@@ -113,7 +113,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
     let existing = cases::list(
         conn,
         &CaseFilter {
-            assigned_staff_id: Some(chen.id.to_string()),
+            assigned_staff_id: Some(chen.id),
             ..CaseFilter::default()
         },
         PageRequest {
@@ -192,12 +192,12 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
             id: CaseId::from_uuid(uuid::Uuid::now_v7()),
             office_code: office.as_str().to_owned(),
             subject,
-            assigned_staff_id: chen.id.to_string(),
+            assigned_staff_id: chen.id,
             status,
             opened_at,
-            opened_by: chen.id.to_string(),
+            opened_by: chen.id,
             closed_at,
-            closed_by: closed.map(|_| chen.id).map(|id| id.to_string()),
+            closed_by: closed.map(|_| chen.id),
             close_reason: closed,
             updated_at: closed_at.unwrap_or(opened_at),
             version: 1,

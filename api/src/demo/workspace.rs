@@ -193,7 +193,7 @@ pub fn load(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, ApiErr
     let cases = cases::list(
         conn,
         &CaseFilter {
-            assigned_staff_id: Some(chen.id.to_string()),
+            assigned_staff_id: Some(chen.id),
             status: Some(CaseStatus::Active),
             ..CaseFilter::default()
         },

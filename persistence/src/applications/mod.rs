@@ -18,7 +18,7 @@ use merit_domain::{
 
 use crate::{
     DbConnection,
-    error::{RepoError, RepoResult},
+    error::{RepoError, RepoResult, parse_id},
     schema::{application_attachments as att, applications as a},
     time::{naive, utc},
 };
@@ -110,9 +110,8 @@ struct ApplicationRow {
     sort_key: Option<String>,
 }
 
-fn parse_id<T: std::str::FromStr>(text: &str) -> RepoResult<T> {
-    text.parse().map_err(|_| bad("applications", "an id"))
-}
+/// The table rows here are read from, named in an invalid row's error.
+const TABLE: &str = "applications";
 
 impl ApplicationRow {
     fn into_domain(self) -> RepoResult<Application> {
@@ -130,10 +129,14 @@ impl ApplicationRow {
             _ => None,
         };
         Ok(Application {
-            id: parse_id(&self.id)?,
-            posting_id: parse_id(&self.posting_id)?,
-            account_id: parse_id(&self.account_id)?,
-            template_id: self.template_id.as_deref().map(parse_id).transpose()?,
+            id: parse_id(TABLE, &self.id)?,
+            posting_id: parse_id(TABLE, &self.posting_id)?,
+            account_id: parse_id(TABLE, &self.account_id)?,
+            template_id: self
+                .template_id
+                .as_deref()
+                .map(|t| parse_id(TABLE, t))
+                .transpose()?,
             status: ApplicationStatus::parse(&self.status)
                 .ok_or_else(|| bad("applications", "a status"))?,
             stage: self.stage,
@@ -225,7 +228,9 @@ pub fn attachments(conn: &mut DbConnection, id: ApplicationId) -> RepoResult<Vec
         .order(att::position.asc())
         .select(att::document_id)
         .load(conn)?;
-    ids.iter().map(|i| parse_id(i)).collect()
+    ids.iter()
+        .map(|i| parse_id("application_attachments", i))
+        .collect()
 }
 
 /// Deletes a draft; `false` when there was no draft with this id.

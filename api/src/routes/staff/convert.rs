@@ -190,7 +190,7 @@ impl IndicatorsQuery {
 impl From<Named> for PersonRef {
     fn from(n: Named) -> Self {
         PersonRef {
-            id: n.id,
+            id: n.id.to_string(),
             first_name: n.first_name,
             last_name: n.last_name,
             email: n.email,
@@ -222,7 +222,7 @@ impl CaseResponse {
             Subject::Individual { .. } => None,
         };
         let assigned_staff = assigned.map(PersonRef::from).unwrap_or_else(|| PersonRef {
-            id: case.assigned_staff_id.clone(),
+            id: case.assigned_staff_id.to_string(),
             first_name: String::new(),
             last_name: String::new(),
             email: None,
@@ -251,7 +251,7 @@ impl CaseRef {
             id: case.id.to_string(),
             office_code: case.office_code,
             status: case.status.into(),
-            assigned_staff_id: case.assigned_staff_id,
+            assigned_staff_id: case.assigned_staff_id.to_string(),
         }
     }
 }
@@ -268,7 +268,7 @@ impl IndividualResult {
             phone,
         } = hit.person;
         IndividualResult {
-            id,
+            id: id.to_string(),
             first_name,
             last_name,
             email,

@@ -379,12 +379,11 @@ pub async fn search_individuals(
             service::search_individuals(conn, &user, &text, page)
         })
         .await?;
-    let keyed = found.map(|hit| (hit.person.id.clone(), hit));
-    Ok(web::Json(PageResponse::from_page(
-        keyed,
+    Ok(web::Json(PageResponse::from_page_by(
+        found,
         "staff-individuals",
-        |(key, _)| key.as_str(),
-        |(_, hit)| IndividualResult::new(hit),
+        |hit| hit.person.id,
+        IndividualResult::new,
     )))
 }
 

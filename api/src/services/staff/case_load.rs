@@ -123,10 +123,10 @@ pub fn open(
         id: CaseId::from_uuid(uuid::Uuid::now_v7()),
         office_code: office,
         subject,
-        assigned_staff_id: assigned.to_string(),
+        assigned_staff_id: assigned,
         status: CaseStatus::Active,
         opened_at: now,
-        opened_by: user.id().to_string(),
+        opened_by: user.id(),
         closed_at: None,
         closed_by: None,
         close_reason: None,
@@ -156,7 +156,7 @@ pub fn open(
             "case_id": case.id.to_string(),
             "office": case.office_code,
             "kind": case.subject.kind().as_str(),
-            "assigned_staff_id": case.assigned_staff_id,
+            "assigned_staff_id": case.assigned_staff_id.to_string(),
         }),
         now,
     )?;
@@ -203,8 +203,8 @@ pub fn list(
 ) -> Result<Page<CaseView>, ApiError> {
     let scope = scope(user)?;
     let assigned = match (filter.assigned_staff_id, filter.scope) {
-        (Some(id), _) => Some(id.to_string()),
-        (None, ListScope::Mine) => Some(user.id().to_string()),
+        (Some(id), _) => Some(id),
+        (None, ListScope::Mine) => Some(user.id()),
         (None, ListScope::All) => None,
     };
     let found = cases::list(
@@ -279,7 +279,7 @@ pub fn assign(
             ),
         ));
     }
-    let from = std::mem::replace(&mut case.assigned_staff_id, member.id.to_string());
+    let from = std::mem::replace(&mut case.assigned_staff_id, member.id);
     if from != case.assigned_staff_id {
         save(conn, &mut case, now)?;
         audit::record(
@@ -287,7 +287,11 @@ pub fn assign(
             AuditKind::CaseAssigned,
             Some(user.id()),
             person_of(&case),
-            json!({"case_id": case.id.to_string(), "from": from, "to": case.assigned_staff_id}),
+            json!({
+                "case_id": case.id.to_string(),
+                "from": from.to_string(),
+                "to": case.assigned_staff_id.to_string(),
+            }),
             now,
         )?;
     }
@@ -324,7 +328,7 @@ pub fn set_status(
     case.status = status;
     if status == CaseStatus::Closed {
         case.closed_at = Some(now);
-        case.closed_by = Some(user.id().to_string());
+        case.closed_by = Some(user.id());
         case.close_reason = reason;
     }
     save(conn, &mut case, now)?;

@@ -123,25 +123,25 @@ pub struct CaseView {
 
 /// The views of `cases`, names read in one query.
 pub fn views(conn: &mut DbConnection, found: Vec<Case>) -> Result<Vec<CaseView>, ApiError> {
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids: Vec<AccountId> = Vec::new();
     for case in &found {
-        ids.push(case.assigned_staff_id.clone());
+        ids.push(case.assigned_staff_id);
         if let Subject::Individual { person_id } = &case.subject {
-            ids.push(person_id.clone().to_string());
+            ids.push(*person_id);
         }
     }
     ids.sort();
     ids.dedup();
     let names = cases::names(conn, &ids)?;
-    let name = |id: &str| names.iter().find(|n| n.id == id).cloned();
+    let name = |id: AccountId| names.iter().find(|n| n.id == id).cloned();
     Ok(found
         .into_iter()
         .map(|case| CaseView {
             person: match &case.subject {
-                Subject::Individual { person_id } => name(&person_id.to_string()),
+                Subject::Individual { person_id } => name(*person_id),
                 Subject::Employer { .. } => None,
             },
-            assigned: name(&case.assigned_staff_id),
+            assigned: name(case.assigned_staff_id),
             case,
         })
         .collect())

@@ -138,17 +138,17 @@ pub fn indicators(
         office: office.as_str().to_owned(),
         from: query.from,
         to: query.to,
-        staff_id: staff_id.map(|id| id.to_string()),
+        staff_id,
     };
     let mut per = counts(conn, &report_scope)?;
     let mut people = match &staff_id {
-        Some(id) => cases::names(conn, &[id.to_string()])?,
+        Some(id) => cases::names(conn, &[*id])?,
         None => cases::staff_of_office(conn, office.as_str())?,
     };
-    let others: Vec<String> = per
+    let others: Vec<AccountId> = per
         .keys()
         .filter(|id| !people.iter().any(|p| &p.id == *id))
-        .cloned()
+        .copied()
         .collect();
     if !others.is_empty() {
         people.extend(cases::names(conn, &others)?);
@@ -188,14 +188,14 @@ pub fn own_indicators(
     let Some(office) = &user.account.office else {
         return Ok(None);
     };
-    let me = user.id().to_string();
+    let me = user.id();
     let mut per = counts(
         conn,
         &ReportScope {
             office: office.as_str().to_owned(),
             from,
             to,
-            staff_id: Some(me.clone()),
+            staff_id: Some(me),
         },
     )?;
     Ok(Some(per.remove(&me).unwrap_or_else(Indicators::empty)))
@@ -205,11 +205,12 @@ pub fn own_indicators(
 fn counts(
     conn: &mut DbConnection,
     scope: &ReportScope,
-) -> Result<BTreeMap<String, Indicators>, ApiError> {
-    let mut per: BTreeMap<String, Indicators> = BTreeMap::new();
-    let bump = |per: &mut BTreeMap<String, Indicators>, id: String, f: &dyn Fn(&mut Indicators)| {
-        f(per.entry(id).or_insert_with(Indicators::empty));
-    };
+) -> Result<BTreeMap<AccountId, Indicators>, ApiError> {
+    let mut per: BTreeMap<AccountId, Indicators> = BTreeMap::new();
+    let bump =
+        |per: &mut BTreeMap<AccountId, Indicators>, id: AccountId, f: &dyn Fn(&mut Indicators)| {
+            f(per.entry(id).or_insert_with(Indicators::empty));
+        };
     for (id, code, n) in cases::activity_counts(conn, scope)? {
         let code = ActivityCode::parse(&code)
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown activity {code}")))?;

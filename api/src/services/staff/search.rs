@@ -1,5 +1,6 @@
 //! Quick search over individuals and employers, within the caller's scope.
 
+use merit_domain::ids::AccountId;
 use merit_persistence::{
     DbConnection, Page, PageRequest,
     cases::{self, Case, PersonHit, SearchText},
@@ -28,13 +29,13 @@ pub fn search_individuals(
     let scope = scope(user)?;
     let office = office_filter(&scope);
     let found = cases::search_individuals(conn, office.as_deref(), &SearchText::new(text), page)?;
-    let ids: Vec<String> = found.items.iter().map(|p| p.id.clone()).collect();
+    let ids: Vec<AccountId> = found.items.iter().map(|p| p.id).collect();
     let known = cases::cases_of_people(conn, office.as_deref(), &ids)?;
     Ok(found.map(|person| IndividualHit {
         cases: known
             .iter()
             .filter(|c| {
-                matches!(&c.subject, cases::Subject::Individual { person_id } if person_id.to_string() == person.id)
+                matches!(&c.subject, cases::Subject::Individual { person_id } if *person_id == person.id)
             })
             .cloned()
             .collect(),
