@@ -579,28 +579,24 @@ def _room_for_alert(context, case) -> None:
 _EXAM_CLASSES = ("5393", "5157", "1139", "1402", "9662")
 _TOP_ANSWERS = [{"question_id": f"q{n}", "option_id": option}
                 for n, option in ((1, "e"), (2, "d"), (3, "d"), (4, "d"))]
-_waiver_posting: dict[str, tuple[str, str] | None] = {}
 
 
 def _posting_for_waivers(context, case) -> tuple[str, str] | None:
     """(id, class code) of an open posting the caller works on, in a class with a demo exam: the
-    caller's own department's (an employer's), or any department's (an admin's). Found once."""
-    if "found" not in _waiver_posting:
-        headers = _auth(context, case)
-        status, _, me = _get("/api/v1/me", headers)
-        department = me.get("department_code") if status == 200 and isinstance(me, dict) else None
-        found = None
-        for code in _EXAM_CLASSES:
-            query = {"classification": code, "limit": 1}
-            if department:
-                query["department"] = department
-            status, _, page = _get(f"/api/v1/postings?{urllib.parse.urlencode(query)}", headers)
-            items = page.get("items", []) if status == 200 and isinstance(page, dict) else []
-            if items:
-                found = (items[0]["id"], code)
-                break
-        _waiver_posting["found"] = found
-    return _waiver_posting["found"]
+    caller's own department's (an employer's), or any department's (an admin's). Searched for
+    each case: the run closes, cancels and fills postings as it goes."""
+    headers = _auth(context, case)
+    status, _, me = _get("/api/v1/me", headers)
+    department = me.get("department_code") if status == 200 and isinstance(me, dict) else None
+    for code in _EXAM_CLASSES:
+        query = {"classification": code, "limit": 1}
+        if department:
+            query["department"] = department
+        status, _, page = _get(f"/api/v1/postings?{urllib.parse.urlencode(query)}", headers)
+        items = page.get("items", []) if status == 200 and isinstance(page, dict) else []
+        if items:
+            return items[0]["id"], code
+    return None
 
 
 def _send(method: str, path: str, payload: dict, headers: dict) -> int | None:
