@@ -8,13 +8,13 @@
 //! - an operation that can answer 304 honours `If-None-Match` and its 200 carries an `ETag`;
 //! - an operation that can answer 412 honours `If-Match` and its 200 carries the new `ETag`.
 //!
-//! and one rule of request bodies: a list whose items the server takes each at most once is
-//! `uniqueItems`.
+//! and two rules of request bodies: a list whose items the server takes each at most once is
+//! `uniqueItems`, and a body that takes exactly one of two fields is a `oneOf` of two shapes.
 
 use utoipa::openapi::{
     self, HeaderBuilder, RefOr, Required,
     path::{Operation, Parameter, ParameterBuilder, ParameterIn},
-    schema::{ObjectBuilder, Schema, SchemaType, Type},
+    schema::{ObjectBuilder, OneOf, Ref, Schema, SchemaType, Type},
 };
 
 /// What a path parameter may hold.
@@ -35,6 +35,31 @@ const UNIQUE_LISTS: [(&str, &str); 6] = [
     ("SurveyAnswerValue", "choices"),
 ];
 
+/// Request bodies that take exactly one of two fields (422 `required` at the first when
+/// neither is given, `not_allowed` at the second when both are), deserialized as one struct
+/// with both optional so that every error keeps its own path. The schema says the rule: a
+/// `oneOf` of two closed shapes, each with one of the two fields (required, not null) and
+/// without the other. (schema, [(field, the name of the shape with it, its description); 2])
+type OneOfTwo = (
+    &'static str,
+    [(&'static str, &'static str, &'static str); 2],
+);
+const EXACTLY_ONE_OF: [OneOfTwo; 1] = [(
+    "AlertRequest",
+    [
+        (
+            "criteria",
+            "AlertFromCriteria",
+            "Create a job alert watching the given criteria.",
+        ),
+        (
+            "saved_search_id",
+            "AlertFromSavedSearch",
+            "Create a job alert watching a copy of one of your saved searches' criteria.",
+        ),
+    ],
+)];
+
 /// Applies the rules to every operation of `api`.
 pub fn state_common_rules(api: &mut openapi::OpenApi) {
     for operation in crate::openapi::operations_mut(api) {
@@ -46,6 +71,57 @@ pub fn state_common_rules(api: &mut openapi::OpenApi) {
         conditional_headers(operation);
     }
     unique_lists(api);
+    exactly_one_of(api);
+}
+
+/// Replaces each of [`EXACTLY_ONE_OF`] by a `oneOf` of its two shapes, added as schemas of
+/// their own (generated clients name them).
+fn exactly_one_of(api: &mut openapi::OpenApi) {
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    for (schema, shapes) in EXACTLY_ONE_OF {
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get(schema).cloned() else {
+            panic!("the contract names a schema that does not exist: {schema}");
+        };
+        let mut one_of = OneOf::new();
+        one_of.description.clone_from(&object.description);
+        for (i, (field, name, description)) in shapes.iter().enumerate() {
+            let mut shape = object.clone();
+            let other = shapes[1 - i].0;
+            assert!(
+                shape.properties.shift_remove(other).is_some(),
+                "{schema}.{other} does not exist"
+            );
+            let Some(property) = shape.properties.get_mut(*field) else {
+                panic!("{schema}.{field} does not exist");
+            };
+            // An `Option` is `oneOf: [T, null]`: the shape holds the `T`.
+            if let RefOr::T(Schema::OneOf(nullable)) = property {
+                let not_null = nullable.items.iter().find(|item| !is_null(item)).cloned();
+                if let Some(not_null) = not_null {
+                    *property = not_null;
+                }
+            }
+            shape.required.retain(|r| r != field && r != other);
+            shape.required.insert(0, (*field).to_owned());
+            shape.description = Some((*description).to_owned());
+            components
+                .schemas
+                .insert((*name).to_owned(), RefOr::T(Schema::Object(shape)));
+            one_of.items.push(RefOr::Ref(Ref::from_schema_name(*name)));
+        }
+        components
+            .schemas
+            .insert(schema.to_owned(), RefOr::T(Schema::OneOf(one_of)));
+    }
+}
+
+fn is_null(schema: &RefOr<Schema>) -> bool {
+    matches!(
+        schema,
+        RefOr::T(Schema::Object(object)) if object.schema_type == Type::Null.into()
+    )
 }
 
 /// Marks [`UNIQUE_LISTS`] `uniqueItems: true` (a list that is also nullable is a `oneOf` of

@@ -5,7 +5,112 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::{alert, create, replace};
-use crate::{postings::with_dmv_employer, support::assert_problem};
+use crate::{identity::field_errors, postings::with_dmv_employer, support::assert_problem};
+
+fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_new_alert_takes_criteria_or_a_saved_search_exactly_one_and_refusals_store_nothing() {
+    let (app, _) = with_dmv_employer().await;
+    let ana = app.applicant("ana@example.org").await;
+    let saved = app
+        .post_as(
+            &ana.token,
+            "/api/v1/me/saved-searches",
+            &json!({"name": "Fresno", "criteria": {"county": ["fresno"]}}),
+        )
+        .await;
+    saved.assert_status(201);
+    let saved_id = saved.body["id"].as_str().unwrap().to_owned();
+
+    let both = create(
+        &app,
+        &ana,
+        json!({"criteria": {"q": "analyst"}, "saved_search_id": saved_id, "channel": "email", "frequency": "daily"}),
+    )
+    .await;
+    assert_problem(&both, 422, "validation_failed");
+    assert_eq!(
+        field_errors(&both),
+        pairs(&[("saved_search_id", "not_allowed")])
+    );
+    for neither in [
+        json!({"channel": "email", "frequency": "daily"}),
+        json!({"criteria": null, "saved_search_id": null, "channel": "email", "frequency": "daily"}),
+    ] {
+        let response = create(&app, &ana, neither).await;
+        assert_problem(&response, 422, "validation_failed");
+        assert_eq!(field_errors(&response), pairs(&[("criteria", "required")]));
+    }
+    // Missing required fields are all named at once, each at its own path.
+    let bare = create(&app, &ana, json!({"criteria": {}})).await;
+    assert_problem(&bare, 422, "validation_failed");
+    assert_eq!(
+        field_errors(&bare),
+        pairs(&[("channel", "required"), ("frequency", "required")])
+    );
+    let list = app.get_as(&ana.token, "/api/v1/me/alerts").await;
+    assert_eq!(list.body["items"], json!([]), "nothing was stored");
+
+    let from_criteria = create(
+        &app,
+        &ana,
+        json!({"criteria": {"q": "analyst"}, "channel": "email", "frequency": "daily"}),
+    )
+    .await;
+    from_criteria.assert_status(201);
+    assert_eq!(from_criteria.body["criteria"]["q"], "analyst");
+    assert_eq!(from_criteria.body["saved_search_id"], json!(null));
+    let from_saved = create(
+        &app,
+        &ana,
+        json!({"saved_search_id": saved_id, "channel": "in_app", "frequency": "weekly"}),
+    )
+    .await;
+    from_saved.assert_status(201);
+    assert_eq!(from_saved.body["saved_search_id"], saved_id.as_str());
+    assert_eq!(from_saved.body["criteria"], saved.body["criteria"]);
+    let list = app.get_as(&ana.token, "/api/v1/me/alerts").await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn the_schema_of_a_new_alert_says_exactly_one_of_criteria_and_saved_search_id() {
+    let document = serde_json::to_value(merit_api::openapi::document()).expect("serialises");
+    let schemas = &document["components"]["schemas"];
+    assert_eq!(
+        schemas["AlertRequest"]["oneOf"],
+        json!([
+            {"$ref": "#/components/schemas/AlertFromCriteria"},
+            {"$ref": "#/components/schemas/AlertFromSavedSearch"}
+        ])
+    );
+    for (shape, field, other) in [
+        ("AlertFromCriteria", "criteria", "saved_search_id"),
+        ("AlertFromSavedSearch", "saved_search_id", "criteria"),
+    ] {
+        let shape = &schemas[shape];
+        assert_eq!(
+            shape["required"],
+            json!([field, "channel", "frequency"]),
+            "{shape}"
+        );
+        assert_eq!(shape["additionalProperties"], json!(false));
+        assert!(shape["properties"].get(other).is_none(), "{shape}");
+        assert!(
+            shape["properties"][field].get("oneOf").is_none(),
+            "not null: {shape}"
+        );
+    }
+    let body = &document["paths"]["/api/v1/me/alerts"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"];
+    assert_eq!(body["$ref"], "#/components/schemas/AlertRequest");
+}
 
 #[actix_web::test]
 async fn alerts_are_created_read_replaced_and_deleted_by_their_owner_only() {
