@@ -62,6 +62,7 @@ import json
 import hashlib
 import hmac
 import os
+import random
 import re
 import time
 import uuid
@@ -680,9 +681,18 @@ def _unsubscribe_token(context, case) -> str | None:
     return f"{alert}.{base64.urlsafe_b64encode(mac.digest()).decode().rstrip('=')}"
 
 
+def _free_start() -> datetime.datetime:
+    """A start no other appointment of the run is likely to overlap: a random quarter hour in
+    the next 20 years (a staff member's overlapping appointments are rightly 409
+    `appointment_conflict`, and the generator repeats its boundary dates)."""
+    quarter = random.randrange(4 * 24 * 365 * 20)
+    now = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    return now + datetime.timedelta(minutes=15 * quarter)
+
+
 def _fix_appointment(context, case) -> None:
-    """An appointment: a real staff member, an end within 12 hours after its start, a place;
-    no case (a made-up one is rightly 422)."""
+    """An appointment: a real staff member, a free half hour, a place; no case (a made-up one is
+    rightly 422)."""
     body = case.body
     if not isinstance(body, dict):
         return
@@ -690,14 +700,38 @@ def _fix_appointment(context, case) -> None:
     if staff:
         body["staff_id"] = staff
     body.pop("case_id", None)
-    try:
-        start = datetime.datetime.fromisoformat(str(body.get("starts_at")).replace("Z", "+00:00"))
-    except ValueError:
-        return
+    start = _free_start()
     end = start + datetime.timedelta(minutes=30)
     body["starts_at"], body["ends_at"] = start.isoformat(), end.isoformat()
     if not body.get("location") and not body.get("video_url"):
         body["location"] = "Room 2"
+
+
+def _live_appointment(context, case) -> None:
+    """A change names an appointment that is not cancelled: cancelling is final (409
+    `appointment_cancelled`), and the stateful phase cancels the appointments it made, so a
+    cancelled one is swapped for a new one."""
+    parameters = case.path_parameters
+    if not isinstance(parameters, dict) or not isinstance(parameters.get("id"), str):
+        return
+    headers = _auth(context, case)
+    target = urllib.parse.quote(parameters["id"], safe="")
+    status, _, found = _get(f"/api/v1/staff/appointments/{target}", headers)
+    if status != 200 or not isinstance(found, dict) or found.get("status") != "cancelled":
+        return
+    start = _free_start()
+    payload = {
+        "title": "Follow-up",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + datetime.timedelta(minutes=30)).isoformat(),
+        "location": "Room 2",
+    }
+    staff = _an_account(context, case, "staff")
+    if staff:
+        payload["staff_id"] = staff
+    code, made = _post_json("/api/v1/staff/appointments", payload, headers)
+    if code == 201 and isinstance(made, dict) and isinstance(made.get("id"), str):
+        parameters["id"] = made["id"]
 
 
 def _fix_announcement(case) -> None:
@@ -895,6 +929,8 @@ def before_call(context, case, **kwargs):
         _real_path_code(context, case)
         if path.startswith("/api/v1/admin/api-clients/{id}"):
             _fix_integration_path(context, case)
+        if path == "/api/v1/staff/appointments/{id}" and method == "PUT":
+            _live_appointment(context, case)
     if _positive(case, ParameterLocation.HEADER):
         _real_etag(context, case)
     if _positive(case, ParameterLocation.BODY):
