@@ -39,7 +39,7 @@ pub struct Announcement {
     /// When an admin withdrew it.
     pub withdrawn_at: Option<DateTime<Utc>>,
     /// Who published it.
-    pub created_by: String,
+    pub created_by: AccountId,
     /// When.
     pub created_at: DateTime<Utc>,
     /// The last change.
@@ -76,7 +76,7 @@ impl From<&Announcement> for AnnouncementRow {
             publish_at: naive(a.publish_at),
             expire_at: a.expire_at.map(naive),
             withdrawn_at: a.withdrawn_at.map(naive),
-            created_by: a.created_by.clone(),
+            created_by: a.created_by.to_string(),
             created_at: naive(a.created_at),
             updated_at: naive(a.updated_at),
             version: a.version,
@@ -140,7 +140,10 @@ fn load(conn: &mut DbConnection, rows: Vec<AnnouncementRow>) -> RepoResult<Vec<A
                 publish_at: utc(row.publish_at),
                 expire_at: row.expire_at.map(utc),
                 withdrawn_at: row.withdrawn_at.map(utc),
-                created_by: row.created_by,
+                created_by: row
+                    .created_by
+                    .parse()
+                    .map_err(|_| corrupt("announcement author", &row.created_by))?,
                 created_at: utc(row.created_at),
                 updated_at: utc(row.updated_at),
                 version: row.version,

@@ -49,7 +49,7 @@ pub struct Appointment {
     /// Where it stands.
     pub status: AppointmentStatus,
     /// Who made it.
-    pub created_by: String,
+    pub created_by: AccountId,
     /// When.
     pub created_at: DateTime<Utc>,
     /// The last change.
@@ -90,7 +90,7 @@ impl From<&Appointment> for AppointmentRow {
             location: a.location.clone(),
             video_url: a.video_url.clone(),
             status: a.status.as_str().to_owned(),
-            created_by: a.created_by.clone(),
+            created_by: a.created_by.to_string(),
             created_at: naive(a.created_at),
             updated_at: naive(a.updated_at),
             version: a.version,
@@ -120,7 +120,7 @@ impl TryFrom<AppointmentRow> for Appointment {
             video_url: row.video_url,
             status: AppointmentStatus::parse(&row.status)
                 .ok_or_else(|| corrupt("status", &row.status))?,
-            created_by: row.created_by,
+            created_by: parse_id("appointments", &row.created_by)?,
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
             version: row.version,
@@ -213,7 +213,7 @@ pub struct AppointmentFilter {
     /// Only this office's appointments.
     pub office: Option<String>,
     /// Only this staff member's.
-    pub staff_id: Option<String>,
+    pub staff_id: Option<AccountId>,
     /// Only those about this case.
     pub case_id: Option<CaseId>,
     /// Only those still going on at or after this instant (`ends_at > from`).
@@ -258,7 +258,7 @@ pub fn list(
         query = query.filter(appointments::office_code.eq(office.clone()));
     }
     if let Some(staff) = &filter.staff_id {
-        query = query.filter(appointments::staff_id.eq(staff.clone()));
+        query = query.filter(appointments::staff_id.eq(staff.to_string()));
     }
     if let Some(case) = filter.case_id {
         query = query.filter(appointments::case_id.eq(case.to_string()));

@@ -33,7 +33,7 @@ pub struct LetterTemplate {
     /// The body, with merge fields.
     pub body: String,
     /// Who created it.
-    pub created_by: String,
+    pub created_by: AccountId,
     /// When.
     pub created_at: DateTime<Utc>,
 }
@@ -58,7 +58,7 @@ impl TemplateRow {
             name: self.name,
             subject: self.subject,
             body: self.body,
-            created_by: self.created_by,
+            created_by: parse_id("letter_templates", &self.created_by)?,
             created_at: utc(self.created_at),
         })
     }
@@ -74,7 +74,7 @@ pub fn insert_template(conn: &mut DbConnection, template: &LetterTemplate) -> Re
             t::name_key.eq(template.name.to_lowercase()),
             t::subject.eq(&template.subject),
             t::body.eq(&template.body),
-            t::created_by.eq(&template.created_by),
+            t::created_by.eq(template.created_by.to_string()),
             t::created_at.eq(naive(template.created_at)),
         ))
         .execute(conn)?;

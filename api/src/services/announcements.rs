@@ -186,7 +186,7 @@ pub fn publish(
         publish_at,
         expire_at,
         withdrawn_at: None,
-        created_by: user.id().to_string(),
+        created_by: user.id(),
         created_at: now,
         updated_at: now,
         version: 1,

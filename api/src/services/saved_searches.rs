@@ -47,7 +47,7 @@ pub fn create(
     }
     let search = SavedSearch {
         id: SavedSearchId::from_uuid(uuid::Uuid::now_v7()),
-        account_id: owner.to_string(),
+        account_id: owner,
         name: name.to_owned(),
         criteria: criteria.clone(),
         created_at: now,

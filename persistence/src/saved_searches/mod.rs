@@ -23,7 +23,7 @@ pub struct SavedSearch {
     /// Opaque id.
     pub id: SavedSearchId,
     /// Its owner.
-    pub account_id: String,
+    pub account_id: AccountId,
     /// Its name, unique per person.
     pub name: String,
     /// What it searches for.
@@ -55,7 +55,7 @@ impl TryFrom<SavedSearchRow> for SavedSearch {
                 table: "saved_searches",
                 reason: e.to_string(),
             })?,
-            account_id: r.account_id,
+            account_id: crate::error::parse_id("saved_searches", &r.account_id)?,
             name: r.name,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
@@ -72,7 +72,7 @@ fn searches(rows: Vec<SavedSearchRow>) -> RepoResult<Vec<SavedSearch>> {
 pub fn insert(conn: &mut DbConnection, search: &SavedSearch) -> RepoResult<()> {
     let row = SavedSearchRow {
         id: search.id.to_string(),
-        account_id: search.account_id.clone(),
+        account_id: search.account_id.to_string(),
         name: search.name.clone(),
         criteria: criteria::encode(&search.criteria)?,
         criteria_version: criteria::CURRENT,

@@ -184,7 +184,7 @@ impl AnnouncementResponse {
             withdrawn_at: a.withdrawn_at,
             state,
             read,
-            created_by: a.created_by,
+            created_by: a.created_by.to_string(),
             created_at: a.created_at,
             updated_at: a.updated_at,
             version: a.version,

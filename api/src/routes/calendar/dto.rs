@@ -285,7 +285,7 @@ impl AppointmentResponse {
             location: a.location,
             video_url: a.video_url,
             status: a.status.into(),
-            created_by: a.created_by,
+            created_by: a.created_by.to_string(),
             created_at: a.created_at,
             updated_at: a.updated_at,
             version: a.version,

@@ -112,7 +112,7 @@ impl From<LetterTemplate> for LetterTemplateResponse {
             name: t.name,
             subject: t.subject,
             body: t.body,
-            created_by: t.created_by,
+            created_by: t.created_by.to_string(),
             created_at: t.created_at,
         }
     }

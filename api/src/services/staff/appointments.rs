@@ -249,7 +249,7 @@ pub fn create(
         location: details.location,
         video_url: details.video_url,
         status: AppointmentStatus::Scheduled,
-        created_by: user.id().to_string(),
+        created_by: user.id(),
         created_at: now,
         updated_at: now,
         version: 1,
@@ -451,8 +451,8 @@ pub fn list(
         ));
     }
     let staff_id = match (query.staff_id, query.scope) {
-        (Some(id), _) => Some(id.to_string()),
-        (None, ListScope::Mine) => Some(user.id().to_string()),
+        (Some(id), _) => Some(id),
+        (None, ListScope::Mine) => Some(user.id()),
         (None, ListScope::All) => None,
     };
     Ok(appointments::list(

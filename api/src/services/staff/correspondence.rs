@@ -97,7 +97,7 @@ pub fn create_template(
         name: command.name,
         subject: command.subject,
         body: command.body,
-        created_by: user.id().to_string(),
+        created_by: user.id(),
         created_at: now,
     };
     repo::insert_template(conn, &template).map_err(|e| match e {
