@@ -9,7 +9,7 @@ use diesel::{
 };
 use merit_domain::{
     case::{ActivityCode, CaseKind, CaseStatus, CloseReason},
-    ids::{AccountId, ActivityId, CaseId, PlacementId},
+    ids::{AccountId, ActivityId, CaseId, PlacementId, PostingId},
 };
 
 use crate::{
@@ -613,11 +613,11 @@ pub struct Activity {
     /// The day it was given.
     pub provided_on: NaiveDate,
     /// The staff member who gave it.
-    pub staff_id: String,
+    pub staff_id: AccountId,
     /// A note.
     pub note: Option<String>,
     /// Who recorded it.
-    pub recorded_by: String,
+    pub recorded_by: AccountId,
     /// When.
     pub recorded_at: DateTime<Utc>,
     /// The case's office (a copy: a case never changes office), for counting an office's work.
@@ -653,9 +653,9 @@ impl TryFrom<ActivityRow> for Activity {
                 .map_err(|_| corrupt("case id", &row.case_id))?,
             code: ActivityCode::parse(&row.code).ok_or_else(|| corrupt("activity", &row.code))?,
             provided_on: row.provided_on,
-            staff_id: row.staff_id,
+            staff_id: parse_id("case_activities", &row.staff_id)?,
             note: row.note,
-            recorded_by: row.recorded_by,
+            recorded_by: parse_id("case_activities", &row.recorded_by)?,
             recorded_at: utc(row.recorded_at),
             office_code: row.office_code,
         })
@@ -670,9 +670,9 @@ pub fn insert_activity(conn: &mut DbConnection, activity: &Activity) -> RepoResu
             case_id: activity.case_id.to_string(),
             code: activity.code.as_str().to_owned(),
             provided_on: activity.provided_on,
-            staff_id: activity.staff_id.clone(),
+            staff_id: activity.staff_id.to_string(),
             note: activity.note.clone(),
-            recorded_by: activity.recorded_by.clone(),
+            recorded_by: activity.recorded_by.to_string(),
             recorded_at: naive(activity.recorded_at),
             office_code: activity.office_code.clone(),
         })
@@ -714,7 +714,7 @@ pub struct Placement {
     /// The employer that hired.
     pub employer_name: String,
     /// The posting, when the job was posted on Merit.
-    pub posting_id: Option<String>,
+    pub posting_id: Option<PostingId>,
     /// The job's title.
     pub job_title: String,
     /// The first day of work.
@@ -722,9 +722,9 @@ pub struct Placement {
     /// The hourly wage in cents.
     pub hourly_wage_cents: i64,
     /// The staff member credited with it.
-    pub staff_id: String,
+    pub staff_id: AccountId,
     /// Who recorded it.
-    pub recorded_by: String,
+    pub recorded_by: AccountId,
     /// When.
     pub recorded_at: DateTime<Utc>,
     /// The case's office (a copy: a case never changes office), for counting an office's work.
@@ -761,12 +761,15 @@ impl TryFrom<PlacementRow> for Placement {
                 .parse()
                 .map_err(|_| corrupt("case id", &row.case_id))?,
             employer_name: row.employer_name,
-            posting_id: row.posting_id,
+            posting_id: row
+                .posting_id
+                .map(|p| parse_id("case_placements", &p))
+                .transpose()?,
             job_title: row.job_title,
             start_date: row.start_date,
             hourly_wage_cents: row.hourly_wage_cents,
-            staff_id: row.staff_id,
-            recorded_by: row.recorded_by,
+            staff_id: parse_id("case_placements", &row.staff_id)?,
+            recorded_by: parse_id("case_placements", &row.recorded_by)?,
             recorded_at: utc(row.recorded_at),
             office_code: row.office_code,
         })
@@ -780,12 +783,12 @@ pub fn insert_placement(conn: &mut DbConnection, placement: &Placement) -> RepoR
             id: placement.id.to_string(),
             case_id: placement.case_id.to_string(),
             employer_name: placement.employer_name.clone(),
-            posting_id: placement.posting_id.clone(),
+            posting_id: placement.posting_id.map(|p| p.to_string()),
             job_title: placement.job_title.clone(),
             start_date: placement.start_date,
             hourly_wage_cents: placement.hourly_wage_cents,
-            staff_id: placement.staff_id.clone(),
-            recorded_by: placement.recorded_by.clone(),
+            staff_id: placement.staff_id.to_string(),
+            recorded_by: placement.recorded_by.to_string(),
             recorded_at: naive(placement.recorded_at),
             office_code: placement.office_code.clone(),
         })

@@ -287,9 +287,9 @@ impl ActivityResponse {
             case_id: a.case_id.to_string(),
             code: a.code.into(),
             provided_on: a.provided_on,
-            staff_id: a.staff_id,
+            staff_id: a.staff_id.to_string(),
             note: a.note,
-            recorded_by: a.recorded_by,
+            recorded_by: a.recorded_by.to_string(),
             recorded_at: a.recorded_at,
         }
     }
@@ -302,12 +302,12 @@ impl PlacementResponse {
             id: p.id.to_string(),
             case_id: p.case_id.to_string(),
             employer_name: p.employer_name,
-            posting_id: p.posting_id,
+            posting_id: p.posting_id.map(|id| id.to_string()),
             job_title: p.job_title,
             start_date: p.start_date,
             hourly_wage_cents: p.hourly_wage_cents,
-            staff_id: p.staff_id,
-            recorded_by: p.recorded_by,
+            staff_id: p.staff_id.to_string(),
+            recorded_by: p.recorded_by.to_string(),
             recorded_at: p.recorded_at,
         }
     }

@@ -65,12 +65,10 @@ fn credited(
     user: &AuthUser,
     case: &Case,
     staff: Option<AccountId>,
-) -> Result<String, ApiError> {
+) -> Result<AccountId, ApiError> {
     match staff {
-        None => Ok(user.id().to_string()),
-        Some(id) => Ok(staff_member(conn, user, id, &case.office_code, "staff_id")?
-            .id
-            .to_string()),
+        None => Ok(user.id()),
+        Some(id) => Ok(staff_member(conn, user, id, &case.office_code, "staff_id")?.id),
     }
 }
 
@@ -98,7 +96,7 @@ pub fn record_activity(
         provided_on: command.provided_on,
         staff_id,
         note: command.note,
-        recorded_by: user.id().to_string(),
+        recorded_by: user.id(),
         recorded_at: now,
         office_code: case.office_code.clone(),
     };
@@ -112,7 +110,7 @@ pub fn record_activity(
             "case_id": case.id.to_string(),
             "activity_id": activity.id.to_string(),
             "code": activity.code.as_str(),
-            "staff_id": activity.staff_id,
+            "staff_id": activity.staff_id.to_string(),
         }),
         now,
     )?;
@@ -156,12 +154,12 @@ pub fn record_placement(
         id: PlacementId::from_uuid(uuid::Uuid::now_v7()),
         case_id: case.id,
         employer_name: command.employer_name,
-        posting_id: command.posting_id.map(|p| p.to_string()),
+        posting_id: command.posting_id,
         job_title,
         start_date: command.start_date,
         hourly_wage_cents: command.hourly_wage_cents,
         staff_id,
-        recorded_by: user.id().to_string(),
+        recorded_by: user.id(),
         recorded_at: now,
         office_code: case.office_code.clone(),
     };
@@ -174,7 +172,7 @@ pub fn record_placement(
         json!({
             "case_id": case.id.to_string(),
             "placement_id": placement.id.to_string(),
-            "staff_id": placement.staff_id,
+            "staff_id": placement.staff_id.to_string(),
         }),
         now,
     )?;
