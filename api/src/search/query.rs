@@ -261,8 +261,8 @@ fn and_word(sources: &[Vec<&[u64]>], at: usize) -> u64 {
 /// candidate's own), then against the other keyword lists, walked forward by galloping,
 /// shortest first; so the cost follows the shortest list, not the longest, and a rejected
 /// candidate rarely costs a read outside the cache.
-fn matches<'i>(
-    index: &'i Index,
+fn matches(
+    index: &Index,
     keywords: Option<&str>,
     coded: &Coded,
     mut visit: impl FnMut(u32, Keys, f32),
