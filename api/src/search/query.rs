@@ -252,33 +252,6 @@ fn and_word(sources: &[Vec<&[u64]>], at: usize) -> u64 {
     word
 }
 
-/// How many candidates of an AND are read ahead together ([`touch`]).
-const BATCH: usize = 32;
-
-/// Reads what a search will read of each candidate of `batch` (its keys, its weight in each
-/// keyword's list, its document's id) up front, each read independent of the others, so that
-/// the processor waits for their cache misses together rather than one after another (the
-/// candidates of an AND are mostly results, and at 500,000 postings each of these reads is a
-/// miss in an array of several megabytes).
-fn touch(index: &Index, terms: &[&TermList], batch: &[u32]) {
-    let mut sum = 0u64;
-    for slot in batch {
-        let at = *slot as usize;
-        if let Some(keys) = index.keys.get(at) {
-            sum = sum.wrapping_add(u64::from(keys.county));
-        }
-        for list in terms {
-            if let Some(position) = list.dense.as_ref().and_then(|d| d.position(*slot)) {
-                sum = sum.wrapping_add(u64::from(list.weights.get(position).copied().unwrap_or(0)));
-            }
-        }
-        if let Some(Some(doc)) = index.slots.get(at) {
-            sum = sum.wrapping_add(u64::from(doc.id.count_ones()));
-        }
-    }
-    std::hint::black_box(sum);
-}
-
 /// Visits every document that has all keywords and passes the coded filters, in slot order,
 /// with its [`Keys`] and score (0 without keywords). When every keyword and every filter has
 /// bits and their ANDing a word at a time costs less than walking the shortest list, that AND
@@ -419,25 +392,14 @@ fn matches(
                 .map(|source| source.iter().map(|bits| bits.len()).max().unwrap_or(0))
                 .min()
                 .unwrap_or(0);
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut run = |batch: &mut Vec<u32>| {
-                touch(index, &terms, batch);
-                for slot in batch.drain(..) {
-                    candidate(slot, None);
-                }
-            };
             for at in 0..words {
                 let mut word = and_word(&sources, at);
                 while word != 0 {
                     let bit = word.trailing_zeros();
                     word &= word - 1;
-                    batch.push(u32::try_from(at * 64).unwrap_or(u32::MAX) + bit);
-                    if batch.len() == BATCH {
-                        run(&mut batch);
-                    }
+                    candidate(u32::try_from(at * 64).unwrap_or(u32::MAX) + bit, None);
                 }
             }
-            run(&mut batch);
         }
         Driver::Everything => {
             for slot in 0..index.slots.len() {
