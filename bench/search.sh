@@ -9,7 +9,10 @@
 #     the index's own estimate of its heap (`merit_search_index_heap_bytes`), per posting too;
 #   - searches per second and p50/p99 latency of GET /api/v1/postings with keyword + county +
 #     department, 20 rows (with total and facets), cycling through 20 such queries
-#     (bench/search-queries.txt), driven by `wrk` from core 1.
+#     (bench/search-queries.txt), driven by `wrk` from core 1;
+#   - the server's CPU time per search during that run (user + system time from
+#     /proc/<pid>/stat, divided by the requests `wrk` counted), which says what a search costs
+#     even when the machine is busy and the server does not have its core to itself.
 # On PostgreSQL it also runs the same search as raw SQL through pgbench (a tsvector GIN index
 # plus a (department, county) index, created in the benchmark database only): the 20-row query
 # and its count, one pgbench transaction per search. Results are printed and written to
@@ -48,8 +51,8 @@ trap cleanup EXIT
   echo "Machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/{print $2; exit}' | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "$connections connections for $duration s after a 5 s warm-up; server on core 0 (one worker), load on core 1."
   echo
-  echo "| target | postings (open) | ready after | RSS | bytes/posting | index heap (bytes/posting) | searches/s | p50 | p99 |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| target | postings (open) | ready after | RSS | bytes/posting | index heap (bytes/posting) | searches/s | p50 | p99 | server CPU per search |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 } > "$report"
 
 run_merit() {
@@ -72,15 +75,21 @@ run_merit() {
   heap=$(echo "$metrics" | awk '/^merit_search_index_heap_bytes /{printf "%d", $2}')
   rss_kib=$(awk '/VmRSS/{print $2}' "/proc/$server/status")
   taskset -c 1 wrk -t1 -c"$connections" -d5s -s bench/search.lua "http://127.0.0.1:$port" >/dev/null
+  local ticks_before ticks_after
+  ticks_before=$(awk '{print $14 + $15}' "/proc/$server/stat")
   local out; out=$(taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency -s bench/search.lua "http://127.0.0.1:$port")
+  ticks_after=$(awk '{print $14 + $15}' "/proc/$server/stat")
   echo "$out"
   if echo "$out" | grep -q "Non-2xx"; then echo "some searches failed" >&2; exit 1; fi
   local rps p50 p99
   rps=$(echo "$out" | awk '/Requests\/sec/{printf "%d", $2}')
   p50=$(echo "$out" | awk '$1=="50%"{print $2}')
   p99=$(echo "$out" | awk '$1=="99%"{print $2}')
-  printf '| Merit on %s | %s (%s) | %.1f s | %d MiB | %d | %d MiB (%d) | %s | %s | %s |\n' "$name" "$postings" "$open" "$ready" \
-    $((rss_kib / 1024)) $((rss_kib * 1024 / open)) $((heap / 1048576)) $((heap / open)) "$rps" "$p50" "$p99" >> "$report"
+  local requests cpu_ms
+  requests=$(echo "$out" | awk '/requests in/{print $1}')
+  cpu_ms=$(echo "scale=3; ($ticks_after - $ticks_before) * 1000 / $(getconf CLK_TCK) / $requests" | bc)
+  printf '| Merit on %s | %s (%s) | %.1f s | %d MiB | %d | %d MiB (%d) | %s | %s | %s | %s ms |\n' "$name" "$postings" "$open" "$ready" \
+    $((rss_kib / 1024)) $((rss_kib * 1024 / open)) $((heap / 1048576)) $((heap / open)) "$rps" "$p50" "$p99" "$cpu_ms" >> "$report"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 
@@ -110,7 +119,7 @@ SQL
   local tps p50 p99
   tps=$(awk '/^tps/{printf "%d", $3; exit}' "$work/pgbench.out")
   read -r p50 p99 < <(cat "$work"/pgb* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {printf "%.2fms %.2fms\n", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000}')
-  echo "| raw SQL through pgbench (8 clients, prepared) | $postings | | | | | $tps | $p50 | $p99 |" >> "$report"
+  echo "| raw SQL through pgbench (8 clients, prepared) | $postings | | | | | $tps | $p50 | $p99 | |" >> "$report"
 }
 
 for postings in $sizes; do

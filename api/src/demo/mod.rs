@@ -9,6 +9,7 @@ pub mod reference;
 mod staff;
 mod workspace;
 
+pub use postings::generate as generate_postings;
 pub use profiles::DEMO_PASSWORD;
 
 /// Who the demo's postings and exams are created by: the nil id, which no account has (the demo

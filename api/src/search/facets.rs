@@ -2,7 +2,7 @@
 
 use merit_domain::terms::{Tenure, TimeBase};
 
-use super::index::{Doc, Index, Interner, Keys};
+use super::index::{Index, Interner, Keys};
 
 /// A facet value and how many results have it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,10 +38,6 @@ pub(super) struct Counter {
     classification: Vec<usize>,
     tenure: [usize; 3],
     time_base: [usize; 3],
-}
-
-fn position<T: PartialEq>(all: &[T], value: &T) -> usize {
-    all.iter().position(|v| v == value).unwrap_or(0)
 }
 
 fn coded(interner: &Interner, counts: &[usize]) -> Vec<FacetCount> {
@@ -89,12 +85,12 @@ impl Counter {
         }
     }
 
-    pub(super) fn add(&mut self, keys: Keys, doc: &Doc) {
+    pub(super) fn add(&mut self, keys: Keys) {
         self.county[usize::from(keys.county)] += 1;
         self.department[usize::from(keys.department)] += 1;
         self.classification[usize::from(keys.classification)] += 1;
-        self.tenure[position(Tenure::ALL, &doc.tenure)] += 1;
-        self.time_base[position(TimeBase::ALL, &doc.time_base)] += 1;
+        self.tenure[keys.tenure()] += 1;
+        self.time_base[keys.time_base()] += 1;
     }
 
     pub(super) fn finish(self, index: &Index) -> Facets {

@@ -4,11 +4,14 @@
 //! or sorts on, about 80 bytes; its card is rebuilt from these (and the interned names) only for
 //! the hits of a page. What a search checks first for every candidate (whether the slot is live,
 //! its county, department and classification interned to small integers, whether it is
-//! internal-only) sits apart in one array of 8 bytes a slot ([`Keys`]), so rejecting a candidate
-//! reads a few megabytes that stay in the CPU's cache instead of a document far away in memory. Each term has a
-//! posting list sorted by slot, with the term's raw weight in that document (title ×3,
+//! internal-only, its tenure, time base and final filing date) sits apart in one array of 12
+//! bytes a slot ([`Keys`]), so rejecting a candidate, counting the facets and checking the
+//! filing-date cut-off read a few megabytes instead of a document far away in memory. Each term
+//! has a posting list sorted by slot, with the term's raw weight in that document (title ×3,
 //! classification title ×2, duties ×1, summed; saturated as `w / (w + 1.2)` when scored), so
-//! keyword queries intersect lists. A document's score depends on that document alone, so scores
+//! keyword queries intersect lists; frequent terms, counties, departments and classifications
+//! also keep their slots as bits, so a search tests (or ANDs) them before it reads anything
+//! of a candidate's own. A document's score depends on that document alone, so scores
 //! do not move when other postings come and go, and relevance pages stay stable.
 //!
 //! New documents always take the next slot, so every list grows by appending. A removed
@@ -19,7 +22,7 @@
 
 use std::{collections::HashMap, mem::size_of};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use merit_domain::{
     ids::{EntityId, PostingId, Uuid},
     posting::{Posting, Visibility, filing_closes_at},
@@ -116,13 +119,21 @@ impl Interner {
 }
 
 /// What a search checks first about a slot: whether it is live, its interned county,
-/// department and classification, whether it is internal-only. Eight bytes, in one array.
+/// department and classification, whether it is internal-only, its tenure and time base (for
+/// the facets and their filters) and its final filing date (whether it is still open). Twelve
+/// bytes, in one array, so a search reads a result's document only when it must (for a filter
+/// on shift, salary or publication date, or to place it on the page).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Keys {
     pub(super) county: u16,
     pub(super) department: u16,
     pub(super) classification: u16,
     flags: u8,
+    /// The position of the tenure in [`Tenure::ALL`] (low four bits) and of the time base in
+    /// [`TimeBase::ALL`] (high four bits).
+    terms: u8,
+    /// The final filing date, in days from the common era.
+    pub(super) filing_day: i32,
 }
 
 impl Keys {
@@ -138,6 +149,26 @@ impl Keys {
     pub(super) fn internal_only(self) -> bool {
         self.flags & Self::INTERNAL != 0
     }
+
+    /// The tenure's position in [`Tenure::ALL`].
+    pub(super) fn tenure(self) -> usize {
+        usize::from(self.terms & 0x0f)
+    }
+
+    /// The time base's position in [`TimeBase::ALL`].
+    pub(super) fn time_base(self) -> usize {
+        usize::from(self.terms >> 4)
+    }
+}
+
+/// The position of `value` in `all` (0 if absent, which cannot happen for an enum's `ALL`).
+pub(super) fn position<T: PartialEq>(all: &[T], value: &T) -> usize {
+    all.iter().position(|v| v == value).unwrap_or(0)
+}
+
+/// A date as days from the common era, as [`Keys`] holds it.
+pub(super) fn day_number(date: NaiveDate) -> i32 {
+    date.num_days_from_ce()
 }
 
 /// One indexed posting: what filters, sorts and the card need besides its [`Keys`], and
@@ -242,7 +273,7 @@ const DENSE_MIN: usize = 1024;
 /// its word. Three bytes per 16 slots of the whole index.
 #[derive(Debug, Default)]
 pub(super) struct Dense {
-    bits: Vec<u64>,
+    pub(super) bits: Vec<u64>,
     before: Vec<u32>,
 }
 
@@ -285,6 +316,96 @@ impl Dense {
     }
 }
 
+/// A coded filter value's list takes bits too once it holds at least one slot in this many
+/// (and at least [`DENSE_MIN`] entries): its bits then cost at most twice what its list does,
+/// and at most 64 values of a filter have them.
+const FILTER_SHARE: usize = 64;
+
+/// Slots as bits, 64 slots a word (slot `s` is bit `s % 64` of word `s / 64`).
+#[derive(Debug, Default)]
+pub(super) struct Bits {
+    pub(super) words: Vec<u64>,
+}
+
+impl Bits {
+    fn of(slots: &[u32]) -> Self {
+        let mut bits = Bits::default();
+        for slot in slots {
+            bits.insert(*slot, &mut 0);
+        }
+        bits
+    }
+
+    /// Sets `slot`'s bit, adding what the words grew by to `bytes`.
+    fn insert(&mut self, slot: u32, bytes: &mut usize) {
+        let word = (slot / 64) as usize;
+        while self.words.len() <= word {
+            push_counted(&mut self.words, 0, bytes);
+        }
+        self.words[word] |= 1 << (slot % 64);
+    }
+
+    /// Whether `slot`'s bit is set.
+    pub(super) fn contains(&self, slot: u32) -> bool {
+        self.words
+            .get((slot / 64) as usize)
+            .is_some_and(|word| word & (1u64 << (slot % 64)) != 0)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.words.capacity() * size_of::<u64>()
+    }
+}
+
+/// The slots having one value of a coded filter (a county, department or classification),
+/// ascending (dead slots included until the next compaction), and for a frequent value the
+/// same slots as [`Bits`], so a search checks the filter on a candidate with one bit test in an
+/// array that stays in the CPU cache, before it reads anything of the candidate itself.
+#[derive(Debug, Default)]
+pub(super) struct ValueList {
+    pub(super) slots: Vec<u32>,
+    pub(super) bits: Option<Bits>,
+}
+
+impl ValueList {
+    fn push(&mut self, slot: u32, bytes: &mut usize) {
+        if let Some(bits) = &mut self.bits {
+            bits.insert(slot, bytes);
+        }
+        push_counted(&mut self.slots, slot, bytes);
+    }
+
+    /// Gives the list its bits if it is frequent among `documents` slots (or drops them if it
+    /// no longer is, after a compaction).
+    fn densify(&mut self, documents: usize, dense_min: usize, bytes: &mut usize) {
+        let frequent =
+            self.slots.len() >= dense_min && self.slots.len() * FILTER_SHARE >= documents;
+        match (&self.bits, frequent) {
+            (None, true) => {
+                let bits = Bits::of(&self.slots);
+                *bytes += bits.heap_bytes();
+                self.bits = Some(bits);
+            }
+            (Some(bits), false) => {
+                *bytes -= bits.heap_bytes();
+                self.bits = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * size_of::<u32>() + self.bits.as_ref().map_or(0, Bits::heap_bytes)
+    }
+
+    fn shrink(&mut self) {
+        self.slots.shrink_to_fit();
+        if let Some(bits) = &mut self.bits {
+            bits.words.shrink_to_fit();
+        }
+    }
+}
+
 /// The saturated weight of a raw weight (what a term adds to a document's score).
 pub(super) fn saturated(raw: u16) -> f32 {
     let weight = f32::from(raw);
@@ -315,10 +436,12 @@ pub struct Index {
     /// Slots by interned county, department and classification, ascending, so that a
     /// selective filter can drive a search instead of visiting every document (dead slots
     /// included until the next compaction).
-    pub(super) by_county: Vec<Vec<u32>>,
-    pub(super) by_department: Vec<Vec<u32>>,
-    pub(super) by_classification: Vec<Vec<u32>>,
-    /// The fewest entries of a list with bits ([`DENSE_MIN`] when `None`; tests lower it).
+    /// Frequent values also keep their slots as bits ([`ValueList`]).
+    pub(super) by_county: Vec<ValueList>,
+    pub(super) by_department: Vec<ValueList>,
+    pub(super) by_classification: Vec<ValueList>,
+    /// The fewest entries of a list with bits, term or value ([`DENSE_MIN`] when `None`; tests
+    /// lower it).
     pub(super) dense_min: Option<usize>,
 }
 
@@ -329,12 +452,24 @@ fn push_counted<T>(list: &mut Vec<T>, value: T, bytes: &mut usize) {
     *bytes += (list.capacity() - before) * size_of::<T>();
 }
 
-fn list_push(lists: &mut Vec<Vec<u32>>, value: u16, slot: u32, bytes: &mut usize) {
+/// Appends `slot` (the newest, of `documents`) to the list of `value`, giving the list bits
+/// once it is frequent.
+fn list_push(
+    lists: &mut Vec<ValueList>,
+    value: u16,
+    slot: u32,
+    (documents, dense_min): (usize, usize),
+    bytes: &mut usize,
+) {
     let value = usize::from(value);
     if lists.len() <= value {
-        lists.resize_with(value + 1, Vec::new);
+        lists.resize_with(value + 1, ValueList::default);
     }
-    push_counted(&mut lists[value], slot, bytes);
+    let list = &mut lists[value];
+    list.push(slot, bytes);
+    if list.bits.is_none() {
+        list.densify(documents, dense_min, bytes);
+    }
 }
 
 const FIELD_WEIGHTS: [u16; 3] = [3, 2, 1];
@@ -405,14 +540,28 @@ impl Index {
                 } else {
                     0
                 },
+            terms: u8::try_from(
+                position(Tenure::ALL, &posting.tenure)
+                    | (position(TimeBase::ALL, &posting.time_base) << 4),
+            )
+            .unwrap_or(0),
+            filing_day: day_number(posting.final_filing_date),
         };
+        let growth = (self.slots.len() + 1, self.dense_min.unwrap_or(DENSE_MIN));
         let bytes = &mut self.counted;
-        list_push(&mut self.by_county, keys.county, slot, bytes);
-        list_push(&mut self.by_department, keys.department, slot, bytes);
+        list_push(&mut self.by_county, keys.county, slot, growth, bytes);
+        list_push(
+            &mut self.by_department,
+            keys.department,
+            slot,
+            growth,
+            bytes,
+        );
         list_push(
             &mut self.by_classification,
             keys.classification,
             slot,
+            growth,
             bytes,
         );
         *bytes += doc.title.len();
@@ -529,8 +678,14 @@ impl Index {
             &mut self.by_classification,
         ] {
             for list in lists.iter_mut() {
-                list.retain_mut(|slot| live(slot));
-                list.shrink_to_fit();
+                list.slots.retain_mut(|slot| live(slot));
+                list.bits = None;
+                list.densify(
+                    usize::try_from(next).unwrap_or(usize::MAX),
+                    dense_min,
+                    &mut 0,
+                );
+                list.shrink();
             }
         }
         for slot in self.by_id.values_mut() {
@@ -557,7 +712,7 @@ impl Index {
             &mut self.by_classification,
         ] {
             for list in lists.iter_mut() {
-                list.shrink_to_fit();
+                list.shrink();
             }
         }
         self.slots.shrink_to_fit();
@@ -611,7 +766,7 @@ impl Index {
             &self.by_classification,
         ]
         .iter()
-        .map(|lists| lists.capacity() * size_of::<Vec<u32>>())
+        .map(|lists| lists.capacity() * size_of::<ValueList>())
         .sum();
         self.slots.capacity() * size_of::<Option<Doc>>()
             + self.keys.capacity() * size_of::<Keys>()
@@ -637,7 +792,7 @@ impl Index {
         ]
         .iter()
         .flat_map(|lists| lists.iter())
-        .map(|l| l.capacity() * 4)
+        .map(ValueList::heap_bytes)
         .sum();
         let terms: usize = self.terms.keys().map(String::capacity).sum();
         let words: usize = self.words.keys().map(|w| w.len()).sum();

@@ -6,12 +6,16 @@ use std::{borrow::Cow, cmp::Ordering, sync::Arc};
 use chrono::{DateTime, Utc};
 use merit_domain::{
     ids::{Uuid, parse_uuid},
-    posting::{SearchCriteria, SortOrder, Viewer},
+    posting::{SearchCriteria, SortOrder, Viewer, first_open_filing_date},
+    terms::{Tenure, TimeBase},
 };
 
 use super::{
     facets::{Counter, Facets},
-    index::{Doc, Index, Interner, Keys, PostingCard, TermList, saturated},
+    index::{
+        Bits, Doc, Index, Interner, Keys, PostingCard, TermList, ValueList, day_number, position,
+        saturated,
+    },
     text,
 };
 
@@ -99,7 +103,7 @@ impl Wanted {
     }
 
     /// How many slots the lists of the wanted values hold (`None` for no restriction).
-    fn size(&self, lists: &[Vec<u32>]) -> Option<usize> {
+    fn size(&self, lists: &[ValueList]) -> Option<usize> {
         match self {
             Wanted::Any => None,
             Wanted::Nothing => Some(0),
@@ -108,7 +112,7 @@ impl Wanted {
     }
 
     /// The ascending slots having any of the wanted values (`None` for no restriction).
-    fn slots<'i>(&self, lists: &'i [Vec<u32>]) -> Option<Cow<'i, [u32]>> {
+    fn slots<'i>(&self, lists: &'i [ValueList]) -> Option<Cow<'i, [u32]>> {
         match self {
             Wanted::Any => None,
             Wanted::Nothing => Some(Cow::Borrowed(&[])),
@@ -127,10 +131,24 @@ impl Wanted {
             }
         }
     }
+
+    /// The bits of every wanted value, when each has bits (`None` otherwise, and for no
+    /// restriction): a slot passes the filter if one of them has it.
+    fn bits<'i>(&self, lists: &'i [ValueList]) -> Option<Vec<&'i Bits>> {
+        match self {
+            Wanted::OneOf(values) => values
+                .iter()
+                .map(|v| lists.get(usize::from(*v))?.bits.as_ref())
+                .collect(),
+            Wanted::Any | Wanted::Nothing => None,
+        }
+    }
 }
 
-fn list(lists: &[Vec<u32>], value: u16) -> &[u32] {
-    lists.get(usize::from(value)).map_or(&[][..], Vec::as_slice)
+fn list(lists: &[ValueList], value: u16) -> &[u32] {
+    lists
+        .get(usize::from(value))
+        .map_or(&[][..], |l| l.slots.as_slice())
 }
 
 /// What a search checks on a slot's [`Keys`] before anything else: that it is live, the interned
@@ -208,44 +226,103 @@ pub(super) fn gallop(list: &[u32], from: usize, target: u32) -> usize {
     low + 1 + list[low + 1..high].partition_point(|s| *s < target)
 }
 
-/// Where the search starts: the shortest of the keyword lists and the filters' slot lists.
+/// Where the search starts: the shortest of the keyword lists and the filters' slot lists, or
+/// the bits of every keyword and filter ANDed a word at a time.
 enum Driver<'i> {
     Term(usize),
     Slots(Cow<'i, [u32]>),
+    Bits(Vec<Vec<&'i [u64]>>),
     Everything,
 }
 
+/// The AND of `sources` at word `at`, each source the OR of its bit arrays (a filter with
+/// several wanted values); a word past an array's end is 0.
+fn and_word(sources: &[Vec<&[u64]>], at: usize) -> u64 {
+    let mut word = u64::MAX;
+    for source in sources {
+        let mut any = 0;
+        for bits in source {
+            any |= bits.get(at).copied().unwrap_or(0);
+        }
+        word &= any;
+        if word == 0 {
+            break;
+        }
+    }
+    word
+}
+
 /// Visits every document that has all keywords and passes the coded filters, in slot order,
-/// with its score (0 without keywords): the shortest list (a keyword's or a filter's) drives,
-/// coded filters are checked on the slot's [`Keys`] (one compact array, so a rejected candidate
-/// costs no visit to its document), and the other keyword lists are walked forward by
-/// galloping, shortest first, so the cost follows the shortest list, not the longest.
-fn matches<'i>(
-    index: &'i Index,
+/// with its [`Keys`] and score (0 without keywords). When every keyword and every filter has
+/// bits and their ANDing a word at a time costs less than walking the shortest list, that AND
+/// drives; otherwise the shortest list (a keyword's or a filter's) drives. Each candidate is
+/// checked first against the bits of the other filters and keywords (small arrays that stay in
+/// the CPU cache), then on its [`Keys`] (one compact array, the first read of anything of the
+/// candidate's own), then against the other keyword lists, walked forward by galloping,
+/// shortest first; so the cost follows the shortest list, not the longest, and a rejected
+/// candidate rarely costs a read outside the cache.
+fn matches(
+    index: &Index,
     keywords: Option<&str>,
     coded: &Coded,
-    mut visit: impl FnMut(u32, Keys, &'i Doc, f32),
+    mut visit: impl FnMut(u32, Keys, f32),
 ) {
     let Some(terms) = keyword_lists(index, keywords) else {
         return;
     };
-    let shortest_term = (0..terms.len()).min_by_key(|i| terms[*i].slots.len());
-    let shortest_plain = [
+    let filters = [
         (&coded.county, &index.by_county),
         (&coded.department, &index.by_department),
         (&coded.classification, &index.by_classification),
-    ]
-    .into_iter()
-    .filter_map(|(wanted, lists)| Some((wanted.size(lists)?, wanted, lists)))
-    .min_by_key(|(size, _, _)| *size);
-    let driver = match (shortest_term, shortest_plain) {
-        (Some(t), Some((size, _, _))) if terms[t].slots.len() <= size => Driver::Term(t),
-        (Some(t), None) => Driver::Term(t),
-        (_, Some((_, wanted, lists))) => match wanted.slots(lists) {
-            Some(slots) => Driver::Slots(slots),
-            None => Driver::Everything,
+    ];
+    let shortest_term = (0..terms.len()).min_by_key(|i| terms[*i].slots.len());
+    let shortest_plain = (0..filters.len())
+        .filter_map(|f| Some((filters[f].0.size(filters[f].1)?, f)))
+        .min_by_key(|(size, _)| *size);
+    let shortest = match (shortest_term, shortest_plain) {
+        (Some(t), Some((size, _))) => Some(terms[t].slots.len().min(size)),
+        (Some(t), None) => Some(terms[t].slots.len()),
+        (None, Some((size, _))) => Some(size),
+        (None, None) => None,
+    };
+    // Every restriction as bits, if each has them.
+    let all_bits: Option<Vec<Vec<&[u64]>>> = terms
+        .iter()
+        .map(|list| list.dense.as_ref().map(|d| vec![d.bits.as_slice()]))
+        .chain(
+            filters
+                .iter()
+                .filter(|(wanted, _)| !matches!(wanted, Wanted::Any))
+                .map(|(wanted, lists)| {
+                    wanted
+                        .bits(lists)
+                        .map(|all| all.into_iter().map(|b| b.words.as_slice()).collect())
+                }),
+        )
+        .collect();
+    let words = index.slots.len().div_ceil(64);
+    let bits_driver = match (all_bits, shortest) {
+        (Some(sources), Some(shortest)) if words * sources.len() <= 2 * shortest => Some(sources),
+        _ => None,
+    };
+    let (driver, driving_filter) = match (bits_driver, shortest_term, shortest_plain) {
+        (Some(sources), _, _) => (Driver::Bits(sources), None),
+        (None, Some(t), Some((size, _))) if terms[t].slots.len() <= size => (Driver::Term(t), None),
+        (None, Some(t), None) => (Driver::Term(t), None),
+        (None, _, Some((_, f))) => match filters[f].0.slots(filters[f].1) {
+            Some(slots) => (Driver::Slots(slots), Some(f)),
+            None => (Driver::Everything, None),
         },
-        (None, None) => Driver::Everything,
+        (None, None, None) => (Driver::Everything, None),
+    };
+    // The bits of the filters that do not drive (a candidate of the AND passes them all).
+    let filter_bits: Vec<Vec<&Bits>> = if matches!(driver, Driver::Bits(_)) {
+        Vec::new()
+    } else {
+        (0..filters.len())
+            .filter(|f| driving_filter != Some(*f))
+            .filter_map(|f| filters[f].0.bits(filters[f].1))
+            .collect()
     };
     // The other keyword lists, shortest first (they reject soonest), with a cursor each.
     let mut others: Vec<(usize, usize)> = (0..terms.len())
@@ -253,7 +330,7 @@ fn matches<'i>(
         .map(|t| (t, 0))
         .collect();
     // Lists with bits first: a bit test in a small array that stays in the CPU cache, cheaper
-    // than reading the candidate's keys (one random read in an array of 8 bytes a slot).
+    // than reading the candidate's keys (one random read in an array of 12 bytes a slot).
     others.sort_by_key(|(t, _)| (terms[*t].dense.is_none(), terms[*t].slots.len()));
     let with_bits = others
         .iter()
@@ -261,6 +338,12 @@ fn matches<'i>(
         .count();
     let mut raw = [0u16; MAX_TERMS];
     let mut candidate = |slot: u32, driver_weight: Option<(usize, u16)>| {
+        if !filter_bits
+            .iter()
+            .all(|values| values.iter().any(|bits| bits.contains(slot)))
+        {
+            return;
+        }
         let (bits, galloped) = others.split_at_mut(with_bits);
         for (t, cursor) in bits.iter_mut() {
             let list = terms[*t];
@@ -289,9 +372,7 @@ fn matches<'i>(
         let score = raw[..terms.len()]
             .iter()
             .fold(0.0f32, |sum, weight| sum + saturated(*weight));
-        if let Some(doc) = index.slots.get(slot as usize).and_then(Option::as_ref) {
-            visit(slot, *keys, doc, score);
-        }
+        visit(slot, *keys, score);
     };
     match driver {
         Driver::Term(t) => {
@@ -305,6 +386,21 @@ fn matches<'i>(
                 candidate(*slot, None);
             }
         }
+        Driver::Bits(sources) => {
+            let words = sources
+                .iter()
+                .map(|source| source.iter().map(|bits| bits.len()).max().unwrap_or(0))
+                .min()
+                .unwrap_or(0);
+            for at in 0..words {
+                let mut word = and_word(&sources, at);
+                while word != 0 {
+                    let bit = word.trailing_zeros();
+                    word &= word - 1;
+                    candidate(u32::try_from(at * 64).unwrap_or(u32::MAX) + bit, None);
+                }
+            }
+        }
         Driver::Everything => {
             for slot in 0..index.slots.len() {
                 candidate(u32::try_from(slot).unwrap_or(u32::MAX), None);
@@ -313,9 +409,14 @@ fn matches<'i>(
     }
 }
 
+/// The sort value of a keyword score (higher scores first).
+fn relevance(score: f32) -> i64 {
+    -((f64::from(score) * 1_000_000.0).round() as i64)
+}
+
 fn primary(sort: SortOrder, doc: &Doc, score: f32) -> i64 {
     match sort {
-        SortOrder::Relevance => -((f64::from(score) * 1_000_000.0).round() as i64),
+        SortOrder::Relevance => relevance(score),
         SortOrder::Newest => -doc.published_micros(),
         SortOrder::ClosingSoon => doc.closes_micros,
         SortOrder::Salary => -doc.salary_max,
@@ -337,39 +438,69 @@ fn any_of<T: PartialEq>(values: &[T], value: T) -> bool {
     values.is_empty() || values.contains(&value)
 }
 
-/// The rules a document must pass besides the coded filters, visibility and keywords.
+/// The rules a document must pass besides the coded filters, visibility and keywords: those
+/// on its [`Keys`] (still open, tenure, time base, closing date) and, only when the criteria
+/// have them, those that read the document (shift, salary, publication date).
 struct Admission<'q> {
     criteria: &'q SearchCriteria,
-    now: i64,
+    /// The earliest final filing date still open, in days.
+    open_from: i32,
+    closing_before: Option<i32>,
+    /// The wanted tenures and time bases by position, as bit masks (all bits: any).
+    tenures: u16,
+    time_bases: u16,
     posted_since: Option<i64>,
+    /// Whether a criterion reads the document.
+    reads_doc: bool,
+}
+
+/// The positions of `values` in `all` as a bit mask; all bits when `values` is empty.
+fn mask<T: PartialEq>(all: &[T], values: &[T]) -> u16 {
+    if values.is_empty() {
+        return u16::MAX;
+    }
+    values
+        .iter()
+        .fold(0, |mask, value| mask | (1 << position(all, value)))
 }
 
 impl<'q> Admission<'q> {
     fn new(query: &Query<'q>) -> Self {
+        let c = query.criteria;
         Admission {
-            criteria: query.criteria,
-            now: query.now.timestamp_micros(),
-            posted_since: query
-                .criteria
+            criteria: c,
+            open_from: day_number(first_open_filing_date(query.now)),
+            closing_before: c.closing_before.map(day_number),
+            tenures: mask(Tenure::ALL, &c.tenures),
+            time_bases: mask(TimeBase::ALL, &c.time_bases),
+            posted_since: c
                 .posted_since
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map(|t| t.and_utc().timestamp_micros()),
+            reads_doc: !c.shifts.is_empty()
+                || c.salary_min.is_some()
+                || c.salary_max.is_some()
+                || c.posted_since.is_some(),
         }
     }
 
-    fn admits(&self, doc: &Doc) -> bool {
+    fn admits_keys(&self, keys: Keys) -> bool {
+        keys.filing_day >= self.open_from
+            && self.tenures & (1 << keys.tenure()) != 0
+            && self.time_bases & (1 << keys.time_base()) != 0
+            && self
+                .closing_before
+                .is_none_or(|before| keys.filing_day <= before)
+    }
+
+    fn admits_doc(&self, doc: &Doc) -> bool {
         let c = self.criteria;
-        doc.closes_micros > self.now
-            && any_of(&c.tenures, doc.tenure)
-            && any_of(&c.time_bases, doc.time_base)
-            && any_of(&c.shifts, doc.shift)
+        any_of(&c.shifts, doc.shift)
             && c.salary_min.is_none_or(|min| doc.salary_max >= min)
             && c.salary_max.is_none_or(|max| doc.salary_min <= max)
             && self
                 .posted_since
                 .is_none_or(|since| doc.published_micros() >= since)
-            && c.closing_before
-                .is_none_or(|before| doc.final_filing_date <= before)
     }
 }
 
@@ -411,6 +542,9 @@ struct Best {
     sort: SortOrder,
     keep: usize,
     entries: Vec<Entry>,
+    /// Once `keep` entries are kept, the sort value of the last of them: an entry with a
+    /// greater one cannot be among the first `keep`, so it need not be read or pushed.
+    cutoff: Option<i64>,
 }
 
 impl Best {
@@ -419,7 +553,13 @@ impl Best {
             sort,
             keep,
             entries: Vec::new(),
+            cutoff: None,
         }
+    }
+
+    /// Whether an entry with sort value `primary` could be among the first `keep`.
+    fn may_keep(&self, primary: i64) -> bool {
+        self.cutoff.is_none_or(|cutoff| primary <= cutoff)
     }
 
     fn order(sort: SortOrder) -> impl Fn(&Entry, &Entry) -> Ordering {
@@ -438,6 +578,7 @@ impl Best {
             if self.keep > 0 {
                 self.entries
                     .select_nth_unstable_by(self.keep - 1, Self::order(self.sort));
+                self.cutoff = Some(self.entries[self.keep - 1].0);
             }
             self.entries.truncate(self.keep);
         }
@@ -469,13 +610,32 @@ impl Index {
             self,
             query.criteria.keywords.as_deref(),
             &coded,
-            |slot, keys, doc, score| {
-                if !admission.admits(doc) {
+            |slot, keys, score| {
+                if !admission.admits_keys(keys) {
                     return;
                 }
+                // The document is read only when a criterion, the order or the page needs it.
+                let read = || self.slots.get(slot as usize).and_then(Option::as_ref);
+                let mut doc = None;
+                if admission.reads_doc {
+                    doc = read();
+                    if !doc.is_some_and(|doc| admission.admits_doc(doc)) {
+                        return;
+                    }
+                }
                 total += 1;
-                counter.add(keys, doc);
-                let key = primary(sort, doc, score);
+                counter.add(keys);
+                let key = if sort == SortOrder::Relevance {
+                    relevance(score)
+                } else {
+                    doc = doc.or_else(read);
+                    let Some(doc) = doc else { return };
+                    primary(sort, doc, score)
+                };
+                if !best.may_keep(key) || after.as_ref().is_some_and(|after| key < after.primary) {
+                    return;
+                }
+                let Some(doc) = doc.or_else(read) else { return };
                 if after
                     .as_ref()
                     .is_none_or(|after| after.precedes(sort, key, doc.id))

@@ -296,28 +296,38 @@ fn criteria_strategy() -> impl Strategy<Value = SearchCriteria> {
                 SortOrder::Salary,
             ]),
         ),
+        (
+            subset(TimeBase::ALL),
+            proptest::option::of(-4..22i64),
+            proptest::option::of(0..3i64),
+        ),
     )
         .prop_map(
-            |((counties, departments, classifications, tenures, shifts), rest)| SearchCriteria {
-                counties: counties
-                    .iter()
-                    .map(|c| CountyCode::parse(c).unwrap())
-                    .collect(),
-                departments: departments
-                    .iter()
-                    .map(|d| DepartmentCode::parse(d).unwrap())
-                    .collect(),
-                classifications: classifications
-                    .iter()
-                    .map(|c| ClassificationCode::parse(c).unwrap())
-                    .collect(),
-                tenures,
-                shifts,
-                internal_only: rest.0,
-                keywords: rest.1.map(|q| QUERIES[q].to_owned()),
-                salary_min: rest.2.map(|s| s * 100_000),
-                sort: rest.3,
-                ..Default::default()
+            |((counties, departments, classifications, tenures, shifts), rest, more)| {
+                SearchCriteria {
+                    counties: counties
+                        .iter()
+                        .map(|c| CountyCode::parse(c).unwrap())
+                        .collect(),
+                    departments: departments
+                        .iter()
+                        .map(|d| DepartmentCode::parse(d).unwrap())
+                        .collect(),
+                    classifications: classifications
+                        .iter()
+                        .map(|c| ClassificationCode::parse(c).unwrap())
+                        .collect(),
+                    tenures,
+                    shifts,
+                    internal_only: rest.0,
+                    keywords: rest.1.map(|q| QUERIES[q].to_owned()),
+                    salary_min: rest.2.map(|s| s * 100_000),
+                    sort: rest.3,
+                    time_bases: more.0,
+                    closing_before: more.1.map(|days| now().date_naive() + Duration::days(days)),
+                    posted_since: more.2.map(|days| now().date_naive() - Duration::days(days)),
+                    ..Default::default()
+                }
             },
         )
 }
@@ -364,6 +374,11 @@ fn model(postings: &[Posting], c: &SearchCriteria, viewer: &Viewer) -> BTreeSet<
                     p.classification.as_str(),
                 )
                 && (c.tenures.is_empty() || c.tenures.contains(&p.tenure))
+                && (c.time_bases.is_empty() || c.time_bases.contains(&p.time_base))
+                && c.closing_before
+                    .is_none_or(|before| p.final_filing_date <= before)
+                && c.posted_since
+                    .is_none_or(|since| p.published_at.is_some_and(|at| at.date_naive() >= since))
                 && (c.shifts.is_empty() || c.shifts.contains(&p.shift))
                 && c.salary_min.is_none_or(|min| p.salary.max_cents() >= min)
                 && c.keywords
@@ -485,6 +500,26 @@ proptest! {
         prop_assert_eq!(facet, counties);
         let tenure_sum: usize = found.facets.tenure.iter().map(|f| f.count).sum();
         prop_assert_eq!(tenure_sum, expected.len());
+        let counted = |value: &dyn Fn(&Posting) -> String| {
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for id in &expected {
+                *counts.entry(value(by_id[id])).or_default() += 1;
+            }
+            counts
+        };
+        let facet = |counts: &[super::FacetCount]| -> BTreeMap<String, usize> {
+            counts.iter().map(|f| (f.value.clone(), f.count)).collect()
+        };
+        prop_assert_eq!(facet(&found.facets.department), counted(&|p| p.department.to_string()));
+        prop_assert_eq!(
+            facet(&found.facets.classification),
+            counted(&|p| p.classification.to_string())
+        );
+        prop_assert_eq!(facet(&found.facets.tenure), counted(&|p| p.tenure.as_str().to_owned()));
+        prop_assert_eq!(
+            facet(&found.facets.time_base),
+            counted(&|p| p.time_base.as_str().to_owned())
+        );
 
         prop_assert_eq!(ids(&found), model_order(&postings, &expected, &criteria));
 
@@ -597,6 +632,25 @@ fn compact_and_compare(postings: &[Posting], dense_min: Option<usize>) {
                 .all(|l| l.dense.is_some() == (l.slots.len() * 32 >= index.slots.len())),
             "every frequent list has bits, no other"
         );
+        for lists in [
+            &index.by_county,
+            &index.by_department,
+            &index.by_classification,
+        ] {
+            for list in lists {
+                let frequent = !list.slots.is_empty() && list.slots.len() * 64 >= index.slots.len();
+                assert_eq!(
+                    list.bits.is_some(),
+                    frequent,
+                    "a frequent value has bits, no other"
+                );
+                if let Some(bits) = &list.bits {
+                    for slot in 0..u32::try_from(index.slots.len()).unwrap() {
+                        assert_eq!(bits.contains(slot), list.slots.contains(&slot));
+                    }
+                }
+            }
+        }
     }
     let county = |c: &str| CountyCode::parse(c).unwrap();
     let department = |d: &str| DepartmentCode::parse(d).unwrap();
@@ -676,8 +730,15 @@ fn cards_carry_every_field_of_the_posting() {
 
 #[test]
 fn the_running_heap_count_agrees_with_a_walk_of_the_index() {
+    for dense_min in [None, Some(1)] {
+        heap_count_agrees(dense_min);
+    }
+}
+
+fn heap_count_agrees(dense_min: Option<usize>) {
     let names = names();
     let mut index = Index::default();
+    index.dense_min = dense_min;
     // The running count is right when it equals what a walk of every list and text finds.
     let agrees = |index: &Index| index.heap_bytes() == index.table_bytes() + index.count_bytes();
     assert!(agrees(&index));
@@ -728,4 +789,95 @@ fn the_running_heap_count_agrees_with_a_walk_of_the_index() {
     }
     assert!(index.is_empty());
     assert!(agrees(&index));
+}
+
+#[test]
+fn filters_and_keywords_as_bits_find_and_count_what_lists_do() {
+    // Enough postings that, at the production thresholds, every county, department and
+    // classification and the frequent words have bits, so their AND drives a search.
+    let postings: Vec<Posting> = (0..6000)
+        .map(|n| {
+            let mut s = spec(n % 3, (n / 3) % 3, n % 11 == 0);
+            s.word = (n / 7) % 5;
+            s.shift = (n / 13) % 5;
+            s.classification = (n / 17) % 3;
+            s.tenure = (n / 19) % 3;
+            s.time_base = (n / 23) % 3;
+            s.days_open = (n % 9) as i64 - 2;
+            s.salary_max = 100_000 * (1 + (n as i64 % 9));
+            s.published_hours = (n % 48) as i64;
+            posting(n, &s)
+        })
+        .collect();
+    let with_bits = index_with(&postings, None);
+    let without = index_with(&postings, Some(usize::MAX));
+    for lists in [
+        &with_bits.by_county,
+        &with_bits.by_department,
+        &with_bits.by_classification,
+    ] {
+        assert!(
+            lists.iter().all(|l| l.bits.is_some()),
+            "every value has bits"
+        );
+    }
+    assert!(without.by_county.iter().all(|l| l.bits.is_none()));
+    assert!(without.lists.iter().all(|l| l.dense.is_none()));
+    let county = |c: &str| CountyCode::parse(c).unwrap();
+    let department = |d: &str| DepartmentCode::parse(d).unwrap();
+    let searches = [
+        SearchCriteria {
+            keywords: Some("analyst".to_owned()),
+            counties: vec![county("sacramento")],
+            departments: vec![department("DMV")],
+            ..Default::default()
+        },
+        SearchCriteria {
+            keywords: Some("senior work".to_owned()),
+            counties: vec![county("kern"), county("fresno")],
+            classifications: vec![ClassificationCode::parse("1139").unwrap()],
+            sort: SortOrder::ClosingSoon,
+            ..Default::default()
+        },
+        SearchCriteria {
+            departments: vec![department("EDD"), department("CDCR")],
+            tenures: vec![Tenure::Permanent],
+            time_bases: vec![TimeBase::FullTime, TimeBase::PartTime],
+            closing_before: Some(now().date_naive() + Duration::days(4)),
+            ..Default::default()
+        },
+        SearchCriteria {
+            keywords: Some("nurse".to_owned()),
+            counties: vec![county("fresno")],
+            shifts: vec![Shift::Day],
+            salary_min: Some(300_000),
+            sort: SortOrder::Salary,
+            ..Default::default()
+        },
+        SearchCriteria {
+            counties: vec![county("sacramento")],
+            internal_only: true,
+            sort: SortOrder::Newest,
+            ..Default::default()
+        },
+    ];
+    for criteria in &searches {
+        for viewer in [Viewer::anonymous(), employee_of("EDD")] {
+            let got = run(&with_bits, criteria, &viewer, 20);
+            let want = run(&without, criteria, &viewer, 20);
+            let expected = model(&postings, criteria, &viewer);
+            // Only an anonymous search for internal-only postings finds nothing.
+            assert_eq!(
+                expected.is_empty(),
+                criteria.internal_only && !viewer.sees_internal(),
+                "{criteria:?}"
+            );
+            assert_eq!(got.total, expected.len(), "{criteria:?}");
+            assert_eq!(ids(&got), ids(&want), "{criteria:?}");
+            assert_eq!((got.total, &got.facets), (want.total, &want.facets));
+            let every = all_pages(&with_bits, criteria, &viewer, 7);
+            assert_eq!(every.len(), expected.len());
+            assert_eq!(every, model_order(&postings, &expected, criteria));
+        }
+    }
 }
