@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${BENCH_PROFILE:-bench-alerts}"
 mkdir -p bench/results
-report="bench/results/alerts-$(date -u +%Y-%m-%d).md"
+report="bench/results/alerts-$(date -u +%Y-%m-%dT%H%MZ).md"
 cargo build --profile "$profile" -p merit-api --example alerts_bench
 dir="$profile"
 [ "$profile" = "dev" ] && dir=debug

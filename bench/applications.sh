@@ -24,7 +24,7 @@ port=18093
 base="http://127.0.0.1:$port"
 work=$(mktemp -d)
 mkdir -p bench/results
-report="bench/results/applications-$(date -u +%Y-%m-%d).md"
+report="bench/results/applications-$(date -u +%Y-%m-%dT%H%MZ).md"
 bin="${BENCH_BIN:-}"
 if [ -z "$bin" ]; then
   cargo build --release --locked --bin merit

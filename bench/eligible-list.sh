@@ -18,7 +18,7 @@ pg_admin="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 port=18091
 work=$(mktemp -d)
 mkdir -p bench/results
-report="bench/results/eligible-list-$(date -u +%Y-%m-%d).md"
+report="bench/results/eligible-list-$(date -u +%Y-%m-%dT%H%MZ).md"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 
 cargo build --release --locked --bin merit

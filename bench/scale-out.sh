@@ -29,7 +29,7 @@ ports=(18101 18102 18103)
 smtp_port=18125
 work=$(mktemp -d)
 mkdir -p bench/results
-report="bench/results/scale-out-$(date -u +%Y-%m-%d).md"
+report="bench/results/scale-out-$(date -u +%Y-%m-%dT%H%MZ).md"
 bin="${BENCH_BIN:-}"
 if [ -z "$bin" ]; then
   cargo build --release --locked --bin merit

@@ -16,7 +16,7 @@
 # On PostgreSQL it also runs the same search as raw SQL through pgbench (a tsvector GIN index
 # plus a (department, county) index, created in the benchmark database only): the 20-row query
 # and its count, one pgbench transaction per search. Results are printed and written to
-# bench/results/search-<date>.md.
+# bench/results/search-<UTC date and time>.md (one file a run: a second run the same day no longer overwrites the first).
 #
 # Usage: bench/search.sh [sqlite|postgres|both]      (default: sqlite)
 # Environment: BENCH_SIZES ("50000 200000 500000"), BENCH_DURATION seconds (20),
@@ -32,7 +32,7 @@ pg_admin="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 port=18090
 work=$(mktemp -d)
 mkdir -p bench/results
-report="bench/results/search-$(date -u +%Y-%m-%d).md"
+report="bench/results/search-$(date -u +%Y-%m-%dT%H%MZ).md"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 
 bin="${BENCH_BIN:-}"

@@ -31,7 +31,7 @@ server=$!
 for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 1; done
 curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/merit.log"; exit 1; }
 mkdir -p bench/results
-report="bench/results/webhooks-$(date -u +%Y-%m-%d).md"
+report="bench/results/webhooks-$(date -u +%Y-%m-%dT%H%MZ).md"
 {
     echo "# Webhook delivery, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
