@@ -401,6 +401,16 @@ pub fn search_employers(
     Ok(Page::from_overfetch(load(rows)?, page.limit))
 }
 
+/// A quick-search hit as read: id, names, email, username, phone.
+type PersonHitRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// A job seeker found by a quick search.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonHit {
@@ -488,14 +498,7 @@ pub fn search_individuals(
     if let Some(after) = page.after {
         query = query.filter(accounts::id.lt(after.to_owned()));
     }
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = query
+    let rows: Vec<PersonHitRow> = query
         .order(accounts::id.desc())
         .limit(page.fetch())
         .load(conn)?;

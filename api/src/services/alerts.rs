@@ -7,7 +7,7 @@
 //! (a unique key: never twice). Instant alerts get their message in that same transaction;
 //! daily and weekly ones wait for their period's digest, one per person, frequency and period.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, hash_map::Entry};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
@@ -428,11 +428,11 @@ pub fn match_posting(
     let mut recorded = 0;
     for matched in index.matching(&facts) {
         let alert = matched.alert;
-        if !owners.contains_key(&alert.account_id) {
-            let found = owner(conn, alert.account_id)?;
-            owners.insert(alert.account_id, found);
-        }
-        let Some(Some(who)) = owners.get(&alert.account_id) else {
+        let who = match owners.entry(alert.account_id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => slot.insert(owner(conn, alert.account_id)?),
+        };
+        let Some(who) = who else {
             continue;
         };
         if !can_see(
