@@ -212,12 +212,15 @@ impl<T: merit_domain::ids::EntityId> FromRequest for PathId<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let id = req
-            .match_info()
-            .get("id")
-            .and_then(|text| text.parse().ok());
-        std::future::ready(id.map(PathId).ok_or_else(|| ApiError::not_found("item")))
+        let text = req.match_info().get("id").unwrap_or_default();
+        std::future::ready(path_id(text, "item").map(PathId))
     }
+}
+
+/// A path segment other than `{id}` as a typed id (a route naming two ids): as [`PathId`], text
+/// that is not the canonical form names nothing, 404 naming `what`.
+pub fn path_id<T: merit_domain::ids::EntityId>(text: &str, what: &str) -> Result<T, ApiError> {
+    text.parse().map_err(|_| ApiError::not_found(what))
 }
 
 /// A query string.

@@ -5,7 +5,7 @@ use diesel::{dsl::count_star, prelude::*};
 use merit_domain::ids::{AccountId, AnnouncementId};
 
 use crate::{
-    DbConnection,
+    DbConnection, audience,
     error::{RepoError, RepoResult},
     paging::{Page, PageRequest},
     schema::{announcement_offices, announcement_reads, announcement_roles, announcements},
@@ -86,15 +86,9 @@ impl From<&Announcement> for AnnouncementRow {
 
 /// Reads the audiences of `rows` (two queries) and builds the announcements.
 fn load(conn: &mut DbConnection, rows: Vec<AnnouncementRow>) -> RepoResult<Vec<Announcement>> {
-    // An announcement for every office (every role) has no office (role) rows: only the others
-    // are looked up, and not at all when there are none (the common case of a dashboard).
-    let limited = |every: fn(&AnnouncementRow) -> bool| -> Vec<String> {
-        rows.iter()
-            .filter(|r| !every(r))
-            .map(|r| r.id.clone())
-            .collect()
-    };
-    let (by_office, by_role) = (limited(|r| r.all_offices), limited(|r| r.all_roles));
+    // Not looked up at all when every announcement is for everyone (a dashboard's common case).
+    let by_office = audience::limited(&rows, |r| r.all_offices, |r| &r.id);
+    let by_role = audience::limited(&rows, |r| r.all_roles, |r| &r.id);
     let offices: Vec<(String, String)> = if by_office.is_empty() {
         Vec::new()
     } else {
@@ -121,16 +115,9 @@ fn load(conn: &mut DbConnection, rows: Vec<AnnouncementRow>) -> RepoResult<Vec<A
     };
     rows.into_iter()
         .map(|row| {
-            let of = |pairs: &[(String, String)]| -> Vec<String> {
-                pairs
-                    .iter()
-                    .filter(|(id, _)| *id == row.id)
-                    .map(|(_, v)| v.clone())
-                    .collect()
-            };
             Ok(Announcement {
-                offices: of(&offices),
-                roles: of(&roles),
+                offices: audience::listed_for(&offices, &row.id),
+                roles: audience::listed_for(&roles, &row.id),
                 id: row
                     .id
                     .parse()

@@ -10,6 +10,7 @@ pub mod announcements;
 pub mod api_clients;
 pub mod applications;
 pub mod appointments;
+mod audience;
 pub mod audit;
 pub mod cases;
 pub mod change_log;

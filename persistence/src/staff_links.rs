@@ -6,7 +6,7 @@ use diesel::{dsl::count_star, prelude::*};
 use merit_domain::ids::{AccountId, StaffLinkId};
 
 use crate::{
-    DbConnection,
+    DbConnection, audience,
     error::{RepoError, RepoResult, parse_id},
     paging::{Page, PageRequest},
     schema::{staff_link_offices, staff_links},
@@ -84,12 +84,7 @@ impl From<&StaffLink> for LinkRow {
 }
 
 fn load(conn: &mut DbConnection, rows: Vec<LinkRow>) -> RepoResult<Vec<StaffLink>> {
-    // A link for every office has no office rows: only the others are looked up.
-    let ids: Vec<String> = rows
-        .iter()
-        .filter(|r| !r.all_offices)
-        .map(|r| r.id.clone())
-        .collect();
+    let ids = audience::limited(&rows, |r| r.all_offices, |r| &r.id);
     let offices: Vec<(String, String)> = if ids.is_empty() {
         Vec::new()
     } else {
@@ -102,11 +97,7 @@ fn load(conn: &mut DbConnection, rows: Vec<LinkRow>) -> RepoResult<Vec<StaffLink
     rows.into_iter()
         .map(|row| {
             Ok(StaffLink {
-                offices: offices
-                    .iter()
-                    .filter(|(id, _)| *id == row.id)
-                    .map(|(_, o)| o.clone())
-                    .collect(),
+                offices: audience::listed_for(&offices, &row.id),
                 id: parse_id("staff_links", &row.id)?,
                 shelf: row.shelf,
                 title: row.title,

@@ -9,7 +9,7 @@ use diesel::{
 use merit_domain::ids::{AccountId, SurveyId};
 
 use crate::{
-    DbConnection,
+    DbConnection, audience,
     error::{RepoError, RepoResult, parse_id},
     paging::{Page, PageRequest},
     schema::{survey_answers, survey_offices, survey_responses, surveys},
@@ -67,12 +67,7 @@ pub struct StoredAnswer {
 }
 
 fn load(conn: &mut DbConnection, rows: Vec<SurveyRow>) -> RepoResult<Vec<Survey>> {
-    // A survey for every office has no office rows: only the others are looked up.
-    let ids: Vec<String> = rows
-        .iter()
-        .filter(|r| !r.all_offices)
-        .map(|r| r.id.clone())
-        .collect();
+    let ids = audience::limited(&rows, |r| r.all_offices, |r| &r.id);
     let offices: Vec<(String, String)> = if ids.is_empty() {
         Vec::new()
     } else {
@@ -85,11 +80,7 @@ fn load(conn: &mut DbConnection, rows: Vec<SurveyRow>) -> RepoResult<Vec<Survey>
     rows.into_iter()
         .map(|row| {
             Ok(Survey {
-                offices: offices
-                    .iter()
-                    .filter(|(id, _)| *id == row.id)
-                    .map(|(_, o)| o.clone())
-                    .collect(),
+                offices: audience::listed_for(&offices, &row.id),
                 id: parse_id("surveys", &row.id)?,
                 title: row.title,
                 description: row.description,

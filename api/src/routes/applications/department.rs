@@ -19,7 +19,7 @@ use crate::{
     auth::AuthUser,
     conditional::IfMatch,
     error::{ApiError, Code},
-    extract::{Json, PathId, Query},
+    extract::{Json, PathId, Query, path_id},
     openapi::{Conflict, NotFound, PreconditionFailed, PreconditionRequired},
     paging::{PageResponse, page_params},
     routes::documents::DocumentContent,
@@ -221,7 +221,7 @@ pub async fn download_application_document(
 ) -> Result<HttpResponse, ApiError> {
     let (id, document) = path.into_inner();
     let id = application_id(&id)?;
-    let document = DocumentId::parse(&document).map_err(|_| ApiError::not_found("document"))?;
+    let document: DocumentId = path_id(&document, "document")?;
     let file = state
         .db
         .read(move |conn| service::file(conn, &user, id, document))

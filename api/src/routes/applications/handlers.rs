@@ -8,7 +8,7 @@ use crate::{
     auth::AuthUser,
     conditional::{IfMatch, json_with_tag},
     error::{ApiError, Code},
-    extract::{Json, OptionalJson, PathId},
+    extract::{Json, OptionalJson, PathId, path_id},
     openapi::{Conflict, NotFound, PreconditionFailed},
     services::applications::{self as service, IdempotencyKey, etag},
     state::AppState,
@@ -16,7 +16,7 @@ use crate::{
 
 /// An application id from the path; anything else names nothing (404).
 pub fn application_id(text: &str) -> Result<ApplicationId, ApiError> {
-    ApplicationId::parse(text).map_err(|_| ApiError::not_found("application"))
+    path_id(text, "application")
 }
 
 fn with_tag(

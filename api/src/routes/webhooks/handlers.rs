@@ -8,7 +8,7 @@ use super::dto::*;
 use crate::{
     auth::{Admin, AuthUser},
     error::{ApiError, Code},
-    extract::{Json, PathId, Query},
+    extract::{Json, PathId, Query, path_id},
     openapi::{Conflict, Forbidden, NotFound},
     paging::{PageResponse, page_params},
     services::webhooks as service,
@@ -17,10 +17,10 @@ use crate::{
 
 /// The ids of an endpoint's path: 404 for text that is not an id.
 fn endpoint_path(path: (String, String)) -> Result<(ApiClientId, WebhookEndpointId), ApiError> {
-    let client = ApiClientId::parse(&path.0).map_err(|_| ApiError::not_found("API client"))?;
-    let endpoint =
-        WebhookEndpointId::parse(&path.1).map_err(|_| ApiError::not_found("webhook endpoint"))?;
-    Ok((client, endpoint))
+    Ok((
+        path_id(&path.0, "API client")?,
+        path_id(&path.1, "webhook endpoint")?,
+    ))
 }
 
 /// Where the endpoints of a client are: under the admin path, or the client's own.
@@ -210,8 +210,7 @@ async fn redeliver_for(
     id: WebhookEndpointId,
     delivery: &str,
 ) -> Result<HttpResponse, ApiError> {
-    let delivery =
-        WebhookDeliveryId::parse(delivery).map_err(|_| ApiError::not_found("delivery"))?;
+    let delivery: WebhookDeliveryId = path_id(delivery, "delivery")?;
     let now = state.clock.now();
     let queued = state
         .db
@@ -490,11 +489,6 @@ fn own_client(user: &AuthUser) -> Result<ApiClientId, ApiError> {
     })
 }
 
-/// The endpoint id of the client's own path: 404 for text that is not an id.
-fn own_endpoint(id: &str) -> Result<WebhookEndpointId, ApiError> {
-    WebhookEndpointId::parse(id).map_err(|_| ApiError::not_found("webhook endpoint"))
-}
-
 /// Add a webhook endpoint to my client
 ///
 /// For a machine client with `webhooks:manage`: the same as an admin adding one to this client
@@ -565,7 +559,7 @@ pub async fn get_own_webhook_endpoint(
     id: web::Path<String>,
 ) -> Result<web::Json<WebhookEndpointResponse>, ApiError> {
     let client = own_client(&user)?;
-    get_for(state, client, own_endpoint(&id)?).await
+    get_for(state, client, path_id(&id, "webhook endpoint")?).await
 }
 
 /// Replace one of my client's webhook endpoints
@@ -592,7 +586,7 @@ pub async fn replace_own_webhook_endpoint(
     Json(body): Json<WebhookEndpointRequest>,
 ) -> Result<web::Json<WebhookEndpointResponse>, ApiError> {
     let client = own_client(&user)?;
-    let id = own_endpoint(&id)?;
+    let id = path_id(&id, "webhook endpoint")?;
     replace_for(state, user, client, id, body).await
 }
 
@@ -617,7 +611,7 @@ pub async fn delete_own_webhook_endpoint(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let client = own_client(&user)?;
-    let id = own_endpoint(&id)?;
+    let id = path_id(&id, "webhook endpoint")?;
     delete_for(state, user, client, id).await
 }
 
@@ -642,7 +636,7 @@ pub async fn rotate_own_webhook_secret(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let client = own_client(&user)?;
-    let id = own_endpoint(&id)?;
+    let id = path_id(&id, "webhook endpoint")?;
     rotate_for(state, user, client, id).await
 }
 
@@ -667,7 +661,7 @@ pub async fn list_own_webhook_deliveries(
     Query(query): Query<WebhookPageQuery>,
 ) -> Result<web::Json<PageResponse<WebhookDeliveryResponse>>, ApiError> {
     let client = own_client(&user)?;
-    deliveries_for(state, client, own_endpoint(&id)?, query).await
+    deliveries_for(state, client, path_id(&id, "webhook endpoint")?, query).await
 }
 
 /// Read the delivery log of one of my client's webhook endpoints
@@ -691,7 +685,7 @@ pub async fn list_own_webhook_attempts(
     Query(query): Query<WebhookPageQuery>,
 ) -> Result<web::Json<PageResponse<WebhookAttemptResponse>>, ApiError> {
     let client = own_client(&user)?;
-    attempts_for(state, client, own_endpoint(&id)?, query).await
+    attempts_for(state, client, path_id(&id, "webhook endpoint")?, query).await
 }
 
 /// Deliver an event again to one of my client's webhook endpoints
@@ -721,6 +715,6 @@ pub async fn redeliver_own_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let client = own_client(&user)?;
     let (endpoint, delivery) = path.into_inner();
-    let id = own_endpoint(&endpoint)?;
+    let id = path_id(&endpoint, "webhook endpoint")?;
     redeliver_for(state, user, client, id, &delivery).await
 }
