@@ -33,9 +33,10 @@ Schema-valid (positive) parts of a case are made to satisfy them, the same way:
 - a job alert names criteria or one of the caller's saved searches, not both; a one-click
   unsubscribe token is a real one (for a new alert of the caller, signed as the server signs
   it, from the signing secret in the data dir);
-- an appointment names a real staff member, no case, a place and an end within 12 hours of its
-  start; an announcement real offices, each role once, and an expiry after its publication; a
-  letter template a real office, a name of its own and no merge fields (unknown ones are 422);
+- an appointment names a real staff member (a change, the appointment's own), no case, a place,
+  a free half hour (in the past when a change marks it completed or a no-show); an
+  announcement real offices, each role once, and an expiry after its publication; a letter
+  template a real office, a name of its own and no merge fields (unknown ones are 422);
   a dashboard each widget once; contact letters a real county; a waiver an open posting the
   caller works on and a person with a contact letter about it and no waiver on it yet (the hook
   puts a new person on the class's eligible list through its demo exam and sends the posting's
@@ -681,26 +682,40 @@ def _unsubscribe_token(context, case) -> str | None:
     return f"{alert}.{base64.urlsafe_b64encode(mac.digest()).decode().rstrip('=')}"
 
 
-def _free_start() -> datetime.datetime:
+# Hypothesis seeds the `random` module for each case it generates, so its draws repeat across
+# cases; this generator is the operating system's.
+_spread = random.SystemRandom()
+
+
+def _free_start(past: bool = False) -> datetime.datetime:
     """A start no other appointment of the run is likely to overlap: a random quarter hour in
-    the next 20 years (a staff member's overlapping appointments are rightly 409
+    the next 20 years, or the last 20 (a staff member's overlapping appointments are rightly 409
     `appointment_conflict`, and the generator repeats its boundary dates)."""
-    quarter = random.randrange(4 * 24 * 365 * 20)
+    quarter = _spread.randrange(1, 4 * 24 * 365 * 20)
     now = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
-    return now + datetime.timedelta(minutes=15 * quarter)
+    return now + datetime.timedelta(minutes=(-15 if past else 15) * quarter)
 
 
 def _fix_appointment(context, case) -> None:
-    """An appointment: a real staff member, a free half hour, a place; no case (a made-up one is
-    rightly 422)."""
+    """An appointment: a real staff member (on a change, the appointment's own, since another
+    office's is rightly 422), a free half hour, a place; no case (a made-up one is rightly 422).
+    A change to `completed` or `no_show` is dated in the past (before the start it is rightly
+    422 `not_started`)."""
     body = case.body
     if not isinstance(body, dict):
         return
     staff = _an_account(context, case, "staff")
+    parameters = case.path_parameters
+    if case.method.upper() == "PUT" and isinstance(parameters, dict) \
+            and isinstance(parameters.get("id"), str):
+        target = urllib.parse.quote(parameters["id"], safe="")
+        status, _, found = _get(f"/api/v1/staff/appointments/{target}", _auth(context, case))
+        if status == 200 and isinstance(found, dict) and isinstance(found.get("staff_id"), str):
+            staff = found["staff_id"]
     if staff:
         body["staff_id"] = staff
     body.pop("case_id", None)
-    start = _free_start()
+    start = _free_start(past=body.get("status") in ("completed", "no_show"))
     end = start + datetime.timedelta(minutes=30)
     body["starts_at"], body["ends_at"] = start.isoformat(), end.isoformat()
     if not body.get("location") and not body.get("video_url"):
@@ -1002,5 +1017,3 @@ def after_call(context, case, response):
     if case.operation.path.endswith("/me/password") and case.method.upper() == "PUT" \
             and 200 <= response.status_code < 300 and isinstance(case.body, dict):
         _password["current"] = case.body.get("new_password", _password["current"])
-
-
