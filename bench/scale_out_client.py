@@ -275,9 +275,14 @@ def check(out, url, sink_log, wait):
           + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(failures.items())) + ")" if failures else ""))
     print(f"- Lost writes: {len(lost_postings) + len(lost_publishes) + len(lost_accounts)} "
           f"(of {len(created)} postings created, {len(published)} published, {len(emails)} registrations acknowledged)")
+    registered = {e.lower() for e in emails}
+    others = Counter(f"{r[3] if len(r) > 3 else '?'} (to {r[2]})" for r in sent
+                     if len(r) > 2 and r[2].lower() not in registered)
     print(f"- Emails: {len(sent)} received for {len(emails)} acknowledged registrations; duplicates: "
           f"{duplicate_ids} by Message-ID, {duplicate_to} by recipient; missing: {len(missing)} "
-          f"(waited {drained_after:.0f} s for the outbox); unsent outbox rows: {pending}")
+          f"(waited {drained_after:.0f} s for the outbox); unsent outbox rows: {pending}; "
+          f"to other addresses: {sum(others.values())}"
+          + (" (" + "; ".join(f"{n} × {k}" for k, n in sorted(others.items())) + ")" if others else ""))
     print(f"- Propagation of a published posting to the other instances: {len(delays)} timings, "
           f"p50 {percentile(delays, 50):.1f} ms, p99 {percentile(delays, 99):.1f} ms, "
           f"max {max(delays, default=float('nan')):.1f} ms; not seen within 5 s: {result['unseen']} "

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A minimal SMTP sink for benchmarks: accepts every message and appends one line per message to
-a log file: the time, the Message-ID and the recipients. No TLS, no authentication, no relaying.
+a log file: the time, the Message-ID, the recipients and the subject (as sent, perhaps
+encoded). No TLS, no authentication, no relaying.
 
 Usage: bench/smtp_sink.py PORT LOGFILE
 """
@@ -36,14 +37,16 @@ async def session(reader, writer, log):
         elif verb == "DATA":
             send("354 go ahead")
             await writer.drain()
-            message_id = ""
+            message_id = subject = ""
             while True:
                 data = await reader.readline()
                 if not data or data in (b".\r\n", b".\n"):
                     break
                 if not message_id and data[:11].lower() == b"message-id:":
                     message_id = data[11:].decode("utf-8", "replace").strip()
-            log.write(f"{time.time():.3f}\t{message_id}\t{','.join(recipients)}\n")
+                elif not subject and data[:8].lower() == b"subject:":
+                    subject = data[8:].decode("utf-8", "replace").strip()
+            log.write(f"{time.time():.3f}\t{message_id}\t{','.join(recipients)}\t{subject}\n")
             log.flush()
             send("250 OK queued")
         elif verb == "RSET":

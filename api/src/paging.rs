@@ -4,9 +4,12 @@
 //! base64url-encoded. Clients must treat it as opaque; a cursor that does not decode, or that
 //! belongs to another list, is a 400.
 
+use std::fmt::Display;
+
+use actix_web::web;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use merit_domain::paging::PageLimit;
-use merit_persistence::Page;
+use merit_persistence::{DbConnection, Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{
     IntoParams, ToSchema,
@@ -16,7 +19,10 @@ use utoipa::{
     },
 };
 
-use crate::error::{ApiError, Code};
+use crate::{
+    db::Db,
+    error::{ApiError, Code},
+};
 
 /// Checks a requested page size (absent means the default).
 pub fn limit(requested: Option<u64>) -> Result<PageLimit, ApiError> {
@@ -26,7 +32,7 @@ pub fn limit(requested: Option<u64>) -> Result<PageLimit, ApiError> {
 }
 
 /// Checks a list's `limit` (422) and `cursor` (400): the page size and the key to start after.
-pub fn page_params(
+fn page_params(
     list: &str,
     limit_param: Option<u64>,
     cursor: Option<&str>,
@@ -34,6 +40,67 @@ pub fn page_params(
     let limit = limit(limit_param)?;
     let after = cursor.map(|c| decode_cursor(list, c)).transpose()?;
     Ok((limit, after))
+}
+
+/// A list's checked `limit` and `cursor`, with the list's name, which tags its cursors: what a
+/// list handler reads its page with.
+#[derive(Debug)]
+pub struct Paging {
+    list: &'static str,
+    limit: PageLimit,
+    after: Option<String>,
+}
+
+impl Paging {
+    /// Checks a list's `limit` (422) and `cursor` (400, also when another list gave it out).
+    pub fn parse(
+        list: &'static str,
+        limit: Option<u64>,
+        cursor: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let (limit, after) = page_params(list, limit, cursor)?;
+        Ok(Paging { list, limit, after })
+    }
+
+    /// Refuses (400) a cursor whose key is not of the shape `valid` accepts, for lists whose
+    /// keys have one.
+    pub fn keyed(self, valid: impl Fn(&str) -> bool) -> Result<Self, ApiError> {
+        match self.after.as_deref() {
+            Some(key) if !valid(key) => Err(invalid_cursor()),
+            _ => Ok(self),
+        }
+    }
+
+    /// Reads the page with the use case `read`, in one read transaction, and answers it: each
+    /// item through `to_dto`, the next cursor from the `key` of the last one.
+    pub async fn read<U, T, K>(
+        self,
+        db: &Db,
+        read: impl FnOnce(&mut DbConnection, PageRequest<'_>) -> Result<Page<U>, ApiError>
+        + Send
+        + 'static,
+        key: impl Fn(&U) -> K,
+        to_dto: impl Fn(U) -> T,
+    ) -> Result<web::Json<PageResponse<T>>, ApiError>
+    where
+        U: Send + 'static,
+        T: ToSchema,
+        K: Display,
+    {
+        let Paging { list, limit, after } = self;
+        let page = db
+            .read(move |conn| {
+                let request = PageRequest {
+                    after: after.as_deref(),
+                    limit,
+                };
+                read(conn, request)
+            })
+            .await?;
+        Ok(web::Json(PageResponse::from_page_by(
+            page, list, key, to_dto,
+        )))
+    }
 }
 
 /// Encodes the key of the last item of a page of list `list`.
@@ -55,12 +122,15 @@ pub fn decode_cursor(list: &str, cursor: &str) -> Result<String, ApiError> {
                 .and_then(|rest| rest.strip_prefix('\n'))
                 .map(str::to_owned)
         })
-        .ok_or_else(|| {
-            ApiError::new(
-                Code::InvalidCursor,
-                "The cursor is not one this list gave out. Start again without a cursor.",
-            )
-        })
+        .ok_or_else(invalid_cursor)
+}
+
+/// 400 `invalid_cursor`: the cursor is not one this list gave out.
+pub fn invalid_cursor() -> ApiError {
+    ApiError::new(
+        Code::InvalidCursor,
+        "The cursor is not one this list gave out. Start again without a cursor.",
+    )
 }
 
 /// The query of a list that has no filters: a page size and where to start.
@@ -129,36 +199,28 @@ impl<T: ToSchema> PageResponse<T> {
         key: impl Fn(&U) -> &str,
         to_dto: impl Fn(U) -> T,
     ) -> Self {
-        let next_cursor = match (page.has_more, page.items.last()) {
-            (true, Some(last)) => Some(encode_cursor(list, key(last))),
-            _ => None,
-        };
-        PageResponse {
-            items: page.items.into_iter().map(to_dto).collect(),
-            next_cursor,
-        }
+        let next = page.has_more.then(|| page.items.last().map(key)).flatten();
+        let next_cursor = next.map(|k| encode_cursor(list, k));
+        Self::of(page.items, next_cursor, to_dto)
     }
 
     /// The same for a key that is not text already (a typed id).
-    pub fn from_page_by<U, K: std::fmt::Display>(
+    pub fn from_page_by<U, K: Display>(
         page: Page<U>,
         list: &str,
         key: impl Fn(&U) -> K,
         to_dto: impl Fn(U) -> T,
     ) -> Self {
-        Self::from_page(
-            Page {
-                has_more: page.has_more,
-                items: page
-                    .items
-                    .into_iter()
-                    .map(|u| (key(&u).to_string(), u))
-                    .collect(),
-            },
-            list,
-            |(k, _)| k.as_str(),
-            |(_, u)| to_dto(u),
-        )
+        let next = page.has_more.then(|| page.items.last().map(key)).flatten();
+        let next_cursor = next.map(|k| encode_cursor(list, &k.to_string()));
+        Self::of(page.items, next_cursor, to_dto)
+    }
+
+    fn of<U>(items: Vec<U>, next_cursor: Option<String>, to_dto: impl Fn(U) -> T) -> Self {
+        PageResponse {
+            items: items.into_iter().map(to_dto).collect(),
+            next_cursor,
+        }
     }
 }
 
@@ -182,6 +244,56 @@ mod tests {
             decode_cursor("departments", "%%%").unwrap_err().code(),
             "invalid_cursor"
         );
+    }
+
+    #[test]
+    fn paging_refuses_a_key_of_the_wrong_shape_and_keeps_one_of_the_right_shape() {
+        let cursor = encode_cursor("alerts", "x|1");
+        let shaped = |key: &str| key.contains('|');
+        let paging = Paging::parse("alerts", Some(5), Some(&cursor)).unwrap();
+        let paging = paging.keyed(shaped).unwrap();
+        assert_eq!(paging.after.as_deref(), Some("x|1"));
+        assert_eq!(paging.limit.get(), 5);
+        let unshaped = encode_cursor("alerts", "x");
+        let paging = Paging::parse("alerts", None, Some(&unshaped)).unwrap();
+        assert_eq!(paging.keyed(shaped).unwrap_err().code(), "invalid_cursor");
+        assert!(
+            Paging::parse("alerts", None, None)
+                .unwrap()
+                .keyed(shaped)
+                .is_ok()
+        );
+        assert_eq!(
+            Paging::parse("templates", None, Some(&cursor))
+                .unwrap_err()
+                .code(),
+            "invalid_cursor"
+        );
+    }
+
+    #[test]
+    fn a_page_has_a_next_cursor_from_its_last_key_only_when_more_follow() {
+        let key_calls = std::cell::Cell::new(0);
+        let key = |n: &u32| {
+            key_calls.set(key_calls.get() + 1);
+            n * 10
+        };
+        let more = Page {
+            items: vec![1_u32, 2, 3],
+            has_more: true,
+        };
+        let page = PageResponse::<String>::from_page_by(more, "numbers", key, |n| n.to_string());
+        assert_eq!(page.items, ["1", "2", "3"]);
+        let next = page.next_cursor.unwrap();
+        assert_eq!(decode_cursor("numbers", &next).unwrap(), "30");
+        assert_eq!(key_calls.get(), 1, "only the last item's key is taken");
+        let last = Page {
+            items: vec![4_u32],
+            has_more: false,
+        };
+        let page = PageResponse::<String>::from_page_by(last, "numbers", key, |n| n.to_string());
+        assert_eq!(page.next_cursor, None);
+        assert_eq!(key_calls.get(), 1);
     }
 
     #[test]

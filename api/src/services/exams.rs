@@ -212,15 +212,14 @@ pub fn standings_page(
     conn: &mut DbConnection,
     user: &AuthUser,
     now: DateTime<Utc>,
-    after: Option<String>,
-    limit: PageLimit,
+    page: PageRequest<'_>,
 ) -> Result<Page<Standing>, ApiError> {
     let rows: Vec<Standing> = standings(conn, user, now)?
         .into_iter()
-        .filter(|s| after.as_ref().is_none_or(|a| s.classification > *a))
-        .take(limit.get() as usize + 1)
+        .filter(|s| page.after.is_none_or(|a| s.classification.as_str() > a))
+        .take(page.limit.get() as usize + 1)
         .collect();
-    Ok(Page::from_overfetch(rows, limit))
+    Ok(Page::from_overfetch(rows, page.limit))
 }
 
 /// The standing the consideration preview needs for one classification.

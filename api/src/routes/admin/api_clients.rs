@@ -9,16 +9,16 @@ use merit_domain::{
     ids::ApiClientId,
     reference::DepartmentCode,
 };
-use merit_persistence::{PageRequest, api_clients::ClientSecret};
+use merit_persistence::api_clients::ClientSecret;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     auth::Admin,
-    error::{ApiError, Code},
+    error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, NotFound},
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     routes::{strings::DepartmentCodeValue, text::Line},
     services::api_clients::{self as service, ClientDraft, ClientView},
     state::AppState,
@@ -287,38 +287,17 @@ pub async fn list_api_clients(
     Admin(user): Admin,
     Query(query): Query<ApiClientListQuery>,
 ) -> Result<web::Json<PageResponse<ApiClientResponse>>, ApiError> {
-    let (limit, after) = page_params("api-clients", query.limit, query.cursor.as_deref())?;
-    if after
-        .as_deref()
-        .is_some_and(|key| !merit_persistence::api_clients::is_list_key(key))
-    {
-        return Err(ApiError::new(
-            Code::InvalidCursor,
-            "The cursor is not one this list gave out. Start again without a cursor.",
-        ));
-    }
+    let paging = Paging::parse("api-clients", query.limit, query.cursor.as_deref())?
+        .keyed(merit_persistence::api_clients::is_list_key)?;
     let now = state.clock.now();
-    let found = state
-        .db
-        .read(move |conn| {
-            service::list(
-                conn,
-                &user,
-                PageRequest {
-                    after: after.as_deref(),
-                    limit,
-                },
-                now,
-            )
-        })
-        .await?;
-    let keyed = found.map(|v| (merit_persistence::api_clients::list_key(&v.client), v));
-    Ok(web::Json(PageResponse::from_page(
-        keyed,
-        "api-clients",
-        |(key, _)| key.as_str(),
-        |(_, v)| v.into(),
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::list(conn, &user, page, now),
+            |v| merit_persistence::api_clients::list_key(&v.client),
+            ApiClientResponse::from,
+        )
+        .await
 }
 
 /// Read an API client

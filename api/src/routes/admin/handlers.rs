@@ -7,7 +7,7 @@ use merit_domain::{
     profile::contact_email,
     reference::{DepartmentCode, OfficeCode},
 };
-use merit_persistence::{PageRequest, accounts::AccountFilter, audit::AuditFilter};
+use merit_persistence::{accounts::AccountFilter, audit::AuditFilter};
 
 use super::dto::{
     AccountPatchRequest, AccountQuery, AuditEventResponse, AuditQuery, CreatedAccountResponse,
@@ -19,7 +19,7 @@ use crate::{
     extract::{Json, PathId, Query},
     merge_patch::MergePatch,
     openapi::{Conflict, Forbidden, NotFound},
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     routes::me::AccountResponse,
     services::{
         admin::{self, Binding, NewPrefixedAccount},
@@ -187,32 +187,21 @@ pub async fn list_accounts(
             "The search text has 1 to 100 characters.",
         ));
     }
-    let (limit, after) = page_params("accounts", query.limit, query.cursor.as_deref())?;
+    let paging = Paging::parse("accounts", query.limit, query.cursor.as_deref())?;
     let filter = AccountFilter {
         text: query.q,
         role: query.role.map(Role::from),
         disabled: query.disabled,
     };
-    let page = state
-        .db
-        .read(move |conn| {
-            admin::search_accounts(
-                conn,
-                &filter,
-                PageRequest {
-                    after: after.as_deref(),
-                    limit,
-                },
-            )
-        })
-        .await?;
     let now = state.clock.now();
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "accounts",
-        |a| a.id,
-        |a| AccountResponse::new(a, true, now),
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| admin::search_accounts(conn, &filter, page),
+            |a| a.id,
+            |a| AccountResponse::new(a, true, now),
+        )
+        .await
 }
 
 /// Get an account
@@ -369,37 +358,26 @@ pub async fn list_audit_events(
             format!("There is no event kind {kind:?}."),
         ));
     }
-    let (limit, after) = page_params("audit-events", query.limit, query.cursor.as_deref())?;
+    let paging = Paging::parse("audit-events", query.limit, query.cursor.as_deref())?;
     let filter = AuditFilter {
         account_id: query.account_id,
         kind: query.kind.map(|kind| kind.0),
         since: query.since,
         until: query.until,
     };
-    let page = state
-        .db
-        .read(move |conn| {
-            admin::audit_events(
-                conn,
-                &filter,
-                PageRequest {
-                    after: after.as_deref(),
-                    limit,
-                },
-            )
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page(
-        page,
-        "audit-events",
-        |e| e.id.as_str(),
-        |e| AuditEventResponse {
-            details: serde_json::from_str(&e.details).unwrap_or_default(),
-            id: e.id,
-            occurred_at: e.occurred_at,
-            kind: e.kind.into(),
-            actor_account_id: e.actor_account_id,
-            subject_account_id: e.subject_account_id,
-        },
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| admin::audit_events(conn, &filter, page),
+            |e| e.id.clone(),
+            |e| AuditEventResponse {
+                details: serde_json::from_str(&e.details).unwrap_or_default(),
+                id: e.id,
+                occurred_at: e.occurred_at,
+                kind: e.kind.into(),
+                actor_account_id: e.actor_account_id,
+                subject_account_id: e.subject_account_id,
+            },
+        )
+        .await
 }

@@ -3,7 +3,7 @@
 use actix_web::{get, post, web};
 use chrono::{DateTime, Utc};
 use merit_domain::ids::OutboxEmailId;
-use merit_persistence::{PageRequest, outbox::OutboxEntry};
+use merit_persistence::outbox::OutboxEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -12,7 +12,7 @@ use crate::{
     error::ApiError,
     extract::{PathId, Query},
     openapi::{Conflict, Forbidden, NotFound},
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     routes::terms::api_enum,
     services::outbox as service,
     state::AppState,
@@ -110,24 +110,16 @@ pub async fn list_outbox_emails(
     _admin: Admin,
     Query(query): Query<OutboxQuery>,
 ) -> Result<web::Json<PageResponse<OutboxEmailResponse>>, ApiError> {
-    let (limit, after) = page_params("outbox", query.limit, query.cursor.as_deref())?;
+    let paging = Paging::parse("outbox", query.limit, query.cursor.as_deref())?;
     let status = query.status.map(Into::into);
-    let page = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list(conn, status, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "outbox",
-        |e| e.id,
-        OutboxEmailResponse::from,
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::list(conn, status, page),
+            |e| e.id,
+            OutboxEmailResponse::from,
+        )
+        .await
 }
 
 /// Queue a failed email again

@@ -16,7 +16,7 @@ use crate::{
     error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, Forbidden, NotFound},
-    paging::{PageQuery, PageResponse, page_params},
+    paging::{PageQuery, PageResponse, Paging},
     routes::{postings::SearchFilters, strings::IdValue, terms::api_enum},
     services::alerts::{self, CriteriaSource, NewAlert},
     state::AppState,
@@ -168,18 +168,16 @@ pub async fn list_alerts(
     user: AuthUser,
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<AlertResponse>>, ApiError> {
-    let (limit, after) = page_params("alerts", page.limit, page.cursor.as_deref())?;
+    let paging = Paging::parse("alerts", page.limit, page.cursor.as_deref())?;
     let owner = user.id();
-    let found = state
-        .db
-        .read(move |conn| alerts::list(conn, owner, after.as_deref(), limit))
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "alerts",
-        |a| a.id,
-        AlertResponse::from,
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| alerts::list(conn, owner, page.after, page.limit),
+            |a| a.id,
+            AlertResponse::from,
+        )
+        .await
 }
 
 /// Create a job alert

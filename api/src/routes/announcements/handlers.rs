@@ -2,16 +2,16 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, put, web};
 use merit_domain::ids::AnnouncementId;
-use merit_persistence::{PageRequest, announcements::Announcement};
+use merit_persistence::announcements::Announcement;
 
 use super::dto::*;
 use crate::{
     auth::StaffUser,
     conditional::{IfMatch, json_with_tag},
-    error::{ApiError, Code},
+    error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, NotFound, PreconditionFailed},
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     services::announcements as service,
     state::AppState,
 };
@@ -74,38 +74,23 @@ pub async fn list_announcements(
     } else {
         "announcements"
     };
-    let (limit, after) = page_params(list, query.limit, query.cursor.as_deref())?;
-    if after
-        .as_deref()
-        .is_some_and(|key| !merit_persistence::announcements::is_list_key(key))
-    {
-        return Err(ApiError::new(
-            Code::InvalidCursor,
-            "The cursor is not one this list gave out. Start again without a cursor.",
-        ));
-    }
+    let paging = Paging::parse(list, query.limit, query.cursor.as_deref())?
+        .keyed(merit_persistence::announcements::is_list_key)?;
     let now = state.clock.now();
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            if all {
-                service::list_all(conn, &user, page)
-            } else {
-                service::list_current(conn, &user, page, now)
-            }
-        })
-        .await?;
-    let keyed = found.map(|(a, read)| (merit_persistence::announcements::list_key(&a), a, read));
-    Ok(web::Json(PageResponse::from_page(
-        keyed,
-        list,
-        |(key, _, _)| key.as_str(),
-        |(_, a, read)| AnnouncementResponse::new(a, read, now),
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| {
+                if all {
+                    service::list_all(conn, &user, page)
+                } else {
+                    service::list_current(conn, &user, page, now)
+                }
+            },
+            |(a, _)| merit_persistence::announcements::list_key(a),
+            |(a, read)| AnnouncementResponse::new(a, read, now),
+        )
+        .await
 }
 
 /// Read an announcement

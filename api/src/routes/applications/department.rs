@@ -8,7 +8,6 @@ use actix_web::{
     post, web,
 };
 use merit_domain::ids::{ApplicationId, DocumentId, PostingId};
-use merit_persistence::PageRequest;
 
 use super::{
     convert::{bulk_ids, move_command},
@@ -18,10 +17,10 @@ use super::{
 use crate::{
     auth::AuthUser,
     conditional::IfMatch,
-    error::{ApiError, Code},
+    error::ApiError,
     extract::{Json, PathId, Query, path_id},
     openapi::{Conflict, NotFound, PreconditionFailed, PreconditionRequired},
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     routes::documents::DocumentContent,
     services::applications::{self as service, BulkCommand, etag},
     state::AppState,
@@ -52,52 +51,31 @@ pub async fn list_posting_applications(
     let status = query.status.map(Into::into);
     if let Some(since) = query.updated_since {
         let list = "posting-application-changes";
-        let (limit, after) = page_params(list, query.limit, query.cursor.as_deref())?;
-        if after
-            .as_deref()
-            .is_some_and(|key| !merit_persistence::applications::is_change_key(key))
-        {
-            return Err(ApiError::new(
-                Code::InvalidCursor,
-                "The cursor is not one this list gave out. Start again without a cursor.",
-            ));
-        }
         let now = state.clock.now();
-        let found = state
-            .db
-            .read(move |conn| {
-                let page = PageRequest {
-                    after: after.as_deref(),
-                    limit,
-                };
-                service::changes_for_posting(conn, &user, posting, status, since, page, now)
-            })
-            .await?;
-        let keyed = found.map(|a| (merit_persistence::applications::change_key(&a), a));
-        return Ok(web::Json(PageResponse::from_page(
-            keyed,
-            list,
-            |(key, _)| key.as_str(),
-            |(_, a)| DepartmentApplicationRow::new(a),
-        )));
+        return Paging::parse(list, query.limit, query.cursor.as_deref())?
+            .keyed(merit_persistence::applications::is_change_key)?
+            .read(
+                &state.db,
+                move |conn, page| {
+                    service::changes_for_posting(conn, &user, posting, status, since, page, now)
+                },
+                merit_persistence::applications::change_key,
+                DepartmentApplicationRow::new,
+            )
+            .await;
     }
-    let (limit, after) = page_params("posting-applications", query.limit, query.cursor.as_deref())?;
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list_for_posting(conn, &user, posting, status, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page(
-        found,
-        "posting-applications",
-        |a| a.summary.as_ref().map_or("", |s| s.sort_key.as_str()),
-        DepartmentApplicationRow::new,
-    )))
+    Paging::parse("posting-applications", query.limit, query.cursor.as_deref())?
+        .read(
+            &state.db,
+            move |conn, page| service::list_for_posting(conn, &user, posting, status, page),
+            |a| {
+                a.summary
+                    .as_ref()
+                    .map_or(String::new(), |s| s.sort_key.clone())
+            },
+            DepartmentApplicationRow::new,
+        )
+        .await
 }
 
 /// Move an application

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use merit_domain::ids::ApplicationId;
-use merit_persistence::PageRequest;
 
 use super::dto::*;
 use crate::{
@@ -11,7 +10,7 @@ use crate::{
     error::ApiError,
     extract::{PathId, Query},
     openapi::NotFound,
-    paging::{PageQuery, PageResponse, page_params},
+    paging::{PageQuery, PageResponse, Paging},
     services::applications::{self as service, etag},
     state::AppState,
 };
@@ -31,24 +30,15 @@ pub async fn list_my_applications(
     user: AuthUser,
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<MyApplicationSummary>>, ApiError> {
-    let (limit, after) = page_params("my-applications", page.limit, page.cursor.as_deref())?;
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list_mine(conn, &user, page)
-        })
-        .await?;
-    let keyed = found.map(|(a, title)| (a.id.to_string(), a, title));
-    Ok(web::Json(PageResponse::from_page(
-        keyed,
-        "my-applications",
-        |(key, _, _)| key.as_str(),
-        |(_, a, title)| MyApplicationSummary::new((a, title)),
-    )))
+    let paging = Paging::parse("my-applications", page.limit, page.cursor.as_deref())?;
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::list_mine(conn, &user, page),
+            |(a, _)| a.id,
+            MyApplicationSummary::new,
+        )
+        .await
 }
 
 /// Read one of my applications

@@ -2,16 +2,16 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, put, web};
 use merit_domain::ids::AppointmentId;
-use merit_persistence::{PageRequest, appointments::Appointment};
+use merit_persistence::appointments::Appointment;
 
 use super::dto::*;
 use crate::{
     auth::StaffUser,
     conditional::{IfMatch, json_with_tag},
-    error::{ApiError, Code},
+    error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, NotFound, PreconditionFailed},
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     services::staff::appointments as service,
     state::AppState,
 };
@@ -73,34 +73,17 @@ pub async fn list_appointments(
     StaffUser(user): StaffUser,
     Query(query): Query<AppointmentListQuery>,
 ) -> Result<web::Json<PageResponse<AppointmentResponse>>, ApiError> {
-    let (limit, after) = page_params(LIST, query.limit, query.cursor.as_deref())?;
-    if after
-        .as_deref()
-        .is_some_and(|key| !merit_persistence::appointments::is_list_key(key))
-    {
-        return Err(ApiError::new(
-            Code::InvalidCursor,
-            "The cursor is not one this list gave out. Start again without a cursor.",
-        ));
-    }
+    let paging = Paging::parse(LIST, query.limit, query.cursor.as_deref())?
+        .keyed(merit_persistence::appointments::is_list_key)?;
     let filter = query.parse()?;
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list(conn, &user, filter, page)
-        })
-        .await?;
-    let keyed = found.map(|a| (merit_persistence::appointments::list_key(&a), a));
-    Ok(web::Json(PageResponse::from_page(
-        keyed,
-        LIST,
-        |(key, _)| key.as_str(),
-        |(_, a)| AppointmentResponse::new(a),
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::list(conn, &user, filter, page),
+            merit_persistence::appointments::list_key,
+            AppointmentResponse::new,
+        )
+        .await
 }
 
 /// My calendar at a glance

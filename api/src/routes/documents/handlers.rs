@@ -6,7 +6,6 @@ use actix_web::{
     post, web,
 };
 use merit_domain::ids::DocumentId;
-use merit_persistence::PageRequest;
 
 use super::{
     dto::{DocumentContent, DocumentQuery, DocumentResponse, DocumentUpload},
@@ -17,7 +16,7 @@ use crate::{
     error::ApiError,
     extract::{PathId, Query},
     openapi::{Conflict, NotFound},
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     services::documents,
     state::AppState,
 };
@@ -37,24 +36,16 @@ pub async fn list_documents(
     user: AuthUser,
     Query(query): Query<DocumentQuery>,
 ) -> Result<web::Json<PageResponse<DocumentResponse>>, ApiError> {
-    let (limit, after) = page_params("documents", query.limit, query.cursor.as_deref())?;
+    let paging = Paging::parse("documents", query.limit, query.cursor.as_deref())?;
     let owner = user.account.id;
-    let page = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            documents::list(conn, owner, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "documents",
-        |d| d.id,
-        DocumentResponse::new,
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| documents::list(conn, owner, page),
+            |d| d.id,
+            DocumentResponse::new,
+        )
+        .await
 }
 
 /// Upload a document

@@ -8,7 +8,7 @@ use merit_domain::{
     profile::TermsFilter,
     reference::{ClassificationCode, CountyCode},
 };
-use merit_persistence::{PageRequest, exams as repo, exams::ListKey, time::utc};
+use merit_persistence::{exams as repo, exams::ListKey, time::utc};
 
 use super::dto::{
     AttemptRequest, AttemptResponse, EligibleListEntry, EligibleListQuery, ExamQuery, ExamResponse,
@@ -20,7 +20,7 @@ use crate::{
     error::{ApiError, Code},
     extract::{Json, PathId, Query},
     openapi::{Conflict, Forbidden, NotFound},
-    paging::{self, PageResponse, decode_cursor, encode_cursor, page_params},
+    paging::{self, PageResponse, Paging, decode_cursor, encode_cursor},
     services::exams,
     state::AppState,
 };
@@ -64,7 +64,7 @@ pub async fn list_exams(
             "The search text has 1 to 100 characters.",
         ));
     }
-    let (limit, after) = page_params("exams", query.limit, query.cursor.as_deref())?;
+    let paging = Paging::parse("exams", query.limit, query.cursor.as_deref())?;
     let now = state.clock.now();
     let filter = repo::ExamFilter {
         classification: classification.map(|c| c.to_string()),
@@ -74,26 +74,15 @@ pub async fn list_exams(
             .unwrap_or(true)
             .then(|| first_open_filing_date(now)),
     };
-    let page = state
-        .db
-        .read(move |conn| {
-            exams::list(
-                conn,
-                &filter,
-                PageRequest {
-                    after: after.as_deref(),
-                    limit,
-                },
-            )
-        })
-        .await?;
     let show_points = user.as_ref().is_some_and(manages_exams);
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "exams",
-        |e| e.id,
-        |e| ExamResponse::new(e, show_points, now),
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| exams::list(conn, &filter, page),
+            |e| e.id,
+            |e| ExamResponse::new(e, show_points, now),
+        )
+        .await
 }
 
 /// Create an exam
@@ -211,10 +200,7 @@ fn decode_list_key(cursor: &str) -> Result<ListKey, ApiError> {
             score,
             account_id: account_id.to_owned(),
         }),
-        _ => Err(ApiError::new(
-            Code::InvalidCursor,
-            "The cursor is not one this list gave out.",
-        )),
+        _ => Err(paging::invalid_cursor()),
     }
 }
 

@@ -8,10 +8,10 @@ use super::dto::{AttemptResponse, EligibilityResponse};
 use crate::routes::strings::RankBandName;
 use crate::{
     auth::AuthUser,
-    error::{ApiError, Code},
+    error::ApiError,
     extract::Query,
     openapi::Forbidden,
-    paging::{PageQuery, PageResponse, decode_cursor, encode_cursor, page_params},
+    paging::{PageQuery, PageResponse, Paging, decode_cursor, encode_cursor},
     services::exams,
     state::AppState,
 };
@@ -36,12 +36,7 @@ fn decode_attempt_key(cursor: &str) -> Result<AttemptKey, ApiError> {
                 id: id.to_owned(),
             })
         })
-        .ok_or_else(|| {
-            ApiError::new(
-                Code::InvalidCursor,
-                "The cursor is not one this list gave out.",
-            )
-        })
+        .ok_or_else(crate::paging::invalid_cursor)
 }
 
 /// My exam results
@@ -102,25 +97,23 @@ pub async fn list_my_eligibilities(
     user: AuthUser,
     Query(query): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<EligibilityResponse>>, ApiError> {
-    let (limit, after) = page_params(ELIGIBILITIES, query.limit, query.cursor.as_deref())?;
+    let paging = Paging::parse(ELIGIBILITIES, query.limit, query.cursor.as_deref())?;
     let now = state.clock.now();
-    let page = state
-        .db
-        .read(move |conn| exams::standings_page(conn, &user, now, after, limit))
-        .await?;
-    Ok(web::Json(PageResponse::from_page(
-        page,
-        ELIGIBILITIES,
-        |s| s.classification.as_str(),
-        |s| EligibilityResponse {
-            classification_code: s.classification,
-            classification_title: s.classification_title,
-            status: s.status.into(),
-            score: s.score,
-            rank_band: RankBandName::of(s.rank_band),
-            expires_at: s.expires_at,
-            days_left: s.days_left,
-            retake_allowed_from: s.retake_allowed_from,
-        },
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| exams::standings_page(conn, &user, now, page),
+            |s| s.classification.clone(),
+            |s| EligibilityResponse {
+                classification_code: s.classification,
+                classification_title: s.classification_title,
+                status: s.status.into(),
+                score: s.score,
+                rank_band: RankBandName::of(s.rank_band),
+                expires_at: s.expires_at,
+                days_left: s.days_left,
+                retake_allowed_from: s.retake_allowed_from,
+            },
+        )
+        .await
 }

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use merit_domain::ids::{ContactLetterId, PostingId};
-use merit_persistence::PageRequest;
 
 use super::dto::*;
 use crate::{
@@ -10,7 +9,7 @@ use crate::{
     error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, Forbidden, NotFound},
-    paging::{PageQuery, PageResponse, page_params},
+    paging::{PageQuery, PageResponse, Paging},
     services::letters as service,
     state::AppState,
 };
@@ -75,24 +74,16 @@ pub async fn list_contact_letters(
     PathId(id): PathId<PostingId>,
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<ContactLetterResponse>>, ApiError> {
-    let (limit, after) = page_params("contact-letters", page.limit, page.cursor.as_deref())?;
+    let paging = Paging::parse("contact-letters", page.limit, page.cursor.as_deref())?;
     let now = state.clock.now();
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list_for_posting(conn, &user, id, page, now)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "contact-letters",
-        |l| l.row.id.clone(),
-        ContactLetterResponse::from,
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::list_for_posting(conn, &user, id, page, now),
+            |l| l.row.id.clone(),
+            ContactLetterResponse::from,
+        )
+        .await
 }
 
 /// Record a waiver of appointment
@@ -148,24 +139,16 @@ pub async fn list_my_contact_letters(
     user: AuthUser,
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<ContactLetterResponse>>, ApiError> {
-    let (limit, after) = page_params("my-contact-letters", page.limit, page.cursor.as_deref())?;
+    let paging = Paging::parse("my-contact-letters", page.limit, page.cursor.as_deref())?;
     let now = state.clock.now();
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::mine(conn, &user, page, now)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "my-contact-letters",
-        |l| l.row.id.clone(),
-        ContactLetterResponse::from,
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::mine(conn, &user, page, now),
+            |l| l.row.id.clone(),
+            ContactLetterResponse::from,
+        )
+        .await
 }
 
 /// Answer a contact letter

@@ -3,7 +3,7 @@
 
 use actix_web::{get, patch, put, web};
 use merit_domain::ids::MessageId;
-use merit_persistence::{PageRequest, messages::InboxFilter};
+use merit_persistence::messages::InboxFilter;
 
 use super::dto::*;
 use crate::{
@@ -12,7 +12,7 @@ use crate::{
     extract::{Json, PathId, Query},
     merge_patch::MergePatch,
     openapi::NotFound,
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     services::messages as service,
     state::AppState,
 };
@@ -34,28 +34,20 @@ pub async fn list_messages(
     user: AuthUser,
     Query(query): Query<MessageQuery>,
 ) -> Result<web::Json<PageResponse<MessageResponse>>, ApiError> {
-    let (limit, after) = page_params("messages", query.limit, query.cursor.as_deref())?;
+    let paging = Paging::parse("messages", query.limit, query.cursor.as_deref())?;
     let filter = InboxFilter {
         read: query.read,
         kind: query.kind.map(Into::into),
         archived: query.archived.unwrap_or(false),
     };
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list(conn, &user, filter, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "messages",
-        |m| m.id,
-        MessageResponse::from,
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::list(conn, &user, filter, page),
+            |m| m.id,
+            MessageResponse::from,
+        )
+        .await
 }
 
 /// Count my unread messages

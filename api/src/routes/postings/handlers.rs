@@ -6,7 +6,6 @@ use merit_domain::{
     posting::{Posting, PostingAction},
     reference::DepartmentCode,
 };
-use merit_persistence::PageRequest;
 
 use super::dto::{ConsiderationResponse, PostingRequest, PostingResponse, ReasonResponse};
 use crate::{
@@ -16,7 +15,7 @@ use crate::{
     extract::{Json, PathId, Query},
     merge_patch::MergePatch,
     openapi::{Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized},
-    paging::{PageQuery, PageResponse, page_params},
+    paging::{PageQuery, PageResponse, Paging},
     services::postings::{self, NamedPosting},
     state::AppState,
 };
@@ -288,27 +287,15 @@ pub async fn list_department_postings(
         .ok()
         .filter(|d| *d == employer.department)
         .ok_or_else(|| ApiError::not_found("department"))?;
-    let (limit, after) = page_params("department-postings", page.limit, page.cursor.as_deref())?;
+    let paging = Paging::parse("department-postings", page.limit, page.cursor.as_deref())?;
     let viewer = viewer_of(Some(&employer.user));
-    let found = state
-        .db
-        .read(move |conn| {
-            postings::list_department(
-                conn,
-                &department,
-                &viewer,
-                PageRequest {
-                    after: after.as_deref(),
-                    limit,
-                },
-            )
-        })
-        .await?;
     let now = state.clock.now();
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "department-postings",
-        |p| p.id,
-        |p| PostingResponse::new(p, now),
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| postings::list_department(conn, &department, &viewer, page),
+            |p| p.id,
+            |p| PostingResponse::new(p, now),
+        )
+        .await
 }

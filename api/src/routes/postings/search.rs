@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use merit_persistence::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,9 +12,9 @@ use super::{
 use crate::{
     auth::{MaybeUser, viewer_of},
     conditional::json_with_etag,
-    error::{ApiError, Code},
+    error::ApiError,
     openapi::Unauthorized,
-    paging::{self, PageQuery, PageResponse, page_params},
+    paging::{self, PageQuery, PageResponse, Paging},
     search::FacetCount,
     services::{
         postings,
@@ -275,33 +274,16 @@ pub async fn search_postings(
         }
         fields.finish()?;
         let criteria = filters.criteria()?;
-        let (limit, after) = page_params(CHANGES, query.limit, query.cursor.as_deref())?;
-        if after
-            .as_deref()
-            .is_some_and(|key| !merit_persistence::postings::is_change_key(key))
-        {
-            return Err(ApiError::new(
-                Code::InvalidCursor,
-                "The cursor is not one this list gave out. Start again without a cursor.",
-            ));
-        }
-        let found = state
-            .db
-            .read(move |conn| {
-                let page = PageRequest {
-                    after: after.as_deref(),
-                    limit,
-                };
-                postings::changes(conn, &viewer, &criteria, since, page, now)
-            })
-            .await?;
-        let keyed = found.map(|p| (merit_persistence::postings::change_key(&p.posting), p));
-        let page = PageResponse::from_page(
-            keyed,
-            CHANGES,
-            |(key, _)| key.as_str(),
-            |(_, p)| PostingResponse::new(p, now),
-        );
+        let page = Paging::parse(CHANGES, query.limit, query.cursor.as_deref())?
+            .keyed(merit_persistence::postings::is_change_key)?
+            .read(
+                &state.db,
+                move |conn, page| postings::changes(conn, &viewer, &criteria, since, page, now),
+                |p| merit_persistence::postings::change_key(&p.posting),
+                |p| PostingResponse::new(p, now),
+            )
+            .await?
+            .into_inner();
         return json_with_etag(&req, &PostingListResponse::Changes(page));
     }
     let page = PageQuery {

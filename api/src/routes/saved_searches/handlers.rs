@@ -13,7 +13,7 @@ use crate::{
     error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, Forbidden, NotFound},
-    paging::{PageQuery, PageResponse, page_params},
+    paging::{PageQuery, PageResponse, Paging},
     routes::postings::{SearchFilters, SearchResponse},
     routes::text::Line,
     services::{saved_searches, search},
@@ -84,18 +84,16 @@ pub async fn list_saved_searches(
     user: AuthUser,
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<SavedSearchResponse>>, ApiError> {
-    let (limit, after) = page_params("saved-searches", page.limit, page.cursor.as_deref())?;
+    let paging = Paging::parse("saved-searches", page.limit, page.cursor.as_deref())?;
     let owner = user.id();
-    let found = state
-        .db
-        .read(move |conn| saved_searches::list(conn, owner, after.as_deref(), limit))
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "saved-searches",
-        |s| s.id,
-        SavedSearchResponse::from,
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| saved_searches::list(conn, owner, page.after, page.limit),
+            |s| s.id,
+            SavedSearchResponse::from,
+        )
+        .await
 }
 
 /// Save a search

@@ -6,10 +6,7 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use merit_domain::{correspondence as rules, reference::OfficeCode};
-use merit_persistence::{
-    PageRequest,
-    correspondence::{Letter, LetterTemplate},
-};
+use merit_persistence::correspondence::{Letter, LetterTemplate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -18,7 +15,7 @@ use crate::{
     error::ApiError,
     extract::{Json, Query},
     openapi::{Conflict, Forbidden, NotFound},
-    paging::{PageQuery, PageResponse, page_params},
+    paging::{PageQuery, PageResponse, Paging},
     routes::{
         strings::{IdValue, OfficeCodeValue},
         text::{Line, Paragraphs},
@@ -311,23 +308,15 @@ pub async fn list_letter_templates(
     StaffUser(user): StaffUser,
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<LetterTemplateResponse>>, ApiError> {
-    let (limit, after) = page_params("letter-templates", page.limit, page.cursor.as_deref())?;
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::templates(conn, &user, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "letter-templates",
-        |t| t.id,
-        LetterTemplateResponse::from,
-    )))
+    let paging = Paging::parse("letter-templates", page.limit, page.cursor.as_deref())?;
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::templates(conn, &user, page),
+            |t| t.id,
+            LetterTemplateResponse::from,
+        )
+        .await
 }
 
 /// Send a letter
@@ -382,24 +371,16 @@ pub async fn list_correspondence(
     StaffUser(user): StaffUser,
     Query(query): Query<CorrespondenceQuery>,
 ) -> Result<web::Json<PageResponse<CorrespondenceResponse>>, ApiError> {
-    let (limit, after) = page_params("correspondence", query.limit, query.cursor.as_deref())?;
+    let paging = Paging::parse("correspondence", query.limit, query.cursor.as_deref())?;
     let letters = query.letters();
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list(conn, &user, letters, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "correspondence",
-        |l| l.id,
-        CorrespondenceResponse::from,
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::list(conn, &user, letters, page),
+            |l| l.id,
+            CorrespondenceResponse::from,
+        )
+        .await
 }
 
 /// Count correspondence created

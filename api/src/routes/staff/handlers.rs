@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use merit_domain::ids::{AccountId, CaseId};
-use merit_persistence::PageRequest;
 
 use super::{convert::*, dto::*};
 use crate::{
@@ -11,7 +10,7 @@ use crate::{
     error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, NotFound, PreconditionFailed},
-    paging::{PageQuery, PageResponse, page_params},
+    paging::{PageQuery, PageResponse, Paging},
     services::staff::{self as service, CaseFilterCommand},
     state::AppState,
     validation::{Fields, optional_id},
@@ -67,7 +66,7 @@ pub async fn list_cases(
     StaffUser(user): StaffUser,
     Query(query): Query<CaseListQuery>,
 ) -> Result<web::Json<PageResponse<CaseResponse>>, ApiError> {
-    let (limit, after) = page_params("staff-cases", query.limit, query.cursor.as_deref())?;
+    let paging = Paging::parse("staff-cases", query.limit, query.cursor.as_deref())?;
     let mut fields = Fields::new();
     let assigned_staff_id = optional_id::<AccountId>(
         &mut fields,
@@ -81,22 +80,14 @@ pub async fn list_cases(
         status: query.status.map(Into::into),
         kind: query.kind.map(Into::into),
     };
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list(conn, &user, filter, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "staff-cases",
-        |v| v.case.id,
-        CaseResponse::new,
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::list(conn, &user, filter, page),
+            |v| v.case.id,
+            CaseResponse::new,
+        )
+        .await
 }
 
 /// Read a case
@@ -261,23 +252,15 @@ pub async fn list_case_activities(
     PathId(id): PathId<CaseId>,
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<ActivityResponse>>, ApiError> {
-    let (limit, after) = page_params("case-activities", page.limit, page.cursor.as_deref())?;
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::activities(conn, &user, id, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "case-activities",
-        |a| a.id,
-        ActivityResponse::new,
-    )))
+    let paging = Paging::parse("case-activities", page.limit, page.cursor.as_deref())?;
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::activities(conn, &user, id, page),
+            |a| a.id,
+            ActivityResponse::new,
+        )
+        .await
 }
 
 /// Record a placement
@@ -331,23 +314,15 @@ pub async fn list_case_placements(
     PathId(id): PathId<CaseId>,
     Query(page): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<PlacementResponse>>, ApiError> {
-    let (limit, after) = page_params("case-placements", page.limit, page.cursor.as_deref())?;
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::placements(conn, &user, id, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "case-placements",
-        |p| p.id,
-        PlacementResponse::new,
-    )))
+    let paging = Paging::parse("case-placements", page.limit, page.cursor.as_deref())?;
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::placements(conn, &user, id, page),
+            |p| p.id,
+            PlacementResponse::new,
+        )
+        .await
 }
 
 /// Quick search: individuals
@@ -368,23 +343,15 @@ pub async fn search_individuals(
     Query(query): Query<QuickSearchQuery>,
 ) -> Result<web::Json<PageResponse<IndividualResult>>, ApiError> {
     let text = search_text(&query.q)?;
-    let (limit, after) = page_params("staff-individuals", query.limit, query.cursor.as_deref())?;
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::search_individuals(conn, &user, &text, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "staff-individuals",
-        |hit| hit.person.id,
-        IndividualResult::new,
-    )))
+    let paging = Paging::parse("staff-individuals", query.limit, query.cursor.as_deref())?;
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::search_individuals(conn, &user, &text, page),
+            |hit| hit.person.id,
+            IndividualResult::new,
+        )
+        .await
 }
 
 /// Quick search: employers
@@ -404,23 +371,15 @@ pub async fn search_employers(
     Query(query): Query<QuickSearchQuery>,
 ) -> Result<web::Json<PageResponse<CaseResponse>>, ApiError> {
     let text = search_text(&query.q)?;
-    let (limit, after) = page_params("staff-employers", query.limit, query.cursor.as_deref())?;
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::search_employers(conn, &user, &text, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        "staff-employers",
-        |v| v.case.id,
-        CaseResponse::new,
-    )))
+    let paging = Paging::parse("staff-employers", query.limit, query.cursor.as_deref())?;
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::search_employers(conn, &user, &text, page),
+            |v| v.case.id,
+            CaseResponse::new,
+        )
+        .await
 }
 
 /// Report indicators

@@ -4,17 +4,17 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
 use chrono::{DateTime, Utc};
 use merit_domain::{ids::StaffLinkId, reference::OfficeCode, resource};
-use merit_persistence::{PageRequest, staff_links::StaffLink};
+use merit_persistence::staff_links::StaffLink;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
     auth::StaffUser,
     conditional::{IfMatch, json_with_tag},
-    error::{ApiError, Code},
+    error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{NotFound, PreconditionFailed},
-    paging::{PageQuery, PageResponse, page_params},
+    paging::{PageQuery, PageResponse, Paging},
     routes::{
         strings::{OfficeCodeValue, WebLinkValue},
         terms::api_enum,
@@ -272,39 +272,26 @@ fn changed(link: &StaffLink, body: impl Serialize) -> HttpResponse {
         .json(body)
 }
 
-fn check_cursor(after: Option<&str>) -> Result<(), ApiError> {
-    if after.is_some_and(|key| !merit_persistence::staff_links::is_list_key(key)) {
-        return Err(ApiError::new(
-            Code::InvalidCursor,
-            "The cursor is not one this list gave out. Start again without a cursor.",
-        ));
-    }
-    Ok(())
-}
-
-async fn list_shelf(
+async fn list_shelf<T: ToSchema>(
     state: &AppState,
     user: crate::auth::AuthUser,
     shelf: Shelf,
     query: PageQuery,
-) -> Result<(merit_persistence::Page<StaffLink>, &'static str), ApiError> {
+    to_dto: impl Fn(StaffLink) -> T,
+) -> Result<web::Json<PageResponse<T>>, ApiError> {
     let list = match shelf {
         Shelf::Resources => "staff-resources",
         Shelf::LaborMarket => "labor-market-links",
     };
-    let (limit, after) = page_params(list, query.limit, query.cursor.as_deref())?;
-    check_cursor(after.as_deref())?;
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list(conn, &user, shelf, page)
-        })
-        .await?;
-    Ok((found, list))
+    Paging::parse(list, query.limit, query.cursor.as_deref())?
+        .keyed(merit_persistence::staff_links::is_list_key)?
+        .read(
+            &state.db,
+            move |conn, page| service::list(conn, &user, shelf, page),
+            |l| l.id,
+            to_dto,
+        )
+        .await
 }
 
 /// Add a staff resource
@@ -356,13 +343,14 @@ pub async fn list_staff_resources(
     StaffUser(user): StaffUser,
     Query(query): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<StaffResourceResponse>>, ApiError> {
-    let (found, list) = list_shelf(&state, user, Shelf::Resources, query).await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        list,
-        |l| l.id,
+    list_shelf(
+        &state,
+        user,
+        Shelf::Resources,
+        query,
         StaffResourceResponse::new,
-    )))
+    )
+    .await
 }
 
 /// Read a staff resource
@@ -508,13 +496,14 @@ pub async fn list_labor_market_links(
     StaffUser(user): StaffUser,
     Query(query): Query<PageQuery>,
 ) -> Result<web::Json<PageResponse<LaborMarketLinkResponse>>, ApiError> {
-    let (found, list) = list_shelf(&state, user, Shelf::LaborMarket, query).await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        list,
-        |l| l.id,
+    list_shelf(
+        &state,
+        user,
+        Shelf::LaborMarket,
+        query,
         LaborMarketLinkResponse::new,
-    )))
+    )
+    .await
 }
 
 /// Read a labor-market link

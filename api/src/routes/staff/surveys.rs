@@ -13,10 +13,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     auth::StaffUser,
-    error::{ApiError, Code},
+    error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, NotFound},
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     routes::{
         strings::OfficeCodeValue,
         terms::api_enum,
@@ -488,33 +488,17 @@ pub async fn list_surveys(
 ) -> Result<web::Json<PageResponse<SurveyResponse>>, ApiError> {
     let all = query.scope == Some(SurveyListScope::All);
     let list = if all { "surveys-all" } else { "surveys" };
-    let (limit, after) = page_params(list, query.limit, query.cursor.as_deref())?;
-    if after
-        .as_deref()
-        .is_some_and(|key| !merit_persistence::surveys::is_list_key(key))
-    {
-        return Err(ApiError::new(
-            Code::InvalidCursor,
-            "The cursor is not one this list gave out. Start again without a cursor.",
-        ));
-    }
+    let paging = Paging::parse(list, query.limit, query.cursor.as_deref())?
+        .keyed(merit_persistence::surveys::is_list_key)?;
     let now = state.clock.now();
-    let found = state
-        .db
-        .read(move |conn| {
-            let page = merit_persistence::PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list(conn, &user, all, page, now)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        found,
-        list,
-        |v| v.survey.id,
-        |v| SurveyResponse::new(v, now),
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::list(conn, &user, all, page, now),
+            |v| v.survey.id,
+            |v| SurveyResponse::new(v, now),
+        )
+        .await
 }
 
 /// Read a survey

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
 use merit_domain::ids::TemplateId;
-use merit_persistence::PageRequest;
 
 use super::dto::{TemplateQuery, TemplateRequest, TemplateResponse};
 use crate::{
@@ -11,7 +10,7 @@ use crate::{
     error::ApiError,
     extract::{Json, PathId, Query},
     openapi::{Conflict, NotFound, PreconditionFailed},
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     services::templates,
     state::AppState,
 };
@@ -38,24 +37,16 @@ pub async fn list_templates(
     user: AuthUser,
     Query(query): Query<TemplateQuery>,
 ) -> Result<web::Json<PageResponse<TemplateResponse>>, ApiError> {
-    let (limit, after) = page_params("templates", query.limit, query.cursor.as_deref())?;
+    let paging = Paging::parse("templates", query.limit, query.cursor.as_deref())?;
     let owner = user.account.id;
-    let page = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            templates::list(conn, owner, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "templates",
-        |t| t.id,
-        TemplateResponse::new,
-    )))
+    paging
+        .read(
+            &state.db,
+            move |conn, page| templates::list(conn, owner, page),
+            |t| t.id,
+            TemplateResponse::new,
+        )
+        .await
 }
 
 /// Create a template

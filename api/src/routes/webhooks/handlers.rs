@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use merit_domain::ids::{ApiClientId, WebhookDeliveryId, WebhookEndpointId};
-use merit_persistence::PageRequest;
 
 use super::dto::*;
 use crate::{
@@ -10,7 +9,7 @@ use crate::{
     error::{ApiError, Code},
     extract::{Json, PathId, Query, path_id},
     openapi::{Conflict, Forbidden, NotFound},
-    paging::{PageResponse, page_params},
+    paging::{PageResponse, Paging},
     services::webhooks as service,
     state::AppState,
 };
@@ -71,23 +70,15 @@ async fn list_for(
     client: ApiClientId,
     query: WebhookPageQuery,
 ) -> Result<web::Json<PageResponse<WebhookEndpointResponse>>, ApiError> {
-    let (limit, after) = page_params("webhook-endpoints", query.limit, query.cursor.as_deref())?;
-    let page = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::list(conn, client, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "webhook-endpoints",
-        |e| e.id,
-        WebhookEndpointResponse::from,
-    )))
+    let paging = Paging::parse("webhook-endpoints", query.limit, query.cursor.as_deref())?;
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::list(conn, client, page),
+            |e| e.id,
+            WebhookEndpointResponse::from,
+        )
+        .await
 }
 
 async fn get_for(
@@ -159,23 +150,15 @@ async fn deliveries_for(
     id: WebhookEndpointId,
     query: WebhookPageQuery,
 ) -> Result<web::Json<PageResponse<WebhookDeliveryResponse>>, ApiError> {
-    let (limit, after) = page_params("webhook-deliveries", query.limit, query.cursor.as_deref())?;
-    let page = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::deliveries(conn, client, id, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "webhook-deliveries",
-        |d| d.id,
-        WebhookDeliveryResponse::from,
-    )))
+    let paging = Paging::parse("webhook-deliveries", query.limit, query.cursor.as_deref())?;
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::deliveries(conn, client, id, page),
+            |d| d.id,
+            WebhookDeliveryResponse::from,
+        )
+        .await
 }
 
 async fn attempts_for(
@@ -184,23 +167,15 @@ async fn attempts_for(
     id: WebhookEndpointId,
     query: WebhookPageQuery,
 ) -> Result<web::Json<PageResponse<WebhookAttemptResponse>>, ApiError> {
-    let (limit, after) = page_params("webhook-attempts", query.limit, query.cursor.as_deref())?;
-    let page = state
-        .db
-        .read(move |conn| {
-            let page = PageRequest {
-                after: after.as_deref(),
-                limit,
-            };
-            service::attempts(conn, client, id, page)
-        })
-        .await?;
-    Ok(web::Json(PageResponse::from_page_by(
-        page,
-        "webhook-attempts",
-        |a| a.id,
-        WebhookAttemptResponse::from,
-    )))
+    let paging = Paging::parse("webhook-attempts", query.limit, query.cursor.as_deref())?;
+    paging
+        .read(
+            &state.db,
+            move |conn, page| service::attempts(conn, client, id, page),
+            |a| a.id,
+            WebhookAttemptResponse::from,
+        )
+        .await
 }
 
 async fn redeliver_for(
