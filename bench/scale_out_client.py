@@ -244,14 +244,16 @@ def check(out, url, sink_log, wait):
     accounts = {l for l in psql(url, f"SELECT lower(email) FROM accounts WHERE lower(email) IN ({quoted([e.lower() for e in emails])})") if l}
     lost_accounts = [e for e in emails if e.lower() not in accounts]
     # Every acknowledged registration sends one email; wait for the outbox to drain (a batch an
-    # instance claimed before it was killed waits for its lease to expire).
+    # instance claimed before it was killed waits for its lease to expire), so that an email
+    # sent twice (once by the killed instance, once after its lease) is seen.
     deadline = time.time() + wait
     started = time.time()
+    unsent_query = ("SELECT count(*) FROM outbox_emails WHERE sent_at IS NULL AND failed_at IS NULL")
     while True:
         sent = [l.rstrip("\n").split("\t") for l in open(sink_log, encoding="utf-8") if l.strip()]
         received = Counter(r[2].lower() for r in sent if len(r) > 2)
         missing = [e for e in emails if received[e.lower()] == 0]
-        if not missing or time.time() > deadline:
+        if (not missing and psql(url, unsent_query)[0] == "0") or time.time() > deadline:
             break
         time.sleep(2)
     drained_after = time.time() - started
@@ -259,6 +261,10 @@ def check(out, url, sink_log, wait):
     duplicate_ids = sum(n - 1 for n in ids.values() if n > 1)
     duplicate_to = sum(received[e.lower()] - 1 for e in emails if received[e.lower()] > 1)
     pending = psql(url, "SELECT count(*) FROM outbox_emails WHERE sent_at IS NULL")[0]
+    unsent = [l for l in psql(url, "SELECT kind || ' to ' || to_address || ', attempts ' || attempts"
+                              " || ', claimed until ' || coalesce(claimed_until::text, '-')"
+                              " || ', failed ' || coalesce(failed_at::text, '-')"
+                              " FROM outbox_emails WHERE sent_at IS NULL") if l]
     failures = Counter()
     totals = Counter()
     for kind, statuses in result["statuses"].items():
@@ -280,7 +286,8 @@ def check(out, url, sink_log, wait):
                      if len(r) > 2 and r[2].lower() not in registered)
     print(f"- Emails: {len(sent)} received for {len(emails)} acknowledged registrations; duplicates: "
           f"{duplicate_ids} by Message-ID, {duplicate_to} by recipient; missing: {len(missing)} "
-          f"(waited {drained_after:.0f} s for the outbox); unsent outbox rows: {pending}; "
+          f"(waited {drained_after:.0f} s for the outbox); unsent outbox rows: {pending}"
+          + (" (" + "; ".join(unsent) + ")" if unsent else "") + "; "
           f"to other addresses: {sum(others.values())}"
           + (" (" + "; ".join(f"{n} × {k}" for k, n in sorted(others.items())) + ")" if others else ""))
     print(f"- Propagation of a published posting to the other instances: {len(delays)} timings, "

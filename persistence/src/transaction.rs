@@ -7,14 +7,14 @@
 //! queue behind writers.
 
 use diesel::{
-    Connection, QueryResult,
+    QueryResult,
     connection::{AnsiTransactionManager, TransactionManager},
 };
 
 use crate::{DbConnection, RepoError};
 
 /// Runs `f` in a transaction that will write: committed when `f` succeeds, rolled back when it
-/// fails. Nested calls inside `f` (through [`read_transaction`]) become savepoints.
+/// fails. Transactions do not nest: this begins one on a connection that has none.
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -22,11 +22,43 @@ pub fn write_transaction<T, E>(
 where
     E: From<RepoError>,
 {
+    let begin = match conn {
+        DbConnection::Sqlite(_) => "BEGIN IMMEDIATE",
+        DbConnection::Postgresql(_) => "BEGIN",
+    };
+    run_in_transaction(conn, begin, f)
+}
+
+/// Runs `f` in a read-only transaction that sees one consistent snapshot: on PostgreSQL
+/// `REPEATABLE READ, READ ONLY`, set by the `BEGIN` itself rather than by a `SET TRANSACTION`
+/// after it (one round trip less; under the default `READ COMMITTED` each statement would see
+/// its own snapshot); SQLite's transactions are snapshots already.
+pub fn read_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<RepoError>,
+{
+    let begin = match conn {
+        DbConnection::Sqlite(_) => "BEGIN",
+        DbConnection::Postgresql(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+    };
+    run_in_transaction(conn, begin, f)
+}
+
+/// Begins with `begin`, runs `f`, and commits when it succeeds or rolls back when it fails.
+fn run_in_transaction<T, E>(
+    conn: &mut DbConnection,
+    begin: &str,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<RepoError>,
+{
     let begun = match conn {
-        DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
-        }
-        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c),
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, begin),
+        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction_sql(c, begin),
     };
     begun.map_err(|e| E::from(RepoError::from(e)))?;
     match f(conn) {
@@ -49,43 +81,5 @@ fn finish(conn: &mut DbConnection, commit: bool) -> QueryResult<()> {
         (DbConnection::Sqlite(c), false) => AnsiTransactionManager::rollback_transaction(c),
         (DbConnection::Postgresql(c), true) => AnsiTransactionManager::commit_transaction(c),
         (DbConnection::Postgresql(c), false) => AnsiTransactionManager::rollback_transaction(c),
-    }
-}
-
-/// Runs `f` in a read-only transaction that sees one consistent snapshot: on PostgreSQL
-/// `REPEATABLE READ, READ ONLY` (under the default `READ COMMITTED` each statement would see
-/// its own); SQLite's transactions are snapshots already.
-pub fn read_transaction<T, E>(
-    conn: &mut DbConnection,
-    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<RepoError>,
-{
-    conn.transaction::<T, Bridge<E>, _>(|c| {
-        if let DbConnection::Postgresql(pg) = c {
-            diesel::RunQueryDsl::execute(
-                diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
-                pg,
-            )
-            .map_err(Bridge::Database)?;
-        }
-        f(c).map_err(Bridge::Caller)
-    })
-    .map_err(|e| match e {
-        Bridge::Caller(e) => e,
-        Bridge::Database(d) => E::from(RepoError::from(d)),
-    })
-}
-
-/// Carries either the caller's error or diesel's through `Connection::transaction`.
-enum Bridge<E> {
-    Caller(E),
-    Database(diesel::result::Error),
-}
-
-impl<E> From<diesel::result::Error> for Bridge<E> {
-    fn from(error: diesel::result::Error) -> Self {
-        Bridge::Database(error)
     }
 }

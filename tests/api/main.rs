@@ -29,4 +29,5 @@ mod security_headers;
 mod service;
 mod staff;
 mod templates;
+mod transactions;
 mod webhooks;
