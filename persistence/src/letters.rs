@@ -15,7 +15,7 @@ use merit_domain::{
 
 use crate::{
     DbConnection,
-    error::{RepoError, RepoResult},
+    error::{RepoError, RepoResult, parse_id},
     paging::{Page, PageRequest},
     schema::{appointment_waivers as w, contact_letters as l},
     time::{naive, utc},
@@ -46,7 +46,7 @@ pub struct NewLetter {
     /// `electronic`, `mail` or `telephone`.
     pub method: &'static str,
     /// Who sent it.
-    pub sent_by: String,
+    pub sent_by: AccountId,
     /// When.
     pub sent_at: DateTime<Utc>,
     /// When the answer is due.
@@ -64,7 +64,7 @@ pub fn insert(conn: &mut DbConnection, letter: &NewLetter) -> RepoResult<()> {
             l::rank_band.eq(letter.rank_band),
             l::message_id.eq(letter.message_id.to_string()),
             l::method.eq(letter.method),
-            l::sent_by.eq(&letter.sent_by),
+            l::sent_by.eq(letter.sent_by.to_string()),
             l::sent_at.eq(naive(letter.sent_at)),
             l::respond_by.eq(naive(letter.respond_by)),
         ))
@@ -73,65 +73,116 @@ pub fn insert(conn: &mut DbConnection, letter: &NewLetter) -> RepoResult<()> {
 }
 
 /// The people a posting's letters were sent to.
-pub fn recipients(conn: &mut DbConnection, posting: PostingId) -> RepoResult<HashSet<String>> {
+pub fn recipients(conn: &mut DbConnection, posting: PostingId) -> RepoResult<HashSet<AccountId>> {
     let ids: Vec<String> = l::table
         .filter(l::posting_id.eq(posting.to_string()))
         .select(l::account_id)
         .load(conn)?;
-    Ok(ids.into_iter().collect())
+    ids.iter()
+        .map(|id| parse_id("contact_letters", id))
+        .collect()
 }
 
 /// A letter with what its state depends on.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LetterRow {
     /// Its id.
-    #[diesel(sql_type = Text)]
-    pub id: String,
+    pub id: ContactLetterId,
     /// The posting.
-    #[diesel(sql_type = Text)]
-    pub posting_id: String,
+    pub posting_id: PostingId,
     /// The posting's title.
-    #[diesel(sql_type = Text)]
     pub posting_title: String,
     /// The posting's department.
-    #[diesel(sql_type = Text)]
     pub department_code: String,
     /// The person.
-    #[diesel(sql_type = Text)]
-    pub account_id: String,
+    pub account_id: AccountId,
     /// Given name.
-    #[diesel(sql_type = Text)]
     pub first_name: String,
     /// Family name.
-    #[diesel(sql_type = Text)]
     pub last_name: String,
     /// The class.
-    #[diesel(sql_type = Text)]
     pub classification_code: String,
     /// Rank band when sent.
-    #[diesel(sql_type = Integer)]
     pub rank_band: i32,
     /// The inbox message.
-    #[diesel(sql_type = Text)]
-    pub message_id: String,
+    pub message_id: MessageId,
     /// When sent.
-    #[diesel(sql_type = Timestamp)]
     pub sent_at: NaiveDateTime,
     /// When due.
-    #[diesel(sql_type = Timestamp)]
     pub respond_by: NaiveDateTime,
     /// The answer, if any.
-    #[diesel(sql_type = Nullable<Text>)]
     pub answer: Option<String>,
     /// When answered.
-    #[diesel(sql_type = Nullable<Timestamp>)]
     pub answered_at: Option<NaiveDateTime>,
     /// Whether the person submitted an application to the posting.
-    #[diesel(sql_type = Bool)]
     pub applied: bool,
     /// Whether a waiver of appointment was recorded for the person on the posting.
-    #[diesel(sql_type = Bool)]
     pub waived: bool,
+}
+
+/// A letter as [`SELECT`] reads it, its ids still text.
+#[derive(QueryableByName)]
+struct RawLetter {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    posting_id: String,
+    #[diesel(sql_type = Text)]
+    posting_title: String,
+    #[diesel(sql_type = Text)]
+    department_code: String,
+    #[diesel(sql_type = Text)]
+    account_id: String,
+    #[diesel(sql_type = Text)]
+    first_name: String,
+    #[diesel(sql_type = Text)]
+    last_name: String,
+    #[diesel(sql_type = Text)]
+    classification_code: String,
+    #[diesel(sql_type = Integer)]
+    rank_band: i32,
+    #[diesel(sql_type = Text)]
+    message_id: String,
+    #[diesel(sql_type = Timestamp)]
+    sent_at: NaiveDateTime,
+    #[diesel(sql_type = Timestamp)]
+    respond_by: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Text>)]
+    answer: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    answered_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = Bool)]
+    applied: bool,
+    #[diesel(sql_type = Bool)]
+    waived: bool,
+}
+
+impl RawLetter {
+    fn typed(self) -> RepoResult<LetterRow> {
+        const TABLE: &str = "contact_letters";
+        Ok(LetterRow {
+            id: parse_id(TABLE, &self.id)?,
+            posting_id: parse_id(TABLE, &self.posting_id)?,
+            posting_title: self.posting_title,
+            department_code: self.department_code,
+            account_id: parse_id(TABLE, &self.account_id)?,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            classification_code: self.classification_code,
+            rank_band: self.rank_band,
+            message_id: parse_id(TABLE, &self.message_id)?,
+            sent_at: self.sent_at,
+            respond_by: self.respond_by,
+            answer: self.answer,
+            answered_at: self.answered_at,
+            applied: self.applied,
+            waived: self.waived,
+        })
+    }
+}
+
+fn typed(rows: Vec<RawLetter>) -> RepoResult<Vec<LetterRow>> {
+    rows.into_iter().map(RawLetter::typed).collect()
 }
 
 impl LetterRow {
@@ -170,12 +221,12 @@ pub fn for_posting(
     page: PageRequest<'_>,
 ) -> RepoResult<Page<LetterRow>> {
     let sql = format!("{SELECT} WHERE l.posting_id = $1 AND l.id > $2 ORDER BY l.id ASC LIMIT $3");
-    let rows: Vec<LetterRow> = diesel::sql_query(sql)
+    let rows: Vec<RawLetter> = diesel::sql_query(sql)
         .bind::<Text, _>(posting.to_string())
         .bind::<Text, _>(page.after.unwrap_or(""))
         .bind::<BigInt, _>(page.fetch())
         .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(typed(rows)?, page.limit))
 }
 
 /// A page of a person's letters, newest first; the key is the id.
@@ -187,21 +238,21 @@ pub fn for_account(
     let sql = format!(
         "{SELECT} WHERE l.account_id = $1 AND ($2 = '' OR l.id < $2) ORDER BY l.id DESC LIMIT $3"
     );
-    let rows: Vec<LetterRow> = diesel::sql_query(sql)
+    let rows: Vec<RawLetter> = diesel::sql_query(sql)
         .bind::<Text, _>(account.to_string())
         .bind::<Text, _>(page.after.unwrap_or(""))
         .bind::<BigInt, _>(page.fetch())
         .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit))
+    Ok(Page::from_overfetch(typed(rows)?, page.limit))
 }
 
 /// One letter by id.
 pub fn find(conn: &mut DbConnection, id: ContactLetterId) -> RepoResult<Option<LetterRow>> {
     let sql = format!("{SELECT} WHERE l.id = $1");
-    let mut rows: Vec<LetterRow> = diesel::sql_query(sql)
+    let rows: Vec<RawLetter> = diesel::sql_query(sql)
         .bind::<Text, _>(id.to_string())
         .load(conn)?;
-    Ok(rows.pop())
+    Ok(typed(rows)?.pop())
 }
 
 /// The letter to a person about a posting, if one was sent.
@@ -216,8 +267,7 @@ pub fn find_for(
         .select(l::id)
         .first(conn)
         .optional()?;
-    id.map(|i| i.parse().map_err(|_| bad("contact_letters", "an id")))
-        .transpose()
+    id.map(|i| parse_id("contact_letters", &i)).transpose()
 }
 
 /// Records a person's answer.
@@ -247,7 +297,7 @@ pub struct Waiver {
     /// Why.
     pub reason: WaiverReason,
     /// Who recorded it.
-    pub recorded_by: String,
+    pub recorded_by: AccountId,
     /// When.
     pub recorded_at: DateTime<Utc>,
 }
@@ -261,7 +311,7 @@ pub fn insert_waiver(conn: &mut DbConnection, waiver: &Waiver) -> RepoResult<()>
             w::classification_code.eq(&waiver.classification),
             w::posting_id.eq(waiver.posting_id.to_string()),
             w::reason.eq(waiver.reason.as_str()),
-            w::recorded_by.eq(&waiver.recorded_by),
+            w::recorded_by.eq(waiver.recorded_by.to_string()),
             w::recorded_at.eq(naive(waiver.recorded_at)),
         ))
         .execute(conn)?;

@@ -186,7 +186,7 @@ pub fn send(
     }
     let class = posting.classification.as_str().to_owned();
     let terms = terms_of(&posting);
-    let already: HashSet<String> = letters::recipients(conn, posting.id)?;
+    let already: HashSet<AccountId> = letters::recipients(conn, posting.id)?;
     let waivers = letters::waiver_counts(conn, &class, None)?;
     let method = ContactMethod::Electronic;
     let respond_by = calendar::respond_by(now, method);
@@ -226,13 +226,13 @@ pub fn send(
                 sending.not_certifiable += 1;
                 continue;
             }
-            if already.contains(&row.account_id) {
-                sending.already_sent += 1;
-                continue;
-            }
             let Ok(person) = AccountId::parse(&row.account_id) else {
                 continue;
             };
+            if already.contains(&person) {
+                sending.already_sent += 1;
+                continue;
+            }
             let Some(account) = accounts::find(conn, person)? else {
                 continue;
             };
@@ -249,7 +249,7 @@ pub fn send(
                     rank_band: row.rank_band,
                     message_id: message.id,
                     method: "electronic",
-                    sent_by: user.id().to_string(),
+                    sent_by: user.id(),
                     sent_at: now,
                     respond_by,
                 },
@@ -331,7 +331,7 @@ pub fn answer(
 ) -> Result<LetterView, ApiError> {
     let not_found = || ApiError::not_found("contact letter");
     let row = letters::find(conn, id)?.ok_or_else(not_found)?;
-    if row.account_id != user.id().to_string() {
+    if row.account_id != user.id() {
         return Err(not_found());
     }
     letter::may_answer(answer, row.respond_by(), now)
@@ -398,7 +398,7 @@ pub fn record_waiver(
         classification: posting.classification.as_str().to_owned(),
         posting_id: posting.id,
         reason,
-        recorded_by: user.id().to_string(),
+        recorded_by: user.id(),
         recorded_at: now,
     };
     letters::insert_waiver(conn, &waiver).map_err(|e| match e {

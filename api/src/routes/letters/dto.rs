@@ -189,16 +189,16 @@ impl From<LetterView> for ContactLetterResponse {
         let respond_by = v.row.respond_by();
         let row = v.row;
         ContactLetterResponse {
-            id: row.id,
-            posting_id: row.posting_id,
+            id: row.id.to_string(),
+            posting_id: row.posting_id.to_string(),
             posting_title: row.posting_title,
             department_code: row.department_code,
             classification_code: row.classification_code,
-            account_id: row.account_id,
+            account_id: row.account_id.to_string(),
             first_name: row.first_name,
             last_name: row.last_name,
             rank_band: RankBandName::of(u8::try_from(row.rank_band).unwrap_or(7)),
-            message_id: row.message_id,
+            message_id: row.message_id.to_string(),
             sent_at,
             respond_by,
             answer: v.answer.map(Into::into),

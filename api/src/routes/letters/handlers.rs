@@ -80,7 +80,7 @@ pub async fn list_contact_letters(
         .read(
             &state.db,
             move |conn, page| service::list_for_posting(conn, &user, id, page, now),
-            |l| l.row.id.clone(),
+            |l| l.row.id,
             ContactLetterResponse::from,
         )
         .await
@@ -145,7 +145,7 @@ pub async fn list_my_contact_letters(
         .read(
             &state.db,
             move |conn, page| service::mine(conn, &user, page, now),
-            |l| l.row.id.clone(),
+            |l| l.row.id,
             ContactLetterResponse::from,
         )
         .await
