@@ -4,13 +4,13 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use merit_domain::{
     application::ApplicationStatus,
-    ids::{ApplicationEventId, ApplicationId},
+    ids::{AccountId, ApplicationEventId, ApplicationId},
 };
 
 use super::bad;
 use crate::{
     DbConnection,
-    error::RepoResult,
+    error::{RepoResult, parse_id},
     schema::application_events as e,
     time::{naive, utc},
 };
@@ -31,7 +31,7 @@ pub struct Event {
     /// A note from whoever made the move.
     pub note: Option<String>,
     /// Who made the move; `None` for Merit itself.
-    pub actor_id: Option<String>,
+    pub actor_id: Option<AccountId>,
     /// Whether the applicant was emailed.
     pub notice_sent: bool,
 }
@@ -64,7 +64,7 @@ pub fn append(
             e::stage.eq(event.stage.as_deref()),
             e::reason.eq(event.reason.as_deref()),
             e::note.eq(event.note.as_deref()),
-            e::actor_id.eq(event.actor_id.as_deref()),
+            e::actor_id.eq(event.actor_id.map(|a| a.to_string())),
             e::notice_sent.eq(event.notice_sent),
         ))
         .execute(conn)?;
@@ -81,17 +81,17 @@ pub fn of(conn: &mut DbConnection, application: ApplicationId) -> RepoResult<Vec
     rows.into_iter()
         .map(|r| {
             Ok(Event {
-                id: r
-                    .id
-                    .parse()
-                    .map_err(|_| bad("application_events", "an id"))?,
+                id: parse_id("application_events", &r.id)?,
                 at: utc(r.at),
                 status: ApplicationStatus::parse(&r.status)
                     .ok_or_else(|| bad("application_events", "a status"))?,
                 stage: r.stage,
                 reason: r.reason,
                 note: r.note,
-                actor_id: r.actor_id,
+                actor_id: r
+                    .actor_id
+                    .map(|a| parse_id("application_events", &a))
+                    .transpose()?,
                 notice_sent: r.notice_sent,
             })
         })

@@ -52,6 +52,16 @@ async fn a_stage_maps_to_its_public_status_and_may_send_no_notice() {
         .get_as(&w.applicant.token, &format!("/api/v1/me/applications/{id}"))
         .await;
     assert_eq!(mine.body["stage"], json!(null));
+    assert_eq!(mine.body["timeline"][1]["actor_id"], json!(null));
+    // The department sees who made each move: the applicant submitted, the employer moved it.
+    let seen = app
+        .get_as(&employer.token, &format!("/api/v1/applications/{id}"))
+        .await;
+    assert_eq!(
+        seen.body["timeline"][0]["actor_id"],
+        w.applicant.id.as_str()
+    );
+    assert_eq!(seen.body["timeline"][1]["actor_id"], employer.id.as_str());
     let tag = moved.header("etag").to_owned();
     let unknown = move_to(app, employer, &id, json!({"stage": "Coffee"}), Some(&tag)).await;
     assert_eq!(unknown.body["errors"][0]["code"], "unknown_stage");

@@ -2,7 +2,7 @@
 
 use merit_domain::{
     application::ClosingReason as DomainReason,
-    ids::{ApplicationId, PostingId, TemplateId},
+    ids::{AccountId, ApplicationId, PostingId, TemplateId},
 };
 use merit_persistence::applications::{Application, events::Event, files::FrozenFile};
 
@@ -106,9 +106,9 @@ pub fn bulk_ids(values: &[IdValue]) -> Result<Vec<ApplicationId>, ApiError> {
     Ok(parsed)
 }
 
-fn timeline_entry(e: Event, access: Access, owner: &str) -> TimelineEntry {
+fn timeline_entry(e: Event, access: Access, owner: AccountId) -> TimelineEntry {
     let department = access == Access::Department;
-    let own_note = e.actor_id.as_deref() == Some(owner);
+    let own_note = e.actor_id == Some(owner);
     TimelineEntry {
         at: e.at,
         status: e.status.into(),
@@ -116,7 +116,7 @@ fn timeline_entry(e: Event, access: Access, owner: &str) -> TimelineEntry {
         notice_sent: e.notice_sent,
         stage: e.stage.filter(|_| department),
         note: e.note.filter(|_| department || own_note),
-        actor_id: e.actor_id.filter(|_| department),
+        actor_id: e.actor_id.filter(|_| department).map(|a| a.to_string()),
     }
 }
 
@@ -159,7 +159,7 @@ impl ApplicationResponse {
     /// The response for a view.
     pub fn new(v: ApplicationView) -> Self {
         let a = v.application;
-        let owner = a.account_id.to_string();
+        let owner = a.account_id;
         let department = v.access == Access::Department;
         ApplicationResponse {
             id: a.id.to_string(),
@@ -177,7 +177,7 @@ impl ApplicationResponse {
             timeline: v
                 .timeline
                 .into_iter()
-                .map(|e| timeline_entry(e, v.access, &owner))
+                .map(|e| timeline_entry(e, v.access, owner))
                 .collect(),
             snapshot: v.snapshot.map(snapshot),
         }

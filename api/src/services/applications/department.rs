@@ -200,7 +200,7 @@ fn apply(
         stage,
         reason: cmd.reason.map(ReasonCode::Closing),
         note: cmd.note.clone(),
-        actor_id: Some(&user.id().to_string()),
+        actor_id: Some(user.id()),
         notify,
         submitted: false,
     };

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use merit_domain::{
     account::Role,
     application::{ApplicationStatus, ReasonCode},
-    ids::{ApplicationEventId, ApplicationId, EntityId},
+    ids::{AccountId, ApplicationEventId, ApplicationId, EntityId},
     message::MessageKind,
     posting::Posting,
 };
@@ -89,12 +89,12 @@ fn readable(
 
 /// One move of an application.
 #[derive(Debug, Clone)]
-struct Move<'a> {
+struct Move {
     to: ApplicationStatus,
     stage: Option<String>,
     reason: Option<ReasonCode>,
     note: Option<String>,
-    actor_id: Option<&'a str>,
+    actor_id: Option<AccountId>,
     notify: bool,
     /// Whether this move is the submission (its webhook event is `application.submitted`).
     submitted: bool,
@@ -106,7 +106,7 @@ fn record(
     conn: &mut DbConnection,
     application: &mut Application,
     posting: &Posting,
-    mv: Move<'_>,
+    mv: Move,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let read_version = application.version;
@@ -125,7 +125,7 @@ fn log(
     conn: &mut DbConnection,
     application: &Application,
     posting: &Posting,
-    mv: Move<'_>,
+    mv: Move,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let mut notice_sent = false;
@@ -139,7 +139,7 @@ fn log(
         stage: mv.stage,
         reason: mv.reason.map(|r| r.as_str().to_owned()),
         note: mv.note,
-        actor_id: mv.actor_id.map(str::to_owned),
+        actor_id: mv.actor_id,
         notice_sent,
     };
     applications::events::append(conn, application.id, &event)?;

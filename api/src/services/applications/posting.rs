@@ -38,7 +38,7 @@ pub fn cancel_open(
             stage: None,
             reason: Some(ReasonCode::Closing(reason)),
             note: None,
-            actor_id: Some(&actor_id.to_string()),
+            actor_id: Some(actor_id),
             notify: true,
             submitted: false,
         };

@@ -195,7 +195,7 @@ fn submit_draft(
         stage: None,
         reason,
         note: None,
-        actor_id: Some(&user.id().to_string()),
+        actor_id: Some(user.id()),
         notify: true,
         submitted: true,
     };

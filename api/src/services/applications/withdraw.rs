@@ -48,7 +48,7 @@ pub fn withdraw(
                 stage: None,
                 reason: Some(ReasonCode::Closing(ClosingReason::TheyDeclined)),
                 note,
-                actor_id: Some(&user.id().to_string()),
+                actor_id: Some(user.id()),
                 notify: true,
                 submitted: false,
             };
@@ -87,7 +87,7 @@ pub(crate) fn withdraw_for_merge(
             "Withdrawn by a profile merge: the person's other application to this posting is kept."
                 .to_owned(),
         ),
-        actor_id: Some(&actor_id.to_string()),
+        actor_id: Some(actor_id),
         notify: false,
         submitted: false,
     };
