@@ -22,11 +22,7 @@ pub fn write_transaction<T, E>(
 where
     E: From<RepoError>,
 {
-    let begin = match conn {
-        DbConnection::Sqlite(_) => "BEGIN IMMEDIATE",
-        DbConnection::Postgresql(_) => "BEGIN",
-    };
-    run_in_transaction(conn, begin, f)
+    run_in_transaction(conn, WRITE, f)
 }
 
 /// Runs `f` in a read-only transaction that sees one consistent snapshot: on PostgreSQL
@@ -40,25 +36,39 @@ pub fn read_transaction<T, E>(
 where
     E: From<RepoError>,
 {
-    let begin = match conn {
-        DbConnection::Sqlite(_) => "BEGIN",
-        DbConnection::Postgresql(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
-    };
-    run_in_transaction(conn, begin, f)
+    run_in_transaction(conn, READ, f)
 }
 
-/// Begins with `begin`, runs `f`, and commits when it succeeds or rolls back when it fails.
+/// How a transaction begins on each backend.
+struct Begin {
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const WRITE: Begin = Begin {
+    sqlite: "BEGIN IMMEDIATE",
+    postgres: "BEGIN",
+};
+
+const READ: Begin = Begin {
+    sqlite: "BEGIN",
+    postgres: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+};
+
+/// Begins as `begin` says, runs `f`, and commits when it succeeds or rolls back when it fails.
 fn run_in_transaction<T, E>(
     conn: &mut DbConnection,
-    begin: &str,
+    begin: Begin,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where
     E: From<RepoError>,
 {
     let begun = match conn {
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, begin),
-        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction_sql(c, begin),
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, begin.sqlite),
+        DbConnection::Postgresql(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, begin.postgres)
+        }
     };
     begun.map_err(|e| E::from(RepoError::from(e)))?;
     match f(conn) {

@@ -231,18 +231,14 @@ impl TermList {
     /// no longer is, after a compaction).
     fn densify(&mut self, documents: usize, dense_min: usize, bytes: &mut usize) {
         let frequent = self.slots.len() >= dense_min && self.slots.len() * DENSE_SHARE >= documents;
-        match (&self.dense, frequent) {
-            (None, true) => {
-                let dense = Dense::of(&self.slots);
-                *bytes += dense.heap_bytes();
-                self.dense = Some(dense);
-            }
-            (Some(dense), false) => {
-                *bytes -= dense.heap_bytes();
-                self.dense = None;
-            }
-            _ => {}
-        }
+        let slots = &self.slots;
+        keep_bits(
+            &mut self.dense,
+            frequent,
+            || Dense::of(slots),
+            Dense::heap_bytes,
+            bytes,
+        );
     }
 
     fn heap_bytes(&self) -> usize {
@@ -255,7 +251,7 @@ impl TermList {
         self.slots.shrink_to_fit();
         self.weights.shrink_to_fit();
         if let Some(dense) = &mut self.dense {
-            dense.bits.shrink_to_fit();
+            dense.bits.words.shrink_to_fit();
             dense.before.shrink_to_fit();
         }
     }
@@ -273,7 +269,7 @@ const DENSE_MIN: usize = 1024;
 /// its word. Three bytes per 16 slots of the whole index.
 #[derive(Debug, Default)]
 pub(super) struct Dense {
-    pub(super) bits: Vec<u64>,
+    pub(super) bits: Bits,
     before: Vec<u32>,
 }
 
@@ -289,30 +285,29 @@ impl Dense {
 
     /// Adds `slot` (above every slot already in), the list's entry number `at`.
     fn push(&mut self, slot: u32, at: usize, bytes: &mut usize) {
-        let word = (slot / 64) as usize;
-        while self.bits.len() <= word {
-            // Every entry so far is below this word's first slot.
+        let words = (slot / 64) as usize + 1;
+        while self.before.len() < words {
+            // Every entry so far is below a new word's first slot.
             push_counted(
                 &mut self.before,
                 u32::try_from(at).unwrap_or(u32::MAX),
                 bytes,
             );
-            push_counted(&mut self.bits, 0, bytes);
         }
-        self.bits[word] |= 1 << (slot % 64);
+        self.bits.insert(slot, bytes);
     }
 
     /// The list's entry number of `slot`, if the term is in that document.
     pub(super) fn position(&self, slot: u32) -> Option<usize> {
         let word = (slot / 64) as usize;
-        let bits = *self.bits.get(word)?;
+        let bits = *self.bits.words.get(word)?;
         let bit = 1u64 << (slot % 64);
         (bits & bit != 0)
             .then(|| self.before[word] as usize + (bits & (bit - 1)).count_ones() as usize)
     }
 
     fn heap_bytes(&self) -> usize {
-        self.bits.capacity() * size_of::<u64>() + self.before.capacity() * size_of::<u32>()
+        self.bits.heap_bytes() + self.before.capacity() * size_of::<u32>()
     }
 }
 
@@ -380,18 +375,14 @@ impl ValueList {
     fn densify(&mut self, documents: usize, dense_min: usize, bytes: &mut usize) {
         let frequent =
             self.slots.len() >= dense_min && self.slots.len() * FILTER_SHARE >= documents;
-        match (&self.bits, frequent) {
-            (None, true) => {
-                let bits = Bits::of(&self.slots);
-                *bytes += bits.heap_bytes();
-                self.bits = Some(bits);
-            }
-            (Some(bits), false) => {
-                *bytes -= bits.heap_bytes();
-                self.bits = None;
-            }
-            _ => {}
-        }
+        let slots = &self.slots;
+        keep_bits(
+            &mut self.bits,
+            frequent,
+            || Bits::of(slots),
+            Bits::heap_bytes,
+            bytes,
+        );
     }
 
     fn heap_bytes(&self) -> usize {
@@ -403,6 +394,29 @@ impl ValueList {
         if let Some(bits) = &mut self.bits {
             bits.words.shrink_to_fit();
         }
+    }
+}
+
+/// Builds a list's bits (`build`) when it is `frequent` and has none, or drops them when it no
+/// longer is, keeping the index's heap count `bytes` in step.
+fn keep_bits<B>(
+    bits: &mut Option<B>,
+    frequent: bool,
+    build: impl FnOnce() -> B,
+    heap_bytes: impl Fn(&B) -> usize,
+    bytes: &mut usize,
+) {
+    match (bits.as_ref(), frequent) {
+        (None, true) => {
+            let built = build();
+            *bytes += heap_bytes(&built);
+            *bits = Some(built);
+        }
+        (Some(old), false) => {
+            *bytes -= heap_bytes(old);
+            *bits = None;
+        }
+        _ => {}
     }
 }
 

@@ -288,7 +288,7 @@ fn matches(
     // Every restriction as bits, if each has them.
     let all_bits: Option<Vec<Vec<&[u64]>>> = terms
         .iter()
-        .map(|list| list.dense.as_ref().map(|d| vec![d.bits.as_slice()]))
+        .map(|list| list.dense.as_ref().map(|d| vec![d.bits.words.as_slice()]))
         .chain(
             filters
                 .iter()
